@@ -1,0 +1,1 @@
+"""Sub-commands of the `missiondesk` command line, one module per group."""

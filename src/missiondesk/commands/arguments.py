@@ -1,0 +1,49 @@
+"""Argument types shared by sub-commands: precedence, sensitivity, severity, date-time groups.
+
+They raise InvalidInput (exit code 4, one clear line), not argparse's usage error (exit code 2):
+a well-formed command with a bad value is invalid input.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from missiondesk.domain.dtg import parse_dtg
+from missiondesk.domain.errors import InvalidInput
+from missiondesk.domain.records.base import Sensitivity
+from missiondesk.domain.records.messaging import Precedence
+
+
+def precedence(text: str) -> Precedence:
+    try:
+        return Precedence.parse(text)
+    except ValueError:
+        raise InvalidInput(
+            f"'{text}' is not a precedence; use FLASH, IMMEDIATE, PRIORITY or ROUTINE (Z/O/P/R)."
+        ) from None
+
+
+def sensitivity(text: str) -> Sensitivity:
+    try:
+        return Sensitivity.parse(text)
+    except ValueError:
+        raise InvalidInput(
+            f"'{text}' is not a sensitivity level; use unclassified, confidential or "
+            "strictly_confidential."
+        ) from None
+
+
+def severity(text: str) -> int:
+    if text.strip().isdigit() and 1 <= int(text) <= 5:
+        return int(text)
+    raise InvalidInput(f"'{text}' is not a severity; use a number from 1 to 5.")
+
+
+def dtg(text: str) -> datetime:
+    return parse_dtg(text)
+
+
+def positive(text: str) -> int:
+    if text.strip().isdigit() and int(text) > 0:
+        return int(text)
+    raise InvalidInput(f"'{text}' is not a positive whole number.")

@@ -1,0 +1,1 @@
+"""Keys, key wrapping, signatures and MACs. Only `cryptography` primitives, nothing home-made."""

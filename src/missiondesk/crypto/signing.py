@@ -1,0 +1,68 @@
+"""Device keys: Ed25519 for signatures, X25519 for key agreement."""
+
+from __future__ import annotations
+
+import base64
+from functools import lru_cache
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from missiondesk.domain.ids import device_id_for
+
+
+def _raw_public(key: Ed25519PrivateKey | X25519PrivateKey) -> bytes:
+    return key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
+class DeviceKeys:
+    """The private keys of this device. They live inside the vault and nowhere else."""
+
+    def __init__(self, signing: Ed25519PrivateKey, exchange: X25519PrivateKey) -> None:
+        self._signing = signing
+        self._exchange = exchange
+        self.signing_public = _raw_public(signing)
+        self.exchange_public = _raw_public(exchange)
+        self.device_id = device_id_for(self.signing_public)
+
+    @classmethod
+    def generate(cls) -> DeviceKeys:
+        return cls(Ed25519PrivateKey.generate(), X25519PrivateKey.generate())
+
+    @classmethod
+    def from_private_bytes(cls, signing: bytes, exchange: bytes) -> DeviceKeys:
+        return cls(
+            Ed25519PrivateKey.from_private_bytes(signing),
+            X25519PrivateKey.from_private_bytes(exchange),
+        )
+
+    def private_bytes(self) -> tuple[bytes, bytes]:
+        return self._signing.private_bytes_raw(), self._exchange.private_bytes_raw()
+
+    def sign(self, message: bytes) -> bytes:
+        return self._signing.sign(message)
+
+    @property
+    def exchange_key(self) -> X25519PrivateKey:
+        return self._exchange
+
+    def public_b64(self) -> tuple[str, str]:
+        return (
+            base64.b64encode(self.signing_public).decode("ascii"),
+            base64.b64encode(self.exchange_public).decode("ascii"),
+        )
+
+
+@lru_cache(maxsize=4096)
+def _public_key(raw: bytes) -> Ed25519PublicKey:
+    return Ed25519PublicKey.from_public_bytes(raw)
+
+
+def verify_signature(signing_public: bytes, signature: bytes, message: bytes) -> bool:
+    try:
+        _public_key(signing_public).verify(signature, message)
+    except (InvalidSignature, ValueError):
+        return False
+    return True

@@ -1,0 +1,1 @@
+"""Mission records, operations, clocks and ids. Imports nothing else of missiondesk."""

@@ -1,0 +1,41 @@
+"""ChangeSet: what one application of operations changed, for views to refresh from."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Origin(StrEnum):
+    LOCAL = "local"
+    PEER = "peer"
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    origin: Origin
+    applied: tuple[bytes, ...] = ()
+    duplicates: int = 0
+    entities: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.applied
+
+    def ids_of(self, record_type: str) -> frozenset[str]:
+        return self.entities.get(record_type, frozenset())
+
+    @staticmethod
+    def combine(origin: Origin, parts: Iterable[ChangeSet]) -> ChangeSet:
+        applied: list[bytes] = []
+        duplicates = 0
+        entities: dict[str, set[str]] = {}
+        for part in parts:
+            applied.extend(part.applied)
+            duplicates += part.duplicates
+            for kind, ids in part.entities.items():
+                entities.setdefault(kind, set()).update(ids)
+        return ChangeSet(
+            origin, tuple(applied), duplicates, {k: frozenset(v) for k, v in entities.items()}
+        )

@@ -1,0 +1,48 @@
+"""Errors every layer raises, each with the kind of failure it is.
+
+The kind decides the exit code of the command line and the tone of the message in the desktop
+app; the message itself is one plain sentence meant for an officer, never a traceback.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ErrorKind(IntEnum):
+    """What went wrong, numbered as the command line's exit codes."""
+
+    USAGE = 2
+    ACCESS = 3  # wrong passphrase, vault in use by another process, too many attempts
+    INVALID = 4  # invalid input, refused data, failed verification
+    UNAVAILABLE = 5  # vault missing, unreadable, corrupt, or the disk is full
+
+
+class MissionDeskError(Exception):
+    """A failure with a message fit to show an officer."""
+
+    kind: ErrorKind = ErrorKind.INVALID
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message if not self.hint else f"{self.message} ({self.hint})"
+
+
+class UsageError(MissionDeskError):
+    kind = ErrorKind.USAGE
+
+
+class AccessDenied(MissionDeskError):
+    kind = ErrorKind.ACCESS
+
+
+class InvalidInput(MissionDeskError):
+    kind = ErrorKind.INVALID
+
+
+class Unavailable(MissionDeskError):
+    kind = ErrorKind.UNAVAILABLE

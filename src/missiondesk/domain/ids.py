@@ -1,0 +1,43 @@
+"""Identifiers: UUIDv7 for entities, hash-derived ids for devices."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import time
+import uuid
+
+DEVICE_ID_BYTES = 16
+_DEVICE_ID_RE = re.compile(r"^[0-9a-f]{32}$")
+_ENTITY_ID_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_.:-]{0,63}$")
+
+
+def uuid7(now_ms: int | None = None) -> str:
+    """A time-ordered UUID (RFC 9562 version 7) as its canonical string."""
+    ms = int(time.time() * 1000) if now_ms is None else now_ms
+    rand = int.from_bytes(os.urandom(10), "big")
+    value = (ms & ((1 << 48) - 1)) << 80
+    value |= 0x7 << 76
+    value |= ((rand >> 62) & 0xFFF) << 64
+    value |= 0b10 << 62
+    value |= rand & ((1 << 62) - 1)
+    return str(uuid.UUID(int=value))
+
+
+def device_id_for(signing_public_key: bytes) -> str:
+    """A device's id: the first 16 bytes of SHA-256 of its Ed25519 public key, in hex."""
+    return hashlib.sha256(signing_public_key).digest()[:DEVICE_ID_BYTES].hex()
+
+
+def fingerprint(device_id: str) -> str:
+    """The short form people compare aloud: the first 16 hex digits in groups of four."""
+    return "-".join(device_id[i : i + 4] for i in range(0, 16, 4)).upper()
+
+
+def is_device_id(value: str) -> bool:
+    return bool(_DEVICE_ID_RE.match(value))
+
+
+def is_entity_id(value: str) -> bool:
+    return bool(_ENTITY_ID_RE.match(value))

@@ -1,0 +1,92 @@
+"""Which operation kinds exist, what each does to the materialized records, and what is searchable.
+
+Kinds are ``<record type>.<action>``. Every record type merges per field, last writer wins by
+(hlc, author); messages are append-only (no ``message.update``); deletions are tombstones.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from missiondesk.domain.records.attachments import Attachment
+from missiondesk.domain.records.base import Record
+from missiondesk.domain.records.checklists import Checklist, ChecklistItem, ChecklistTemplate
+from missiondesk.domain.records.incidents import Incident
+from missiondesk.domain.records.mapping import MapFeature
+from missiondesk.domain.records.messaging import Channel, Message
+from missiondesk.domain.records.people import Device, Person
+
+
+class Action(StrEnum):
+    REGISTER = "register"  # a device announces its keys (the first op of every author)
+    SET = "set"  # create or update fields
+    DELETE = "delete"  # tombstone
+    ACK = "ack"  # a device acknowledges a message
+
+
+RECORD_TYPES: dict[str, type[Record]] = {
+    "person": Person,
+    "device": Device,
+    "channel": Channel,
+    "message": Message,
+    "incident": Incident,
+    "checklist_template": ChecklistTemplate,
+    "checklist": Checklist,
+    "checklist_item": ChecklistItem,
+    "map_feature": MapFeature,
+    "attachment": Attachment,
+}
+
+APPEND_ONLY = frozenset({"message", "attachment"})
+
+
+def _build_kinds() -> dict[str, Action]:
+    kinds: dict[str, Action] = {"device.register": Action.REGISTER, "message.ack": Action.ACK}
+    for record_type in RECORD_TYPES:
+        if record_type == "device":
+            continue
+        kinds[f"{record_type}.create"] = Action.SET
+        kinds[f"{record_type}.delete"] = Action.DELETE
+        if record_type not in APPEND_ONLY:
+            kinds[f"{record_type}.update"] = Action.SET
+    return kinds
+
+
+KINDS: dict[str, Action] = _build_kinds()
+
+# record type -> (field shown as the title, fields searched as the body)
+_SEARCH_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "message": ("", ("text",)),
+    "incident": (
+        "title",
+        ("narrative", "perpetrators", "action_taken", "assessment", "source", "location.place"),
+    ),
+    "person": ("name", ("callsign", "unit", "outpost")),
+    "channel": ("name", ("description",)),
+    "checklist_template": ("name", ()),
+    "checklist": ("title", ("assignee",)),
+    "checklist_item": ("", ("value", "note")),
+    "map_feature": ("name", ("notes",)),
+    "attachment": ("name", ()),
+}
+
+
+def _lookup(doc: dict[str, Any], dotted: str) -> str:
+    value: Any = doc
+    for part in dotted.split("."):
+        if not isinstance(value, dict):
+            return ""
+        value = value.get(part)
+    return value if isinstance(value, str) else ""
+
+
+def search_text(record_type: str, doc: dict[str, Any]) -> tuple[str, str] | None:
+    """The (title, body) a record contributes to full-text search, or None if not searchable."""
+    spec = _SEARCH_FIELDS.get(record_type)
+    if spec is None:
+        return None
+    title_field, body_fields = spec
+    title = _lookup(doc, title_field) if title_field else ""
+    body = "\n".join(text for f in body_fields if (text := _lookup(doc, f)))
+    return title, body

@@ -1,0 +1,1 @@
+"""The mission's records as pydantic models, one module per family."""

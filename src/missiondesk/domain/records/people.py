@@ -1,0 +1,37 @@
+"""People, their devices and their roles."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field
+
+from missiondesk.domain.records.base import Record, Sensitivity
+
+
+class Role(StrEnum):
+    OFFICER = "officer"
+    DUTY_OFFICER = "duty_officer"
+    COMMS_OFFICER = "comms_officer"
+    SECURITY_OFFICER = "security_officer"
+    COMMANDER = "commander"
+    OBSERVER = "observer"
+
+
+class Person(Record):
+    name: str = Field(min_length=1, max_length=120)
+    callsign: str = Field(default="", max_length=40)
+    role: Role = Role.OFFICER
+    unit: str = Field(default="", max_length=120)
+    outpost: str = Field(default="", max_length=120)
+    emergency_contact: str = Field(default="", max_length=500)
+
+
+class Device(Record):
+    """A laptop that signs operations; its id is derived from its signing key."""
+
+    name: str = Field(default="", max_length=120)
+    person: str = Field(default="", max_length=64)
+    signing_key: str = Field(min_length=43, max_length=44)  # base64 of 32 bytes
+    exchange_key: str = Field(min_length=43, max_length=44)
+    sensitivity: Sensitivity = Sensitivity.CONFIDENTIAL

@@ -1,0 +1,93 @@
+"""Create, update, delete and read any record type through the one road, validated first."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+
+from missiondesk.domain.changeset import ChangeSet, Origin
+from missiondesk.domain.errors import InvalidInput
+from missiondesk.domain.ids import uuid7
+from missiondesk.domain.kinds import APPEND_ONLY, RECORD_TYPES
+from missiondesk.domain.records.base import Record
+from missiondesk.services.writer import OperationWriter
+from missiondesk.store.reads import StoredRecord
+from missiondesk.store.vault import Vault
+
+R = TypeVar("R", bound=Record)
+_TYPE_NAMES: dict[type[Record], str] = {model: name for name, model in RECORD_TYPES.items()}
+
+
+def type_name(model: type[Record]) -> str:
+    return _TYPE_NAMES[model]
+
+
+def explain(exc: ValidationError, what: str) -> InvalidInput:
+    """One readable sentence per problem, naming the field; never echoes the typed value."""
+    problems = []
+    for error in exc.errors(include_input=False, include_url=False):
+        where = ".".join(str(p) for p in error["loc"]) or "value"
+        problems.append(f"{where}: {error['msg'].lower()}")
+    return InvalidInput(f"Invalid {what}: " + "; ".join(problems))
+
+
+def validate(model: type[R], fields: dict[str, Any]) -> R:
+    try:
+        return model.model_validate(fields)
+    except ValidationError as exc:
+        raise explain(exc, type_name(model).replace("_", " ")) from None
+
+
+class RecordService:
+    def __init__(self, vault: Vault, writer: OperationWriter) -> None:
+        self._vault = vault
+        self._writer = writer
+
+    def create(
+        self, record: Record, entity_id: str | None = None, extra: dict[str, Any] | None = None
+    ) -> tuple[str, ChangeSet]:
+        name = type_name(type(record))
+        entity = entity_id or uuid7()
+        body: dict[str, Any] = {"fields": record.model_dump(mode="json")}
+        if extra:
+            body.update(extra)
+        return entity, self._writer.submit(f"{name}.create", entity, body)
+
+    def update(self, model: type[R], entity_id: str, changes: dict[str, Any]) -> ChangeSet:
+        """Change some fields; the merged record must still be valid. Sends only what changed."""
+        name = type_name(model)
+        if name in APPEND_ONLY:
+            raise InvalidInput(f"A {name} cannot be changed once made; add a new one instead.")
+        stored = self.stored(model, entity_id)
+        merged = validate(model, {**stored.doc, **changes}).model_dump(mode="json")
+        fields = {k: merged[k] for k in changes if merged.get(k) != stored.doc.get(k)}
+        if not fields:
+            return ChangeSet(Origin.LOCAL)
+        return self._writer.submit(f"{name}.update", entity_id, {"fields": fields})
+
+    def delete(self, model: type[Record], entity_id: str) -> ChangeSet:
+        name = type_name(model)
+        self.stored(model, entity_id)
+        return self._writer.submit(f"{name}.delete", entity_id, {})
+
+    def stored(self, model: type[Record], entity_id: str) -> StoredRecord:
+        name = type_name(model)
+        stored = self._vault.reads.get(entity_id)
+        if stored is None or stored.type != name or stored.deleted:
+            raise InvalidInput(f"There is no {name.replace('_', ' ')} with id {entity_id}.")
+        return stored
+
+    def get(self, model: type[R], entity_id: str) -> R:
+        return validate(model, self.stored(model, entity_id).doc)
+
+    def list(self, model: type[R], limit: int = 10_000) -> list[tuple[StoredRecord, R]]:
+        """Records of one type, oldest first; partial ones (an update that arrived before its
+        create) are left out until they are complete."""
+        result = []
+        for stored in self._vault.reads.list(type_name(model), limit=limit):
+            try:
+                result.append((stored, model.model_validate(stored.doc)))
+            except ValidationError:
+                continue
+        return result

@@ -1,0 +1,66 @@
+"""An unlocked vault with every service wired to it. Closing it drops the keys the app holds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from missiondesk.crypto.signing import DeviceKeys
+from missiondesk.domain.hlc import HybridClock
+from missiondesk.services.audit import AuditService
+from missiondesk.services.changes import ChangeFeed
+from missiondesk.services.incidents import IncidentService
+from missiondesk.services.messaging import MessagingService
+from missiondesk.services.people import PeopleService
+from missiondesk.services.records import RecordService
+from missiondesk.services.search import SearchService
+from missiondesk.services.verification import VerifyReport, verify_log
+from missiondesk.services.writer import OperationWriter
+from missiondesk.store.vault import Vault
+
+
+@dataclass
+class Session:
+    vault: Vault
+    keys: DeviceKeys
+    clock: HybridClock
+    changes: ChangeFeed
+    writer: OperationWriter
+    records: RecordService
+    people: PeopleService
+    messaging: MessagingService
+    incidents: IncidentService
+    search: SearchService
+    audit: AuditService
+
+    @classmethod
+    def start(cls, vault: Vault, audit_key: bytes) -> Session:
+        device_id, signing, exchange = vault.load_identity()
+        keys = DeviceKeys.from_private_bytes(signing, exchange)
+        clock = HybridClock(last=vault.oplog.max_hlc())
+        feed = ChangeFeed()
+        writer = OperationWriter(vault, keys, clock, feed, vault.get_meta("mission_id") or "")
+        records = RecordService(vault, writer)
+        people = PeopleService(vault, records, device_id)
+        return cls(
+            vault=vault,
+            keys=keys,
+            clock=clock,
+            changes=feed,
+            writer=writer,
+            records=records,
+            people=people,
+            messaging=MessagingService(vault, records, writer, people),
+            incidents=IncidentService(records, people),
+            search=SearchService(vault),
+            audit=AuditService(vault, audit_key),
+        )
+
+    @property
+    def device_id(self) -> str:
+        return self.keys.device_id
+
+    def verify_operations(self) -> VerifyReport:
+        return verify_log(self.vault)
+
+    def close(self) -> None:
+        self.vault.close()

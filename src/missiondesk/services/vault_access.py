@@ -1,0 +1,208 @@
+"""Creating a vault, unlocking it, and changing its passphrase."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from pathlib import Path
+
+from missiondesk.crypto.keywrap import (
+    DEFAULT_KDF,
+    KdfParams,
+    WrappedKey,
+    WrongPassphrase,
+    new_data_key,
+    unwrap_data_key,
+    wrap_data_key,
+)
+from missiondesk.crypto.mac import derive_subkey
+from missiondesk.crypto.signing import DeviceKeys
+from missiondesk.domain.errors import InvalidInput, MissionDeskError
+from missiondesk.domain.ids import uuid7
+from missiondesk.domain.records.messaging import Channel, ChannelKind
+from missiondesk.domain.records.people import Device, Person
+from missiondesk.services import unlock_throttle
+from missiondesk.services.audit import AuditEvent
+from missiondesk.services.passphrase_policy import require_acceptable
+from missiondesk.services.records import type_name, validate
+from missiondesk.services.session import Session
+from missiondesk.store.atomic import write_atomically
+from missiondesk.store.errors import VaultCorrupt, VaultNotFound
+from missiondesk.store.layout import VaultLayout
+from missiondesk.store.lock import VaultLock
+from missiondesk.store.migrations import LATEST
+from missiondesk.store.vault import Vault
+
+DEFAULT_CHANNEL = "general"
+
+
+def _audit_key(data_key: bytes) -> bytes:
+    return derive_subkey(data_key, "audit")
+
+
+def _read_wrapped(layout: VaultLayout) -> WrappedKey:
+    try:
+        data = json.loads(layout.key_file.read_text("utf-8"))
+    except FileNotFoundError:
+        raise VaultNotFound(
+            f"No vault at {layout.root}.", hint="create one with: missiondesk init --name NAME"
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise VaultCorrupt(f"The vault's key file cannot be read ({type(exc).__name__}).") from None
+    return WrappedKey.from_dict(data)
+
+
+def _write_wrapped(layout: VaultLayout, wrapped: WrappedKey) -> None:
+    write_atomically(layout.key_file, json.dumps(wrapped.to_dict(), indent=2).encode())
+
+
+def _locked(layout: VaultLayout, *, must_exist: bool) -> VaultLock:
+    if not layout.root.is_dir() or (must_exist and not layout.exists()):
+        raise VaultNotFound(
+            f"No vault at {layout.root}.", hint="create one with: missiondesk init --name NAME"
+        )
+    lock = VaultLock(layout.lock_file)
+    lock.acquire()
+    return lock
+
+
+def create_vault(
+    root: Path,
+    passphrase: str,
+    *,
+    name: str,
+    callsign: str = "",
+    kdf: KdfParams = DEFAULT_KDF,
+    schema_target: int = LATEST,
+) -> Session:
+    """Make a new vault: data key, device keys, the officer's person record, a first channel."""
+    layout = VaultLayout(root)
+    require_acceptable(passphrase)
+    person = validate(Person, {"name": name, "callsign": callsign})
+    if layout.exists():
+        raise InvalidInput(
+            f"A vault already exists at {root}.", hint="use --vault to choose another folder"
+        )
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    lock = _locked(layout, must_exist=False)
+    try:
+        for leftover in layout.database_files():  # an earlier creation that never finished
+            leftover.unlink(missing_ok=True)
+        data_key = new_data_key()
+        vault_id = uuid7()
+        wrapped = wrap_data_key(data_key, passphrase, vault_id, kdf)
+        vault = Vault.open(layout, data_key, lock, create=True, schema_target=schema_target)
+    except BaseException:
+        lock.release()
+        raise
+    try:
+        keys = DeviceKeys.generate()
+        vault.save_identity(keys.device_id, *keys.private_bytes())
+        person_id = uuid7()
+        vault.set_meta("vault_id", vault_id)
+        vault.set_meta("person_id", person_id)
+        session = Session.start(vault, _audit_key(data_key))
+        signing_b64, exchange_b64 = keys.public_b64()
+        device = validate(
+            Device,
+            {
+                "name": f"{callsign or name} laptop",
+                "person": person_id,
+                "signing_key": signing_b64,
+                "exchange_key": exchange_b64,
+            },
+        )
+        channel = validate(
+            Channel,
+            {
+                "name": DEFAULT_CHANNEL,
+                "kind": ChannelKind.MISSION,
+                "description": "Everyone in the mission",
+            },
+        )
+        session.writer.submit_many(
+            [
+                ("device.register", keys.device_id, {"fields": device.model_dump(mode="json")}),
+                (
+                    f"{type_name(Person)}.create",
+                    person_id,
+                    {"fields": person.model_dump(mode="json")},
+                ),
+                (
+                    f"{type_name(Channel)}.create",
+                    uuid7(),
+                    {"fields": channel.model_dump(mode="json")},
+                ),
+            ]
+        )
+        session.audit.record(AuditEvent.CREATED, device=keys.device_id)
+        _write_wrapped(layout, wrapped)  # the vault exists from this moment on
+    except BaseException:
+        vault.close()
+        for partial in layout.database_files():
+            partial.unlink(missing_ok=True)
+        raise
+    return session
+
+
+def unlock_vault(root: Path, passphrase: str) -> Session:
+    """Open an existing vault. Wrong passphrases are counted, slowed down, and audited later."""
+    layout = VaultLayout(root)
+    lock = _locked(layout, must_exist=True)
+    try:
+        unlock_throttle.check(layout.failures_file)
+        wrapped = _read_wrapped(layout)
+        try:
+            data_key = unwrap_data_key(wrapped, passphrase)
+        except WrongPassphrase:
+            with contextlib.suppress(MissionDeskError, OSError):
+                unlock_throttle.record_failure(layout.failures_file)
+            raise
+        vault = Vault.open(layout, data_key, lock)
+    except BaseException:
+        lock.release()
+        raise
+    try:
+        stored_id = vault.get_meta("vault_id")
+        if stored_id is not None and stored_id != wrapped.vault_id:
+            raise VaultCorrupt("The key file belongs to another vault.")
+        session = Session.start(vault, _audit_key(data_key))
+        for failed_at in unlock_throttle.failures(layout.failures_file):
+            session.audit.record(AuditEvent.UNLOCK_FAILED, at=failed_at)
+        if vault.migration_backup is not None:
+            session.audit.record(
+                AuditEvent.MIGRATED, schema=vault.schema_version, backup=vault.migration_backup.name
+            )
+        session.audit.record(AuditEvent.UNLOCKED)
+        unlock_throttle.clear(layout.failures_file)
+    except BaseException:
+        vault.close()
+        raise
+    return session
+
+
+def change_passphrase(
+    session: Session, current: str, new: str, kdf: KdfParams | None = None
+) -> None:
+    """Rewrap the data key under a new passphrase; the database is not re-encrypted."""
+    require_acceptable(new)
+    layout = session.vault.layout
+    wrapped = _read_wrapped(layout)
+    data_key = unwrap_data_key(wrapped, current)
+    _write_wrapped(layout, wrap_data_key(data_key, new, wrapped.vault_id, kdf or wrapped.kdf))
+    session.audit.record(AuditEvent.PASSPHRASE_CHANGED)
+
+
+def vault_exists(root: Path) -> bool:
+    return VaultLayout(root).exists()
+
+
+def default_vault_dir(data_dir: Path) -> Path:
+    return data_dir / "vault"
+
+
+def resolve_vault_dir(explicit: str | None, data_dir: Path) -> Path:
+    """--vault wins, then MISSIONDESK_VAULT, then the platform's data directory."""
+    chosen = explicit or os.environ.get("MISSIONDESK_VAULT")
+    return Path(chosen).expanduser().resolve() if chosen else default_vault_dir(data_dir)

@@ -1,0 +1,4 @@
+"""The SQLCipher vault: connection, migrations, op log, materialized records, search, audit.
+
+The only package that imports sqlcipher3.
+"""

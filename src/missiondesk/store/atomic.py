@@ -1,0 +1,48 @@
+"""Atomic file writes: a private temp file beside the target, fsync, then replace."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+from missiondesk.store.errors import StorageFull
+
+
+def fsync_directory(directory: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` so that a crash leaves either the old or the new file, never half.
+
+    The temp file is created with mode 0600 before a single byte is written.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    try:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        fd = os.open(tmp, flags, 0o600)
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+        fsync_directory(path.parent)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise StorageFull(
+            f"Could not write {path.name}: {exc.strerror or exc}. The previous file is unchanged."
+        ) from exc

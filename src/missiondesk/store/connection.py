@@ -1,0 +1,91 @@
+"""Opening the encrypted database: raw 256-bit key, tuned pragmas, errors in plain words."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+from sqlcipher3 import dbapi2
+
+from missiondesk.store.errors import StorageFull, VaultCorrupt
+
+Connection = dbapi2.Connection
+DatabaseError = dbapi2.DatabaseError
+
+# 64 MiB of decrypted pages: point reads of a working set come from memory, not from AES.
+CACHE_KIB = 64 * 1024
+
+PRAGMAS = (
+    "PRAGMA journal_mode = WAL",
+    # FULL: a commit is on disk when it returns. A report typed at an outpost must survive a
+    # power cut; bulk imports commit in batches, so the fsync is paid once per batch.
+    "PRAGMA synchronous = FULL",
+    "PRAGMA temp_store = MEMORY",
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA secure_delete = ON",
+    f"PRAGMA cache_size = -{CACHE_KIB}",
+    "PRAGMA busy_timeout = 5000",
+)
+
+
+def open_encrypted(path: Path, data_key: bytes, *, create: bool = False) -> Connection:
+    """Open (or create) the SQLCipher database at `path` with the raw data key."""
+    if not create and not path.is_file():
+        raise VaultCorrupt(f"The vault database {path.name} is missing.")
+    conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        for pragma in PRAGMAS:
+            conn.execute(pragma)
+    except DatabaseError as exc:
+        conn.close()
+        raise VaultCorrupt(
+            "The vault database cannot be read: it is damaged, or it is not the database "
+            "that belongs to this key file.",
+        ) from exc
+    conn.row_factory = dbapi2.Row
+    return conn
+
+
+def describe(exc: BaseException) -> str:
+    return str(exc).split("\n", 1)[0]
+
+
+def storage_error(exc: DatabaseError) -> Exception:
+    """Translate an SQLite failure during a write into an error an officer can act on."""
+    text = describe(exc).lower()
+    if "full" in text or "disk i/o" in text or "readonly" in text or "read-only" in text:
+        return StorageFull(
+            "The change was not saved: the disk is full or cannot be written. "
+            "Nothing already in the vault was lost; free some space and try again."
+        )
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return VaultCorrupt("The vault database is damaged and cannot be written.")
+    return exc
+
+
+@contextlib.contextmanager
+def transaction(conn: Connection) -> Iterator[Connection]:
+    """BEGIN IMMEDIATE .. COMMIT; a failure rolls back everything and says why."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except DatabaseError as exc:
+        raise storage_error(exc) from exc
+    try:
+        yield conn
+        conn.execute("COMMIT")
+    except BaseException as exc:
+        with contextlib.suppress(DatabaseError):
+            conn.execute("ROLLBACK")
+        if isinstance(exc, DatabaseError):
+            raise storage_error(exc) from exc
+        raise
+
+
+def rows(conn: Connection, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+    return list(conn.execute(sql, params).fetchall())

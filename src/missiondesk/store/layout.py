@@ -1,0 +1,44 @@
+"""Where a vault's files live inside its folder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class VaultLayout:
+    root: Path
+
+    @property
+    def database(self) -> Path:
+        return self.root / "vault.db"
+
+    @property
+    def key_file(self) -> Path:
+        return self.root / "vault.key"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.root / "vault.lock"
+
+    @property
+    def failures_file(self) -> Path:
+        """Times of failed unlocks, kept outside the database because it cannot be opened then."""
+        return self.root / "unlock-failures.json"
+
+    @property
+    def backups(self) -> Path:
+        return self.root / "backups"
+
+    def exists(self) -> bool:
+        return self.key_file.is_file()
+
+    def database_files(self) -> list[Path]:
+        db = self.database
+        return [
+            db,
+            db.with_name(db.name + "-wal"),
+            db.with_name(db.name + "-shm"),
+            db.with_name(db.name + "-journal"),
+        ]

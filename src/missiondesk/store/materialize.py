@@ -1,0 +1,167 @@
+"""Folding one operation into the materialized records.
+
+Per field, last writer wins by (hlc, author), so the result does not depend on the order in
+which operations of different authors arrive. A delete is a tombstone field under the same rule.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from typing import Any
+
+from missiondesk.domain.kinds import KINDS, Action, search_text
+from missiondesk.domain.operation import Operation
+from missiondesk.domain.records.messaging import Precedence
+from missiondesk.store.connection import Connection
+
+TOMBSTONE = "_deleted"
+_PRECEDENCE_RANK = {p.value: p.rank for p in Precedence}
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+class Materializer:
+    """Applies operations to the record tables of one connection, in the caller's transaction."""
+
+    def __init__(self, conn: Connection, *, search: bool) -> None:
+        self._conn = conn
+        self._search = search
+
+    def apply(self, op: Operation) -> tuple[str, str] | None:
+        """Fold `op` in; returns (record type, entity id) if anything visible changed."""
+        action = KINDS.get(op.kind)
+        if action is None:
+            return None
+        body = op.body
+        if action is Action.ACK:
+            cur = self._conn.execute(
+                "INSERT OR IGNORE INTO acks (message, device, hlc) VALUES (?, ?, ?)",
+                (op.entity, op.author, op.hlc),
+            )
+            return ("message", op.entity) if cur.rowcount else None
+        if action is Action.DELETE:
+            fields: dict[str, Any] = {TOMBSTONE: True}
+        else:
+            raw = body.get("fields")
+            if not isinstance(raw, dict):
+                return None
+            fields = raw
+        if action is Action.REGISTER:
+            self._register_author(op, fields)
+        if op.record_type == "attachment" and action is Action.SET:
+            self._store_blob(fields, body.get("data"))
+        return (op.record_type, op.entity) if self._merge(op, fields) else None
+
+    def _register_author(self, op: Operation, fields: dict[str, Any]) -> None:
+        key = fields.get("signing_key")
+        if isinstance(key, str):
+            try:
+                raw = base64.b64decode(key, validate=True)
+            except (binascii.Error, ValueError):
+                return
+            self._conn.execute(
+                "INSERT OR IGNORE INTO authors (author, signing_key) VALUES (?, ?)",
+                (op.author, raw),
+            )
+
+    def _store_blob(self, fields: dict[str, Any], data: Any) -> None:
+        if not isinstance(data, str):
+            return
+        try:
+            raw = base64.b64decode(data, validate=True)
+        except (binascii.Error, ValueError):
+            return
+        digest = hashlib.sha256(raw).hexdigest()
+        if digest == fields.get("sha256"):
+            self._conn.execute(
+                "INSERT OR IGNORE INTO blobs (sha256, data) VALUES (?, ?)", (digest, raw)
+            )
+
+    def _merge(self, op: Operation, fields: dict[str, Any]) -> bool:
+        conn = self._conn
+        clock = [op.hlc, op.author]
+        row = conn.execute(
+            "SELECT rowid, type, doc, clocks, created_hlc, deleted FROM entities WHERE id = ?",
+            (op.entity,),
+        ).fetchone()
+        if row is None:
+            doc = {k: v for k, v in fields.items() if k != TOMBSTONE}
+            deleted = TOMBSTONE in fields
+            cur = conn.execute(
+                "INSERT INTO entities (id, type, doc, clocks, created_hlc, updated_hlc, deleted)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    op.entity,
+                    op.record_type,
+                    _dumps(doc),
+                    _dumps(dict.fromkeys(fields, clock)),
+                    op.hlc,
+                    op.hlc,
+                    int(deleted),
+                ),
+            )
+            self._project(cur.lastrowid, op.record_type, doc, op.hlc, deleted, fresh=True)
+            return True
+        rowid, record_type, doc_text, clocks_text, created_hlc, was_deleted = row
+        if record_type != op.record_type:
+            return False  # an id reused for another type of record: ignored, never merged
+        doc, clocks = json.loads(doc_text), json.loads(clocks_text)
+        changed = False
+        mine = (op.hlc, op.author)
+        for name, value in fields.items():
+            current = clocks.get(name)
+            if current is None or mine > (current[0], current[1]):
+                clocks[name] = clock
+                if name != TOMBSTONE:
+                    doc[name] = value
+                changed = True
+        if not changed:
+            return False
+        deleted = bool(was_deleted) or TOMBSTONE in clocks
+        created = min(created_hlc, op.hlc)
+        conn.execute(
+            "UPDATE entities SET doc = ?, clocks = ?, created_hlc = ?,"
+            " updated_hlc = max(updated_hlc, ?), deleted = ? WHERE rowid = ?",
+            (_dumps(doc), _dumps(clocks), created, op.hlc, int(deleted), rowid),
+        )
+        self._project(rowid, record_type, doc, created, deleted, fresh=False)
+        return True
+
+    def _project(
+        self,
+        rowid: int | None,
+        record_type: str,
+        doc: dict[str, Any],
+        created_hlc: int,
+        deleted: bool,
+        *,
+        fresh: bool,
+    ) -> None:
+        """Keep the per-type tables and the search index in step with the record."""
+        conn = self._conn
+        if record_type == "message":
+            channel = doc.get("channel")
+            if deleted or not isinstance(channel, str):
+                conn.execute("DELETE FROM messages WHERE entity = ?", (rowid,))
+            else:
+                rank = _PRECEDENCE_RANK.get(doc.get("precedence", "routine"), 3)
+                conn.execute(
+                    "INSERT OR REPLACE INTO messages (entity, channel, hlc, precedence)"
+                    " VALUES (?, ?, ?, ?)",
+                    (rowid, channel, created_hlc, rank),
+                )
+        if not self._search:
+            return
+        if not fresh:
+            conn.execute("DELETE FROM search WHERE rowid = ?", (rowid,))
+        if not deleted:
+            text = search_text(record_type, doc)
+            if text is not None and (text[0] or text[1]):
+                conn.execute(
+                    "INSERT INTO search (rowid, title, body) VALUES (?, ?, ?)", (rowid, *text)
+                )

@@ -1,0 +1,159 @@
+"""Numbered schema migrations. The database file is copied before any migration runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from missiondesk.domain.kinds import search_text
+from missiondesk.store.atomic import fsync_directory
+from missiondesk.store.connection import Connection, transaction
+from missiondesk.store.errors import VaultCorrupt
+
+_CORE = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE device_identity (
+    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+    device_id TEXT NOT NULL,
+    signing_private BLOB NOT NULL,
+    exchange_private BLOB NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE ops (
+    rowid INTEGER PRIMARY KEY,
+    op_id BLOB NOT NULL UNIQUE,
+    author TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    hlc INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    payload BLOB NOT NULL,
+    signature BLOB NOT NULL,
+    received_at INTEGER NOT NULL,
+    UNIQUE (author, seq)
+);
+CREATE INDEX ops_by_hlc ON ops (hlc);
+CREATE TABLE authors (
+    author TEXT PRIMARY KEY,
+    signing_key BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE entities (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    type TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    clocks TEXT NOT NULL,
+    created_hlc INTEGER NOT NULL,
+    updated_hlc INTEGER NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX entities_by_type ON entities (type, created_hlc);
+CREATE TABLE messages (
+    entity INTEGER PRIMARY KEY REFERENCES entities (rowid) ON DELETE CASCADE,
+    channel TEXT NOT NULL,
+    hlc INTEGER NOT NULL,
+    precedence INTEGER NOT NULL
+);
+CREATE INDEX messages_by_channel ON messages (channel, hlc);
+CREATE TABLE acks (
+    message TEXT NOT NULL,
+    device TEXT NOT NULL,
+    hlc INTEGER NOT NULL,
+    PRIMARY KEY (message, device)
+) WITHOUT ROWID;
+CREATE TABLE blobs (
+    rowid INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    data BLOB NOT NULL
+);
+CREATE TABLE flags (
+    rowid INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    author TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    at INTEGER NOT NULL
+);
+CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    event TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    mac BLOB NOT NULL
+);
+"""
+
+_SEARCH = """
+CREATE VIRTUAL TABLE search USING fts5 (
+    title, body, tokenize = 'unicode61 remove_diacritics 2'
+);
+"""
+
+
+def _core(conn: Connection) -> None:
+    for statement in _CORE.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+def _search(conn: Connection) -> None:
+    conn.execute(_SEARCH)
+    cursor = conn.execute("SELECT rowid, type, doc FROM entities WHERE deleted = 0")
+    for rowid, record_type, doc in cursor.fetchall():
+        text = search_text(record_type, json.loads(doc))
+        if text is not None:
+            conn.execute("INSERT INTO search (rowid, title, body) VALUES (?, ?, ?)", (rowid, *text))
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    run: Callable[[Connection], None]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "core tables: identity, op log, records, messages, audit", _core),
+    Migration(2, "full-text search over records", _search),
+)
+LATEST = MIGRATIONS[-1].version
+
+
+def schema_version(conn: Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def backup_database(conn: Connection, database: Path, backups: Path, version: int) -> Path:
+    """Copy the (still encrypted) database file aside, after folding the WAL into it."""
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    backups.mkdir(mode=0o700, exist_ok=True)
+    target = backups / f"vault-v{version}-{time.strftime('%Y%m%dT%H%M%S')}.db"
+    shutil.copyfile(database, target)
+    os.chmod(target, 0o600)
+    with open(target, "rb") as handle:
+        os.fsync(handle.fileno())
+    fsync_directory(backups)
+    return target
+
+
+def migrate(conn: Connection, database: Path, backups: Path, target: int = LATEST) -> Path | None:
+    """Bring the schema to `target`; returns the backup made first, if any migration ran."""
+    current = schema_version(conn)
+    if current > LATEST:
+        raise VaultCorrupt(
+            f"This vault was written by a newer MissionDesk (schema {current}); "
+            "update MissionDesk to open it."
+        )
+    pending = [m for m in MIGRATIONS if current < m.version <= target]
+    if not pending:
+        return None
+    backup = backup_database(conn, database, backups, current) if current > 0 else None
+    for migration in pending:
+        with transaction(conn):
+            migration.run(conn)
+            conn.execute(f"PRAGMA user_version = {migration.version}")
+    return backup

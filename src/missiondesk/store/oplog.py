@@ -1,0 +1,141 @@
+"""The operation log: append in chain order, idempotently, and fold each op into the records."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from missiondesk.domain.changeset import ChangeSet, Origin
+from missiondesk.domain.operation import SignedOperation
+from missiondesk.store.connection import Connection
+from missiondesk.store.errors import ChainError, Equivocation
+from missiondesk.store.materialize import Materializer
+
+
+@dataclass(frozen=True)
+class StoredOp:
+    op_id: bytes
+    payload: bytes
+    signature: bytes
+    author: str
+    seq: int
+    hlc: int
+    kind: str
+    entity: str
+
+
+def _fmt(author: str) -> str:
+    return author[:8]
+
+
+class OpLog:
+    """Reads and appends of the op log on one connection (the caller holds the transaction)."""
+
+    def __init__(self, conn: Connection, *, search: bool) -> None:
+        self._conn = conn
+        self._materializer = Materializer(conn, search=search)
+
+    def head(self, author: str) -> tuple[int, bytes] | None:
+        row = self._conn.execute(
+            "SELECT seq, op_id FROM ops WHERE author = ? ORDER BY seq DESC LIMIT 1", (author,)
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def max_hlc(self) -> int:
+        row = self._conn.execute("SELECT max(hlc) FROM ops").fetchone()
+        return int(row[0] or 0)
+
+    def count(self) -> int:
+        return int(self._conn.execute("SELECT count(*) FROM ops").fetchone()[0])
+
+    def version_vector(self) -> dict[str, tuple[int, bytes]]:
+        cur = self._conn.execute("SELECT author, max(seq) AS seq FROM ops GROUP BY author")
+        heads: dict[str, tuple[int, bytes]] = {}
+        for author, seq in cur.fetchall():
+            op_id = self._conn.execute(
+                "SELECT op_id FROM ops WHERE author = ? AND seq = ?", (author, seq)
+            ).fetchone()[0]
+            heads[author] = (seq, op_id)
+        return heads
+
+    def signing_key(self, author: str) -> bytes | None:
+        row = self._conn.execute(
+            "SELECT signing_key FROM authors WHERE author = ?", (author,)
+        ).fetchone()
+        return bytes(row[0]) if row else None
+
+    def iter_ops(self, author: str | None = None) -> Iterator[StoredOp]:
+        """Every stored op, per author in chain order."""
+        sql = (
+            "SELECT op_id, payload, signature, author, seq, hlc, kind, entity FROM ops"
+            + (" WHERE author = ?" if author else "")
+            + " ORDER BY author, seq"
+        )
+        cur = self._conn.execute(sql, (author,) if author else ())
+        while batch := cur.fetchmany(2048):
+            for r in batch:
+                yield StoredOp(bytes(r[0]), bytes(r[1]), bytes(r[2]), r[3], r[4], r[5], r[6], r[7])
+
+    def append(self, signed: SignedOperation, received_at: int) -> tuple[str, str] | bool | None:
+        """Append one op. Returns False for a duplicate, else what it changed (or None)."""
+        op = signed.op
+        conn = self._conn
+        existing = conn.execute(
+            "SELECT op_id FROM ops WHERE author = ? AND seq = ?", (op.author, op.seq)
+        ).fetchone()
+        if existing is not None:
+            if bytes(existing[0]) == signed.op_id:
+                return False
+            raise Equivocation(
+                f"Device {_fmt(op.author)} signed two different operations with sequence number "
+                f"{op.seq}; it may be a cloned laptop. Its operation was not applied."
+            )
+        if op.seq > 1:
+            prev = conn.execute(
+                "SELECT op_id FROM ops WHERE author = ? AND seq = ?", (op.author, op.seq - 1)
+            ).fetchone()
+            if prev is None:
+                raise ChainError(
+                    f"Operation {op.seq} of device {_fmt(op.author)} arrived before "
+                    f"operation {op.seq - 1}; it was not applied."
+                )
+            if bytes(prev[0]).hex() != op.prev:
+                raise ChainError(
+                    f"Operation {op.seq} of device {_fmt(op.author)} does not follow the "
+                    "operation before it; it was not applied."
+                )
+        conn.execute(
+            "INSERT INTO ops (op_id, author, seq, hlc, kind, entity, payload, signature,"
+            " received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                signed.op_id,
+                op.author,
+                op.seq,
+                op.hlc,
+                op.kind,
+                op.entity,
+                signed.payload,
+                signed.signature,
+                received_at,
+            ),
+        )
+        return self._materializer.apply(op)
+
+    def apply(self, ops: Iterable[SignedOperation], origin: Origin) -> ChangeSet:
+        """Append and fold every op; the caller wraps this in one transaction."""
+        received_at = time.time_ns() // 1_000_000
+        applied: list[bytes] = []
+        duplicates = 0
+        entities: dict[str, set[str]] = {}
+        for signed in ops:
+            result = self.append(signed, received_at)
+            if result is False:
+                duplicates += 1
+                continue
+            applied.append(signed.op_id)
+            if isinstance(result, tuple):
+                entities.setdefault(result[0], set()).add(result[1])
+        return ChangeSet(
+            origin, tuple(applied), duplicates, {k: frozenset(v) for k, v in entities.items()}
+        )

@@ -1,0 +1,142 @@
+"""Queries over the materialized records: lists, pages, lookups and full-text search."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from missiondesk.store.connection import Connection
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    id: str
+    type: str
+    doc: dict[str, Any]
+    created_hlc: int
+    updated_hlc: int
+    deleted: bool
+    author: str = ""
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    id: str
+    type: str
+    title: str
+    snippet: str
+    created_hlc: int
+    doc: dict[str, Any]
+
+
+def _record(row: Any) -> StoredRecord:
+    clocks = json.loads(row["clocks"])
+    first = min(clocks.values(), key=lambda c: (c[0], c[1])) if clocks else [0, ""]
+    return StoredRecord(
+        row["id"],
+        row["type"],
+        json.loads(row["doc"]),
+        row["created_hlc"],
+        row["updated_hlc"],
+        bool(row["deleted"]),
+        first[1],
+    )
+
+
+_COLUMNS = "e.id, e.type, e.doc, e.clocks, e.created_hlc, e.updated_hlc, e.deleted"
+
+
+def fts_query(text: str) -> str:
+    """Each word as a quoted FTS5 phrase (so no input is ever FTS syntax); the last one a prefix."""
+    words = [w.replace('"', '""') for w in text.split() if w.strip('"')]
+    if not words:
+        return ""
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+class Reads:
+    def __init__(self, conn: Connection, *, search: bool) -> None:
+        self._conn = conn
+        self._search = search
+
+    def get(self, entity_id: str) -> StoredRecord | None:
+        row = self._conn.execute(
+            f"SELECT {_COLUMNS} FROM entities e WHERE e.id = ?", (entity_id,)
+        ).fetchone()
+        return _record(row) if row else None
+
+    def list(
+        self, record_type: str, *, limit: int = 1000, offset: int = 0, include_deleted: bool = False
+    ) -> list[StoredRecord]:
+        rows = self._conn.execute(
+            f"SELECT {_COLUMNS} FROM entities e WHERE e.type = ?"
+            + ("" if include_deleted else " AND e.deleted = 0")
+            + " ORDER BY e.created_hlc, e.id LIMIT ? OFFSET ?",
+            (record_type, limit, offset),
+        ).fetchall()
+        return [_record(r) for r in rows]
+
+    def count(self, record_type: str) -> int:
+        return int(
+            self._conn.execute(
+                "SELECT count(*) FROM entities WHERE type = ? AND deleted = 0", (record_type,)
+            ).fetchone()[0]
+        )
+
+    def find_by_field(self, record_type: str, field: str, value: str) -> list[StoredRecord]:
+        rows = self._conn.execute(
+            f"SELECT {_COLUMNS} FROM entities e WHERE e.type = ? AND e.deleted = 0"
+            " AND json_extract(e.doc, ?) = ? ORDER BY e.created_hlc",
+            (record_type, f"$.{field}", value),
+        ).fetchall()
+        return [_record(r) for r in rows]
+
+    def messages(
+        self, channel: str | None, *, limit: int = 100, before_hlc: int | None = None
+    ) -> list[StoredRecord]:
+        """The newest `limit` messages (older than `before_hlc`), returned oldest first."""
+        where, params = [], []
+        if channel is not None:
+            where.append("m.channel = ?")
+            params.append(channel)
+        if before_hlc is not None:
+            where.append("m.hlc < ?")
+            params.append(before_hlc)
+        clause = ("WHERE " + " AND ".join(where)) if where else ""
+        rows = self._conn.execute(
+            f"SELECT {_COLUMNS} FROM messages m JOIN entities e ON e.rowid = m.entity {clause}"
+            " ORDER BY m.hlc DESC LIMIT ?",
+            (*params, limit),
+        ).fetchall()
+        return [_record(r) for r in reversed(rows)]
+
+    def acknowledgements(self, message_id: str) -> dict[str, int]:
+        rows = self._conn.execute(
+            "SELECT device, hlc FROM acks WHERE message = ?", (message_id,)
+        ).fetchall()
+        return {r[0]: r[1] for r in rows}
+
+    def blob(self, sha256: str) -> bytes | None:
+        row = self._conn.execute("SELECT data FROM blobs WHERE sha256 = ?", (sha256,)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def search(self, text: str, *, limit: int = 50) -> list[SearchHit]:
+        query = fts_query(text)
+        if not query or not self._search:
+            return []
+        rows = self._conn.execute(
+            "SELECT e.id, e.type, e.doc, e.created_hlc, s.title,"
+            " snippet(search, 1, '[', ']', '…', 12) AS snip"
+            " FROM search s JOIN entities e ON e.rowid = s.rowid"
+            " WHERE search MATCH ? ORDER BY s.rank LIMIT ?",
+            (query, limit),
+        ).fetchall()
+        return [
+            SearchHit(
+                r["id"], r["type"], r["title"], r["snip"], r["created_hlc"], json.loads(r["doc"])
+            )
+            for r in rows
+        ]

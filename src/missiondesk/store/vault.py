@@ -1,0 +1,149 @@
+"""The vault: one encrypted database, its lock, and the one place operations are applied."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from missiondesk.domain.changeset import ChangeSet, Origin
+from missiondesk.domain.operation import SignedOperation
+from missiondesk.store.audit_log import AuditLog
+from missiondesk.store.connection import Connection, DatabaseError, open_encrypted, transaction
+from missiondesk.store.errors import Equivocation, VaultCorrupt
+from missiondesk.store.layout import VaultLayout
+from missiondesk.store.lock import VaultLock
+from missiondesk.store.migrations import LATEST, migrate, schema_version
+from missiondesk.store.oplog import OpLog
+from missiondesk.store.reads import Reads
+
+
+class Vault:
+    """An open vault. Only one process holds it; close() releases the lock and the key."""
+
+    def __init__(
+        self, layout: VaultLayout, conn: Connection, lock: VaultLock, backup: Path | None
+    ) -> None:
+        self.layout = layout
+        self._conn: Connection | None = conn
+        self._lock = lock
+        self.migration_backup = backup
+        search = schema_version(conn) >= 2
+        self.oplog = OpLog(conn, search=search)
+        self.reads = Reads(conn, search=search)
+        self.audit = AuditLog(conn)
+
+    @classmethod
+    def open(
+        cls,
+        layout: VaultLayout,
+        data_key: bytes,
+        lock: VaultLock,
+        *,
+        create: bool = False,
+        schema_target: int = LATEST,
+    ) -> Vault:
+        """Open (or create) the database under an already held lock, migrating if needed."""
+        conn = open_encrypted(layout.database, data_key, create=create)
+        try:
+            backup = migrate(conn, layout.database, layout.backups, schema_target)
+            if (
+                not create
+                and conn.execute(
+                    "SELECT count(*) FROM sqlite_master WHERE name = 'device_identity'"
+                ).fetchone()[0]
+                == 0
+            ):
+                raise VaultCorrupt("The vault database holds no MissionDesk data.")
+        except DatabaseError as exc:
+            conn.close()
+            raise VaultCorrupt("The vault database is damaged and cannot be read.") from exc
+        except BaseException:
+            conn.close()
+            raise
+        return cls(layout, conn, lock, backup)
+
+    @property
+    def conn(self) -> Connection:
+        if self._conn is None:
+            raise VaultCorrupt("The vault is locked.")
+        return self._conn
+
+    @property
+    def schema_version(self) -> int:
+        return schema_version(self.conn)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        with transaction(self.conn) as conn:
+            yield conn
+
+    def apply(self, ops: Iterable[SignedOperation], origin: Origin = Origin.LOCAL) -> ChangeSet:
+        """The one road's last step: append to the op log, fold into records, index; one commit.
+
+        The caller has verified the signatures. Duplicates are skipped; an op out of its author's
+        chain order, or an equivocation, aborts the whole batch and changes nothing.
+        """
+        batch = list(ops)
+        try:
+            with self.transaction():
+                return self.oplog.apply(batch, origin)
+        except Equivocation as exc:
+            self.flag("equivocation", batch[0].op.author if batch else "", str(exc))
+            raise
+
+    def flag(self, kind: str, author: str, detail: str) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO flags (kind, author, detail, at) VALUES (?, ?, ?, ?)",
+                (kind, author, detail, time.time_ns() // 1_000_000),
+            )
+
+    def flags(self) -> list[tuple[str, str, str, int]]:
+        return [
+            tuple(r)
+            for r in self.conn.execute(
+                "SELECT kind, author, detail, at FROM flags ORDER BY rowid"
+            ).fetchall()
+        ]
+
+    # -- this device's identity -------------------------------------------------------------
+
+    def save_identity(
+        self, device_id: str, signing_private: bytes, exchange_private: bytes
+    ) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO device_identity (singleton, device_id, signing_private,"
+                " exchange_private, created_at) VALUES (1, ?, ?, ?, ?)",
+                (device_id, signing_private, exchange_private, datetime.now(UTC).isoformat()),
+            )
+
+    def load_identity(self) -> tuple[str, bytes, bytes]:
+        row = self.conn.execute(
+            "SELECT device_id, signing_private, exchange_private FROM device_identity"
+        ).fetchone()
+        if row is None:
+            raise VaultCorrupt("The vault holds no device identity; it was not fully created.")
+        return row[0], bytes(row[1]), bytes(row[2])
+
+    # -- settings kept inside the vault -----------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def close(self) -> None:
+        """Close the database and release the lock. Safe to call twice."""
+        if self._conn is not None:
+            with contextlib.suppress(DatabaseError):
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._conn.close()
+            self._conn = None
+        self._lock.release()

@@ -1,0 +1,1 @@
+"""Peer sync: transports, reconciliation and bundles (see docs/sync.md). Never imports Qt."""
