@@ -59,6 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     disable_core_dumps()
     from missiondesk.domain.errors import MissionDeskError
     from missiondesk.services.vault_access import resolve_vault_dir
+    from missiondesk.store.connection import DatabaseError, storage_error
 
     parser = build_parser()
     debug = "--debug" in (sys.argv[1:] if argv is None else argv)
@@ -76,6 +77,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(CommandContext(args, vault_dir))
     except MissionDeskError as exc:
         return _fail(str(exc), int(exc.kind))
+    except DatabaseError as exc:  # a read that met a damaged page after the vault opened
+        translated = storage_error(exc)
+        if isinstance(translated, MissionDeskError):
+            return _fail(str(translated), int(translated.kind))
+        return _fail("The vault database could not be read; it may be damaged.", 5)
     except KeyboardInterrupt:
         return _fail("interrupted; nothing half-done was saved.", 130)
     except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback at the user

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from missiondesk.domain.errors import InvalidInput
 
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
-_DTG_RE = re.compile(r"^\s*(\d{2})(\d{2})(\d{2})Z\s*([A-Za-z]{3})\s*(\d{2}|\d{4})\s*$")
+_DTG_RE = re.compile(r"^\s*(\d{2})(\d{2})(\d{2})[Zz]\s*([A-Za-z]{3})\s*(\d{2}|\d{4})\s*$")
 
 
 def format_dtg(moment: datetime) -> str:

@@ -77,6 +77,7 @@ def create_vault(
     schema_target: int = LATEST,
 ) -> Session:
     """Make a new vault: data key, device keys, the officer's person record, a first channel."""
+    root = Path(root)
     layout = VaultLayout(root)
     require_acceptable(passphrase)
     person = validate(Person, {"name": name, "callsign": callsign})
@@ -146,9 +147,9 @@ def create_vault(
     return session
 
 
-def unlock_vault(root: Path, passphrase: str) -> Session:
+def unlock_vault(root: Path | str, passphrase: str) -> Session:
     """Open an existing vault. Wrong passphrases are counted, slowed down, and audited later."""
-    layout = VaultLayout(root)
+    layout = VaultLayout(Path(root))
     lock = _locked(layout, must_exist=True)
     try:
         unlock_throttle.check(layout.failures_file)

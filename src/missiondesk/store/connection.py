@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,9 @@ def open_encrypted(path: Path, data_key: bytes, *, create: bool = False) -> Conn
     """Open (or create) the SQLCipher database at `path` with the raw data key."""
     if not create and not path.is_file():
         raise VaultCorrupt(f"The vault database {path.name} is missing.")
+    if create and not path.exists():
+        # Private from the first byte: SQLite gives -wal and -shm the database file's mode.
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")

@@ -22,7 +22,7 @@ _PRECEDENCE_RANK = {p.value: p.rank for p in Precedence}
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
 
 
 class Materializer:

@@ -25,6 +25,13 @@ class StoredOp:
     entity: str
 
 
+def _bytes(value: object) -> bytes:
+    """Stored blobs as bytes, even if a tampered row holds text or a number instead."""
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value)
+    return str(value).encode("utf-8")
+
+
 def _fmt(author: str) -> str:
     return author[:8]
 
@@ -75,7 +82,9 @@ class OpLog:
         cur = self._conn.execute(sql, (author,) if author else ())
         while batch := cur.fetchmany(2048):
             for r in batch:
-                yield StoredOp(bytes(r[0]), bytes(r[1]), bytes(r[2]), r[3], r[4], r[5], r[6], r[7])
+                yield StoredOp(
+                    _bytes(r[0]), _bytes(r[1]), _bytes(r[2]), r[3], r[4], r[5], r[6], r[7]
+                )
 
     def append(self, signed: SignedOperation, received_at: int) -> tuple[str, str] | bool | None:
         """Append one op. Returns False for a duplicate, else what it changed (or None)."""

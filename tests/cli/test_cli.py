@@ -1,0 +1,278 @@
+"""The command line end to end, through real subprocesses, with the real Argon2id parameters."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+PASS = "field passphrase 42"
+pytestmark = pytest.mark.slow
+
+
+def run(
+    vault: Path | None,
+    *args: str,
+    passphrase: str | None = PASS,
+    env_extra: dict[str, str] | None = None,
+    stdin: str | None = None,
+):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MISSIONDESK_")}
+    if passphrase is not None:
+        env["MISSIONDESK_PASSPHRASE"] = passphrase
+    env.update(env_extra or {})
+    argv = [sys.executable, "-m", "missiondesk"] + (["--vault", str(vault)] if vault else [])
+    done = subprocess.run(
+        [*argv, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        input=stdin if stdin is not None else "",
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    return done
+
+
+@pytest.fixture(scope="module")
+def vault(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("cli") / "vault"
+    done = run(path, "init", "--name", "Anna Berg", "--callsign", "ALPHA-1")
+    assert done.returncode == 0, done.stderr
+    assert "Device fingerprint" in done.stdout
+    return path
+
+
+def test_version():
+    done = run(None, "--version")
+    assert done.returncode == 0 and done.stdout.startswith("MissionDesk ")
+
+
+def test_message_round_trip_with_json(vault):
+    done = run(
+        vault,
+        "message",
+        "send",
+        "--channel",
+        "general",
+        "--text",
+        "Convoy departs 0600",
+        "--precedence",
+        "flash",
+    )
+    assert done.returncode == 0, done.stderr
+    listed = json.loads(run(vault, "message", "list", "--channel", "general", "--json").stdout)
+    assert [(m["text"], m["precedence"], m["author_name"]) for m in listed] == [
+        ("Convoy departs 0600", "FLASH", "ALPHA-1")
+    ]
+    plain = run(vault, "message", "list").stdout
+    assert "[FLASH]" in plain and "ALPHA-1" in plain
+
+
+def test_incident_add_list_and_search(vault):
+    done = run(
+        vault,
+        "incident",
+        "add",
+        "--title",
+        "Shots fired near checkpoint 4",
+        "--category",
+        "small_arms_fire",
+        "--severity",
+        "3",
+        "--location",
+        "38S MB 44845 36965",
+        "--description",
+        "Two bursts from the ridge",
+        "--occurred",
+        "221530Z NOV 26",
+    )
+    assert done.returncode == 0, done.stderr
+    done = run(
+        vault,
+        "incident",
+        "add",
+        "--title",
+        "Crowd at the gate",
+        "--category",
+        "civil_unrest",
+        "--severity",
+        "2",
+        "--location",
+        "33.31,44.36",
+    )
+    assert done.returncode == 0, done.stderr
+    incidents = json.loads(run(vault, "incident", "list", "--json").stdout)
+    shots = next(i for i in incidents if i["title"].startswith("Shots"))
+    assert shots["occurred_dtg"] == "221530Z NOV 26"
+    assert shots["location"]["mgrs"] == "38S MB 44845 36965"
+    assert shots["severity"] == 3 and shots["status"] == "draft"
+    found = json.loads(run(vault, "search", "ridge", "--json").stdout)
+    assert [f["title"] for f in found] == ["Shots fired near checkpoint 4"]
+
+
+def test_verify_commands(vault):
+    done = run(vault, "ops", "verify")
+    assert done.returncode == 0 and done.stdout.startswith("OK:")
+    done = run(vault, "audit", "verify")
+    assert done.returncode == 0 and "chain intact" in done.stdout
+    status = json.loads(run(vault, "status", "--json").stdout)
+    assert status["callsign"] == "ALPHA-1" and status["schema_version"] == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "says"),
+    [
+        (("bogus",), 2, "invalid choice"),
+        (("message", "send", "--channel", "general"), 2, "--text"),
+        (("message", "send", "--channel", "nowhere", "--text", "x"), 4, "no channel"),
+        (
+            ("message", "send", "--channel", "general", "--text", "x", "--precedence", "urgent"),
+            4,
+            "not a precedence",
+        ),
+        (
+            ("incident", "add", "--title", "x", "--category", "fire", "--severity", "9"),
+            4,
+            "severity",
+        ),
+        (
+            (
+                "incident",
+                "add",
+                "--title",
+                "x",
+                "--category",
+                "fire",
+                "--severity",
+                "1",
+                "--location",
+                "behind the hill",
+            ),
+            4,
+            "not a location",
+        ),
+        (
+            ("incident", "add", "--title", "x", "--category", "parade", "--severity", "1"),
+            4,
+            "category",
+        ),
+        (
+            (
+                "incident",
+                "add",
+                "--title",
+                "x",
+                "--category",
+                "fire",
+                "--severity",
+                "1",
+                "--occurred",
+                "yesterday",
+            ),
+            4,
+            "date-time group",
+        ),
+    ],
+)
+def test_refusals_have_documented_codes_and_one_clear_line(vault, args, code, says):
+    done = run(vault, *args)
+    assert done.returncode == code, (done.stdout, done.stderr)
+    assert says in done.stderr
+
+
+def test_wrong_passphrase_exits_3(vault):
+    done = run(vault, "status", passphrase="not my passphrase")
+    assert done.returncode == 3
+    assert done.stderr.strip() == "missiondesk: Wrong passphrase."
+    assert run(vault, "status").returncode == 0  # and the next right one still works
+
+
+def test_no_passphrase_and_no_terminal_is_a_usage_error(vault):
+    done = run(vault, "status", passphrase=None)
+    assert done.returncode == 2 and "MISSIONDESK_PASSPHRASE" in done.stderr
+
+
+def test_missing_vault_exits_5(tmp_path):
+    done = run(tmp_path / "nothing-here", "message", "list")
+    assert done.returncode == 5 and "No vault" in done.stderr
+    assert "missiondesk init" in done.stderr
+
+
+def test_vault_env_variable_selects_the_vault(vault):
+    done = run(None, "status", "--json", env_extra={"MISSIONDESK_VAULT": str(vault)})
+    assert json.loads(done.stdout)["vault"] == str(vault)
+
+
+def test_corrupt_vault_exits_5(tmp_path):
+    path = tmp_path / "v"
+    assert run(path, "init", "--name", "X Y").returncode == 0
+    (path / "vault.db").write_bytes(os.urandom(8192))
+    done = run(path, "status")
+    assert done.returncode == 5 and "cannot be read" in done.stderr
+
+
+def test_vault_locked_by_another_process_exits_3(vault):
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
+            import sys
+            from missiondesk.services.vault_access import unlock_vault
+            s = unlock_vault({str(vault)!r}, {PASS!r})
+            print("ready", flush=True)
+            sys.stdin.readline()
+            s.close()
+        """),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        done = run(vault, "message", "list")
+        assert done.returncode == 3 and "open in another" in done.stderr
+    finally:
+        holder.communicate("x\n", timeout=30)
+
+
+def test_passphrase_change_from_environment(tmp_path):
+    path = tmp_path / "v"
+    assert run(path, "init", "--name", "X Y").returncode == 0
+    done = run(
+        path, "passphrase", "change", env_extra={"MISSIONDESK_NEW_PASSPHRASE": "the new passphrase"}
+    )
+    assert done.returncode == 0, done.stderr
+    assert run(path, "status").returncode == 3
+    assert run(path, "status", passphrase="the new passphrase").returncode == 0
+    audit = json.loads(run(path, "audit", "list", "--json", passphrase="the new passphrase").stdout)
+    assert "vault.passphrase_changed" in [a["event"] for a in audit]
+
+
+def test_init_refuses_short_passphrase_and_existing_vault(tmp_path, vault):
+    done = run(tmp_path / "v", "init", "--name", "X", passphrase="short")
+    assert done.returncode == 4 and "too short" in done.stderr
+    done = run(vault, "init", "--name", "X")
+    assert done.returncode == 4 and "already exists" in done.stderr
+
+
+def test_tampered_op_log_fails_verification_with_code_4(tmp_path):
+    path = tmp_path / "v"
+    assert run(path, "init", "--name", "X Y").returncode == 0
+    script = textwrap.dedent(f"""
+        from missiondesk.services.vault_access import unlock_vault
+        s = unlock_vault({str(path)!r}, {PASS!r})
+        s.vault.conn.execute("UPDATE ops SET payload = replace(payload, 'general', 'genera1')")
+        s.close()
+    """)
+    subprocess.run([sys.executable, "-c", script], check=True)
+    done = run(path, "ops", "verify")
+    assert done.returncode == 4
+    assert "FAIL" in done.stdout and "Verification failed" in done.stderr

@@ -1,0 +1,47 @@
+import pytest
+from pydantic import ValidationError
+
+from missiondesk.domain.kinds import KINDS, RECORD_TYPES, Action, search_text
+from missiondesk.domain.records.base import Sensitivity
+from missiondesk.domain.records.mapping import Geometry
+from missiondesk.domain.records.messaging import Precedence
+
+
+def test_every_record_type_carries_a_sensitivity_level():
+    for model in RECORD_TYPES.values():
+        assert "sensitivity" in model.model_fields
+
+
+def test_messages_are_append_only():
+    assert "message.update" not in KINDS
+    assert KINDS["message.create"] is Action.SET
+    assert KINDS["incident.update"] is Action.SET
+    assert KINDS["incident.delete"] is Action.DELETE
+
+
+def test_precedence_prosigns_and_order():
+    assert Precedence.parse("Z") is Precedence.FLASH
+    assert Precedence.parse("immediate") is Precedence.IMMEDIATE
+    assert sorted(Precedence, key=lambda p: p.rank)[0] is Precedence.FLASH
+    assert Precedence.FLASH.needs_acknowledgement
+    assert not Precedence.ROUTINE.needs_acknowledgement
+
+
+def test_sensitivity_labels():
+    assert Sensitivity.parse("Strictly Confidential") is Sensitivity.STRICTLY_CONFIDENTIAL
+    assert Sensitivity.STRICTLY_CONFIDENTIAL.label == "STRICTLY CONFIDENTIAL"
+
+
+def test_geometry_shape_must_match_type():
+    Geometry(type="LineString", coordinates=((1.0, 2.0), (3.0, 4.0)))
+    with pytest.raises(ValidationError):
+        Geometry(type="Polygon", coordinates=((1.0, 2.0), (3.0, 4.0)))
+
+
+def test_search_text_of_an_incident_includes_place():
+    title, body = search_text(
+        "incident",
+        {"title": "Ambush", "narrative": "at dawn", "location": {"place": "Kilo bridge"}},
+    )
+    assert title == "Ambush"
+    assert "Kilo bridge" in body and "at dawn" in body

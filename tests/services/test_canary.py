@@ -1,0 +1,95 @@
+"""No plaintext of user data on disk: a canary written through every record type must appear in no
+file under the vault folder, the temp folder, or the log folder."""
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+CANARY = "CANARY-7f3a9c-KILO-BRIDGE"
+
+WRITER = textwrap.dedent("""
+    import base64, hashlib, logging, sys
+    from pathlib import Path
+    from missiondesk.diagnostics import configure_logging
+    from missiondesk.crypto.keywrap import KdfParams
+    from missiondesk.domain.records.attachments import Attachment
+    from missiondesk.domain.records.checklists import (
+        Checklist, ChecklistItem, ChecklistTemplate, TemplateItem, TemplateSection)
+    from missiondesk.domain.records.incidents import Incident
+    from missiondesk.domain.records.mapping import Geometry, MapFeature
+    from missiondesk.domain.records.messaging import Precedence
+    from missiondesk.domain.records.people import Person
+    from missiondesk.services.vault_access import create_vault, unlock_vault
+
+    vault, logs, canary = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+    configure_logging(logs)
+    kdf = KdfParams(memory_kib=8192, iterations=1, lanes=1)
+    s = create_vault(vault, "passphrase for canary", name=canary, callsign=canary[:40], kdf=kdf)
+    r = s.records
+    s.messaging.create_channel(canary, description=canary)
+    s.messaging.send(canary, canary, Precedence.FLASH)
+    s.incidents.add(title=canary, category="other", severity=3, location="33.3,44.4",
+                    place=canary, description=canary, perpetrators=canary, assessment=canary)
+    r.create(Person(name=canary, callsign="X", emergency_contact=canary))
+    template_id, _ = r.create(ChecklistTemplate(name=canary, sections=(
+        TemplateSection(title=canary, items=(TemplateItem(key="k", label=canary),)),)))
+    checklist_id, _ = r.create(Checklist(template=template_id, title=canary, assignee=canary))
+    r.create(ChecklistItem(checklist=checklist_id, key="k", value=canary, note=canary))
+    r.create(MapFeature(name=canary, notes=canary,
+                        geometry=Geometry(type="Point", coordinates=(44.4, 33.3))))
+    data = (canary * 50).encode()
+    r.create(Attachment(name=canary, size=len(data), sha256=hashlib.sha256(data).hexdigest()),
+             extra={"data": base64.b64encode(data).decode()})
+    assert s.search.search(canary.split("-")[0])
+    logging.getLogger("missiondesk.test").warning("an event with no user data")
+    try:
+        s.incidents.add(title=canary, category="fire", severity=99)
+    except Exception:
+        logging.getLogger("missiondesk.test").exception("validation failed")
+    s.close()
+    s = unlock_vault(vault, "passphrase for canary")  # reopen: WAL replay, audit writes
+    assert s.verify_operations().ok
+    s.close()
+    print("written")
+""")
+
+
+def files_containing(root: Path, needles: list[bytes]) -> list[Path]:
+    hits = []
+    for path in root.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            if any(n in data for n in needles):
+                hits.append(path)
+    return hits
+
+
+def needles() -> list[bytes]:
+    return [CANARY.encode(), CANARY.encode("utf-16-le"), CANARY.lower().encode()]
+
+
+def test_scanner_finds_a_planted_canary(tmp_path):
+    (tmp_path / "deep").mkdir()
+    (tmp_path / "deep" / "leak.bin").write_bytes(b"xx" + CANARY.encode("utf-16-le") + b"yy")
+    assert files_containing(tmp_path, needles()) == [tmp_path / "deep" / "leak.bin"]
+
+
+def test_canary_never_reaches_disk_in_plaintext(tmp_path):
+    vault, logs, tmp = tmp_path / "vault", tmp_path / "logs", tmp_path / "tmp"
+    tmp.mkdir()
+    env = {**os.environ, "TMPDIR": str(tmp), "TEMP": str(tmp), "TMP": str(tmp)}
+    done = subprocess.run(
+        [sys.executable, "-c", WRITER, str(vault), str(logs), CANARY],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "written" in done.stdout
+    assert (logs / "missiondesk.log").stat().st_size > 0  # the log was written, and is clean
+    assert {p.name for p in vault.iterdir()} >= {"vault.db", "vault.key"}
+    assert files_containing(tmp_path, needles()) == []
+    assert CANARY not in done.stderr

@@ -1,0 +1,249 @@
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from missiondesk.crypto.keywrap import WrappedKey, WrongPassphrase, unwrap_data_key
+from missiondesk.domain.errors import AccessDenied, InvalidInput, Unavailable
+from missiondesk.domain.records.messaging import Precedence
+from missiondesk.services.audit import AuditEvent
+from missiondesk.services.vault_access import change_passphrase, create_vault, unlock_vault
+from missiondesk.store.connection import open_encrypted
+from missiondesk.store.errors import StorageFull, VaultCorrupt, VaultInUse, VaultNotFound
+from missiondesk.store.layout import VaultLayout
+from tests.conftest import FAST_KDF, PASSPHRASE
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+
+
+def events(session) -> list[str]:
+    return [e.event for e in session.audit.entries()]
+
+
+def test_create_then_unlock_keeps_everything(session, vault_dir):
+    session.messaging.send("general", "Radio check at 1800", Precedence.PRIORITY)
+    session.close()
+    again = unlock_vault(vault_dir, PASSPHRASE)
+    assert [m.text for m in again.messaging.list()] == ["Radio check at 1800"]
+    assert again.people.me().callsign == "ALPHA-1"
+    assert events(again) == [AuditEvent.CREATED, AuditEvent.UNLOCKED]
+    again.close()
+
+
+def test_files_are_private(session, vault_dir):
+    layout = VaultLayout(vault_dir)
+    assert layout.root.stat().st_mode & 0o077 == 0
+    for path in (layout.database, layout.key_file):
+        assert path.stat().st_mode & 0o077 == 0, path
+
+
+def test_refuses_to_overwrite_an_existing_vault(session, vault_dir):
+    with pytest.raises(InvalidInput, match="already exists"):
+        create_vault(vault_dir, PASSPHRASE, name="X", kdf=FAST_KDF)
+
+
+def test_short_passphrase_is_refused(tmp_path):
+    with pytest.raises(InvalidInput, match="too short"):
+        create_vault(tmp_path / "v", "short", name="X", kdf=FAST_KDF)
+    assert not (tmp_path / "v" / "vault.key").exists()
+
+
+def test_wrong_passphrase_is_plain_counted_and_audited(session, vault_dir):
+    session.close()
+    for _ in range(2):
+        with pytest.raises(WrongPassphrase, match="Wrong passphrase"):
+            unlock_vault(vault_dir, "not the passphrase")
+    again = unlock_vault(vault_dir, PASSPHRASE)
+    assert events(again) == [
+        AuditEvent.CREATED,
+        AuditEvent.UNLOCK_FAILED,
+        AuditEvent.UNLOCK_FAILED,
+        AuditEvent.UNLOCKED,
+    ]
+    assert not VaultLayout(vault_dir).failures_file.exists()
+    assert again.audit.verify().ok
+    again.close()
+
+
+def test_repeated_failures_slow_down(session, vault_dir):
+    session.close()
+    for _ in range(3):
+        with pytest.raises(WrongPassphrase):
+            unlock_vault(vault_dir, "not the passphrase")
+    with pytest.raises(AccessDenied, match="Too many wrong passphrases"):
+        unlock_vault(vault_dir, PASSPHRASE)  # even the right one must wait
+    failures = VaultLayout(vault_dir).failures_file
+    past = (datetime.now(UTC) - timedelta(minutes=10)).isoformat()
+    failures.write_text(json.dumps({"failures": [past] * 3}))  # the wait has passed
+    unlock_vault(vault_dir, PASSPHRASE).close()
+
+
+def test_passphrase_change_rewraps_the_same_data_key(session, vault_dir):
+    layout = VaultLayout(vault_dir)
+    old_key = unwrap_data_key(
+        WrappedKey.from_dict(json.loads(layout.key_file.read_text())), PASSPHRASE
+    )
+    with pytest.raises(WrongPassphrase):
+        change_passphrase(session, "not the passphrase", "a brand new passphrase")
+    change_passphrase(session, PASSPHRASE, "a brand new passphrase")
+    session.close()
+    wrapped = WrappedKey.from_dict(json.loads(layout.key_file.read_text()))
+    assert unwrap_data_key(wrapped, "a brand new passphrase") == old_key
+    with pytest.raises(WrongPassphrase):
+        unlock_vault(vault_dir, PASSPHRASE)
+    again = unlock_vault(vault_dir, "a brand new passphrase")
+    assert AuditEvent.PASSPHRASE_CHANGED in events(again)
+    assert not list(vault_dir.glob(".*.tmp"))  # the atomic write left no temp file
+    again.close()
+
+
+def test_missing_folder_and_missing_key_file(tmp_path, session, vault_dir):
+    with pytest.raises(VaultNotFound, match="No vault"):
+        unlock_vault(tmp_path / "nowhere", PASSPHRASE)
+    with pytest.raises(VaultNotFound):
+        unlock_vault(tmp_path, PASSPHRASE)  # a folder that is not a vault
+    assert not (tmp_path / "vault.lock").exists()  # and nothing was left in it
+    session.close()
+    (vault_dir / "vault.key").unlink()
+    with pytest.raises(VaultNotFound):
+        unlock_vault(vault_dir, PASSPHRASE)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncate", "empty"])
+def test_damaged_database_is_reported_not_crashed(session, vault_dir, damage):
+    session.messaging.send("general", "keep me", Precedence.ROUTINE)
+    session.close()
+    db = vault_dir / "vault.db"
+    if damage == "garbage":
+        db.write_bytes(os.urandom(db.stat().st_size))
+    elif damage == "truncate":
+        db.write_bytes(db.read_bytes()[:1000])
+    else:
+        db.write_bytes(b"")
+    with pytest.raises(Unavailable):
+        unlock_vault(vault_dir, PASSPHRASE)
+    assert (vault_dir / "vault.key").exists()  # nothing else was touched
+
+
+def test_damaged_key_file(session, vault_dir):
+    session.close()
+    (vault_dir / "vault.key").write_text("{not json")
+    with pytest.raises(VaultCorrupt, match="key file"):
+        unlock_vault(vault_dir, PASSPHRASE)
+
+
+def test_vault_open_in_another_process_is_refused(session, vault_dir):
+    session.close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
+            import sys
+            from missiondesk.services.vault_access import unlock_vault
+            s = unlock_vault({str(vault_dir)!r}, {PASSPHRASE!r})
+            print("ready", flush=True)
+            sys.stdin.readline()
+            s.close()
+        """),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        with pytest.raises(VaultInUse, match="open in another"):
+            unlock_vault(vault_dir, PASSPHRASE)
+    finally:
+        holder.communicate("done\n", timeout=30)
+    unlock_vault(vault_dir, PASSPHRASE).close()  # free again once the other process let go
+
+
+def test_disk_full_in_the_middle_of_a_write_loses_nothing(session, vault_dir):
+    session.messaging.send("general", "written before the disk filled", Precedence.ROUTINE)
+    conn = session.vault.conn
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.execute(f"PRAGMA max_page_count = {pages}")
+    with pytest.raises(StorageFull, match="not saved"):
+        session.messaging.send("general", "x" * 19_000, Precedence.ROUTINE)
+    with pytest.raises(StorageFull):  # the chain head did not move: the next op retries cleanly
+        session.messaging.send("general", "y" * 19_000, Precedence.ROUTINE)
+    session.close()
+    again = unlock_vault(vault_dir, PASSPHRASE)
+    assert [m.text for m in again.messaging.list()] == ["written before the disk filled"]
+    again.messaging.send("general", "after space was freed", Precedence.ROUTINE)
+    assert again.verify_operations().ok
+    again.close()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="RLIMIT_FSIZE is POSIX")
+def test_write_refused_by_the_filesystem_is_reported(session, vault_dir):
+    """A real write failure from the kernel (file size limit), in a separate process."""
+    session.messaging.send("general", "safe", Precedence.ROUTINE)
+    session.close()
+    script = textwrap.dedent(f"""
+        import resource, signal, sys
+        from missiondesk.services.vault_access import unlock_vault
+        from missiondesk.store.errors import StorageFull
+        s = unlock_vault({str(vault_dir)!r}, {PASSPHRASE!r})
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        size = max(p.stat().st_size for p in s.vault.layout.database_files() if p.exists())
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size + 4096, size + 4096))
+        try:
+            for i in range(200):
+                s.messaging.send("general", "z" * 15000, )
+        except StorageFull as exc:
+            print("refused:", exc.message)
+            sys.exit(0)
+        sys.exit(1)
+    """)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert "not saved" in done.stdout
+    again = unlock_vault(vault_dir, PASSPHRASE)
+    assert "safe" in [m.text for m in again.messaging.list()]
+    assert again.verify_operations().ok
+    again.close()
+
+
+def test_migration_from_schema_1_backs_up_first(tmp_path):
+    from tests.fixtures.make_v1_vault import FIXTURE_PASSPHRASE
+
+    vault_dir = tmp_path / "old"
+    shutil.copytree(FIXTURES / "vault-v1", vault_dir)
+    session = unlock_vault(vault_dir, FIXTURE_PASSPHRASE)
+    try:
+        assert session.vault.schema_version == 2
+        backups = list((vault_dir / "backups").glob("vault-v1-*.db"))
+        assert len(backups) == 1
+        assert AuditEvent.MIGRATED in events(session)
+        assert [r.type for r in session.search.search("bridge")] == ["message"]
+        assert [r.type for r in session.search.search("roadblock")] == ["incident"]
+        assert session.verify_operations().ok
+        key = unwrap_data_key(
+            WrappedKey.from_dict(json.loads((vault_dir / "vault.key").read_text())),
+            FIXTURE_PASSPHRASE,
+        )
+    finally:
+        session.close()
+    old = open_encrypted(backups[0], key)  # the backup is the untouched schema-1 vault
+    assert old.execute("PRAGMA user_version").fetchone()[0] == 1
+    old.close()
+    unlock_vault(vault_dir, FIXTURE_PASSPHRASE).close()  # no second migration, no new backup
+    assert len(list((vault_dir / "backups").glob("*.db"))) == 1
+
+
+def test_newer_schema_is_refused_clearly(session, vault_dir):
+    session.vault.conn.execute("PRAGMA user_version = 99")
+    session.close()
+    with pytest.raises(VaultCorrupt, match="newer MissionDesk"):
+        unlock_vault(vault_dir, PASSPHRASE)
