@@ -11,6 +11,7 @@ import logging
 import logging.handlers
 import traceback
 from pathlib import Path
+from typing import Any
 
 
 def disable_core_dumps() -> None:
@@ -24,8 +25,8 @@ def disable_core_dumps() -> None:
 class RedactingFormatter(logging.Formatter):
     """Keeps the frames of a traceback but drops the exception's message text."""
 
-    def formatException(self, ei: object) -> str:
-        exc_type, _exc, tb = ei  # type: ignore[misc]
+    def formatException(self, ei: Any) -> str:
+        exc_type, _exc, tb = ei
         frames = "".join(traceback.format_tb(tb))
         return f"Traceback (most recent call last):\n{frames}{exc_type.__name__}: <redacted>"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-import mgrs  # type: ignore[import-untyped]
+import mgrs
 from pydantic import BaseModel, ConfigDict, Field
 
 from missiondesk.domain.errors import InvalidInput

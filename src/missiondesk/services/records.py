@@ -85,7 +85,7 @@ class RecordService:
         """Records of one type, oldest first; partial ones (an update that arrived before its
         create) are left out until they are complete."""
         result = []
-        for stored in self._vault.reads.list(type_name(model), limit=limit):
+        for stored in self._vault.reads.of_type(type_name(model), limit=limit):
             try:
                 result.append((stored, model.model_validate(stored.doc)))
             except ValidationError:

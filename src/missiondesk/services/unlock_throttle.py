@@ -34,7 +34,7 @@ def delay_after(count: int) -> int:
     """Seconds to wait after `count` consecutive failures: 0, 0, 0, 2, 4, 8 ... up to 5 minutes."""
     if count < FREE_ATTEMPTS:
         return 0
-    return min(MAX_DELAY_S, 2 ** (count - FREE_ATTEMPTS + 1))
+    return min(MAX_DELAY_S, 1 << (count - FREE_ATTEMPTS + 1))
 
 
 def wait_remaining(path: Path, now: datetime | None = None) -> float:

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import sqlcipher3
 from sqlcipher3 import dbapi2
 
 from missiondesk.store.errors import StorageFull, VaultCorrupt
 
-Connection = dbapi2.Connection
-DatabaseError = dbapi2.DatabaseError
+# sqlcipher3 ships no type information; its connections have the stdlib sqlite3 API exactly.
+Connection: TypeAlias = sqlite3.Connection
+if TYPE_CHECKING:
+    DatabaseError = sqlite3.DatabaseError
+else:
+    DatabaseError = dbapi2.DatabaseError
 
 # 64 MiB of decrypted pages: point reads of a working set come from memory, not from AES.
 CACHE_KIB = 64 * 1024
@@ -53,7 +58,7 @@ def open_encrypted(path: Path, data_key: bytes, *, create: bool = False) -> Conn
             "that belongs to this key file.",
         ) from exc
     conn.row_factory = dbapi2.Row
-    return conn
+    return conn  # type: ignore[no-any-return]
 
 
 def describe(exc: BaseException) -> str:

@@ -40,7 +40,7 @@ def _record(row: Any) -> StoredRecord:
         row["created_hlc"],
         row["updated_hlc"],
         bool(row["deleted"]),
-        first[1],
+        str(first[1]),
     )
 
 
@@ -68,7 +68,7 @@ class Reads:
         ).fetchone()
         return _record(row) if row else None
 
-    def list(
+    def of_type(
         self, record_type: str, *, limit: int = 1000, offset: int = 0, include_deleted: bool = False
     ) -> list[StoredRecord]:
         rows = self._conn.execute(
@@ -98,7 +98,8 @@ class Reads:
         self, channel: str | None, *, limit: int = 100, before_hlc: int | None = None
     ) -> list[StoredRecord]:
         """The newest `limit` messages (older than `before_hlc`), returned oldest first."""
-        where, params = [], []
+        where: list[str] = []
+        params: list[object] = []
         if channel is not None:
             where.append("m.channel = ?")
             params.append(channel)
