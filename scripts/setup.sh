@@ -48,7 +48,9 @@ fi
 md_extra=$([ "$md_purpose" = test ] && echo "[dev]" || echo "")
 md_stamp="$md_venv/.missiondesk-installed$md_extra"
 md_hash=$(sha256sum "$md_root/pyproject.toml" | cut -d' ' -f1)
-if [ ! -f "$md_stamp" ] || [ "$(cat "$md_stamp")" != "$md_hash" ]; then
+md_current() { [ -f "$1" ] && [ "$(cat "$1")" = "$md_hash" ]; }
+# An install with the test extras also serves the app.
+if ! md_current "$md_stamp" && ! md_current "$md_venv/.missiondesk-installed[dev]"; then
   md_say "installing MissionDesk and its dependencies into .venv (about a minute the first time)"
   "$md_venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
   "$md_venv/bin/python" -m pip install --quiet --disable-pip-version-check -e "$md_root$md_extra"
