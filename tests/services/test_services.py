@@ -124,3 +124,21 @@ def test_change_feed_reports_what_changed(session):
     session.changes.subscribe(seen.append)
     message_id = session.messaging.send("general", "hello")
     assert seen[-1].ids_of("message") == {message_id}
+
+
+def test_operations_stay_in_order_when_the_wall_clock_jumps_back(session, vault_dir):
+    from missiondesk.services.vault_access import unlock_vault
+    from tests.conftest import PASSPHRASE
+
+    session.messaging.send("general", "before the jump")
+    newest = session.vault.oplog.max_hlc()
+    session.close()
+    again = unlock_vault(vault_dir, PASSPHRASE)
+    try:
+        again.clock._wall = lambda: 1_000  # the laptop's clock now says 1970
+        again.messaging.send("general", "after the jump")
+        stamps = [op.hlc for op in again.vault.oplog.iter_ops(again.device_id)]
+        assert stamps == sorted(stamps) and stamps[-1] > newest
+        assert [m.text for m in again.messaging.list()] == ["before the jump", "after the jump"]
+    finally:
+        again.close()

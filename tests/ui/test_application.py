@@ -1,0 +1,101 @@
+"""The app's flow over a real vault: first run or unlock, the main window, Lock, unlock again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from missiondesk.domain.records.messaging import Precedence
+from missiondesk.services.vault_access import unlock_vault
+from missiondesk.ui.application import LOCKED_REASON, AppFlow
+from missiondesk.ui.first_run import FirstRunDialog
+from missiondesk.ui.main_window import MainWindow
+from missiondesk.ui.tasks import TaskRunner
+from missiondesk.ui.unlock import UnlockDialog
+
+from .conftest import FAST_KDF, PASSPHRASE
+
+
+@pytest.fixture
+def flow(qtbot, tasks: TaskRunner, vault_path: Path):
+    made = AppFlow(vault_path, tasks, kdf=FAST_KDF)
+    yield made
+    made.shutdown()
+
+
+def unlock_with(qtbot, flow: AppFlow, passphrase: str) -> MainWindow:
+    dialog = flow.dialog
+    assert isinstance(dialog, UnlockDialog)
+    qtbot.keyClicks(dialog.passphrase_edit, passphrase)
+    qtbot.keyClick(dialog.passphrase_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: flow.window is not None, timeout=10_000)
+    assert flow.window is not None
+    return flow.window
+
+
+def test_without_a_vault_the_flow_starts_with_first_run(qtbot, flow: AppFlow, vault_path: Path):
+    flow.start()
+    dialog = flow.dialog
+    assert isinstance(dialog, FirstRunDialog)
+    assert dialog.isVisible()
+    qtbot.keyClicks(dialog.name_edit, "Chidi Okafor")
+    qtbot.keyClicks(dialog.callsign_edit, "BRAVO-2")
+    qtbot.keyClicks(dialog.passphrase_edit, PASSPHRASE)
+    qtbot.keyClicks(dialog.confirm_edit, PASSPHRASE)
+    qtbot.keyClick(dialog.confirm_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: flow.window is not None, timeout=10_000)
+    assert flow.window.isVisible()
+    assert flow.window.header.callsign_label.text() == "BRAVO-2"
+    assert flow.dialog is None
+
+
+def test_unlock_lock_and_unlock_again(
+    qtbot,
+    flow: AppFlow,
+    closed_vault: Path,
+    vault_is_free: Callable[[Path], bool],
+):
+    flow.start()
+    first = unlock_with(qtbot, flow, PASSPHRASE)
+    assert first.isVisible()
+    assert flow.dialog is None
+    session = first._session
+    session.messaging.send("general", "Radio check, all stations", Precedence.ROUTINE)
+    qtbot.waitUntil(lambda: first.messages_page.model.rowCount() == 1, timeout=5000)
+
+    with qtbot.waitSignal(first.locked, timeout=2000):
+        first.lock_action.trigger()
+    assert not first.isVisible()
+    assert flow.window is None
+    assert isinstance(flow.dialog, UnlockDialog)
+    assert flow.dialog.isVisible()
+    assert flow.dialog.intro.text() == LOCKED_REASON
+    assert vault_is_free(closed_vault)
+
+    second = unlock_with(qtbot, flow, PASSPHRASE)
+    assert second is not first
+    assert second.isVisible()
+    qtbot.waitUntil(lambda: second.messages_page.model.rowCount() == 1, timeout=5000)
+    assert not vault_is_free(closed_vault)
+
+
+def test_quit_from_unlock_ends_the_flow(qtbot, flow: AppFlow, closed_vault: Path):
+    flow.start()
+    dialog = flow.dialog
+    assert isinstance(dialog, UnlockDialog)
+    with qtbot.waitSignal(flow.ended, timeout=2000):
+        qtbot.mouseClick(dialog.quit_button, Qt.MouseButton.LeftButton)
+    assert flow.dialog is None and flow.window is None
+
+
+def test_closing_the_window_ends_the_flow_and_frees_the_vault(
+    qtbot, flow: AppFlow, closed_vault: Path
+):
+    flow.start()
+    window = unlock_with(qtbot, flow, PASSPHRASE)
+    with qtbot.waitSignal(flow.ended, timeout=2000):
+        window.close()
+    unlock_vault(closed_vault, PASSPHRASE).close()

@@ -1,0 +1,104 @@
+"""The unlock dialog over a real vault: wrong then right passphrase, throttling, vault in use."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from missiondesk.services import unlock_throttle
+from missiondesk.services.session import Session
+from missiondesk.store.layout import VaultLayout
+from missiondesk.ui.tasks import TaskRunner
+from missiondesk.ui.unlock import UnlockDialog
+
+from .conftest import CALLSIGN, PASSPHRASE, show_and_activate
+
+
+def make_dialog(qtbot, root: Path, tasks: TaskRunner) -> UnlockDialog:
+    dialog = UnlockDialog(root, tasks)
+    qtbot.addWidget(dialog)
+    show_and_activate(qtbot, dialog)
+    return dialog
+
+
+def attempt(qtbot, dialog: UnlockDialog, passphrase: str) -> None:
+    qtbot.keyClicks(dialog.passphrase_edit, passphrase)
+    qtbot.keyClick(dialog.passphrase_edit, Qt.Key.Key_Return)
+    assert dialog.is_busy
+    assert dialog.busy.isVisible()
+    assert not dialog.passphrase_edit.isEnabled()
+    qtbot.waitUntil(lambda: not dialog.is_busy, timeout=10_000)
+
+
+def test_wrong_then_right_passphrase(qtbot, closed_vault: Path, tasks: TaskRunner):
+    dialog = make_dialog(qtbot, closed_vault, tasks)
+    opened: list[Session] = []
+    dialog.unlocked.connect(opened.append)
+
+    attempt(qtbot, dialog, "not the passphrase")
+    assert dialog.error.isVisible()
+    assert dialog.error.text() == "Wrong passphrase."
+    assert dialog.passphrase_edit.text() == ""  # cleared for the next try
+    assert dialog.passphrase_edit.isEnabled()
+    assert dialog.isVisible()
+    assert opened == []
+
+    with qtbot.waitSignal(dialog.unlocked, timeout=10_000):
+        attempt(qtbot, dialog, PASSPHRASE)
+    try:
+        assert len(opened) == 1
+        assert opened[0].people.me().callsign == CALLSIGN
+        assert dialog.result() == UnlockDialog.DialogCode.Accepted
+        assert not dialog.isVisible()
+        assert dialog.passphrase_edit.text() == ""
+    finally:
+        opened[0].close()
+
+
+def test_empty_passphrase_asks_for_one(qtbot, closed_vault: Path, tasks: TaskRunner):
+    dialog = make_dialog(qtbot, closed_vault, tasks)
+    qtbot.keyClick(dialog.passphrase_edit, Qt.Key.Key_Return)
+    assert dialog.error.text() == "Enter your passphrase."
+    assert not dialog.is_busy
+    assert not tasks.busy
+
+
+def test_throttle_message_is_shown_as_given(qtbot, closed_vault: Path, tasks: TaskRunner):
+    failures = VaultLayout(closed_vault).failures_file
+    now = datetime.now(UTC)
+    for _ in range(6):  # six recent failures: the next try must wait 16 s
+        unlock_throttle.record_failure(failures, now)
+    dialog = make_dialog(qtbot, closed_vault, tasks)
+    attempt(qtbot, dialog, PASSPHRASE)  # even the right passphrase waits
+    message = dialog.error.text()
+    assert message.startswith("Too many wrong passphrases. Wait ")
+    assert message.endswith(" s before trying again.")
+    assert dialog.isVisible()
+
+
+def test_vault_in_use_is_said(qtbot, open_session: Session, vault_path: Path, tasks: TaskRunner):
+    dialog = make_dialog(qtbot, vault_path, tasks)
+    attempt(qtbot, dialog, PASSPHRASE)
+    assert dialog.error.text() == "This vault is open in another MissionDesk window or process."
+    assert dialog.passphrase_edit.text() == PASSPHRASE  # not a wrong passphrase: kept
+    open_session.close()
+    with qtbot.waitSignal(dialog.unlocked, timeout=10_000) as blocker:
+        qtbot.keyClick(dialog.passphrase_edit, Qt.Key.Key_Return)
+    blocker.args[0].close()
+
+
+def test_escape_quits_but_not_while_busy(qtbot, closed_vault: Path, tasks: TaskRunner):
+    dialog = make_dialog(qtbot, closed_vault, tasks)
+    qtbot.keyClicks(dialog.passphrase_edit, PASSPHRASE)
+    with qtbot.waitSignal(dialog.unlocked, timeout=10_000) as blocker:
+        qtbot.keyClick(dialog.passphrase_edit, Qt.Key.Key_Return)
+        dialog.reject()  # ignored: an unlock is in flight
+        assert dialog.isVisible()
+    blocker.args[0].close()
+
+    other = make_dialog(qtbot, closed_vault, tasks)
+    with qtbot.waitSignal(other.rejected, timeout=2000):
+        qtbot.keyClick(other.passphrase_edit, Qt.Key.Key_Escape)
+    assert not other.isVisible()
