@@ -6,11 +6,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
 
 from missiondesk.domain.records.messaging import Precedence
 from missiondesk.services.vault_access import unlock_vault
-from missiondesk.ui.application import LOCKED_REASON, AppFlow
+from missiondesk.ui.application import LOCKED_REASON, AppFlow, UncaughtErrorReporter, run
 from missiondesk.ui.first_run import FirstRunDialog
 from missiondesk.ui.main_window import MainWindow
 from missiondesk.ui.tasks import TaskRunner
@@ -99,3 +100,45 @@ def test_closing_the_window_ends_the_flow_and_frees_the_vault(
     with qtbot.waitSignal(flow.ended, timeout=2000):
         window.close()
     unlock_vault(closed_vault, PASSPHRASE).close()
+
+
+def test_run_opens_the_unlock_dialog_and_quit_returns_zero(qapp, closed_vault: Path):
+    """`missiondesk` with no sub-command: run() shows unlock for an existing vault; Quit ends it."""
+    pressed: list[str] = []
+
+    def press_quit() -> None:
+        shown = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, UnlockDialog) and w.isVisible()
+        ]
+        if not shown:
+            QTimer.singleShot(20, press_quit)
+            return
+        pressed.append(shown[0].windowTitle())
+        shown[0].quit_button.click()
+
+    QTimer.singleShot(0, press_quit)
+    QTimer.singleShot(10_000, lambda: qapp.exit(99))  # fail-safe: the test fails, never hangs
+    try:
+        assert run(closed_vault) == 0
+    finally:
+        qapp.setQuitOnLastWindowClosed(True)
+    assert pressed == ["MissionDesk: unlock"]
+    assert qapp.applicationName() == "MissionDesk"
+
+
+def test_a_bug_in_a_slot_is_shown_and_logged_without_its_message(qtbot, caplog):
+    secret = "informant Farid at 38S MB 44600 87200"
+    reporter = UncaughtErrorReporter()
+    try:
+        raise ValueError(secret)
+    except ValueError as exc:
+        reporter(type(exc), exc, exc.__traceback__)
+    assert len(reporter.shown) == 1
+    box = reporter.shown[0]
+    assert box.isVisible()
+    assert "ValueError" in box.text() and secret not in box.text()
+    assert "ValueError" in caplog.text and secret not in caplog.text
+    box.close()
+    qtbot.waitUntil(lambda: not reporter.shown, timeout=2000)

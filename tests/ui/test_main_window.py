@@ -17,10 +17,11 @@ from missiondesk.domain.ids import fingerprint
 from missiondesk.domain.records.messaging import Precedence
 from missiondesk.services.session import Session
 from missiondesk.store.errors import VaultCorrupt
+from missiondesk.ui.incidents_page import IncidentsModel
 from missiondesk.ui.main_window import SECTIONS, MainWindow
 from missiondesk.ui.messages_page import MessagesModel
 from missiondesk.ui.pages import LaterPage
-from missiondesk.ui.theme import PRECEDENCE_COLOURS
+from missiondesk.ui.theme import ERROR, PRECEDENCE_COLOURS
 
 from .conftest import CALLSIGN, NAME, show_and_activate
 
@@ -124,11 +125,15 @@ def test_incidents_are_listed_and_follow_changes(qtbot, window: MainWindow, open
         place="Km 42",
     )
     qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=5000)
-    assert cell(model, 0, 3) == "Roadblock on MSR Tampa"
-    assert cell(model, 0, 2) == "Movement restriction / checkpoint denial"
-    assert cell(model, 0, 1) == "4 of 5"
-    assert cell(model, 0, 4).startswith("38S MB") and cell(model, 0, 4).endswith("(Km 42)")
-    assert cell(model, 0, 6) == CALLSIGN
+    m = IncidentsModel
+    assert cell(model, 0, m.TITLE) == "Roadblock on MSR Tampa"
+    assert cell(model, 0, m.CATEGORY) == "Movement restriction / checkpoint denial"
+    assert cell(model, 0, m.SEVERITY) == "4 of 5"
+    assert QColor(cell(model, 0, m.SEVERITY, Qt.ItemDataRole.ForegroundRole)) == ERROR
+    assert re.fullmatch(r"38S MB \d{5} \d{5}", cell(model, 0, m.MGRS))
+    assert cell(model, 0, m.PLACE) == "Km 42"
+    assert cell(model, 0, m.STATUS) == "Draft"
+    assert cell(model, 0, m.OFFICER) == CALLSIGN
 
 
 @pytest.mark.parametrize("section", ["Checklists", "Personnel", "Map", "Sync"])
@@ -180,3 +185,13 @@ def test_closing_the_window_closes_the_vault(
         window.close()
     assert window.is_locked
     assert vault_is_free(vault_path)
+
+
+def test_a_failed_refresh_is_shown_on_the_page_and_logged(
+    window: MainWindow, open_session: Session, caplog
+):
+    open_session.vault.close()  # the database goes away under the page
+    window.messages_page.refresh()
+    shown = window.messages_page.summary.text()
+    assert shown.startswith("Something unexpected went wrong (")
+    assert "task 'refresh Messages' failed" in caplog.text

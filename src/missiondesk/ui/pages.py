@@ -1,0 +1,129 @@
+"""The frame every section page shares: a title, a one-line summary, a table or an empty note."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from missiondesk.ui.tasks import describe_failure
+from missiondesk.ui.theme import ERROR, MUTED, muted_label, page_title
+
+
+class TablePage(QWidget):
+    """A read-only table under a title; shows `empty_text` instead while there are no rows."""
+
+    def __init__(
+        self,
+        title: str,
+        model: QAbstractItemModel,
+        *,
+        empty_text: str,
+        stretch_column: int,
+        widths: dict[int, int] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        """`stretch_column` takes the room left; columns in `widths` start at that width and
+        elide (the reader can drag them); every other column fits its contents."""
+        super().__init__(parent)
+        self._name = title
+        self.title = page_title(title, self)
+        self.summary = muted_label("", self)
+        self.table = QTableView(self)
+        self.table.setModel(model)
+        self.table.setAccessibleName(title)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setStyleSheet("QTableView::item { padding: 0px 6px; }")
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setHighlightSections(False)
+        header.setStyleSheet("QHeaderView::section { padding: 3px 6px; }")
+        widths = widths or {}
+        for column in range(model.columnCount()):
+            if column == stretch_column:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+            elif column in widths:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+                header.resizeSection(column, widths[column])
+            else:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+
+        self.empty_note = QLabel(empty_text, self)
+        self.empty_note.setWordWrap(True)
+        self.empty_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_note.setAccessibleName(empty_text)
+        self.body = QStackedWidget(self)
+        self.body.addWidget(self.table)
+        self.body.addWidget(self.empty_note)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(6)
+        layout.addWidget(self.title)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.body, 1)
+        self.set_summary("", rows=0)
+
+    def set_summary(self, text: str, *, rows: int) -> None:
+        self.summary.setStyleSheet(f"color: {MUTED.name()};")
+        self.summary.setText(text)
+        self.body.setCurrentWidget(self.table if rows else self.empty_note)
+
+    def load(self) -> None:
+        """Read the rows into the model and call set_summary(); pages implement it."""
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        """load(), showing a failure on the page (and logging an unexpected one)."""
+        try:
+            self.load()
+        except Exception as exc:  # noqa: BLE001 - shown to the officer and logged, not swallowed
+            failure = describe_failure(f"refresh {self._name}", exc)
+            exc.__traceback__ = None
+            self.summary.setStyleSheet(f"color: {ERROR.name()}; font-weight: bold;")
+            self.summary.setText(failure.message)
+
+
+class LaterPage(QWidget):
+    """A section not built yet: says so plainly, and what it will do, so nothing looks broken."""
+
+    def __init__(self, title: str, purpose: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        heading = page_title(title, self)
+        badge = QLabel("Coming in a later release", self)
+        badge.setStyleSheet(
+            "QLabel { background: #e8eef7; color: #1f3b63; border: 1px solid #b7c7de;"
+            " border-radius: 10px; padding: 3px 10px; font-weight: bold; }"
+        )
+        badge.setAccessibleName("Coming in a later release")
+        what = QLabel(purpose, self)
+        what.setWordWrap(True)
+        note = muted_label(
+            "This section is not part of this version of MissionDesk yet. Nothing is missing "
+            "from your vault: messages and incidents are available in their own sections.",
+            self,
+        )
+        for label in (what, note):
+            label.setMaximumWidth(720)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(10)
+        layout.addWidget(heading)
+        layout.addWidget(badge, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(what)
+        layout.addWidget(note)
+        layout.addStretch(1)

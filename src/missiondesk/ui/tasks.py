@@ -1,0 +1,155 @@
+"""The one helper that runs work off the GUI thread and hands back its result or its error.
+
+`TaskRunner.run(name, fn)` starts `fn()` on a QThreadPool and returns a `Task` whose signals
+fire on the GUI thread: `succeeded(result)` or `failed(Failure)`, then `finished()`. Errors are
+never swallowed. A MissionDeskError reaches the user as its own message. Anything else reaches
+the user as a generic sentence and the log as a traceback that names the exception's type and
+the code's frames only: the exception's message (which could quote user input) is not logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+from missiondesk.domain.errors import MissionDeskError
+
+log = logging.getLogger(__name__)
+
+UNEXPECTED = (
+    "Something unexpected went wrong ({kind}). The details were written to the log; "
+    "please report this to your IT focal point."
+)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """What went wrong in a task, as the GUI needs it."""
+
+    message: str  # one sentence fit to show an officer
+    error: BaseException
+
+    @property
+    def expected(self) -> bool:
+        """True for a MissionDeskError (wrong passphrase, invalid input...), not a bug."""
+        return isinstance(self.error, MissionDeskError)
+
+
+def describe_failure(name: str, error: BaseException) -> Failure:
+    """Turn an exception into a Failure, logging unexpected ones without their message text."""
+    if isinstance(error, MissionDeskError):
+        log.info("task %r refused: %s", name, type(error).__name__)
+        return Failure(error.message, error)
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    log.error(
+        "task %r failed: %s\nTraceback (most recent call last):\n%s%s: <message not logged>",
+        name,
+        type(error).__name__,
+        frames,
+        type(error).__name__,
+    )
+    return Failure(UNEXPECTED.format(kind=type(error).__name__), error)
+
+
+class _WorkerSignals(QObject):
+    """Lives on the GUI thread; emitted from the worker, so delivery is queued to the GUI."""
+
+    returned = Signal(object)
+    raised = Signal(object)
+
+
+class _Worker(QRunnable):
+    def __init__(self, fn: Callable[[], Any], signals: _WorkerSignals) -> None:
+        super().__init__()
+        self._fn: Callable[[], Any] | None = fn
+        self._signals = signals
+
+    def run(self) -> None:
+        fn, self._fn = self._fn, None  # drop the callable (and what it holds) when done
+        if fn is None:
+            return
+        try:
+            result = fn()
+        except BaseException as exc:  # noqa: BLE001 - delivered to the GUI thread, not swallowed
+            self._signals.raised.emit(exc)
+        else:
+            self._signals.returned.emit(result)
+
+
+class Task(QObject):
+    """One call in flight. Its signals are emitted on the GUI thread, exactly once each."""
+
+    succeeded = Signal(object)
+    failed = Signal(object)  # a Failure
+    finished = Signal()
+
+    def __init__(self, name: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.name = name
+        self.done = False
+        self.failure: Failure | None = None
+        self._signals = _WorkerSignals(self)
+        self._signals.returned.connect(self._on_returned)
+        self._signals.raised.connect(self._on_raised)
+
+    def _worker(self, fn: Callable[[], Any]) -> _Worker:
+        return _Worker(fn, self._signals)
+
+    @Slot(object)
+    def _on_returned(self, result: object) -> None:
+        self.done = True
+        self.succeeded.emit(result)
+        self.finished.emit()
+
+    @Slot(object)
+    def _on_raised(self, error: BaseException) -> None:
+        self.done = True
+        self.failure = describe_failure(self.name, error)
+        error.__traceback__ = None  # frames can hold a passphrase; let them go now
+        self.failed.emit(self.failure)
+        self.finished.emit()
+
+
+class TaskRunner(QObject):
+    """Starts tasks on its own thread pool and keeps each Task alive until it has finished."""
+
+    def __init__(self, parent: QObject | None = None, max_threads: int = 2) -> None:
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(max_threads)
+        self._running: set[Task] = set()
+
+    def run(
+        self,
+        name: str,
+        fn: Callable[[], Any],
+        on_success: Callable[[Any], None] | None = None,
+        on_failure: Callable[[Failure], None] | None = None,
+    ) -> Task:
+        """Run `fn()` off the GUI thread. `name` goes to the log: never put user data in it."""
+        task = Task(name, self)
+        if on_success is not None:
+            task.succeeded.connect(on_success)
+        if on_failure is not None:
+            task.failed.connect(on_failure)
+        task.finished.connect(lambda: self._on_task_finished(task))
+        self._running.add(task)
+        self._pool.start(task._worker(fn))
+        return task
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._running)
+
+    def wait_for_done(self, msecs: int = -1) -> bool:
+        """Block until the pool is idle (at shutdown); queued results still need the event loop."""
+        return self._pool.waitForDone(msecs)
+
+    def _on_task_finished(self, task: Task) -> None:
+        self._running.discard(task)
+        task.deleteLater()

@@ -1,0 +1,153 @@
+"""Unlock: the passphrase opens the vault; Argon2id runs off the GUI thread."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from missiondesk.crypto.keywrap import WrongPassphrase
+from missiondesk.services.session import Session
+from missiondesk.services.vault_access import unlock_vault
+from missiondesk.ui.feedback import BusyIndicator, InlineError, fit_height_to_width
+from missiondesk.ui.tasks import Failure, TaskRunner
+from missiondesk.ui.theme import MUTED, muted_label, scaled_font
+
+
+class UnlockDialog(QDialog):
+    """One passphrase field. Wrong passphrases are said plainly; the field is cleared."""
+
+    unlocked = Signal(object)  # the open Session
+
+    def __init__(
+        self,
+        vault_dir: Path,
+        tasks: TaskRunner,
+        *,
+        reason: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._vault_dir = vault_dir
+        self._tasks = tasks
+        self._busy = False
+        self.setWindowTitle("MissionDesk: unlock")
+        self.setMinimumWidth(460)
+
+        title = QLabel("Unlock MissionDesk", self)
+        title.setFont(scaled_font(title, 1.4, bold=True))
+        self.intro = muted_label(
+            reason or "Enter your passphrase to open the encrypted vault on this computer.", self
+        )
+        folder = QLabel(f"Vault folder: {vault_dir}", self)
+        folder.setWordWrap(True)
+        folder.setTextFormat(Qt.TextFormat.PlainText)
+        folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        folder.setStyleSheet(f"color: {MUTED.name()};")
+        folder.setAccessibleName("Vault folder")
+
+        prompt = QLabel("&Passphrase:", self)
+        self.passphrase_edit = QLineEdit(self)
+        self.passphrase_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase_edit.setAccessibleName("Passphrase")
+        prompt.setBuddy(self.passphrase_edit)
+
+        self.error = InlineError(self)
+        self.busy = BusyIndicator(self)
+        self.buttons = QDialogButtonBox(self)
+        self.unlock_button: QPushButton = self.buttons.addButton(
+            "Unlock", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.quit_button: QPushButton = self.buttons.addButton(
+            "Quit", QDialogButtonBox.ButtonRole.RejectRole
+        )
+        self.unlock_button.setDefault(True)
+        self.buttons.accepted.connect(self._on_unlock_clicked)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.setSpacing(10)
+        layout.addWidget(title)
+        layout.addWidget(self.intro)
+        layout.addWidget(folder)
+        layout.addSpacing(4)
+        layout.addWidget(prompt)
+        layout.addWidget(self.passphrase_edit)
+        layout.addWidget(self.error)
+        layout.addWidget(self.busy)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+        QWidget.setTabOrder(self.passphrase_edit, self.unlock_button)
+        QWidget.setTabOrder(self.unlock_button, self.quit_button)
+        self.passphrase_edit.setFocus()
+        fit_height_to_width(self)
+
+    @property
+    def is_busy(self) -> bool:
+        return self._busy
+
+    @Slot()
+    def _on_unlock_clicked(self) -> None:
+        if self._busy:
+            return
+        passphrase = self.passphrase_edit.text()
+        if not passphrase:
+            self.error.show_message("Enter your passphrase.")
+            self.passphrase_edit.setFocus()
+            return
+        self.error.clear_message()
+        self._set_busy(True)
+        root = self._vault_dir
+        self._tasks.run(
+            "unlock vault",
+            lambda: unlock_vault(root, passphrase),
+            self._on_unlock_succeeded,
+            self._on_unlock_failed,
+        )
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        for widget in (self.passphrase_edit, self.unlock_button, self.quit_button):
+            widget.setEnabled(not busy)
+        if busy:
+            self.busy.start("Checking the passphrase and opening the vault…")
+            self.setCursor(Qt.CursorShape.WaitCursor)
+        else:
+            self.busy.stop()
+            self.unsetCursor()
+
+    @Slot(object)
+    def _on_unlock_succeeded(self, session: Session) -> None:
+        self._set_busy(False)
+        self.passphrase_edit.clear()
+        self.unlocked.emit(session)
+        self.accept()
+
+    @Slot(object)
+    def _on_unlock_failed(self, failure: Failure) -> None:
+        self._set_busy(False)
+        self.error.show_message(failure.message)
+        if isinstance(failure.error, WrongPassphrase):
+            self.passphrase_edit.clear()
+        self.passphrase_edit.setFocus()
+        self.passphrase_edit.selectAll()
+
+    def reject(self) -> None:
+        if not self._busy:  # an unlock in flight would leave an open vault behind
+            super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._busy:
+            event.ignore()
+            return
+        super().closeEvent(event)
