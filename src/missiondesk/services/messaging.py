@@ -125,9 +125,11 @@ class MessagingService:
         channel_id = self.require_channel(channel)[0] if channel else None
         names = {cid: c.name for cid, c in self.channels()}
         views = []
-        for stored in self._vault.reads.messages(channel_id, limit=limit, before_hlc=before_hlc):
+        page = self._vault.reads.messages(channel_id, limit=limit, before_hlc=before_hlc)
+        acks_of = self._vault.reads.acknowledgements_of([s.id for s in page])
+        for stored in page:
             doc = stored.doc
-            acks = self._vault.reads.acknowledgements(stored.id)
+            acks = acks_of[stored.id]
             views.append(
                 MessageView(
                     id=stored.id,

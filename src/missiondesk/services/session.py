@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from missiondesk.crypto.signing import DeviceKeys
-from missiondesk.domain.hlc import HybridClock
+from missiondesk.domain.hlc import HybridClock, wall_clock_ms
 from missiondesk.services.audit import AuditService
 from missiondesk.services.changes import ChangeFeed
 from missiondesk.services.incidents import IncidentService
@@ -33,10 +34,13 @@ class Session:
     audit: AuditService
 
     @classmethod
-    def start(cls, vault: Vault, audit_key: bytes) -> Session:
+    def start(
+        cls, vault: Vault, audit_key: bytes, wall: Callable[[], int] = wall_clock_ms
+    ) -> Session:
+        """Wire the services to an open vault. `wall` is the wall clock in ms (tests drive it)."""
         device_id, signing, exchange = vault.load_identity()
         keys = DeviceKeys.from_private_bytes(signing, exchange)
-        clock = HybridClock(last=vault.oplog.max_hlc())
+        clock = HybridClock(last=vault.oplog.max_hlc(), wall=wall)
         feed = ChangeFeed()
         writer = OperationWriter(vault, keys, clock, feed, vault.get_meta("mission_id") or "")
         records = RecordService(vault, writer)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from missiondesk.crypto.keywrap import (
@@ -19,6 +20,7 @@ from missiondesk.crypto.keywrap import (
 from missiondesk.crypto.mac import derive_subkey
 from missiondesk.crypto.signing import DeviceKeys
 from missiondesk.domain.errors import InvalidInput, MissionDeskError
+from missiondesk.domain.hlc import wall_clock_ms
 from missiondesk.domain.ids import uuid7
 from missiondesk.domain.records.messaging import Channel, ChannelKind
 from missiondesk.domain.records.people import Device, Person
@@ -75,6 +77,7 @@ def create_vault(
     callsign: str = "",
     kdf: KdfParams = DEFAULT_KDF,
     schema_target: int = LATEST,
+    wall: Callable[[], int] = wall_clock_ms,
 ) -> Session:
     """Make a new vault: data key, device keys, the officer's person record, a first channel."""
     root = Path(root)
@@ -103,7 +106,7 @@ def create_vault(
         person_id = uuid7()
         vault.set_meta("vault_id", vault_id)
         vault.set_meta("person_id", person_id)
-        session = Session.start(vault, _audit_key(data_key))
+        session = Session.start(vault, _audit_key(data_key), wall)
         signing_b64, exchange_b64 = keys.public_b64()
         device = validate(
             Device,
@@ -147,7 +150,9 @@ def create_vault(
     return session
 
 
-def unlock_vault(root: Path | str, passphrase: str) -> Session:
+def unlock_vault(
+    root: Path | str, passphrase: str, wall: Callable[[], int] = wall_clock_ms
+) -> Session:
     """Open an existing vault. Wrong passphrases are counted, slowed down, and audited later."""
     layout = VaultLayout(Path(root))
     lock = _locked(layout, must_exist=True)
@@ -168,7 +173,7 @@ def unlock_vault(root: Path | str, passphrase: str) -> Session:
         stored_id = vault.get_meta("vault_id")
         if stored_id is not None and stored_id != wrapped.vault_id:
             raise VaultCorrupt("The key file belongs to another vault.")
-        session = Session.start(vault, _audit_key(data_key))
+        session = Session.start(vault, _audit_key(data_key), wall)
         for failed_at in unlock_throttle.failures(layout.failures_file):
             session.audit.record(AuditEvent.UNLOCK_FAILED, at=failed_at)
         if vault.migration_backup is not None:

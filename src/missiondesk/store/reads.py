@@ -120,6 +120,18 @@ class Reads:
         ).fetchall()
         return {r[0]: r[1] for r in rows}
 
+    def acknowledgements_of(self, message_ids: list[str]) -> dict[str, dict[str, int]]:
+        """Acknowledgements of many messages in one query: message id -> {device: hlc}."""
+        found: dict[str, dict[str, int]] = {m: {} for m in message_ids}
+        for start in range(0, len(message_ids), 500):
+            chunk = message_ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for message, device, hlc in self._conn.execute(
+                f"SELECT message, device, hlc FROM acks WHERE message IN ({marks})", chunk
+            ).fetchall():
+                found[message][device] = hlc
+        return found
+
     def blob(self, sha256: str) -> bytes | None:
         row = self._conn.execute("SELECT data FROM blobs WHERE sha256 = ?", (sha256,)).fetchone()
         return bytes(row[0]) if row else None
