@@ -37,6 +37,9 @@ from missiondesk.store.migrations import LATEST
 from missiondesk.store.vault import Vault
 
 DEFAULT_CHANNEL = "general"
+# Every vault creates the mission-wide channel under this well-known id, so when laptops meet
+# their "general" channels merge into one record instead of appearing several times.
+DEFAULT_CHANNEL_ID = "channel-general"
 
 
 def _audit_key(data_key: bytes) -> bytes:
@@ -135,7 +138,7 @@ def create_vault(
                 ),
                 (
                     f"{type_name(Channel)}.create",
-                    uuid7(),
+                    DEFAULT_CHANNEL_ID,
                     {"fields": channel.model_dump(mode="json")},
                 ),
             ]
