@@ -14,7 +14,7 @@ from missiondesk.domain.errors import AccessDenied, InvalidInput, Unavailable
 from missiondesk.domain.records.messaging import Precedence
 from missiondesk.services.audit import AuditEvent
 from missiondesk.services.vault_access import change_passphrase, create_vault, unlock_vault
-from missiondesk.store.connection import open_encrypted
+from missiondesk.store.connection import CipherSettings, open_encrypted
 from missiondesk.store.errors import StorageFull, VaultCorrupt, VaultInUse, VaultNotFound
 from missiondesk.store.layout import VaultLayout
 from tests.conftest import FAST_KDF, PASSPHRASE
@@ -229,13 +229,13 @@ def test_migration_from_schema_1_backs_up_first(tmp_path):
         assert [r.type for r in session.search.search("bridge")] == ["message"]
         assert [r.type for r in session.search.search("roadblock")] == ["incident"]
         assert session.verify_operations().ok
-        key = unwrap_data_key(
-            WrappedKey.from_dict(json.loads((vault_dir / "vault.key").read_text())),
-            FIXTURE_PASSPHRASE,
-        )
+        key_file = json.loads((vault_dir / "vault.key").read_text())
+        key = unwrap_data_key(WrappedKey.from_dict(key_file), FIXTURE_PASSPHRASE)
     finally:
         session.close()
-    old = open_encrypted(backups[0], key)  # the backup is the untouched schema-1 vault
+    old = open_encrypted(
+        backups[0], key, cipher=CipherSettings.from_dict(key_file["database"])
+    )  # the backup is the untouched schema-1 vault
     assert old.execute("PRAGMA user_version").fetchone()[0] == 1
     old.close()
     unlock_vault(vault_dir, FIXTURE_PASSPHRASE).close()  # no second migration, no new backup

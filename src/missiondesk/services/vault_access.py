@@ -30,6 +30,7 @@ from missiondesk.services.passphrase_policy import require_acceptable
 from missiondesk.services.records import type_name, validate
 from missiondesk.services.session import Session
 from missiondesk.store.atomic import write_atomically
+from missiondesk.store.connection import NEW_VAULT_CIPHER, CipherSettings
 from missiondesk.store.errors import VaultCorrupt, VaultNotFound
 from missiondesk.store.layout import VaultLayout
 from missiondesk.store.lock import VaultLock
@@ -46,7 +47,8 @@ def _audit_key(data_key: bytes) -> bytes:
     return derive_subkey(data_key, "audit")
 
 
-def _read_wrapped(layout: VaultLayout) -> WrappedKey:
+def _read_key_file(layout: VaultLayout) -> tuple[WrappedKey, CipherSettings]:
+    """The wrapped data key, and the SQLCipher settings the database was created with."""
     try:
         data = json.loads(layout.key_file.read_text("utf-8"))
     except FileNotFoundError:
@@ -55,11 +57,13 @@ def _read_wrapped(layout: VaultLayout) -> WrappedKey:
         ) from None
     except (OSError, ValueError) as exc:
         raise VaultCorrupt(f"The vault's key file cannot be read ({type(exc).__name__}).") from None
-    return WrappedKey.from_dict(data)
+    wrapped = WrappedKey.from_dict(data)
+    return wrapped, CipherSettings.from_dict(data.get("database"))
 
 
-def _write_wrapped(layout: VaultLayout, wrapped: WrappedKey) -> None:
-    write_atomically(layout.key_file, json.dumps(wrapped.to_dict(), indent=2).encode())
+def _write_key_file(layout: VaultLayout, wrapped: WrappedKey, cipher: CipherSettings) -> None:
+    content = {**wrapped.to_dict(), "database": cipher.as_dict()}
+    write_atomically(layout.key_file, json.dumps(content, indent=2).encode())
 
 
 def _locked(layout: VaultLayout, *, must_exist: bool) -> VaultLock:
@@ -99,7 +103,14 @@ def create_vault(
         data_key = new_data_key()
         vault_id = uuid7()
         wrapped = wrap_data_key(data_key, passphrase, vault_id, kdf)
-        vault = Vault.open(layout, data_key, lock, create=True, schema_target=schema_target)
+        vault = Vault.open(
+            layout,
+            data_key,
+            lock,
+            create=True,
+            schema_target=schema_target,
+            cipher=NEW_VAULT_CIPHER,
+        )
     except BaseException:
         lock.release()
         raise
@@ -144,7 +155,7 @@ def create_vault(
             ]
         )
         session.audit.record(AuditEvent.CREATED, device=keys.device_id)
-        _write_wrapped(layout, wrapped)  # the vault exists from this moment on
+        _write_key_file(layout, wrapped, NEW_VAULT_CIPHER)  # the vault exists from now on
     except BaseException:
         vault.close()
         for partial in layout.database_files():
@@ -161,14 +172,14 @@ def unlock_vault(
     lock = _locked(layout, must_exist=True)
     try:
         unlock_throttle.check(layout.failures_file)
-        wrapped = _read_wrapped(layout)
+        wrapped, cipher = _read_key_file(layout)
         try:
             data_key = unwrap_data_key(wrapped, passphrase)
         except WrongPassphrase:
             with contextlib.suppress(MissionDeskError, OSError):
                 unlock_throttle.record_failure(layout.failures_file)
             raise
-        vault = Vault.open(layout, data_key, lock)
+        vault = Vault.open(layout, data_key, lock, cipher=cipher)
     except BaseException:
         lock.release()
         raise
@@ -197,9 +208,10 @@ def change_passphrase(
     """Rewrap the data key under a new passphrase; the database is not re-encrypted."""
     require_acceptable(new)
     layout = session.vault.layout
-    wrapped = _read_wrapped(layout)
+    wrapped, cipher = _read_key_file(layout)
     data_key = unwrap_data_key(wrapped, current)
-    _write_wrapped(layout, wrap_data_key(data_key, new, wrapped.vault_id, kdf or wrapped.kdf))
+    rewrapped = wrap_data_key(data_key, new, wrapped.vault_id, kdf or wrapped.kdf)
+    _write_key_file(layout, rewrapped, cipher)
     session.audit.record(AuditEvent.PASSPHRASE_CHANGED)
 
 

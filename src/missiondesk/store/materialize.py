@@ -66,7 +66,7 @@ class Materializer:
                 return
             self._conn.execute(
                 "INSERT OR IGNORE INTO authors (author, signing_key) VALUES (?, ?)",
-                (op.author, raw),
+                (op.author, bytearray(raw)),
             )
 
     def _store_blob(self, fields: dict[str, Any], data: Any) -> None:
@@ -79,7 +79,7 @@ class Materializer:
         digest = hashlib.sha256(raw).hexdigest()
         if digest == fields.get("sha256"):
             self._conn.execute(
-                "INSERT OR IGNORE INTO blobs (sha256, data) VALUES (?, ?)", (digest, raw)
+                "INSERT OR IGNORE INTO blobs (sha256, data) VALUES (?, ?)", (digest, bytearray(raw))
             )
 
     def _merge(self, op: Operation, fields: dict[str, Any]) -> bool:
@@ -150,9 +150,12 @@ class Materializer:
                 conn.execute("DELETE FROM messages WHERE entity = ?", (rowid,))
             else:
                 rank = _PRECEDENCE_RANK.get(doc.get("precedence", "routine"), 3)
+                # An UPSERT, not INSERT OR REPLACE: REPLACE opens a savepoint that makes FTS5
+                # flush its pending index entries on every operation.
                 conn.execute(
-                    "INSERT OR REPLACE INTO messages (entity, channel, hlc, precedence)"
-                    " VALUES (?, ?, ?, ?)",
+                    "INSERT INTO messages (entity, channel, hlc, precedence) VALUES (?, ?, ?, ?)"
+                    " ON CONFLICT (entity) DO UPDATE SET channel = excluded.channel,"
+                    " hlc = excluded.hlc, precedence = excluded.precedence",
                     (rowid, channel, created_hlc, rank),
                 )
         if not self._search:

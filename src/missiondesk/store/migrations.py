@@ -26,7 +26,7 @@ CREATE TABLE device_identity (
 );
 CREATE TABLE ops (
     rowid INTEGER PRIMARY KEY,
-    op_id BLOB NOT NULL UNIQUE,
+    op_id BLOB NOT NULL,  -- unique by hash, not indexed: random keys would dirty pages per commit
     author TEXT NOT NULL,
     seq INTEGER NOT NULL,
     hlc INTEGER NOT NULL,

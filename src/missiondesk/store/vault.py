@@ -11,7 +11,14 @@ from pathlib import Path
 from missiondesk.domain.changeset import ChangeSet, Origin
 from missiondesk.domain.operation import SignedOperation
 from missiondesk.store.audit_log import AuditLog
-from missiondesk.store.connection import Connection, DatabaseError, open_encrypted, transaction
+from missiondesk.store.connection import (
+    NEW_VAULT_CIPHER,
+    CipherSettings,
+    Connection,
+    DatabaseError,
+    open_encrypted,
+    transaction,
+)
 from missiondesk.store.errors import Equivocation, VaultCorrupt
 from missiondesk.store.layout import VaultLayout
 from missiondesk.store.lock import VaultLock
@@ -44,9 +51,10 @@ class Vault:
         *,
         create: bool = False,
         schema_target: int = LATEST,
+        cipher: CipherSettings = NEW_VAULT_CIPHER,
     ) -> Vault:
         """Open (or create) the database under an already held lock, migrating if needed."""
-        conn = open_encrypted(layout.database, data_key, create=create)
+        conn = open_encrypted(layout.database, data_key, create=create, cipher=cipher)
         try:
             backup = migrate(conn, layout.database, layout.backups, schema_target)
             if (
