@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from missiondesk.store.migrations import LATEST
+
 PASS = "field passphrase 42"
 pytestmark = pytest.mark.slow
 
@@ -122,7 +124,7 @@ def test_verify_commands(vault):
     done = run(vault, "audit", "verify")
     assert done.returncode == 0 and "chain intact" in done.stdout
     status = json.loads(run(vault, "status", "--json").stdout)
-    assert status["callsign"] == "ALPHA-1" and status["schema_version"] == 2
+    assert status["callsign"] == "ALPHA-1" and status["schema_version"] == LATEST
 
 
 @pytest.mark.parametrize(

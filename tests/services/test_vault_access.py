@@ -17,6 +17,7 @@ from missiondesk.services.vault_access import change_passphrase, create_vault, u
 from missiondesk.store.connection import CipherSettings, open_encrypted
 from missiondesk.store.errors import StorageFull, VaultCorrupt, VaultInUse, VaultNotFound
 from missiondesk.store.layout import VaultLayout
+from missiondesk.store.migrations import LATEST
 from tests.conftest import FAST_KDF, PASSPHRASE
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -222,7 +223,7 @@ def test_migration_from_schema_1_backs_up_first(tmp_path):
     shutil.copytree(FIXTURES / "vault-v1", vault_dir)
     session = unlock_vault(vault_dir, FIXTURE_PASSPHRASE)
     try:
-        assert session.vault.schema_version == 2
+        assert session.vault.schema_version == LATEST
         backups = list((vault_dir / "backups").glob("vault-v1-*.db"))
         assert len(backups) == 1
         assert AuditEvent.MIGRATED in events(session)

@@ -14,7 +14,8 @@ from missiondesk.domain.records.base import Record
 from missiondesk.domain.records.checklists import Checklist, ChecklistItem, ChecklistTemplate
 from missiondesk.domain.records.incidents import Incident
 from missiondesk.domain.records.mapping import MapFeature
-from missiondesk.domain.records.messaging import Channel, Message
+from missiondesk.domain.records.messaging import Channel, Message, Precedence
+from missiondesk.domain.records.mission import Mission
 from missiondesk.domain.records.people import Device, Person
 
 
@@ -23,6 +24,8 @@ class Action(StrEnum):
     SET = "set"  # create or update fields
     DELETE = "delete"  # tombstone
     ACK = "ack"  # a device acknowledges a message
+    GRANT = "grant"  # the mission authority certifies a member
+    REVOKE = "revoke"  # the mission authority revokes a member
 
 
 RECORD_TYPES: dict[str, type[Record]] = {
@@ -36,13 +39,19 @@ RECORD_TYPES: dict[str, type[Record]] = {
     "checklist_item": ChecklistItem,
     "map_feature": MapFeature,
     "attachment": Attachment,
+    "mission": Mission,
 }
 
 APPEND_ONLY = frozenset({"message", "attachment"})
 
 
 def _build_kinds() -> dict[str, Action]:
-    kinds: dict[str, Action] = {"device.register": Action.REGISTER, "message.ack": Action.ACK}
+    kinds: dict[str, Action] = {
+        "device.register": Action.REGISTER,
+        "message.ack": Action.ACK,
+        "membership.grant": Action.GRANT,
+        "membership.revoke": Action.REVOKE,
+    }
     for record_type in RECORD_TYPES:
         if record_type == "device":
             continue
@@ -90,3 +99,25 @@ def search_text(record_type: str, doc: dict[str, Any]) -> tuple[str, str] | None
     title = _lookup(doc, title_field) if title_field else ""
     body = "\n".join(text for f in body_fields if (text := _lookup(doc, f)))
     return title, body
+
+
+# Urgency of an operation when peers exchange what the other lacks: lower goes first.
+TRUST, FLASH, IMMEDIATE, PRIORITY, ROUTINE = 0, 1, 2, 3, 4
+_BY_PRECEDENCE = {
+    Precedence.FLASH.value: FLASH,
+    Precedence.IMMEDIATE.value: IMMEDIATE,
+    Precedence.PRIORITY.value: PRIORITY,
+}
+
+
+def urgency(kind: str, body: dict[str, Any]) -> int:
+    """Trust changes first, then FLASH, IMMEDIATE (and alerts), PRIORITY, then the rest."""
+    if kind.startswith(("membership.", "mission.", "device.")):
+        return TRUST
+    if kind.startswith("alert."):
+        return IMMEDIATE
+    if kind == "message.create":
+        fields = body.get("fields")
+        if isinstance(fields, dict):
+            return _BY_PRECEDENCE.get(str(fields.get("precedence")), ROUTINE)
+    return ROUTINE

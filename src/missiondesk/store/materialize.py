@@ -15,7 +15,9 @@ from typing import Any
 from missiondesk.domain.kinds import KINDS, Action, search_text
 from missiondesk.domain.operation import Operation
 from missiondesk.domain.records.messaging import Precedence
+from missiondesk.domain.trust import Membership, Revocation
 from missiondesk.store.connection import Connection
+from missiondesk.store.trust_store import TrustStore
 
 TOMBSTONE = "_deleted"
 _PRECEDENCE_RANK = {p.value: p.rank for p in Precedence}
@@ -28,9 +30,10 @@ def _dumps(value: Any) -> str:
 class Materializer:
     """Applies operations to the record tables of one connection, in the caller's transaction."""
 
-    def __init__(self, conn: Connection, *, search: bool) -> None:
+    def __init__(self, conn: Connection, *, schema: int) -> None:
         self._conn = conn
-        self._search = search
+        self._search = schema >= 2
+        self._trust = TrustStore(conn)
 
     def apply(self, op: Operation) -> tuple[str, str] | None:
         """Fold `op` in; returns (record type, entity id) if anything visible changed."""
@@ -44,6 +47,10 @@ class Materializer:
                 (op.entity, op.author, op.hlc),
             )
             return ("message", op.entity) if cur.rowcount else None
+        if action is Action.GRANT:
+            return self._grant(body)
+        if action is Action.REVOKE:
+            return self._revoke(body)
         if action is Action.DELETE:
             fields: dict[str, Any] = {TOMBSTONE: True}
         else:
@@ -56,6 +63,27 @@ class Materializer:
         if op.record_type == "attachment" and action is Action.SET:
             self._store_blob(fields, body.get("data"))
         return (op.record_type, op.entity) if self._merge(op, fields) else None
+
+    def _grant(self, body: dict[str, Any]) -> tuple[str, str] | None:
+        """Record a membership certificate (its signature was checked before it got here)."""
+        try:
+            envelope = body["certificate"]
+            membership = Membership.model_validate(envelope["document"])
+            signature = base64.b64decode(envelope["signature"], validate=True)
+        except (KeyError, TypeError, ValueError, binascii.Error):
+            return None
+        self._trust.add_membership(membership, signature)
+        return ("membership", membership.device)
+
+    def _revoke(self, body: dict[str, Any]) -> tuple[str, str] | None:
+        try:
+            envelope = body["revocation"]
+            revocation = Revocation.model_validate(envelope["document"])
+            signature = base64.b64decode(envelope["signature"], validate=True)
+        except (KeyError, TypeError, ValueError, binascii.Error):
+            return None
+        self._trust.add_revocation(revocation, signature)
+        return ("membership", revocation.device)
 
     def _register_author(self, op: Operation, fields: dict[str, Any]) -> None:
         key = fields.get("signing_key")

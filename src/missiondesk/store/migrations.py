@@ -109,6 +109,73 @@ def _search(conn: Connection) -> None:
             conn.execute("INSERT INTO search (rowid, title, body) VALUES (?, ?, ?)", (rowid, *text))
 
 
+_SYNC = """
+CREATE TABLE memberships (
+    serial TEXT PRIMARY KEY,
+    device TEXT NOT NULL,
+    document TEXT NOT NULL,
+    signature BLOB NOT NULL,
+    valid_from INTEGER NOT NULL,
+    valid_until INTEGER NOT NULL,
+    enrolled_seq INTEGER NOT NULL,
+    issued_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX memberships_by_device ON memberships (device, issued_at);
+CREATE TABLE revocations (
+    device TEXT PRIMARY KEY,
+    revoked_at INTEGER NOT NULL,
+    document TEXT NOT NULL,
+    signature BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE holds (
+    author TEXT PRIMARY KEY,
+    reason TEXT NOT NULL,
+    since INTEGER NOT NULL,
+    detail TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE peers (
+    device TEXT PRIMARY KEY,
+    address TEXT NOT NULL DEFAULT '',
+    last_seen INTEGER NOT NULL,
+    heads TEXT NOT NULL DEFAULT '{}',
+    last_result TEXT NOT NULL DEFAULT '',
+    sent INTEGER NOT NULL DEFAULT 0,
+    received INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE TABLE bundles_seen (
+    bundle_id TEXT PRIMARY KEY,
+    sender TEXT NOT NULL,
+    imported_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE field_writes (
+    entity TEXT NOT NULL,
+    field TEXT NOT NULL,
+    hlc INTEGER NOT NULL,
+    author TEXT NOT NULL,
+    base_hlc INTEGER,
+    base_author TEXT,
+    PRIMARY KEY (entity, field, hlc, author)
+) WITHOUT ROWID;
+CREATE TABLE conflicts (
+    entity TEXT NOT NULL,
+    field TEXT NOT NULL,
+    loser_hlc INTEGER NOT NULL,
+    loser_author TEXT NOT NULL,
+    value TEXT NOT NULL,
+    resolved INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (entity, field, loser_hlc, loser_author)
+) WITHOUT ROWID;
+ALTER TABLE ops ADD COLUMN urgency INTEGER NOT NULL DEFAULT 4
+"""
+
+
+def _sync(conn: Connection) -> None:
+    for statement in _SYNC.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -119,6 +186,7 @@ class Migration:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core tables: identity, op log, records, messages, audit", _core),
     Migration(2, "full-text search over records", _search),
+    Migration(3, "sync: trust, peers, bundles, conflicts, urgency of ops", _sync),
 )
 LATEST = MIGRATIONS[-1].version
 

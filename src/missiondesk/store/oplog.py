@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from missiondesk.domain.changeset import ChangeSet, Origin
+from missiondesk.domain.kinds import urgency
 from missiondesk.domain.operation import Operation, SignedOperation
 from missiondesk.store.connection import Connection
 from missiondesk.store.errors import ChainError, Equivocation
@@ -39,9 +40,18 @@ def _fmt(author: str) -> str:
 class OpLog:
     """Reads and appends of the op log on one connection (the caller holds the transaction)."""
 
-    def __init__(self, conn: Connection, *, search: bool) -> None:
+    def __init__(self, conn: Connection, *, schema: int) -> None:
         self._conn = conn
-        self._materializer = Materializer(conn, search=search)
+        self._materializer = Materializer(conn, schema=schema)
+        # The columns an op row has in this schema (vaults written before sync lack urgency).
+        self._insert = (
+            "INSERT INTO ops (op_id, author, seq, hlc, kind, entity, payload, signature,"
+            " received_at, urgency) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            if schema >= 3
+            else "INSERT INTO ops (op_id, author, seq, hlc, kind, entity, payload, signature,"
+            " received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        )
+        self._with_urgency = schema >= 3
 
     def head(self, author: str) -> tuple[int, bytes] | None:
         row = self._conn.execute(
@@ -101,22 +111,21 @@ class OpLog:
                 raise self._broken(op)
         elif self._is_duplicate(signed):
             return False
-        conn.execute(
-            "INSERT INTO ops (op_id, author, seq, hlc, kind, entity, payload, signature,"
-            " received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                # bytearray: sqlcipher3 binds bytes through a slow path (~2.5 us a value)
-                bytearray(signed.op_id),
-                op.author,
-                op.seq,
-                op.hlc,
-                op.kind,
-                op.entity,
-                bytearray(signed.payload),
-                bytearray(signed.signature),
-                received_at,
-            ),
+        row: tuple[object, ...] = (
+            # bytearray: sqlcipher3 binds bytes through a slow path (~2.5 us a value)
+            bytearray(signed.op_id),
+            op.author,
+            op.seq,
+            op.hlc,
+            op.kind,
+            op.entity,
+            bytearray(signed.payload),
+            bytearray(signed.signature),
+            received_at,
         )
+        if self._with_urgency:
+            row += (urgency(op.kind, op.body),)
+        conn.execute(self._insert, row)
         return self._materializer.apply(op)
 
     def _is_duplicate(self, signed: SignedOperation) -> bool:

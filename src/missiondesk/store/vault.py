@@ -25,6 +25,7 @@ from missiondesk.store.lock import VaultLock
 from missiondesk.store.migrations import LATEST, migrate, schema_version
 from missiondesk.store.oplog import OpLog
 from missiondesk.store.reads import Reads
+from missiondesk.store.trust_store import TrustStore
 
 
 class Vault:
@@ -37,9 +38,10 @@ class Vault:
         self._conn: Connection | None = conn
         self._lock = lock
         self.migration_backup = backup
-        search = schema_version(conn) >= 2
-        self.oplog = OpLog(conn, search=search)
-        self.reads = Reads(conn, search=search)
+        schema = schema_version(conn)
+        self.oplog = OpLog(conn, schema=schema)
+        self.reads = Reads(conn, search=schema >= 2)
+        self.trust = TrustStore(conn)
         self.audit = AuditLog(conn)
 
     @classmethod
