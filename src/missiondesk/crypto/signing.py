@@ -66,3 +66,33 @@ def verify_signature(signing_public: bytes, signature: bytes, message: bytes) ->
     except (InvalidSignature, ValueError):
         return False
     return True
+
+
+class SessionKey:
+    """The Ed25519 key a device presents in TLS sessions (kept apart from its signing key)."""
+
+    def __init__(self, key: Ed25519PrivateKey) -> None:
+        self._key = key
+        self.public = _raw_public(key)
+
+    @classmethod
+    def generate(cls) -> SessionKey:
+        return cls(Ed25519PrivateKey.generate())
+
+    @classmethod
+    def from_private_bytes(cls, raw: bytes) -> SessionKey:
+        return cls(Ed25519PrivateKey.from_private_bytes(raw))
+
+    def private_bytes(self) -> bytes:
+        return self._key.private_bytes_raw()
+
+    def encrypted_pem(self, password: bytes) -> bytes:
+        """PKCS#8 PEM encrypted under `password`: what ssl.load_cert_chain can read."""
+        from cryptography.hazmat.primitives.serialization import (
+            BestAvailableEncryption,
+            PrivateFormat,
+        )
+
+        return self._key.private_bytes(
+            Encoding.PEM, PrivateFormat.PKCS8, BestAvailableEncryption(password)
+        )

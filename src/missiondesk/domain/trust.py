@@ -21,6 +21,7 @@ from missiondesk.domain.records.people import Role
 CERT_CONTEXT = b"missiondesk/membership/v1\x00"
 REVOCATION_CONTEXT = b"missiondesk/revocation/v1\x00"
 MISSION_ID_CONTEXT = b"missiondesk/mission/v1\x00"
+JOIN_CONTEXT = b"missiondesk/join/v1\x00"
 
 
 def mission_id_for(authority_public_key: bytes) -> str:
@@ -69,6 +70,7 @@ class Membership(BaseModel):
     signing_key: str = Field(min_length=43, max_length=44)
     exchange_key: str = Field(min_length=43, max_length=44)
     tls_key: str = Field(min_length=43, max_length=44)  # the key its session certificate binds
+    tls_serial: int = Field(ge=1, lt=2**63)  # serial of that X.509 certificate (for the CRL)
     name: str = Field(min_length=1, max_length=120)
     callsign: str = Field(default="", max_length=40)
     role: Role = Role.OFFICER
@@ -85,7 +87,12 @@ class Membership(BaseModel):
     @property
     def code(self) -> str:
         return short_code(
-            self.device, self.signing_key, self.exchange_key, self.tls_key, self.name, self.callsign
+            device=self.device,
+            signing_key=self.signing_key,
+            exchange_key=self.exchange_key,
+            tls_key=self.tls_key,
+            name=self.name,
+            callsign=self.callsign,
         )
 
 
@@ -97,13 +104,48 @@ class Revocation(BaseModel):
     mission: str = Field(pattern=r"^[0-9a-f]{32}$")
     device: str = Field(pattern=r"^[0-9a-f]{32}$")
     revoked_at: int = Field(ge=0)  # ops of the device stamped after this are refused
+    last_seq: int = Field(
+        ge=0
+    )  # and so are its ops after this one (a backdated clock is no way in)
+    tls_serial: int = Field(ge=0)  # for the certificate revocation list
     reason: str = Field(default="", max_length=300)
 
     def signed_bytes(self) -> bytes:
         return REVOCATION_CONTEXT + canonical_json(self.model_dump(mode="json"))
 
 
-def envelope(document: Membership | Revocation, signature: bytes) -> dict[str, Any]:
+class JoinRequest(BaseModel):
+    """What a device asks to be enrolled with; signed by the device's own key."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    type: Literal["join_request"] = "join_request"
+    v: Literal[1] = 1
+    device: str = Field(pattern=r"^[0-9a-f]{32}$")
+    signing_key: str = Field(min_length=43, max_length=44)
+    exchange_key: str = Field(min_length=43, max_length=44)
+    tls_key: str = Field(min_length=43, max_length=44)
+    name: str = Field(min_length=1, max_length=120)
+    callsign: str = Field(default="", max_length=40)
+    head_seq: int = Field(ge=0)
+    created: int = Field(ge=0)  # the device's hybrid-clock time
+
+    def signed_bytes(self) -> bytes:
+        return JOIN_CONTEXT + canonical_json(self.model_dump(mode="json"))
+
+    @property
+    def code(self) -> str:
+        return short_code(
+            device=self.device,
+            signing_key=self.signing_key,
+            exchange_key=self.exchange_key,
+            tls_key=self.tls_key,
+            name=self.name,
+            callsign=self.callsign,
+        )
+
+
+def envelope(document: Membership | Revocation | JoinRequest, signature: bytes) -> dict[str, Any]:
     return {
         "document": document.model_dump(mode="json"),
         "signature": base64.b64encode(signature).decode("ascii"),

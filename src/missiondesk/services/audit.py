@@ -20,6 +20,10 @@ class AuditEvent:
     UNLOCK_FAILED = "vault.unlock_failed"
     PASSPHRASE_CHANGED = "vault.passphrase_changed"  # noqa: S105 - an event name
     MIGRATED = "vault.migrated"
+    MISSION_CREATED = "mission.created"
+    MEMBER_ENROLLED = "mission.member_enrolled"
+    MEMBER_REVOKED = "mission.member_revoked"
+    MEMBER_RELEASED = "mission.member_released"
     EXPORTED = "data.exported"
     IMPORTED = "data.imported"
 

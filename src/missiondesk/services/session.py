@@ -11,6 +11,7 @@ from missiondesk.services.audit import AuditService
 from missiondesk.services.changes import ChangeFeed
 from missiondesk.services.incidents import IncidentService
 from missiondesk.services.messaging import MessagingService
+from missiondesk.services.mission import MissionService
 from missiondesk.services.people import PeopleService
 from missiondesk.services.records import RecordService
 from missiondesk.services.search import SearchService
@@ -32,6 +33,7 @@ class Session:
     incidents: IncidentService
     search: SearchService
     audit: AuditService
+    mission: MissionService
 
     @classmethod
     def start(
@@ -45,6 +47,7 @@ class Session:
         writer = OperationWriter(vault, keys, clock, feed, vault.get_meta("mission_id") or "")
         records = RecordService(vault, writer)
         people = PeopleService(vault, records, device_id)
+        audit = AuditService(vault, audit_key)
         return cls(
             vault=vault,
             keys=keys,
@@ -56,7 +59,8 @@ class Session:
             messaging=MessagingService(vault, records, writer, people),
             incidents=IncidentService(records, people),
             search=SearchService(vault),
-            audit=AuditService(vault, audit_key),
+            audit=audit,
+            mission=MissionService(vault, writer, keys, records, audit, clock),
         )
 
     @property

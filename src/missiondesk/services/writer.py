@@ -39,6 +39,19 @@ class OperationWriter:
     def author(self) -> str:
         return self._keys.device_id
 
+    @property
+    def mission(self) -> str:
+        return self._mission
+
+    def set_mission(self, mission_id: str) -> None:
+        """From now on this device's operations belong to `mission_id`."""
+        with self._lock:
+            self._mission = mission_id
+
+    @property
+    def head_seq(self) -> int:
+        return self._head[0] if self._head else 0
+
     def _sign_chain(self, changes: Sequence[Change]) -> list[SignedOperation]:
         seq, prev = (self._head[0], self._head[1].hex()) if self._head else (0, None)
         signed: list[SignedOperation] = []

@@ -106,14 +106,14 @@ class TrustStore:
         ).fetchone()
         return int(row[0]) if row else None
 
-    def trust_digest_rows(self) -> list[tuple[str, ...]]:
+    def trust_digest_rows(self) -> list[str]:
         """What the trust digest covers: every certificate serial and revocation."""
         serials = [
-            ("m", r[0])
+            f"m:{r[0]}"
             for r in self._conn.execute("SELECT serial FROM memberships ORDER BY serial").fetchall()
         ]
         revoked = [
-            ("r", r[0], str(r[1]))
+            f"r:{r[0]}:{r[1]}"
             for r in self._conn.execute(
                 "SELECT device, revoked_at FROM revocations ORDER BY device"
             ).fetchall()
