@@ -15,6 +15,7 @@ from missiondesk.services.mission import MissionService
 from missiondesk.services.people import PeopleService
 from missiondesk.services.records import RecordService
 from missiondesk.services.search import SearchService
+from missiondesk.services.sync_service import SyncService
 from missiondesk.services.verification import VerifyReport, verify_log
 from missiondesk.services.writer import OperationWriter
 from missiondesk.store.vault import Vault
@@ -34,6 +35,7 @@ class Session:
     search: SearchService
     audit: AuditService
     mission: MissionService
+    sync: SyncService
 
     @classmethod
     def start(
@@ -48,6 +50,7 @@ class Session:
         records = RecordService(vault, writer)
         people = PeopleService(vault, records, device_id)
         audit = AuditService(vault, audit_key)
+        mission = MissionService(vault, writer, keys, records, audit, clock)
         return cls(
             vault=vault,
             keys=keys,
@@ -60,7 +63,8 @@ class Session:
             incidents=IncidentService(records, people),
             search=SearchService(vault),
             audit=audit,
-            mission=MissionService(vault, writer, keys, records, audit, clock),
+            mission=mission,
+            sync=SyncService(vault, mission, device_id, clock, feed),
         )
 
     @property

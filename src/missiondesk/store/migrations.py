@@ -166,7 +166,8 @@ CREATE TABLE conflicts (
     resolved INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (entity, field, loser_hlc, loser_author)
 ) WITHOUT ROWID;
-ALTER TABLE ops ADD COLUMN urgency INTEGER NOT NULL DEFAULT 4
+ALTER TABLE ops ADD COLUMN urgency INTEGER NOT NULL DEFAULT 4;
+CREATE INDEX ops_urgent ON ops (author, seq, urgency) WHERE urgency < 4
 """
 
 

@@ -66,15 +66,37 @@ class OpLog:
     def count(self) -> int:
         return int(self._conn.execute("SELECT count(*) FROM ops").fetchone()[0])
 
-    def version_vector(self) -> dict[str, tuple[int, bytes]]:
-        cur = self._conn.execute("SELECT author, max(seq) AS seq FROM ops GROUP BY author")
+    def heads(self) -> dict[str, tuple[int, bytes]]:
+        """author -> (newest seq, its op id); one index probe per registered author."""
         heads: dict[str, tuple[int, bytes]] = {}
-        for author, seq in cur.fetchall():
-            op_id = self._conn.execute(
-                "SELECT op_id FROM ops WHERE author = ? AND seq = ?", (author, seq)
-            ).fetchone()[0]
-            heads[author] = (seq, op_id)
+        for (author,) in self._conn.execute("SELECT author FROM authors").fetchall():
+            head = self.head(author)
+            if head is not None:
+                heads[author] = head
         return heads
+
+    def op_id_at(self, author: str, seq: int) -> bytes | None:
+        row = self._conn.execute(
+            "SELECT op_id FROM ops WHERE author = ? AND seq = ?", (author, seq)
+        ).fetchone()
+        return bytes(row[0]) if row else None
+
+    def urgent_after(self, author: str, after_seq: int) -> list[tuple[int, int]]:
+        """(seq, urgency) of this author's more-than-routine ops after `after_seq`."""
+        rows = self._conn.execute(
+            "SELECT seq, urgency FROM ops WHERE author = ? AND seq > ? AND urgency < 4"
+            " ORDER BY seq",
+            (author, after_seq),
+        ).fetchall()
+        return [(r[0], r[1]) for r in rows]
+
+    def read_range(self, author: str, first: int, last: int) -> list[tuple[bytes, bytes]]:
+        rows = self._conn.execute(
+            "SELECT payload, signature FROM ops WHERE author = ? AND seq BETWEEN ? AND ?"
+            " ORDER BY seq",
+            (author, first, last),
+        ).fetchall()
+        return [(_bytes(r[0]), _bytes(r[1])) for r in rows]
 
     def signing_key(self, author: str) -> bytes | None:
         row = self._conn.execute(

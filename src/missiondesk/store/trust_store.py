@@ -100,6 +100,12 @@ class TrustStore:
         ).fetchall()
         return [StoredRevocation(Revocation.model_validate_json(r[0]), bytes(r[1])) for r in rows]
 
+    def revocation_of(self, device: str) -> Revocation | None:
+        row = self._conn.execute(
+            "SELECT document FROM revocations WHERE device = ?", (device,)
+        ).fetchone()
+        return Revocation.model_validate_json(row[0]) if row else None
+
     def revoked_at(self, device: str) -> int | None:
         row = self._conn.execute(
             "SELECT revoked_at FROM revocations WHERE device = ?", (device,)

@@ -1,0 +1,178 @@
+"""mission create; enroll request/approve/accept; members list/revoke/release."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from missiondesk.commands import arguments
+from missiondesk.commands.context import CommandContext
+from missiondesk.domain.errors import InvalidInput, Unavailable
+from missiondesk.domain.ids import fingerprint
+from missiondesk.domain.records.base import Sensitivity
+from missiondesk.domain.records.people import Role
+from missiondesk.services.audit import AuditEvent
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("mission", help="create the mission (on the mission authority's laptop)")
+    msub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    cp = msub.add_parser("create", help="make this laptop the mission authority")
+    cp.add_argument("--name", required=True, help="the mission's name")
+    cp.add_argument("--valid-days", type=arguments.positive, default=365)
+    cp.set_defaults(handler=cmd_mission_create)
+    sp = msub.add_parser("show", help="the mission this vault belongs to")
+    sp.add_argument("--json", action="store_true")
+    sp.set_defaults(handler=cmd_mission_show)
+
+    p = sub.add_parser("enroll", help="enroll a laptop in the mission, by file")
+    esub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    rp = esub.add_parser("request", help="write a join request for the mission authority")
+    rp.add_argument("--out", required=True, type=Path)
+    rp.set_defaults(handler=cmd_enroll_request)
+    ap = esub.add_parser("approve", help="approve a join request (mission authority only)")
+    ap.add_argument("file", type=Path)
+    ap.add_argument("--role", required=True, choices=[r.value for r in Role])
+    ap.add_argument("--clearance", type=arguments.sensitivity, default=Sensitivity.CONFIDENTIAL)
+    ap.add_argument("--valid-days", type=arguments.positive, default=365)
+    ap.add_argument("--code", help="the code the requester reads out; refused if it differs")
+    ap.add_argument("--out", required=True, type=Path)
+    ap.set_defaults(handler=cmd_enroll_approve)
+    cp = esub.add_parser("accept", help="join the mission with the authority's approval file")
+    cp.add_argument("file", type=Path)
+    cp.set_defaults(handler=cmd_enroll_accept)
+
+    p = sub.add_parser("members", help="the mission's enrolled devices")
+    bsub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    lp = bsub.add_parser("list", help="devices, people, roles and status")
+    lp.add_argument("--json", action="store_true")
+    lp.set_defaults(handler=cmd_members_list)
+    vp = bsub.add_parser("revoke", help="revoke a device (mission authority only)")
+    vp.add_argument("device", help="device id (or its first characters), or callsign")
+    vp.add_argument("--reason", default="")
+    vp.set_defaults(handler=cmd_members_revoke)
+    xp = bsub.add_parser("release", help="let a device held for review sync again")
+    xp.add_argument("device")
+    xp.set_defaults(handler=cmd_members_release)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise Unavailable(f"Cannot read {path}: {exc.strerror or exc}.") from None
+    if len(data) > 4 * 1024 * 1024:
+        raise InvalidInput(f"{path} is too large to be an enrollment file.")
+    return data
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise Unavailable(f"Cannot write {path}: {exc.strerror or exc}.") from None
+
+
+def cmd_mission_create(ctx: CommandContext) -> int:
+    with ctx.session() as session:
+        info = session.mission.create(ctx.args.name, valid_days=ctx.args.valid_days)
+    ctx.out(f"Mission '{info.name}' created: {info.id}")
+    ctx.out("This laptop holds the mission authority key: keep it safe.")
+    return 0
+
+
+def cmd_mission_show(ctx: CommandContext) -> int:
+    with ctx.session() as session:
+        info = session.mission.require()
+        authority = session.mission.is_authority()
+    data = {
+        "id": info.id,
+        "name": info.name,
+        "authority_here": authority,
+        "discovery": info.discovery,
+    }
+    if ctx.args.json:
+        ctx.out_json(data)
+    else:
+        for key, value in data.items():
+            ctx.out(f"{key.replace('_', ' '):<15} {value}")
+    return 0
+
+
+def cmd_enroll_request(ctx: CommandContext) -> int:
+    with ctx.session() as session:
+        content, code = session.mission.request_enrollment()
+    _write(ctx.args.out, content)
+    ctx.out(f"Join request written to {ctx.args.out}. Carry it to the mission authority.")
+    ctx.out(f"Your code: {code}   (the authority must see the same code)")
+    return 0
+
+
+def cmd_enroll_approve(ctx: CommandContext) -> int:
+    a = ctx.args
+    content = _read(a.file)
+    with ctx.session() as session:
+        request = session.mission.read_request(content)
+        ctx.out(
+            f"Request from {request.name} ({request.callsign or 'no callsign'}), device "
+            f"{fingerprint(request.device)}"
+        )
+        ctx.out(f"Code: {request.code}   compare it with the code on the requester's screen")
+        code = a.code
+        if code is None and sys.stdin.isatty():
+            answer = input("Does the requester see the same code? [y/N] ").strip().lower()
+            if answer not in ("y", "yes"):
+                raise InvalidInput("Not approved: the codes were not confirmed.")
+            code = request.code
+        approval, membership = session.mission.approve(
+            content,
+            role=Role(a.role),
+            clearance=a.clearance,
+            valid_days=a.valid_days,
+            expect_code=code,
+        )
+        session.audit.record(AuditEvent.EXPORTED, what="enrollment approval")
+    _write(a.out, approval)
+    ctx.out(f"Approved as {membership.role.value}; approval written to {a.out}.")
+    return 0
+
+
+def cmd_enroll_accept(ctx: CommandContext) -> int:
+    content = _read(ctx.args.file)
+    with ctx.session() as session:
+        membership = session.mission.accept(content)
+    ctx.out(f"Joined mission '{membership.mission_name}' as {membership.role.value}.")
+    ctx.out(f"Code: {membership.code}")
+    return 0
+
+
+def cmd_members_list(ctx: CommandContext) -> int:
+    with ctx.session() as session:
+        members = session.mission.members()
+    if ctx.args.json:
+        ctx.out_json([m.as_json() for m in members])
+        return 0
+    for view in members:
+        m = view.membership
+        flag = " (authority)" if m.authority else ""
+        detail = f"  {view.detail}" if view.detail and view.detail != view.status.value else ""
+        ctx.out(
+            f"{m.device}  {m.callsign or '-':<10} {m.name:<24} {m.role.value:<16}"
+            f" {view.status.value}{flag}{detail}"
+        )
+    return 0
+
+
+def cmd_members_revoke(ctx: CommandContext) -> int:
+    with ctx.session() as session:
+        revocation = session.mission.revoke(ctx.args.device, ctx.args.reason)
+    ctx.out(f"Device {fingerprint(revocation.device)} revoked. Peers refuse it once they sync.")
+    return 0
+
+
+def cmd_members_release(ctx: CommandContext) -> int:
+    with ctx.session() as session:
+        session.mission.release(ctx.args.device)
+    ctx.out("Released: its operations will be accepted at the next sync.")
+    return 0

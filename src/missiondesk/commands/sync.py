@@ -1,0 +1,83 @@
+"""sync serve / now / status."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+
+from missiondesk.commands.context import CommandContext
+from missiondesk.domain.errors import InvalidInput, Unavailable
+from missiondesk.domain.ids import fingerprint
+from missiondesk.sync.session import SessionReport
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("sync", help="exchange operations with peers over the network")
+    ssub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    sp = ssub.add_parser("serve", help="serve peers (a headless node or HQ relay) until Ctrl+C")
+    sp.add_argument("--listen", required=True, metavar="HOST:PORT", help="e.g. 0.0.0.0:7447")
+    sp.set_defaults(handler=cmd_sync_serve)
+    np = ssub.add_parser("now", help="sync once with a peer")
+    np.add_argument("--peer", required=True, metavar="HOST:PORT")
+    np.add_argument("--json", action="store_true")
+    np.set_defaults(handler=cmd_sync_now)
+    tp = ssub.add_parser("status", help="peers, what they lack, devices held for review")
+    tp.add_argument("--json", action="store_true")
+    tp.set_defaults(handler=cmd_sync_status)
+
+
+def _line(report: SessionReport) -> str:
+    who = fingerprint(report.peer) if report.peer else "unknown peer"
+    return f"{datetime.now(UTC):%H%M%SZ} {who}: {report.summary()}"
+
+
+def cmd_sync_serve(ctx: CommandContext) -> int:
+    def report(r: SessionReport) -> None:
+        print(_line(r), flush=True)
+
+    def started(address: tuple[str, int]) -> None:
+        print(f"Serving peers on {address[0]}:{address[1]}. Press Ctrl+C to stop.", flush=True)
+
+    with ctx.session() as session:
+        try:
+            session.sync.serve(ctx.args.listen, report, started)
+        except OSError as exc:
+            raise Unavailable(
+                f"Cannot listen on {ctx.args.listen}: {exc.strerror or exc}."
+            ) from None
+    print("Stopped.", file=sys.stderr)
+    return 0
+
+
+def cmd_sync_now(ctx: CommandContext) -> int:
+    with ctx.session() as session:
+        report = session.sync.sync_now(ctx.args.peer)
+    if ctx.args.json:
+        ctx.out_json(report.as_json())
+    else:
+        ctx.out(_line(report))
+    if report.error:
+        raise InvalidInput(f"Sync with {ctx.args.peer} failed: {report.error}")
+    return 0
+
+
+def cmd_sync_status(ctx: CommandContext) -> int:
+    with ctx.session() as session:
+        status = session.sync.status()
+    if ctx.args.json:
+        ctx.out_json(status)
+        return 0
+    ctx.out(f"mission     {status['mission_name']} ({status['mission']})")
+    ctx.out(f"operations  {status['operations']} from {status['authors']} device(s)")
+    for peer in status["peers"]:
+        seen = datetime.fromtimestamp(peer["last_seen"] / 1000, UTC)
+        pending = peer["pending_for_peer"]
+        ctx.out(
+            f"peer {fingerprint(peer['device'])} at {peer['address'] or '?'}: last seen "
+            f"{seen:%d%H%MZ %b %y}, {peer['last_result']}; "
+            f"{'?' if pending is None else pending} op(s) it lacks"
+        )
+    for held in status["held"]:
+        ctx.out(f"HELD {fingerprint(held['device'])}: {held['reason']} ({held['detail']})")
+    return 0

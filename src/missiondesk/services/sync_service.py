@@ -1,0 +1,257 @@
+"""Sync as the command line and the desktop app use it: serve peers, sync with one, status.
+
+`VaultReplica` gives the sync engine (which may not import the store) what it needs from the
+vault; every call to it runs on one database thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from missiondesk.domain.changeset import Origin
+from missiondesk.domain.hlc import HybridClock
+from missiondesk.domain.kinds import ROUTINE
+from missiondesk.domain.operation import SignedOperation
+from missiondesk.domain.trust import Membership, Revocation, envelope
+from missiondesk.services.changes import ChangeFeed
+from missiondesk.services.mission import (
+    MissionInfo,
+    MissionService,
+    read_membership,
+    read_revocation,
+)
+from missiondesk.store.vault import Vault
+from missiondesk.sync.replica import Segment, Summary
+from missiondesk.sync.session import SessionReport, heads_digest, trust_digest
+from missiondesk.sync.tls import TlsMaterial
+from missiondesk.sync.transport import Reporter, parse_address, serve, sync_with
+from missiondesk.sync.wire import ProtocolError
+
+log = logging.getLogger(__name__)
+
+
+class VaultTrust:
+    def __init__(self, vault: Vault, info: MissionInfo) -> None:
+        self._vault = vault
+        self._info = info
+
+    @property
+    def mission_id(self) -> str:
+        return self._info.id
+
+    @property
+    def authority_key(self) -> bytes:
+        return self._info.authority_key
+
+    def memberships_of(self, device: str) -> list[Membership]:
+        return self._vault.trust.memberships_of(device)
+
+    def revocation_of(self, device: str) -> Revocation | None:
+        return self._vault.trust.revocation_of(device)
+
+    def is_held(self, device: str) -> bool:
+        return device in self._vault.trust.holds()
+
+
+def segments_for(
+    author: str, after_seq: int, last: int, urgent: list[tuple[int, int]]
+) -> list[Segment]:
+    """Cut one author's run so its most urgent ops go out first, in chain order."""
+    segments: list[Segment] = []
+    start = after_seq + 1
+    remaining = urgent
+    while start <= last:
+        if not remaining:
+            segments.append(Segment(author, start, last, ROUTINE))
+            break
+        level = min(u for _, u in remaining)
+        end = max(seq for seq, u in remaining if u == level)
+        segments.append(Segment(author, start, end, level))
+        start = end + 1
+        remaining = [(seq, u) for seq, u in remaining if seq > end]
+    return segments
+
+
+class VaultReplica:
+    def __init__(
+        self, vault: Vault, info: MissionInfo, device_id: str, clock: HybridClock, feed: ChangeFeed
+    ) -> None:
+        self._vault = vault
+        self._device_id = device_id
+        self._clock = clock
+        self._feed = feed
+        self._trust = VaultTrust(vault, info)
+
+    @property
+    def device_id(self) -> str:
+        return self._device_id
+
+    @property
+    def trust(self) -> VaultTrust:
+        return self._trust
+
+    def summary(self) -> Summary:
+        return Summary(
+            heads_digest(self._vault.oplog.heads()),
+            trust_digest(self._vault.trust.trust_digest_rows()),
+            self._vault.oplog.count(),
+        )
+
+    def heads(self) -> dict[str, tuple[int, bytes]]:
+        return self._vault.oplog.heads()
+
+    def head(self, author: str) -> tuple[int, bytes] | None:
+        return self._vault.oplog.head(author)
+
+    def op_id_at(self, author: str, seq: int) -> bytes | None:
+        return self._vault.oplog.op_id_at(author, seq)
+
+    def segments(self, author: str, after_seq: int) -> list[Segment]:
+        head = self._vault.oplog.head(author)
+        if head is None or head[0] <= after_seq:
+            return []
+        return segments_for(
+            author, after_seq, head[0], self._vault.oplog.urgent_after(author, after_seq)
+        )
+
+    def read_ops(self, author: str, first: int, last: int) -> list[tuple[bytes, bytes]]:
+        return self._vault.oplog.read_range(author, first, last)
+
+    def trust_documents(self) -> dict[str, Any]:
+        trust = self._vault.trust
+        return {
+            "memberships": [envelope(m.membership, m.signature) for m in trust.memberships()],
+            "revocations": [envelope(r.revocation, r.signature) for r in trust.revocations()],
+        }
+
+    def add_trust_documents(self, documents: dict[str, Any]) -> int:
+        key = self._trust.authority_key
+        memberships, revocations = documents.get("memberships"), documents.get("revocations")
+        if not isinstance(memberships, list) or not isinstance(revocations, list):
+            raise ProtocolError("the peer's trust documents are malformed")
+        try:
+            checked_m = [read_membership(item, key) for item in memberships]
+            checked_r = [read_revocation(item, key) for item in revocations]
+        except ProtocolError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any defect in them is the peer's fault
+            raise ProtocolError(f"the peer's trust documents were refused: {exc}") from None
+        added = 0
+        with self._vault.transaction():
+            for membership, signature in checked_m:
+                if membership.mission == self._trust.mission_id:
+                    added += self._vault.trust.add_membership(membership, signature)
+            for revocation, signature in checked_r:
+                if revocation.mission == self._trust.mission_id:
+                    added += self._vault.trust.add_revocation(revocation, signature)
+        return added
+
+    def apply(self, ops: list[SignedOperation]) -> int:
+        changes = self._vault.apply(ops, Origin.PEER)
+        self._clock.observe(max(s.op.hlc for s in ops))
+        self._feed.publish(changes)
+        return len(changes.applied)
+
+    def hold(self, author: str, reason: str, detail: str) -> None:
+        with self._vault.transaction():
+            self._vault.trust.hold(author, reason, detail)
+
+    def too_far_ahead(self, hlc: int) -> bool:
+        return self._clock.is_too_far_ahead(hlc)
+
+    def record_peer(
+        self,
+        device: str,
+        *,
+        address: str,
+        heads: dict[str, Any],
+        result: str,
+        sent: int,
+        received: int,
+    ) -> None:
+        if not device:
+            return
+        with self._vault.transaction():
+            self._vault.trust.record_peer(
+                device, address=address, heads=heads, result=result, sent=sent, received=received
+            )
+
+
+class SyncService:
+    def __init__(
+        self,
+        vault: Vault,
+        mission: MissionService,
+        device_id: str,
+        clock: HybridClock,
+        feed: ChangeFeed,
+    ) -> None:
+        self._vault = vault
+        self._mission = mission
+        self._device_id = device_id
+        self._clock = clock
+        self._feed = feed
+
+    def _parts(self) -> tuple[VaultReplica, TlsMaterial]:
+        info = self._mission.require()
+        key, cert, ca, _crl = self._mission.tls_material()
+        replica = VaultReplica(self._vault, info, self._device_id, self._clock, self._feed)
+        return replica, TlsMaterial(key, cert, ca)
+
+    def serve(
+        self,
+        listen: str,
+        on_report: Reporter,
+        started: Callable[[tuple[str, int]], None] | None = None,
+    ) -> None:
+        """Serve peers until interrupted (Ctrl+C)."""
+        host, port = parse_address(listen, default_host="0.0.0.0")  # noqa: S104 - a relay listens
+        replica, material = self._parts()
+        with (
+            ThreadPoolExecutor(1, thread_name_prefix="vault") as db,
+            contextlib.suppress(KeyboardInterrupt, asyncio.CancelledError),
+        ):
+            asyncio.run(serve(replica, db, material, host, port, on_report, started=started))
+
+    def sync_now(self, peer: str) -> SessionReport:
+        host, port = parse_address(peer)
+        replica, material = self._parts()
+        with ThreadPoolExecutor(1, thread_name_prefix="vault") as db:
+            return asyncio.run(sync_with(replica, db, material, host, port))
+
+    def status(self) -> dict[str, Any]:
+        info = self._mission.require()
+        heads = self._vault.oplog.heads()
+        peers = []
+        for peer in self._vault.trust.peers():
+            lacking = (
+                sum(max(0, seq - int(peer.heads.get(a, [0])[0])) for a, (seq, _) in heads.items())
+                if peer.heads
+                else None
+            )
+            peers.append(
+                {
+                    "device": peer.device,
+                    "address": peer.address,
+                    "last_seen": peer.last_seen,
+                    "last_result": peer.last_result,
+                    "sent": peer.sent,
+                    "received": peer.received,
+                    "pending_for_peer": lacking,
+                }
+            )
+        holds = self._vault.trust.holds()
+        return {
+            "mission": info.id,
+            "mission_name": info.name,
+            "device": self._device_id,
+            "operations": self._vault.oplog.count(),
+            "authors": len(heads),
+            "peers": peers,
+            "held": [{"device": d, "reason": r, "detail": t} for d, (r, t, _) in holds.items()],
+        }

@@ -1,0 +1,357 @@
+"""One sync session between two peers, the same code on both ends.
+
+1. Both send HELLO (mission, device, digests of their heads and trust). Equal digests: both send
+   DONE and the session is over after one round trip and a few hundred bytes.
+2. Otherwise each sends TRUST (if the trust digests differ) and HEADS (author -> newest seq and
+   op id). Certificates and revocations are applied first, so ops of new members can be checked.
+3. Each streams what the other lacks, author run by author run, most urgent first, in OPS frames
+   of at most BATCH_OPS operations; each received frame is verified, admitted and committed on its
+   own, so a cut link loses at most the frame in flight. Then DONE.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import ssl
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from missiondesk.domain.operation import SignedOperation
+from missiondesk.sync.admission import admit
+from missiondesk.sync.replica import Replica, Segment
+from missiondesk.sync.wire import (
+    MAX_FRAME,
+    Frame,
+    FrameType,
+    ProtocolError,
+    decode_ops,
+    encode_frame,
+    encode_ops,
+    json_frame,
+    read_frame,
+)
+
+log = logging.getLogger(__name__)
+PROTOCOL = 1
+BATCH_OPS = 500
+BATCH_BYTES = 1024 * 1024
+T = TypeVar("T")
+
+
+@dataclass
+class SessionReport:
+    peer: str = ""
+    in_sync: bool = False
+    sent: int = 0
+    received: int = 0
+    refused: int = 0
+    reasons: list[str] = field(default_factory=list)
+    held: list[str] = field(default_factory=list)
+    bytes_sent: int = 0
+    bytes_received: int = 0
+    frames_sent: int = 0
+    frames_received: int = 0
+    error: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+    def summary(self) -> str:
+        if self.error:
+            return f"failed: {self.error}"
+        if self.in_sync:
+            return "already in step"
+        text = f"received {self.received}, sent {self.sent}"
+        if self.refused:
+            text += f", refused {self.refused} ({'; '.join(sorted(set(self.reasons)))})"
+        return text
+
+
+def heads_digest(heads: dict[str, tuple[int, bytes]]) -> str:
+    h = hashlib.sha256()
+    for author in sorted(heads):
+        seq, op_id = heads[author]
+        h.update(f"{author}:{seq}:{op_id.hex()};".encode())
+    return h.hexdigest()
+
+
+def trust_digest(rows: list[str]) -> str:
+    return hashlib.sha256("\n".join(rows).encode()).hexdigest()
+
+
+def plan(
+    mine: dict[str, tuple[int, bytes]],
+    theirs: dict[str, tuple[int, str]],
+    segments_of: Callable[[str, int], list[Segment]],
+) -> list[Segment]:
+    """What the peer lacks, most urgent first; an author's segments keep their chain order."""
+    found: list[Segment] = []
+    for author, (seq, _) in mine.items():
+        their_seq = theirs.get(author, (0, ""))[0]
+        if seq > their_seq:
+            found.extend(segments_of(author, their_seq))
+    return sorted(found, key=lambda s: (s.urgency, s.author, s.first))
+
+
+class Session:
+    def __init__(
+        self,
+        replica: Replica,
+        db: Executor,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        peer_device: str,
+        *,
+        address: str = "",
+        timeout: float = 30.0,
+    ) -> None:
+        self._replica = replica
+        self._db = db
+        self._reader = reader
+        self._writer = writer
+        self._timeout = timeout
+        self._address = address
+        self.report = SessionReport(peer=peer_device)
+
+    async def _call(self, fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._db, fn, *args)
+
+    async def _send(self, data: bytes) -> None:
+        self._writer.write(data)
+        self.report.bytes_sent += len(data)
+        self.report.frames_sent += 1
+        await asyncio.wait_for(self._writer.drain(), self._timeout)
+
+    async def _recv(self) -> Frame:
+        frame = await read_frame(self._reader, self._timeout)
+        self.report.bytes_received += len(frame.payload) + 5
+        self.report.frames_received += 1
+        if frame.type is FrameType.ERROR:
+            reason = str(frame.json().get("reason", "no reason given"))[:300]
+            raise ProtocolError(f"the peer ended the session: {reason}")
+        return frame
+
+    async def _expect(self, kind: FrameType) -> Frame:
+        frame = await self._recv()
+        if frame.type is not kind:
+            raise ProtocolError(f"expected {kind.name}, the peer sent {frame.type.name}")
+        return frame
+
+    async def run(self) -> SessionReport:
+        """Run the session; never raises for peer faults (they end up in report.error)."""
+        heads_seen: dict[str, Any] = {}
+        try:
+            heads_seen = await self._exchange()
+        except (ProtocolError, ConnectionError, OSError, TimeoutError) as exc:
+            self.report.error = str(exc) or type(exc).__name__
+            await self._send_error(self.report.error)
+        finally:
+            await self._close()
+        result = self.report.summary()
+        try:
+            await self._call(
+                lambda: self._replica.record_peer(
+                    self.report.peer,
+                    address=self._address,
+                    heads=heads_seen,
+                    result=result,
+                    sent=self.report.sent,
+                    received=self.report.received,
+                )
+            )
+        except Exception:
+            log.exception("could not record the peer")
+        return self.report
+
+    async def _exchange(self) -> dict[str, Any]:
+        summary = await self._call(self._replica.summary)
+        trust = self._replica.trust
+        await self._send(
+            json_frame(
+                FrameType.HELLO,
+                {
+                    "proto": PROTOCOL,
+                    "mission": trust.mission_id,
+                    "device": self._replica.device_id,
+                    "heads": summary.heads_digest,
+                    "trust": summary.trust_digest,
+                    "ops": summary.operations,
+                },
+            )
+        )
+        hello = (await self._expect(FrameType.HELLO)).json()
+        if hello.get("proto") != PROTOCOL:
+            raise ProtocolError(f"the peer speaks protocol {hello.get('proto')}, not {PROTOCOL}")
+        if hello.get("mission") != trust.mission_id:
+            raise ProtocolError("the peer belongs to another mission")
+        if hello.get("device") != self.report.peer:
+            raise ProtocolError("the peer's HELLO names another device than its certificate")
+        same_trust = hello.get("trust") == summary.trust_digest
+        if hello.get("heads") == summary.heads_digest and same_trust:
+            self.report.in_sync = True
+            await self._send(json_frame(FrameType.DONE, {}))
+            await self._expect(FrameType.DONE)
+            mine = await self._call(self._replica.heads)
+            return {a: [s, i.hex()] for a, (s, i) in mine.items()}
+        if not same_trust:
+            documents = await self._call(self._replica.trust_documents)
+            await self._send(json_frame(FrameType.TRUST, documents))
+        mine = await self._call(self._replica.heads)
+        await self._send(
+            json_frame(FrameType.HEADS, {"heads": {a: [s, i.hex()] for a, (s, i) in mine.items()}})
+        )
+        frame = await self._recv()
+        if frame.type is FrameType.TRUST:
+            if same_trust:
+                raise ProtocolError("the peer sent trust documents out of turn")
+            await self._call(self._replica.add_trust_documents, frame.json())
+            frame = await self._recv()
+        if frame.type is not FrameType.HEADS:
+            raise ProtocolError(f"expected HEADS, the peer sent {frame.type.name}")
+        theirs = self._parse_heads(frame.json())
+        await self._check_forks(mine, theirs)
+        sending = asyncio.create_task(self._stream(mine, theirs))
+        try:
+            await self._receive()
+            await sending
+        finally:
+            if not sending.done():
+                sending.cancel()
+        # What the peer holds now: its heads, plus everything we sent it.
+        after = {a: [s, i] for a, (s, i) in theirs.items()}
+        for author, (seq, op_id) in mine.items():
+            if author not in self.report.held and seq > after.get(author, [0, ""])[0]:
+                after[author] = [seq, op_id.hex()]
+        return after
+
+    @staticmethod
+    def _parse_heads(data: dict[str, Any]) -> dict[str, tuple[int, str]]:
+        raw = data.get("heads")
+        if not isinstance(raw, dict) or len(raw) > 100_000:
+            raise ProtocolError("the peer's HEADS frame is malformed")
+        heads: dict[str, tuple[int, str]] = {}
+        for author, value in raw.items():
+            if (
+                not isinstance(value, list)
+                or len(value) != 2
+                or type(value[0]) is not int
+                or not isinstance(value[1], str)
+            ):
+                raise ProtocolError("the peer's HEADS frame is malformed")
+            heads[str(author)] = (value[0], value[1])
+        return heads
+
+    async def _check_forks(
+        self, mine: dict[str, tuple[int, bytes]], theirs: dict[str, tuple[int, str]]
+    ) -> None:
+        """Same author, same sequence number, different op: a cloned laptop. Hold it."""
+        for author, (seq, op_id) in theirs.items():
+            if author not in mine or seq < 1:
+                continue
+            ours = await self._call(self._replica.op_id_at, author, seq)
+            if ours is not None and ours.hex() != op_id:
+                detail = f"two different operations {seq}"
+                await self._call(self._replica.hold, author, "equivocation", detail)
+                self.report.held.append(author)
+                log.warning("device %s signed two different operations %d", author[:8], seq)
+
+    async def _stream(
+        self, mine: dict[str, tuple[int, bytes]], theirs: dict[str, tuple[int, str]]
+    ) -> None:
+        held = set(self.report.held)
+        segments = await self._call(
+            plan, {a: h for a, h in mine.items() if a not in held}, theirs, self._replica.segments
+        )
+        for segment in segments:
+            first = segment.first
+            while first <= segment.last:
+                last = min(segment.last, first + BATCH_OPS - 1)
+                ops = await self._call(self._replica.read_ops, segment.author, first, last)
+                for chunk in _chunks(ops):
+                    await self._send(encode_frame(FrameType.OPS, encode_ops(chunk)))
+                    self.report.sent += len(chunk)
+                first = last + 1
+        await self._send(json_frame(FrameType.DONE, {}))
+
+    async def _receive(self) -> None:
+        while True:
+            frame = await self._recv()
+            if frame.type is FrameType.DONE:
+                return
+            if frame.type is not FrameType.OPS:
+                raise ProtocolError(f"expected OPS or DONE, the peer sent {frame.type.name}")
+            ops = decode_ops(frame.payload)
+            runs: dict[str, list[SignedOperation]] = {}
+            for signed in ops:
+                runs.setdefault(signed.op.author, []).append(signed)
+            for run in runs.values():
+                await self._call(self._take, run)
+
+    def _take(self, run: list[SignedOperation]) -> None:
+        """Verify, admit and commit one author's run (on the database thread)."""
+        replica = self._replica
+        author = run[0].op.author
+        head = replica.head(author)
+        if head is not None:  # drop what we already hold (another peer may have brought it)
+            seen = [s for s in run if s.op.seq <= head[0]]
+            for signed in seen:
+                if replica.op_id_at(author, signed.op.seq) != signed.op_id:
+                    self._fork(author, signed.op.seq)
+                    return
+            run = run[len(seen) :]
+            if not run:
+                return
+            if run[0].op.seq == head[0] + 1 and run[0].op.prev != head[1].hex():
+                self._fork(author, head[0])
+                return
+        verdict = admit(run, head, replica.trust, replica.too_far_ahead)
+        if verdict.accepted:
+            replica.apply(verdict.accepted)
+            self.report.received += len(verdict.accepted)
+        if verdict.refused:
+            self.report.refused += verdict.refused
+            self.report.reasons.append(verdict.reason)
+            log.warning("refused %d operations: %s", verdict.refused, verdict.reason)
+        if verdict.hold:
+            replica.hold(author, verdict.hold, verdict.reason)
+            self.report.held.append(author)
+
+    def _fork(self, author: str, seq: int) -> None:
+        self._replica.hold(author, "equivocation", f"two different operations {seq}")
+        self.report.held.append(author)
+        self.report.reasons.append(f"device {author[:8]} signed two different operations {seq}")
+
+    async def _send_error(self, reason: str) -> None:
+        try:
+            self._writer.write(json_frame(FrameType.ERROR, {"reason": reason[:300]}))
+            await asyncio.wait_for(self._writer.drain(), 5)
+        except (ConnectionError, OSError, TimeoutError, RuntimeError):
+            pass
+
+    async def _close(self) -> None:
+        try:
+            self._writer.close()
+            await asyncio.wait_for(self._writer.wait_closed(), 5)
+        except (ConnectionError, OSError, TimeoutError, ssl.SSLError):
+            pass
+
+
+def _chunks(ops: list[tuple[bytes, bytes]]) -> list[list[tuple[bytes, bytes]]]:
+    """Split so no frame exceeds BATCH_BYTES (or holds more than one oversized op)."""
+    chunks: list[list[tuple[bytes, bytes]]] = []
+    current: list[tuple[bytes, bytes]] = []
+    size = 0
+    for payload, signature in ops:
+        cost = len(payload) + len(signature) + 4
+        if current and size + cost > min(BATCH_BYTES, MAX_FRAME - 64):
+            chunks.append(current)
+            current, size = [], 0
+        current.append((payload, signature))
+        size += cost
+    if current:
+        chunks.append(current)
+    return chunks

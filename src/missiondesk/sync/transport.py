@@ -1,0 +1,135 @@
+"""TCP transport: a node that serves many peers at once, and a client that syncs with one."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import ssl
+from collections.abc import Callable
+from concurrent.futures import Executor
+
+from cryptography import x509
+
+from missiondesk.crypto.authority import certificate_facts
+from missiondesk.domain.errors import Unavailable
+from missiondesk.sync.replica import Replica
+from missiondesk.sync.session import Session, SessionReport
+from missiondesk.sync.tls import TlsMaterial, client_context, server_context
+from missiondesk.sync.wire import FrameType, json_frame
+
+log = logging.getLogger(__name__)
+HANDSHAKE_TIMEOUT = 15.0
+Reporter = Callable[[SessionReport], None]
+
+
+def parse_address(text: str, default_host: str = "127.0.0.1") -> tuple[str, int]:
+    host, sep, port = text.rpartition(":")
+    if not sep:
+        host, port = default_host, text
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise Unavailable(f"'{text}' is not HOST:PORT (for example 192.168.1.20:7447)")
+    return host.strip("[]") or default_host, int(port)
+
+
+def _peer_identity(writer: asyncio.StreamWriter, replica: Replica) -> tuple[str, str]:
+    """The verified peer certificate's device id, or the reason it may not talk to us."""
+    ssl_object = writer.get_extra_info("ssl_object")
+    der = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
+    if not der:
+        return "", "no client certificate"
+    try:
+        facts = certificate_facts(der)
+    except (ValueError, IndexError, x509.InvalidVersion):
+        return "", "an unreadable certificate"
+    if facts.mission != replica.trust.mission_id:
+        return facts.device, "a certificate of another mission"
+    if replica.trust.revocation_of(facts.device) is not None:
+        return facts.device, "a revoked device"
+    return facts.device, ""
+
+
+async def _refuse(writer: asyncio.StreamWriter, reason: str) -> None:
+    try:
+        writer.write(json_frame(FrameType.ERROR, {"reason": f"refused: {reason}"}))
+        await asyncio.wait_for(writer.drain(), 5)
+        writer.close()
+        await asyncio.wait_for(writer.wait_closed(), 5)
+    except (ConnectionError, OSError, TimeoutError, ssl.SSLError):
+        pass
+
+
+async def serve(
+    replica: Replica,
+    db: Executor,
+    material: TlsMaterial,
+    host: str,
+    port: int,
+    on_report: Reporter,
+    *,
+    timeout: float = 30.0,
+    started: Callable[[tuple[str, int]], None] | None = None,
+) -> None:
+    """Serve peers until cancelled. One peer's failure never stops the node."""
+    context = server_context(material)
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        address = "{}:{}".format(*writer.get_extra_info("peername")[:2])
+        try:
+            device, problem = await asyncio.get_running_loop().run_in_executor(
+                db, _peer_identity, writer, replica
+            )
+            if problem:
+                log.warning("refused %s from %s", problem, address)
+                on_report(SessionReport(peer=device, error=f"refused {problem}"))
+                await _refuse(writer, problem)
+                return
+            session = Session(replica, db, reader, writer, device, address=address, timeout=timeout)
+            on_report(await session.run())
+        except Exception:
+            log.exception("a session with %s failed", address)
+
+    server = await asyncio.start_server(
+        handle, host, port, ssl=context, ssl_handshake_timeout=HANDSHAKE_TIMEOUT
+    )
+    bound = server.sockets[0].getsockname()[:2]
+    if started is not None:
+        started((str(bound[0]), int(bound[1])))
+    async with server:
+        await server.serve_forever()
+
+
+async def sync_with(
+    replica: Replica,
+    db: Executor,
+    material: TlsMaterial,
+    host: str,
+    port: int,
+    *,
+    timeout: float = 30.0,
+) -> SessionReport:
+    """One session with the peer at host:port."""
+    context = client_context(material)
+    try:
+        reader, writer = await asyncio.wait_for(
+            asyncio.open_connection(
+                host, port, ssl=context, ssl_handshake_timeout=HANDSHAKE_TIMEOUT
+            ),
+            HANDSHAKE_TIMEOUT + 5,
+        )
+    except ssl.SSLError as exc:
+        return SessionReport(error=f"the peer's certificate was refused ({exc.reason or exc})")
+    except (OSError, TimeoutError) as exc:
+        return SessionReport(
+            error=f"cannot reach {host}:{port} ({exc.strerror or exc})"
+            if isinstance(exc, OSError)
+            else f"{host}:{port} did not answer"
+        )
+    device, problem = await asyncio.get_running_loop().run_in_executor(
+        db, _peer_identity, writer, replica
+    )
+    if problem:
+        await _refuse(writer, problem)
+        return SessionReport(peer=device, error=f"the peer presented {problem}")
+    return await Session(
+        replica, db, reader, writer, device, address=f"{host}:{port}", timeout=timeout
+    ).run()
