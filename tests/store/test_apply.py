@@ -17,11 +17,14 @@ def scenario() -> list[list]:
     a, b, c = Author(), Author(), Author()
     chains = [[a.register(1)], [b.register(1)], [c.register(1)]]
     chains[0] += [
+        # the same well-known record created on two laptops with the same values
+        a.set("channel", "channel-general", 7, "create", name="general", kind="mission"),
         a.set("incident", INCIDENT, 10, "create", title="Shots", severity=2, category="fire"),
         a.set("incident", INCIDENT, 30, title="Shots fired"),
         a.set("message", "m1", 11, "create", channel="ch", text="first", precedence="flash"),
     ]
     chains[1] += [
+        b.set("channel", "channel-general", 3, "create", name="general", kind="mission"),
         b.set("incident", INCIDENT, 20, severity=4),
         b.set("incident", INCIDENT, 25, title="Gunfire"),
         b.op("message.ack", "m1", {}, 40),

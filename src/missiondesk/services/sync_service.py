@@ -210,7 +210,7 @@ class SyncService:
         started: Callable[[tuple[str, int]], None] | None = None,
     ) -> None:
         """Serve peers until interrupted (Ctrl+C)."""
-        host, port = parse_address(listen, default_host="0.0.0.0")  # noqa: S104 - a relay listens
+        host, port = parse_address(listen, default_host="0.0.0.0", listening=True)  # noqa: S104 - a relay listens
         replica, material = self._parts()
         with (
             ThreadPoolExecutor(1, thread_name_prefix="vault") as db,

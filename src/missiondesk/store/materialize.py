@@ -148,10 +148,17 @@ class Materializer:
                 if name != TOMBSTONE:
                     doc[name] = value
                 changed = True
+        created = min(created_hlc, op.hlc)
         if not changed:
+            if created == created_hlc:
+                return False
+            # The earliest write defines when the record was created, even if it lost every
+            # field: otherwise the order of arrival would show in the record.
+            conn.execute("UPDATE entities SET created_hlc = ? WHERE rowid = ?", (created, rowid))
+            if record_type == "message":
+                conn.execute("UPDATE messages SET hlc = ? WHERE entity = ?", (created, rowid))
             return False
         deleted = bool(was_deleted) or TOMBSTONE in clocks
-        created = min(created_hlc, op.hlc)
         conn.execute(
             "UPDATE entities SET doc = ?, clocks = ?, created_hlc = ?,"
             " updated_hlc = max(updated_hlc, ?), deleted = ? WHERE rowid = ?",

@@ -22,11 +22,14 @@ HANDSHAKE_TIMEOUT = 15.0
 Reporter = Callable[[SessionReport], None]
 
 
-def parse_address(text: str, default_host: str = "127.0.0.1") -> tuple[str, int]:
+def parse_address(text: str, default_host: str = "127.0.0.1", *,
+                  listening: bool = False) -> tuple[str, int]:
+    """HOST:PORT; a node that listens may ask for port 0 (any free port, printed at start)."""
     host, sep, port = text.rpartition(":")
     if not sep:
         host, port = default_host, text
-    if not port.isdigit() or not 0 < int(port) < 65536:
+    lowest = 0 if listening else 1
+    if not port.isdigit() or not lowest <= int(port) < 65536:
         raise Unavailable(f"'{text}' is not HOST:PORT (for example 192.168.1.20:7447)")
     return host.strip("[]") or default_host, int(port)
 
