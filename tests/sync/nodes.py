@@ -1,4 +1,4 @@
-"""Test helpers: missions of real vaults, and nodes running `missiondesk sync serve` as processes."""
+"""Test helpers: missions of real vaults, and nodes running `sync serve` as processes."""
 
 from __future__ import annotations
 
@@ -79,7 +79,7 @@ def cli(path: Path, *args: str, timeout: float = 120) -> subprocess.CompletedPro
 class Server:
     """`missiondesk sync serve` in its own process, on a free loopback port."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, timeout: int = 30) -> None:
         self.path = path
         self.process = subprocess.Popen(
             [
@@ -92,6 +92,8 @@ class Server:
                 "serve",
                 "--listen",
                 "127.0.0.1:0",
+                "--timeout",
+                str(timeout),
             ],
             env=env(),
             stdout=subprocess.PIPE,

@@ -6,6 +6,7 @@ import argparse
 import sys
 from datetime import UTC, datetime
 
+from missiondesk.commands import arguments
 from missiondesk.commands.context import CommandContext
 from missiondesk.domain.errors import InvalidInput, Unavailable
 from missiondesk.domain.ids import fingerprint
@@ -17,9 +18,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ssub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     sp = ssub.add_parser("serve", help="serve peers (a headless node or HQ relay) until Ctrl+C")
     sp.add_argument("--listen", required=True, metavar="HOST:PORT", help="e.g. 0.0.0.0:7447")
+    sp.add_argument(
+        "--timeout",
+        type=arguments.positive,
+        default=30,
+        help="seconds a silent peer is given before it is dropped (default 30)",
+    )
     sp.set_defaults(handler=cmd_sync_serve)
     np = ssub.add_parser("now", help="sync once with a peer")
     np.add_argument("--peer", required=True, metavar="HOST:PORT")
+    np.add_argument(
+        "--timeout",
+        type=arguments.positive,
+        default=30,
+        help="seconds to wait for a silent peer (default 30)",
+    )
     np.add_argument("--json", action="store_true")
     np.set_defaults(handler=cmd_sync_now)
     tp = ssub.add_parser("status", help="peers, what they lack, devices held for review")
@@ -41,7 +54,7 @@ def cmd_sync_serve(ctx: CommandContext) -> int:
 
     with ctx.session() as session:
         try:
-            session.sync.serve(ctx.args.listen, report, started)
+            session.sync.serve(ctx.args.listen, report, started, timeout=ctx.args.timeout)
         except OSError as exc:
             raise Unavailable(
                 f"Cannot listen on {ctx.args.listen}: {exc.strerror or exc}."
@@ -52,7 +65,7 @@ def cmd_sync_serve(ctx: CommandContext) -> int:
 
 def cmd_sync_now(ctx: CommandContext) -> int:
     with ctx.session() as session:
-        report = session.sync.sync_now(ctx.args.peer)
+        report = session.sync.sync_now(ctx.args.peer, timeout=ctx.args.timeout)
     if ctx.args.json:
         ctx.out_json(report.as_json())
     else:

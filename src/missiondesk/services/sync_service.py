@@ -208,21 +208,28 @@ class SyncService:
         listen: str,
         on_report: Reporter,
         started: Callable[[tuple[str, int]], None] | None = None,
+        *,
+        timeout: float = 30.0,
     ) -> None:
         """Serve peers until interrupted (Ctrl+C)."""
-        host, port = parse_address(listen, default_host="0.0.0.0", listening=True)  # noqa: S104 - a relay listens
+        any_address = "0.0.0.0"  # noqa: S104 - a relay listens on every interface unless told
+        host, port = parse_address(listen, default_host=any_address, listening=True)
         replica, material = self._parts()
         with (
             ThreadPoolExecutor(1, thread_name_prefix="vault") as db,
             contextlib.suppress(KeyboardInterrupt, asyncio.CancelledError),
         ):
-            asyncio.run(serve(replica, db, material, host, port, on_report, started=started))
+            asyncio.run(
+                serve(
+                    replica, db, material, host, port, on_report, started=started, timeout=timeout
+                )
+            )
 
-    def sync_now(self, peer: str) -> SessionReport:
+    def sync_now(self, peer: str, *, timeout: float = 30.0) -> SessionReport:
         host, port = parse_address(peer)
         replica, material = self._parts()
         with ThreadPoolExecutor(1, thread_name_prefix="vault") as db:
-            return asyncio.run(sync_with(replica, db, material, host, port))
+            return asyncio.run(sync_with(replica, db, material, host, port, timeout=timeout))
 
     def status(self) -> dict[str, Any]:
         info = self._mission.require()

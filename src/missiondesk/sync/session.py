@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from missiondesk.domain.operation import SignedOperation
 from missiondesk.sync.admission import admit
-from missiondesk.sync.replica import Replica, Segment
+from missiondesk.sync.replica import Replica, Segment, Summary
 from missiondesk.sync.wire import (
     MAX_FRAME,
     Frame,
@@ -121,6 +121,8 @@ class Session:
         return await asyncio.get_running_loop().run_in_executor(self._db, fn, *args)
 
     async def _send(self, data: bytes) -> None:
+        if self._writer.is_closing():
+            raise ConnectionResetError("the connection was closed")
         self._writer.write(data)
         self.report.bytes_sent += len(data)
         self.report.frames_sent += 1
@@ -167,7 +169,8 @@ class Session:
             log.exception("could not record the peer")
         return self.report
 
-    async def _exchange(self) -> dict[str, Any]:
+    async def _hello(self) -> tuple[Summary, dict[str, Any]]:
+        """Exchange HELLO frames; refuse a peer of another mission or protocol."""
         summary = await self._call(self._replica.summary)
         trust = self._replica.trust
         await self._send(
@@ -190,6 +193,10 @@ class Session:
             raise ProtocolError("the peer belongs to another mission")
         if hello.get("device") != self.report.peer:
             raise ProtocolError("the peer's HELLO names another device than its certificate")
+        return summary, hello
+
+    async def _exchange(self) -> dict[str, Any]:
+        summary, hello = await self._hello()
         same_trust = hello.get("trust") == summary.trust_digest
         if hello.get("heads") == summary.heads_digest and same_trust:
             self.report.in_sync = True
@@ -214,19 +221,25 @@ class Session:
             raise ProtocolError(f"expected HEADS, the peer sent {frame.type.name}")
         theirs = self._parse_heads(frame.json())
         await self._check_forks(mine, theirs)
-        sending = asyncio.create_task(self._stream(mine, theirs))
-        try:
-            await self._receive()
-            await sending
-        finally:
-            if not sending.done():
-                sending.cancel()
+        # Send and receive at once; the first failure of either ends both.
+        tasks = {
+            asyncio.create_task(self._stream(mine, theirs)),
+            asyncio.create_task(self._receive()),
+        }
+        done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        for task in done:
+            error = task.exception()
+            if error is not None:
+                raise error
         # What the peer holds now: its heads, plus everything we sent it.
-        after = {a: [s, i] for a, (s, i) in theirs.items()}
+        after: dict[str, tuple[int, str]] = dict(theirs)
         for author, (seq, op_id) in mine.items():
-            if author not in self.report.held and seq > after.get(author, [0, ""])[0]:
-                after[author] = [seq, op_id.hex()]
-        return after
+            if author not in self.report.held and seq > after.get(author, (0, ""))[0]:
+                after[author] = (seq, op_id.hex())
+        return {a: [s, i] for a, (s, i) in after.items()}
 
     @staticmethod
     def _parse_heads(data: dict[str, Any]) -> dict[str, tuple[int, str]]:
@@ -326,6 +339,8 @@ class Session:
         self.report.reasons.append(f"device {author[:8]} signed two different operations {seq}")
 
     async def _send_error(self, reason: str) -> None:
+        if self._writer.is_closing():
+            return
         try:
             self._writer.write(json_frame(FrameType.ERROR, {"reason": reason[:300]}))
             await asyncio.wait_for(self._writer.drain(), 5)

@@ -22,8 +22,9 @@ HANDSHAKE_TIMEOUT = 15.0
 Reporter = Callable[[SessionReport], None]
 
 
-def parse_address(text: str, default_host: str = "127.0.0.1", *,
-                  listening: bool = False) -> tuple[str, int]:
+def parse_address(
+    text: str, default_host: str = "127.0.0.1", *, listening: bool = False
+) -> tuple[str, int]:
     """HOST:PORT; a node that listens may ask for port 0 (any free port, printed at start)."""
     host, sep, port = text.rpartition(":")
     if not sep:

@@ -1,0 +1,200 @@
+"""Forged, tampered, oversized, foreign, revoked and expired input is refused, the vault is
+unchanged, and the node goes on serving others."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import struct
+import time
+
+import pytest
+
+from missiondesk.crypto.signing import DeviceKeys
+from missiondesk.domain.operation import Operation, signing_message
+from missiondesk.domain.records.messaging import Precedence
+from missiondesk.sync.tls import client_context
+from missiondesk.sync.wire import FrameType, encode_frame, encode_ops, json_frame
+from tests.opfactory import state_of
+from tests.sync.nodes import Server, make_mission, open_node, pair, sync
+from tests.sync.rawpeer import hello, material_of, talk
+
+pytestmark = pytest.mark.slow
+
+
+def fingerprint_of(path):
+    session = open_node(path)
+    try:
+        return state_of(session.vault), session.vault.oplog.count()
+    finally:
+        session.close()
+
+
+def next_op(path, text, keys=None):
+    """The op `path`'s device would write next; signed by `keys` if given (a forgery)."""
+    session = open_node(path)
+    try:
+        head = session.vault.oplog.head(session.device_id)
+        op = Operation(
+            session.mission.require().id,
+            session.device_id,
+            head[0] + 1,
+            head[1].hex(),
+            session.clock.now(),
+            "message.create",
+            "01a20200-0000-7000-8000-000000000001",
+            {
+                "fields": {
+                    "channel": "channel-general",
+                    "text": text,
+                    "precedence": "routine",
+                    "sensitivity": "unclassified",
+                    "attachments": [],
+                    "reply_to": None,
+                }
+            },
+        )
+        payload = op.payload()
+        signature = (keys or session.keys).sign(signing_message(payload))
+        return payload, signature
+    finally:
+        session.close()
+
+
+def attack(path, port, ops_payload: bytes):
+    material, device, mission = material_of(path)
+    del material
+    return talk(
+        path,
+        port,
+        [
+            hello(device, mission),
+            json_frame(FrameType.HEADS, {"heads": {}}),
+            encode_frame(FrameType.OPS, ops_payload),
+            json_frame(FrameType.DONE, {}),
+        ],
+    )
+
+
+@pytest.fixture(scope="module")
+def mission(tmp_path_factory):
+    return make_mission(tmp_path_factory.mktemp("refusals"), 3)
+
+
+def test_forged_flipped_and_oversized_input_is_refused(mission):
+    a, b, c = mission
+    assert pair(b, a)["returncode"] == 0 and pair(c, a)["returncode"] == 0
+    before = fingerprint_of(a)
+    forged = next_op(b, "forged order: abandon the post", keys=DeviceKeys.generate())
+    payload, signature = next_op(b, "honest text here")
+    flipped = bytearray(payload)
+    flipped[payload.index(b"honest")] ^= 0x20  # 'honest' -> 'Honest', still valid JSON
+    cases = {
+        "forged signature": encode_ops([forged]),
+        "flipped byte": encode_ops([(bytes(flipped), signature)]),
+        "truncated batch": encode_ops([(payload, signature)])[:-10],
+        "garbage batch": b"\xff" * 40,
+    }
+    with Server(a) as server:
+        for name, body in cases.items():
+            frames = attack(b, server.port, body)
+            assert frames and frames[-1].type is FrameType.ERROR, name
+            reason = frames[-1].json()["reason"]
+            assert reason, name
+        # a frame header announcing 64 MiB: refused before it is read
+        material_frames = talk(b, server.port, [struct.pack(">IB", 64 * 1024 * 1024, 1)])
+        assert material_frames[-1].type is FrameType.ERROR
+        assert "limit" in material_frames[-1].json()["reason"]
+        # an unknown frame type
+        unknown = talk(b, server.port, [encode_frame(FrameType.DONE, b"")[:4] + b"\x63"])
+        assert unknown[-1].type is FrameType.ERROR
+        # the node keeps serving honest peers
+        assert sync(c, server)["returncode"] == 0
+        log = server.stop()
+    assert fingerprint_of(a) == before
+    assert "bad signature" in log
+
+
+def test_silent_peer_times_out_and_the_node_goes_on(mission):
+    a, b, c = mission
+    material, device, mission_id = material_of(b)
+
+    async def silent(port: int) -> bytes:
+        reader, writer = await asyncio.open_connection(
+            "127.0.0.1", port, ssl=client_context(material)
+        )
+        writer.write(hello(device, mission_id))  # then nothing more
+        await writer.drain()
+        data = await reader.read()  # the server sends HELLO, waits, gives up, closes
+        writer.close()
+        return data
+
+    with Server(a, timeout=2) as server:
+        received = asyncio.run(asyncio.wait_for(silent(server.port), 120))
+        assert b"sent nothing for 2 s" in received  # its ERROR frame says why
+        assert sync(c, server)["returncode"] == 0
+
+
+def test_wrong_mission_is_refused_at_the_handshake(mission, tmp_path):
+    a = mission[0]
+    (foreign,) = make_mission(tmp_path, 1, name="Another mission")
+    before = fingerprint_of(a)
+    with Server(a) as server:
+        report = sync(foreign, server)
+    assert report["returncode"] == 4
+    assert "refused" in report["stderr"]
+    assert fingerprint_of(a) == before
+
+
+def test_revoked_device_is_refused_and_its_later_ops_are_not_accepted(tmp_path):
+    a, b, c = make_mission(tmp_path, 3)
+    assert pair(c, a)["returncode"] == 0
+    session = open_node(a)
+    session.mission.revoke(
+        next(
+            m.membership.device
+            for m in session.mission.members()
+            if m.membership.callsign == "CHARLIE-3"
+        ),
+        "laptop lost",
+    )
+    session.close()
+    session = open_node(c)
+    session.messaging.send("general", "written after revocation", Precedence.FLASH)
+    session.close()
+    before = fingerprint_of(a)
+    with Server(a) as server:
+        report = sync(c, server)
+    assert report["returncode"] == 4 and "revoked" in report["stderr"]
+    assert fingerprint_of(a) == before
+    # b has not heard of the revocation yet and takes c's new op; when b meets a, a learns
+    # nothing from c through b, and b learns of the revocation.
+    assert pair(b, c)["returncode"] == 0
+    report = pair(b, a)
+    assert report["returncode"] == 0
+    assert report["refused"] == 0  # a refuses on its side; b's report counts what b refused
+    session = open_node(a)
+    texts = [m.text for m in session.messaging.list()]
+    session.close()
+    assert "written after revocation" not in texts
+    assert pair(a, b)["returncode"] == 0
+
+
+def test_expired_certificate_is_refused(tmp_path):
+    long_ago = time.time_ns() // 1_000_000 - 400 * 24 * 3600 * 1000
+    a, b = make_mission(tmp_path, 2, wall=lambda: long_ago)  # enrolled 400 days ago for 365
+    before = fingerprint_of(a)
+    with Server(a) as server:
+        report = sync(b, server)
+    assert report["returncode"] == 4
+    assert "expired" in report["stderr"] or "refused" in report["stderr"]
+    assert fingerprint_of(a) == before
+
+
+def test_sync_status_reports_peers_and_pending(mission):
+    from tests.sync.nodes import cli
+
+    a, b, _ = mission
+    assert pair(b, a)["returncode"] == 0
+    status = json.loads(cli(b, "sync", "status", "--json").stdout)
+    assert status["peers"] and status["peers"][0]["pending_for_peer"] == 0
