@@ -43,8 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (vault, messages, incidents, search, mission, sync):
+    for module in (vault, messages, incidents, search, mission):
         module.register(sub)
+    sync.register_all(sub)
     return parser
 
 

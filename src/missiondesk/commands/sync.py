@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 from missiondesk.commands import arguments
 from missiondesk.commands.context import CommandContext
@@ -38,6 +39,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     tp = ssub.add_parser("status", help="peers, what they lack, devices held for review")
     tp.add_argument("--json", action="store_true")
     tp.set_defaults(handler=cmd_sync_status)
+
+
+def register_all(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    register(sub)
+    register_bundles(sub)
 
 
 def _line(report: SessionReport) -> str:
@@ -93,4 +99,56 @@ def cmd_sync_status(ctx: CommandContext) -> int:
         )
     for held in status["held"]:
         ctx.out(f"HELD {fingerprint(held['device'])}: {held['reason']} ({held['detail']})")
+    return 0
+
+
+def register_bundles(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("bundle", help="carry operations on a removable drive")
+    bsub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    ep = bsub.add_parser("export", help="write what the chosen members likely lack")
+    ep.add_argument("--out", required=True, type=Path)
+    ep.add_argument(
+        "--for",
+        dest="recipients",
+        action="append",
+        default=[],
+        metavar="DEVICE",
+        help="a recipient (device id or callsign); repeat; default every member",
+    )
+    ep.add_argument("--json", action="store_true")
+    ep.set_defaults(handler=cmd_bundle_export)
+    ip = bsub.add_parser("import", help="import a bundle addressed to this laptop")
+    ip.add_argument("file", type=Path)
+    ip.add_argument(
+        "--dry-run", action="store_true", help="show what would be added, change nothing"
+    )
+    ip.add_argument("--json", action="store_true")
+    ip.set_defaults(handler=cmd_bundle_import)
+
+
+def cmd_bundle_export(ctx: CommandContext) -> int:
+    with ctx.session() as session:
+        report = session.bundles.export(ctx.args.out, ctx.args.recipients)
+    if ctx.args.json:
+        ctx.out_json(report.as_json())
+    else:
+        names = ", ".join(fingerprint(r) for r in report.recipients)
+        ctx.out(
+            f"Bundle {report.bundle_id}: {report.operations} operation(s) for {names}, "
+            f"written to {ctx.args.out} (encrypted; only those devices can open it)."
+        )
+    return 0
+
+
+def cmd_bundle_import(ctx: CommandContext) -> int:
+    with ctx.session() as session:
+        report = session.bundles.import_(ctx.args.file, dry_run=ctx.args.dry_run)
+    if ctx.args.json:
+        ctx.out_json(report.as_json())
+        return 0
+    verb = "would add" if report.dry_run else "added"
+    added = ", ".join(f"{n} {kind}" for kind, n in sorted(report.added.items())) or "nothing new"
+    ctx.out(f"Bundle {report.bundle_id} from {fingerprint(report.sender)}: {verb} {added}.")
+    if report.refused:
+        ctx.out(f"Refused {report.refused} operation(s): {'; '.join(sorted(set(report.reasons)))}")
     return 0

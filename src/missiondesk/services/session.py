@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from missiondesk.crypto.signing import DeviceKeys
 from missiondesk.domain.hlc import HybridClock, wall_clock_ms
 from missiondesk.services.audit import AuditService
+from missiondesk.services.bundles import BundleService
 from missiondesk.services.changes import ChangeFeed
 from missiondesk.services.incidents import IncidentService
 from missiondesk.services.messaging import MessagingService
@@ -36,6 +37,7 @@ class Session:
     audit: AuditService
     mission: MissionService
     sync: SyncService
+    bundles: BundleService
 
     @classmethod
     def start(
@@ -65,6 +67,7 @@ class Session:
             audit=audit,
             mission=mission,
             sync=SyncService(vault, mission, device_id, clock, feed),
+            bundles=BundleService(vault, mission, keys, clock, feed, audit),
         )
 
     @property

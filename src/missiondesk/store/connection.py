@@ -119,7 +119,15 @@ def storage_error(exc: DatabaseError) -> Exception:
 
 @contextlib.contextmanager
 def transaction(conn: Connection) -> Iterator[Connection]:
-    """BEGIN IMMEDIATE .. COMMIT; a failure rolls back everything and says why."""
+    """BEGIN IMMEDIATE .. COMMIT; a failure rolls back everything and says why.
+
+    Inside an open transaction it nests as a savepoint, so a rehearsal (see Vault.rehearsal)
+    can run the very code that would write, and undo all of it.
+    """
+    if conn.in_transaction:
+        with _savepoint(conn):
+            yield conn
+        return
     try:
         conn.execute("BEGIN IMMEDIATE")
     except DatabaseError as exc:
@@ -130,6 +138,21 @@ def transaction(conn: Connection) -> Iterator[Connection]:
     except BaseException as exc:
         with contextlib.suppress(DatabaseError):
             conn.execute("ROLLBACK")
+        if isinstance(exc, DatabaseError):
+            raise storage_error(exc) from exc
+        raise
+
+
+@contextlib.contextmanager
+def _savepoint(conn: Connection) -> Iterator[None]:
+    conn.execute("SAVEPOINT nested")
+    try:
+        yield
+        conn.execute("RELEASE nested")
+    except BaseException as exc:
+        with contextlib.suppress(DatabaseError):
+            conn.execute("ROLLBACK TO nested")
+            conn.execute("RELEASE nested")
         if isinstance(exc, DatabaseError):
             raise storage_error(exc) from exc
         raise

@@ -90,6 +90,17 @@ class Vault:
         with transaction(self.conn) as conn:
             yield conn
 
+    @contextlib.contextmanager
+    def rehearsal(self) -> Iterator[None]:
+        """Run writes for real inside a transaction that is always rolled back (a dry run)."""
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            with contextlib.suppress(DatabaseError):
+                conn.execute("ROLLBACK")
+
     def apply(self, ops: Iterable[SignedOperation], origin: Origin = Origin.LOCAL) -> ChangeSet:
         """The one road's last step: append to the op log, fold into records, index; one commit.
 

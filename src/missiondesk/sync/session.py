@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from missiondesk.domain.operation import SignedOperation
-from missiondesk.sync.admission import admit
+from missiondesk.sync.intake import take_all
 from missiondesk.sync.replica import Replica, Segment, Summary
 from missiondesk.sync.wire import (
     MAX_FRAME,
@@ -297,46 +297,17 @@ class Session:
                 return
             if frame.type is not FrameType.OPS:
                 raise ProtocolError(f"expected OPS or DONE, the peer sent {frame.type.name}")
-            ops = decode_ops(frame.payload)
-            runs: dict[str, list[SignedOperation]] = {}
-            for signed in ops:
-                runs.setdefault(signed.op.author, []).append(signed)
-            for run in runs.values():
-                await self._call(self._take, run)
+            await self._call(self._take, decode_ops(frame.payload))
 
-    def _take(self, run: list[SignedOperation]) -> None:
-        """Verify, admit and commit one author's run (on the database thread)."""
-        replica = self._replica
-        author = run[0].op.author
-        head = replica.head(author)
-        if head is not None:  # drop what we already hold (another peer may have brought it)
-            seen = [s for s in run if s.op.seq <= head[0]]
-            for signed in seen:
-                if replica.op_id_at(author, signed.op.seq) != signed.op_id:
-                    self._fork(author, signed.op.seq)
-                    return
-            run = run[len(seen) :]
-            if not run:
-                return
-            if run[0].op.seq == head[0] + 1 and run[0].op.prev != head[1].hex():
-                self._fork(author, head[0])
-                return
-        verdict = admit(run, head, replica.trust, replica.too_far_ahead)
-        if verdict.accepted:
-            replica.apply(verdict.accepted)
-            self.report.received += len(verdict.accepted)
-        if verdict.refused:
-            self.report.refused += verdict.refused
-            self.report.reasons.append(verdict.reason)
-            log.warning("refused %d operations: %s", verdict.refused, verdict.reason)
-        if verdict.hold:
-            replica.hold(author, verdict.hold, verdict.reason)
-            self.report.held.append(author)
-
-    def _fork(self, author: str, seq: int) -> None:
-        self._replica.hold(author, "equivocation", f"two different operations {seq}")
-        self.report.held.append(author)
-        self.report.reasons.append(f"device {author[:8]} signed two different operations {seq}")
+    def _take(self, ops: list[SignedOperation]) -> None:
+        """Verify, admit and commit a received batch (on the database thread)."""
+        intake = take_all(self._replica, ops)
+        self.report.received += intake.received
+        self.report.refused += intake.refused
+        self.report.reasons += intake.reasons
+        self.report.held += intake.held
+        for reason in intake.reasons:
+            log.warning("refused operations: %s", reason)
 
     async def _send_error(self, reason: str) -> None:
         if self._writer.is_closing():
