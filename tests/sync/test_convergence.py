@@ -89,3 +89,38 @@ def test_concurrent_edits_merge_the_same_everywhere(tmp_path):
     assert docs[0] == docs[1] == docs[2]
     assert docs[0].title == "Armed roadblock" and docs[0].assessment == "Likely to recur"
     assert docs[0].severity == 4  # b edited after a (later hybrid clock)
+
+
+def test_conflict_is_listed_on_both_laptops_and_its_resolution_syncs(tmp_path):
+    import json
+
+    from tests.sync.nodes import cli
+
+    a, b = make_mission(tmp_path, 2)
+    session = open_node(a)
+    incident_id = session.incidents.add(
+        title="Bridge at Km 12", category="natural_hazard", severity=2
+    )
+    session.close()
+    assert pair(b, a)["returncode"] == 0
+    for path, title in ((a, "Bridge at Km 12 collapsed"), (b, "Bridge at Km 12 passable")):
+        session = open_node(path)
+        session.records.update(Incident, incident_id, {"title": title})
+        session.close()
+    assert pair(b, a)["returncode"] == 0
+    lists = [json.loads(cli(p, "conflicts", "list", "--json").stdout) for p in (a, b)]
+    assert lists[0] == lists[1] and len(lists[0]) == 1
+    conflict = lists[0][0]
+    assert conflict["field"] == "title"
+    assert {conflict["current"], conflict["other"]} == {
+        "Bridge at Km 12 collapsed",
+        "Bridge at Km 12 passable",
+    }
+    done = cli(b, "conflicts", "resolve", conflict["id"], "--keep", "other")
+    assert done.returncode == 0, done.stderr
+    assert pair(a, b)["returncode"] == 0
+    for path in (a, b):
+        assert json.loads(cli(path, "conflicts", "list", "--json").stdout) == []
+        session = open_node(path)
+        assert session.records.get(Incident, incident_id).title == conflict["other"]
+        session.close()

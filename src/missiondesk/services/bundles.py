@@ -145,8 +145,9 @@ class BundleService:
             )
         trust_docs, ops = open_bundle(bundle, self._keys)
         if dry_run:  # views must not hear of changes that are rolled back
-            replica = VaultReplica(self._vault, info, self._keys.device_id, self._clock,
-                                   ChangeFeed())
+            replica = VaultReplica(
+                self._vault, info, self._keys.device_id, self._clock, ChangeFeed()
+            )
         report = BundleReport(bundle.bundle_id, bundle.sender, operations=len(ops), dry_run=dry_run)
         try:
             if dry_run:

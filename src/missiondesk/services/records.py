@@ -64,7 +64,34 @@ class RecordService:
         fields = {k: merged[k] for k in changes if merged.get(k) != stored.doc.get(k)}
         if not fields:
             return ChangeSet(Origin.LOCAL)
-        return self._writer.submit(f"{name}.update", entity_id, {"fields": fields})
+        return self._writer.submit(f"{name}.update", entity_id, self._body(stored, fields))
+
+    @staticmethod
+    def _body(
+        stored: StoredRecord,
+        fields: dict[str, Any],
+        resolves: dict[str, list[list[Any]]] | None = None,
+    ) -> dict[str, Any]:
+        """An update names, per field, the clock of the value its author saw (its base): that
+        is how a concurrent edit that loses is told apart from one that was seen and replaced."""
+        clocks = stored.clocks or {}
+        body: dict[str, Any] = {
+            "fields": fields,
+            "base": {k: clocks[k] for k in fields if k in clocks},
+        }
+        if resolves:
+            body["resolves"] = resolves
+        return body
+
+    def resolve(
+        self, model: type[R], entity_id: str, field: str, value: Any, losers: list[list[Any]]
+    ) -> ChangeSet:
+        """Settle a conflict: set the chosen value and mark the listed losing writes resolved."""
+        name = type_name(model)
+        stored = self.stored(model, entity_id)
+        merged = validate(model, {**stored.doc, field: value}).model_dump(mode="json")
+        body = self._body(stored, {field: merged[field]}, {field: losers})
+        return self._writer.submit(f"{name}.update", entity_id, body)
 
     def delete(self, model: type[Record], entity_id: str) -> ChangeSet:
         name = type_name(model)

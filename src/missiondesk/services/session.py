@@ -10,6 +10,7 @@ from missiondesk.domain.hlc import HybridClock, wall_clock_ms
 from missiondesk.services.audit import AuditService
 from missiondesk.services.bundles import BundleService
 from missiondesk.services.changes import ChangeFeed
+from missiondesk.services.conflicts import ConflictService
 from missiondesk.services.incidents import IncidentService
 from missiondesk.services.messaging import MessagingService
 from missiondesk.services.mission import MissionService
@@ -38,6 +39,7 @@ class Session:
     mission: MissionService
     sync: SyncService
     bundles: BundleService
+    conflicts: ConflictService
 
     @classmethod
     def start(
@@ -68,6 +70,7 @@ class Session:
             mission=mission,
             sync=SyncService(vault, mission, device_id, clock, feed),
             bundles=BundleService(vault, mission, keys, clock, feed, audit),
+            conflicts=ConflictService(vault, records, people),
         )
 
     @property

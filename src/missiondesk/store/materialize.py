@@ -12,15 +12,28 @@ import hashlib
 import json
 from typing import Any
 
-from missiondesk.domain.kinds import KINDS, Action, search_text
+from missiondesk.domain.kinds import APPEND_ONLY, KINDS, Action, search_text
 from missiondesk.domain.operation import Operation
 from missiondesk.domain.records.messaging import Precedence
 from missiondesk.domain.trust import Membership, Revocation
+from missiondesk.store.conflicts import ConflictLedger
 from missiondesk.store.connection import Connection
 from missiondesk.store.trust_store import TrustStore
 
 TOMBSTONE = "_deleted"
 _PRECEDENCE_RANK = {p.value: p.rank for p in Precedence}
+
+
+def _clock(value: Any) -> tuple[int, str] | None:
+    """A [hlc, author] pair from an operation body, or None if it is not one."""
+    if (
+        isinstance(value, list)
+        and len(value) == 2
+        and type(value[0]) is int
+        and isinstance(value[1], str)
+    ):
+        return value[0], value[1]
+    return None
 
 
 def _dumps(value: Any) -> str:
@@ -34,6 +47,7 @@ class Materializer:
         self._conn = conn
         self._search = schema >= 2
         self._trust = TrustStore(conn)
+        self._ledger = ConflictLedger(conn) if schema >= 3 else None
 
     def apply(self, op: Operation) -> tuple[str, str] | None:
         """Fold `op` in; returns (record type, entity id) if anything visible changed."""
@@ -62,7 +76,28 @@ class Materializer:
             self._register_author(op, fields)
         if op.record_type == "attachment" and action is Action.SET:
             self._store_blob(fields, body.get("data"))
-        return (op.record_type, op.entity) if self._merge(op, fields) else None
+        changed = self._merge(op, fields)
+        if self._ledger is not None and action is Action.SET and op.record_type not in APPEND_ONLY:
+            changed = self._track(op, fields, body) or changed
+        return (op.record_type, op.entity) if changed else None
+
+    def _track(self, op: Operation, fields: dict[str, Any], body: dict[str, Any]) -> bool:
+        """Keep every write of an editable field for conflict review; apply resolutions."""
+        assert self._ledger is not None
+        bases = body.get("base")
+        bases = bases if isinstance(bases, dict) else {}
+        for name, value in fields.items():
+            self._ledger.record(
+                op.entity, name, (op.hlc, op.author), _clock(bases.get(name)), value
+            )
+        resolves = body.get("resolves")
+        if not isinstance(resolves, dict):
+            return False
+        for name, losers in resolves.items():
+            if isinstance(losers, list):
+                clocks = [c for c in (_clock(x) for x in losers) if c is not None]
+                self._ledger.resolve(op.entity, str(name), clocks)
+        return True
 
     def _grant(self, body: dict[str, Any]) -> tuple[str, str] | None:
         """Record a membership certificate (its signature was checked before it got here)."""

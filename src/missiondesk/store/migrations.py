@@ -155,6 +155,7 @@ CREATE TABLE field_writes (
     author TEXT NOT NULL,
     base_hlc INTEGER,
     base_author TEXT,
+    value TEXT NOT NULL,
     PRIMARY KEY (entity, field, hlc, author)
 ) WITHOUT ROWID;
 CREATE TABLE conflicts (
@@ -163,7 +164,13 @@ CREATE TABLE conflicts (
     loser_hlc INTEGER NOT NULL,
     loser_author TEXT NOT NULL,
     value TEXT NOT NULL,
-    resolved INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (entity, field, loser_hlc, loser_author)
+) WITHOUT ROWID;
+CREATE TABLE resolutions (
+    entity TEXT NOT NULL,
+    field TEXT NOT NULL,
+    loser_hlc INTEGER NOT NULL,
+    loser_author TEXT NOT NULL,
     PRIMARY KEY (entity, field, loser_hlc, loser_author)
 ) WITHOUT ROWID;
 ALTER TABLE ops ADD COLUMN urgency INTEGER NOT NULL DEFAULT 4;

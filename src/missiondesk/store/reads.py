@@ -18,6 +18,7 @@ class StoredRecord:
     updated_hlc: int
     deleted: bool
     author: str = ""
+    clocks: dict[str, list[Any]] | None = None  # field -> [hlc, author] of the shown value
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ def _record(row: Any) -> StoredRecord:
         row["updated_hlc"],
         bool(row["deleted"]),
         str(first[1]),
+        clocks,
     )
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from missiondesk.domain.changeset import ChangeSet, Origin
 from missiondesk.domain.operation import SignedOperation
 from missiondesk.store.audit_log import AuditLog
+from missiondesk.store.conflicts import ConflictLedger
 from missiondesk.store.connection import (
     NEW_VAULT_CIPHER,
     CipherSettings,
@@ -42,6 +43,7 @@ class Vault:
         self.oplog = OpLog(conn, schema=schema)
         self.reads = Reads(conn, search=schema >= 2)
         self.trust = TrustStore(conn)
+        self.conflicts = ConflictLedger(conn)
         self.audit = AuditLog(conn)
 
     @classmethod
