@@ -22,6 +22,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cp.add_argument("--name", required=True, help="the mission's name")
     cp.add_argument("--valid-days", type=arguments.positive, default=365)
     cp.set_defaults(handler=cmd_mission_create)
+    dp = msub.add_parser("discovery", help="allow or forbid finding peers on the LAN (mDNS)")
+    dp.add_argument("state", choices=("on", "off"))
+    dp.set_defaults(handler=cmd_mission_discovery)
     sp = msub.add_parser("show", help="the mission this vault belongs to")
     sp.add_argument("--json", action="store_true")
     sp.set_defaults(handler=cmd_mission_show)
@@ -79,6 +82,13 @@ def cmd_mission_create(ctx: CommandContext) -> int:
         info = session.mission.create(ctx.args.name, valid_days=ctx.args.valid_days)
     ctx.out(f"Mission '{info.name}' created: {info.id}")
     ctx.out("This laptop holds the mission authority key: keep it safe.")
+    return 0
+
+
+def cmd_mission_discovery(ctx: CommandContext) -> int:
+    with ctx.session() as session:
+        session.mission.set_discovery(ctx.args.state == "on")
+    ctx.out(f"LAN discovery {ctx.args.state} for the mission; laptops follow at their next sync.")
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +26,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default=30,
         help="seconds a silent peer is given before it is dropped (default 30)",
     )
+    sp.add_argument(
+        "--no-announce", action="store_true", help="do not announce this node on the LAN (mDNS)"
+    )
     sp.set_defaults(handler=cmd_sync_serve)
     np = ssub.add_parser("now", help="sync once with a peer")
     np.add_argument("--peer", required=True, metavar="HOST:PORT")
@@ -36,6 +40,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     np.add_argument("--json", action="store_true")
     np.set_defaults(handler=cmd_sync_now)
+    dp = ssub.add_parser("discover", help="find peers of this mission on the LAN (mDNS)")
+    dp.add_argument("--seconds", type=arguments.positive, default=3)
+    dp.add_argument("--json", action="store_true")
+    dp.set_defaults(handler=cmd_sync_discover)
     tp = ssub.add_parser("status", help="peers, what they lack, devices held for review")
     tp.add_argument("--json", action="store_true")
     tp.set_defaults(handler=cmd_sync_status)
@@ -58,9 +66,19 @@ def cmd_sync_serve(ctx: CommandContext) -> int:
     def started(address: tuple[str, int]) -> None:
         print(f"Serving peers on {address[0]}:{address[1]}. Press Ctrl+C to stop.", flush=True)
 
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # a service manager's SIGTERM stops as cleanly as Ctrl+C
+
+    signal.signal(signal.SIGTERM, stop)
     with ctx.session() as session:
         try:
-            session.sync.serve(ctx.args.listen, report, started, timeout=ctx.args.timeout)
+            session.sync.serve(
+                ctx.args.listen,
+                report,
+                started,
+                timeout=ctx.args.timeout,
+                announce=not ctx.args.no_announce,
+            )
         except OSError as exc:
             raise Unavailable(
                 f"Cannot listen on {ctx.args.listen}: {exc.strerror or exc}."
@@ -78,6 +96,22 @@ def cmd_sync_now(ctx: CommandContext) -> int:
         ctx.out(_line(report))
     if report.error:
         raise InvalidInput(f"Sync with {ctx.args.peer} failed: {report.error}")
+    return 0
+
+
+def cmd_sync_discover(ctx: CommandContext) -> int:
+    with ctx.session() as session:
+        peers = session.sync.discover(ctx.args.seconds)
+    if ctx.args.json:
+        ctx.out_json([{"device": p.device, "address": p.address} for p in peers])
+        return 0
+    for peer in peers:
+        ctx.out(
+            f"{fingerprint(peer.device)}  {peer.address}   sync with: missiondesk sync now "
+            f"--peer {peer.address}"
+        )
+    if not peers:
+        ctx.out("No peers of this mission announce themselves on this network.")
     return 0
 
 

@@ -299,6 +299,12 @@ class MissionService:
         self._audit.record(AuditEvent.MISSION_CREATED, mission=authority.mission_id)
         return self.require()
 
+    def set_discovery(self, allowed: bool) -> None:
+        """Allow or forbid finding peers by mDNS, for every laptop of the mission."""
+        self._authority()
+        info = self.require()
+        self._writer.submit("mission.update", info.id, {"fields": {"discovery": allowed}})
+
     # -- enrollment by file -------------------------------------------------------------------
 
     def request_enrollment(self) -> tuple[bytes, str]:

@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from missiondesk.domain.changeset import Origin
+from missiondesk.domain.errors import InvalidInput
 from missiondesk.domain.hlc import HybridClock
 from missiondesk.domain.kinds import ROUTINE
 from missiondesk.domain.operation import SignedOperation
@@ -26,6 +27,7 @@ from missiondesk.services.mission import (
     read_revocation,
 )
 from missiondesk.store.vault import Vault
+from missiondesk.sync.discovery import FoundPeer, announced, discover
 from missiondesk.sync.replica import Segment, Summary
 from missiondesk.sync.session import SessionReport, heads_digest, trust_digest
 from missiondesk.sync.tls import TlsMaterial
@@ -210,20 +212,38 @@ class SyncService:
         started: Callable[[tuple[str, int]], None] | None = None,
         *,
         timeout: float = 30.0,
+        announce: bool = True,
     ) -> None:
-        """Serve peers until interrupted (Ctrl+C)."""
+        """Serve peers until interrupted (Ctrl+C); announce on the LAN if the mission allows."""
         any_address = "0.0.0.0"  # noqa: S104 - a relay listens on every interface unless told
         host, port = parse_address(listen, default_host=any_address, listening=True)
         replica, material = self._parts()
+        info = self._mission.require()
+        stack = contextlib.ExitStack()
+
+        def bound(address: tuple[str, int]) -> None:
+            if announce and info.discovery:
+                stack.enter_context(announced(info.id, self._device_id, host, address[1]))
+            if started is not None:
+                started(address)
+
         with (
+            stack,
             ThreadPoolExecutor(1, thread_name_prefix="vault") as db,
             contextlib.suppress(KeyboardInterrupt, asyncio.CancelledError),
         ):
             asyncio.run(
-                serve(
-                    replica, db, material, host, port, on_report, started=started, timeout=timeout
-                )
+                serve(replica, db, material, host, port, on_report, started=bound, timeout=timeout)
             )
+
+    def discover(self, seconds: float = 3.0) -> list[FoundPeer]:
+        info = self._mission.require()
+        if not info.discovery:
+            raise InvalidInput(
+                "This mission does not allow finding peers on the network; "
+                "name the peer with --peer HOST:PORT."
+            )
+        return discover(info.id, self._device_id, seconds)
 
     def sync_now(self, peer: str, *, timeout: float = 30.0) -> SessionReport:
         host, port = parse_address(peer)

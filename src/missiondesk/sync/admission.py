@@ -97,6 +97,10 @@ def _check_trust_body(signed: SignedOperation, trust: TrustView) -> None:
         doc_key, model = "certificate", Membership
     elif op.kind == "membership.revoke":
         doc_key, model = "revocation", Revocation
+    elif op.kind in ("mission.update", "mission.delete"):
+        if not any(m.authority for m in trust.memberships_of(op.author)):
+            raise ProtocolError("a device without the authority's certificate changed the mission")
+        return
     elif op.kind == "mission.create":
         fields = op.body.get("fields", {})
         key = fields.get("authority_key") if isinstance(fields, dict) else None

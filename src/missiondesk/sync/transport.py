@@ -96,8 +96,10 @@ async def serve(
         handle, host, port, ssl=context, ssl_handshake_timeout=HANDSHAKE_TIMEOUT
     )
     bound = server.sockets[0].getsockname()[:2]
-    if started is not None:
-        started((str(bound[0]), int(bound[1])))
+    if started is not None:  # off the event loop: it may block (mDNS registration does)
+        await asyncio.get_running_loop().run_in_executor(
+            None, started, (str(bound[0]), int(bound[1]))
+        )
     async with server:
         await server.serve_forever()
 
