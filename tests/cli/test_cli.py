@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from missiondesk.store.migrations import LATEST
+from tests.holder import held_by_another_process
 
 PASS = "field passphrase 42"
 pytestmark = pytest.mark.slow
@@ -220,29 +221,9 @@ def test_corrupt_vault_exits_5(tmp_path):
 
 
 def test_vault_locked_by_another_process_exits_3(vault):
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            textwrap.dedent(f"""
-            import sys
-            from missiondesk.services.vault_access import unlock_vault
-            s = unlock_vault({str(vault)!r}, {PASS!r})
-            print("ready", flush=True)
-            sys.stdin.readline()
-            s.close()
-        """),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "ready"
+    with held_by_another_process(vault, PASS):
         done = run(vault, "message", "list")
         assert done.returncode == 3 and "open in another" in done.stderr
-    finally:
-        holder.communicate("x\n", timeout=30)
 
 
 def test_passphrase_change_from_environment(tmp_path):

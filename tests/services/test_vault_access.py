@@ -19,6 +19,7 @@ from missiondesk.store.errors import StorageFull, VaultCorrupt, VaultInUse, Vaul
 from missiondesk.store.layout import VaultLayout
 from missiondesk.store.migrations import LATEST
 from tests.conftest import FAST_KDF, PASSPHRASE
+from tests.holder import held_by_another_process
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
@@ -141,29 +142,11 @@ def test_damaged_key_file(session, vault_dir):
 
 def test_vault_open_in_another_process_is_refused(session, vault_dir):
     session.close()
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            textwrap.dedent(f"""
-            import sys
-            from missiondesk.services.vault_access import unlock_vault
-            s = unlock_vault({str(vault_dir)!r}, {PASSPHRASE!r})
-            print("ready", flush=True)
-            sys.stdin.readline()
-            s.close()
-        """),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "ready"
-        with pytest.raises(VaultInUse, match="open in another"):
-            unlock_vault(vault_dir, PASSPHRASE)
-    finally:
-        holder.communicate("done\n", timeout=30)
+    with (
+        held_by_another_process(vault_dir, PASSPHRASE),
+        pytest.raises(VaultInUse, match="open in another"),
+    ):
+        unlock_vault(vault_dir, PASSPHRASE)
     unlock_vault(vault_dir, PASSPHRASE).close()  # free again once the other process let go
 
 

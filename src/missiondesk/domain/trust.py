@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -47,6 +47,33 @@ def short_code(
     number = int.from_bytes(hashlib.sha256(b"missiondesk/code\x00" + data).digest()[:8], "big")
     digits = f"{number % 10**8:08d}"
     return f"{digits[:4]}-{digits[4:]}"
+
+
+class _Enrolled(Protocol):
+    @property
+    def device(self) -> str: ...
+    @property
+    def signing_key(self) -> str: ...
+    @property
+    def exchange_key(self) -> str: ...
+    @property
+    def tls_key(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def callsign(self) -> str: ...
+
+
+def code_of(document: _Enrolled) -> str:
+    """The code of a join request and of the certificate that answers it: the same."""
+    return short_code(
+        device=document.device,
+        signing_key=document.signing_key,
+        exchange_key=document.exchange_key,
+        tls_key=document.tls_key,
+        name=document.name,
+        callsign=document.callsign,
+    )
 
 
 class MemberStatus(StrEnum):
@@ -86,14 +113,7 @@ class Membership(BaseModel):
 
     @property
     def code(self) -> str:
-        return short_code(
-            device=self.device,
-            signing_key=self.signing_key,
-            exchange_key=self.exchange_key,
-            tls_key=self.tls_key,
-            name=self.name,
-            callsign=self.callsign,
-        )
+        return code_of(self)
 
 
 class Revocation(BaseModel):
@@ -135,14 +155,7 @@ class JoinRequest(BaseModel):
 
     @property
     def code(self) -> str:
-        return short_code(
-            device=self.device,
-            signing_key=self.signing_key,
-            exchange_key=self.exchange_key,
-            tls_key=self.tls_key,
-            name=self.name,
-            callsign=self.callsign,
-        )
+        return code_of(self)
 
 
 def envelope(document: Membership | Revocation | JoinRequest, signature: bytes) -> dict[str, Any]:
