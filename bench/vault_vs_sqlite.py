@@ -1,8 +1,8 @@
 """The vault (SQLCipher, raw key, the app's pragmas) against plain SQLite on the app's workload.
 
-Every side gets the app's schema (`MIGRATIONS`), `PRAGMAS` (WAL, synchronous=FULL, 64 MiB
-cache, ...), the same SQL and the same rows: op rows as the app stores them, the entity each op
-creates (uuid7 id, JSON doc, per-field clocks) and, for messages, the `messages` row.
+Every side gets the app's schema (`MIGRATIONS`), `PRAGMAS` (WAL, synchronous=FULL, ...), the
+app's cache sizing, the same SQL and the same rows: op rows as the app stores them, the entity
+each op creates (uuid7 id, JSON doc, clocks) and, for messages, the `messages` row.
 (a) bulk insert: `--batch` ops with their entity and message rows per transaction (one fsync);
 (b) the app's reads, on reopened connections after a warm-up pass: ops by (author, seq),
     entities by id, and pages of 50 messages of a channel older than an hlc.
@@ -36,7 +36,14 @@ from _common import WORDS, Check, header, median, parser, quiet_gc, report, rota
 from missiondesk.domain.kinds import urgency
 from missiondesk.domain.operation import canonical_json
 from missiondesk.domain.records.messaging import Precedence
-from missiondesk.store.connection import CACHE_KIB, PRAGMAS, CipherSettings, open_encrypted
+from missiondesk.store.connection import (
+    CACHE_MIN_KIB,
+    PRAGMAS,
+    CipherSettings,
+    cache_pragma,
+    open_encrypted,
+)
+from missiondesk.store.materialize import SHARED
 from missiondesk.store.migrations import MIGRATIONS
 
 NAME, INSERT_TARGET, READ_TARGET = "vault_vs_sqlite", 1.15, 1.10
@@ -133,7 +140,7 @@ def make_workload(count: int, batch: int, seed: int = 7) -> Workload:
         blobs = (bytearray(payload), bytearray(signature))
         row = (bytearray(op_id), author, seq, hlc, kind, entity, *blobs, 0)
         ops.append((*row, urgency(kind, {"fields": doc})))
-        clocks = dumps({name: [hlc, author] for name in doc})
+        clocks = dumps({SHARED: [hlc, author]})  # as the store writes a new record's clocks
         entities.append((entity, record_type, dumps(doc), clocks, hlc, hlc, 0))
         keys["ops by (author, seq)"].append((author, seq))
         keys["entity by id"].append((entity,))
@@ -145,8 +152,9 @@ def make_workload(count: int, batch: int, seed: int = 7) -> Workload:
 
 
 def opener(side: str, key: bytes, page_size: int, cache_mib: int | None) -> Opener:
-    """vault: the app's own open (raw key, cipher settings, key check, PRAGMAS); plain (stdlib)
-    and nokey (sqlcipher3, no key): page size, then PRAGMAS. Then `--cache-mib`, if given."""
+    """vault: the app's own open (raw key, cipher settings, key check, PRAGMAS, cache sized to
+    the file); plain (stdlib) and nokey (sqlcipher3, no key): page size, PRAGMAS and the same
+    cache sizing. Then `--cache-mib`, if given, overrides it on every side."""
     cipher = CipherSettings(hmac="HMAC_SHA256", page_size=page_size)
     module: Any = sqlite3 if side == "plain" else sqlcipher3.dbapi2
     after = (f"PRAGMA cache_size = -{cache_mib * 1024}",) if cache_mib else ()
@@ -157,7 +165,8 @@ def opener(side: str, key: bytes, page_size: int, cache_mib: int | None) -> Open
         else:
             conn = module.connect(str(path), isolation_level=None, check_same_thread=False)
             conn.row_factory = module.Row  # the vault hands out Rows too
-            for pragma in ((f"PRAGMA page_size = {page_size}",) if create else ()) + PRAGMAS:
+            page = (f"PRAGMA page_size = {page_size}",) if create else ()
+            for pragma in (*page, *PRAGMAS, cache_pragma(path)):  # the app's cache sizing too
                 conn.execute(pragma)
         for pragma in after:
             conn.execute(pragma)
@@ -290,7 +299,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--lookups", type=int, default=None, help="random keys per kind (20,000)")
     p.add_argument("--read-rounds", type=int, default=None, help="passes over the keys (5)")
     p.add_argument("--page-size", type=int, default=4096, help="page size on every side (4096)")
-    p.add_argument("--cache-mib", type=int, default=None, help="page cache (the app's: 64)")
+    p.add_argument(
+        "--cache-mib",
+        type=int,
+        default=None,
+        help="page cache in MiB (the app sizes it to the file: 64..256)",
+    )
     p.add_argument("--dir", type=Path, default=None, help="parent of the temp folder")
     args = p.parse_args(argv)
     quick = bool(args.quick)
@@ -304,7 +318,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"plain: stdlib sqlite3, SQLite {sqlite3.sqlite_version}; vault and nokey: sqlcipher3, "
         f"SQLite {engine}; every side: page size {args.page_size}, page cache "
-        f"{args.cache_mib or CACHE_KIB // 1024} MiB; vault {cipher}"
+        f"{args.cache_mib or 'sized to the file (at least ' + str(CACHE_MIN_KIB // 1024)} MiB"
+        f"{')' if not args.cache_mib else ''}; vault {cipher}"
     )
     print("the app's PRAGMAS: " + "; ".join(x.removeprefix("PRAGMA ") for x in PRAGMAS))
     work = make_workload(n_rows, args.batch)

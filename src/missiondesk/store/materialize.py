@@ -21,6 +21,28 @@ from missiondesk.store.connection import Connection
 from missiondesk.store.trust_store import TrustStore
 
 TOMBSTONE = "_deleted"
+# Clock shared by every field set when the record was first stored; a field with no entry of
+# its own but present in the record carries it. Saves ~330 bytes per new record (one
+# [hlc, author] pair instead of one per field), which is most of what is written per message.
+SHARED = "*"
+
+
+def field_clock(clocks: dict[str, Any], doc: dict[str, Any], name: str) -> Any:
+    """The [hlc, author] that set `name`, or None if it was never set."""
+    own = clocks.get(name)
+    if own is None and name in doc:
+        return clocks.get(SHARED)
+    return own
+
+
+def expand_clocks(clocks: dict[str, Any], doc: dict[str, Any]) -> dict[str, Any]:
+    """Per-field clocks, with the shared one spelled out."""
+    shared = clocks.get(SHARED)
+    expanded = {name: shared for name in doc} if shared is not None else {}
+    expanded.update((k, v) for k, v in clocks.items() if k != SHARED)
+    return expanded
+
+
 _PRECEDENCE_RANK = {p.value: p.rank for p in Precedence}
 
 
@@ -162,7 +184,7 @@ class Materializer:
                     op.entity,
                     op.record_type,
                     _dumps(doc),
-                    _dumps(dict.fromkeys(fields, clock)),
+                    _dumps({SHARED: clock, **({TOMBSTONE: clock} if deleted else {})}),
                     op.hlc,
                     op.hlc,
                     int(deleted),
@@ -177,7 +199,7 @@ class Materializer:
         changed = False
         mine = (op.hlc, op.author)
         for name, value in fields.items():
-            current = clocks.get(name)
+            current = field_clock(clocks, doc, name)
             if current is None or mine > (current[0], current[1]):
                 clocks[name] = clock
                 if name != TOMBSTONE:

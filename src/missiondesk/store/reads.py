@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from missiondesk.store.connection import Connection
+from missiondesk.store.materialize import expand_clocks
 
 
 @dataclass(frozen=True)
@@ -32,12 +33,13 @@ class SearchHit:
 
 
 def _record(row: Any) -> StoredRecord:
-    clocks = json.loads(row["clocks"])
+    doc = json.loads(row["doc"])
+    clocks = expand_clocks(json.loads(row["clocks"]), doc)
     first = min(clocks.values(), key=lambda c: (c[0], c[1])) if clocks else [0, ""]
     return StoredRecord(
         row["id"],
         row["type"],
-        json.loads(row["doc"]),
+        doc,
         row["created_hlc"],
         row["updated_hlc"],
         bool(row["deleted"]),
