@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -25,17 +25,3 @@ class ChangeSet:
 
     def ids_of(self, record_type: str) -> frozenset[str]:
         return self.entities.get(record_type, frozenset())
-
-    @staticmethod
-    def combine(origin: Origin, parts: Iterable[ChangeSet]) -> ChangeSet:
-        applied: list[bytes] = []
-        duplicates = 0
-        entities: dict[str, set[str]] = {}
-        for part in parts:
-            applied.extend(part.applied)
-            duplicates += part.duplicates
-            for kind, ids in part.entities.items():
-                entities.setdefault(kind, set()).update(ids)
-        return ChangeSet(
-            origin, tuple(applied), duplicates, {k: frozenset(v) for k, v in entities.items()}
-        )

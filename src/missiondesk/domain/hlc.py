@@ -28,10 +28,6 @@ def to_datetime(hlc: int) -> datetime:
     return datetime.fromtimestamp((hlc >> COUNTER_BITS) / 1000, tz=UTC)
 
 
-def from_datetime(moment: datetime) -> int:
-    return pack(int(moment.timestamp() * 1000), 0)
-
-
 def wall_clock_ms() -> int:
     return time.time_ns() // 1_000_000
 

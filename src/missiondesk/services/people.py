@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from missiondesk.domain.ids import fingerprint
-from missiondesk.domain.records.people import Device, Person
+from missiondesk.domain.records.people import Person
 from missiondesk.services.records import RecordService
 from missiondesk.store.vault import Vault
 
@@ -35,6 +35,3 @@ class PeopleService:
                 name = str(person.doc.get("callsign") or person.doc.get("name") or name)
             self._names[device_id] = name
         return name
-
-    def devices(self) -> list[tuple[str, Device]]:
-        return [(s.id, d) for s, d in self._records.list(Device)]

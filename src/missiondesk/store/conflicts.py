@@ -98,6 +98,3 @@ class ConflictLedger:
             " ORDER BY entity, field, loser_hlc"
         ).fetchall()
         return [Conflict(r[0], r[1], (r[2], r[3]), json.loads(r[4])) for r in rows]
-
-    def of(self, entity: str, field: str) -> list[Conflict]:
-        return [c for c in self.all() if c.entity == entity and c.field == field]

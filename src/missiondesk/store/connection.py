@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 import sqlcipher3
 from sqlcipher3 import dbapi2
@@ -166,7 +166,3 @@ def _savepoint(conn: Connection) -> Iterator[None]:
         if isinstance(exc, DatabaseError):
             raise storage_error(exc) from exc
         raise
-
-
-def rows(conn: Connection, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
-    return list(conn.execute(sql, params).fetchall())

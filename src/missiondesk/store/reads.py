@@ -90,14 +90,6 @@ class Reads:
             ).fetchone()[0]
         )
 
-    def find_by_field(self, record_type: str, field: str, value: str) -> list[StoredRecord]:
-        rows = self._conn.execute(
-            f"SELECT {_COLUMNS} FROM entities e WHERE e.type = ? AND e.deleted = 0"
-            " AND json_extract(e.doc, ?) = ? ORDER BY e.created_hlc",
-            (record_type, f"$.{field}", value),
-        ).fetchall()
-        return [_record(r) for r in rows]
-
     def messages(
         self, channel: str | None, *, limit: int = 100, before_hlc: int | None = None
     ) -> list[StoredRecord]:
