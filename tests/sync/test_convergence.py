@@ -124,3 +124,44 @@ def test_conflict_is_listed_on_both_laptops_and_its_resolution_syncs(tmp_path):
         session = open_node(path)
         assert session.records.get(Incident, incident_id).title == conflict["other"]
         session.close()
+
+
+def test_a_relay_serves_several_peers_at_once(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    from tests.sync.nodes import Server, env
+
+    hq, *outposts = make_mission(tmp_path, 4)
+    for i, path in enumerate(outposts):
+        write(path, *(f"outpost {i} report {n}" for n in range(50)))
+    with Server(hq) as relay:
+        clients = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "missiondesk",
+                    "--vault",
+                    str(path),
+                    "sync",
+                    "now",
+                    "--peer",
+                    relay.address,
+                    "--json",
+                ],
+                env=env(),
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for path in outposts
+        ]
+        reports = [json.loads(c.communicate(timeout=120)[0]) for c in clients]
+        assert all(not r["error"] for r in reports)
+        log = relay.stop()
+    assert log.count("received") == 3
+    session = open_node(hq)
+    texts = {m.text for m in session.messaging.list(limit=1000)}
+    session.close()
+    assert all(f"outpost {i} report 49" in texts for i in range(3))
