@@ -148,7 +148,10 @@ class Session:
         heads_seen: dict[str, Any] = {}
         try:
             heads_seen = await self._exchange()
-        except (ProtocolError, ConnectionError, OSError, TimeoutError) as exc:
+        except (ConnectionError, OSError) as exc:
+            # The peer may have said why before it closed: prefer its reason to ours.
+            self.report.error = await self._peer_reason() or str(exc) or type(exc).__name__
+        except (ProtocolError, TimeoutError) as exc:
             self.report.error = str(exc) or type(exc).__name__
             await self._send_error(self.report.error)
         finally:
@@ -308,6 +311,16 @@ class Session:
         self.report.held += intake.held
         for reason in intake.reasons:
             log.warning("refused operations: %s", reason)
+
+    async def _peer_reason(self) -> str:
+        """An ERROR frame the peer sent before closing, if one is waiting to be read."""
+        try:
+            while True:
+                frame = await read_frame(self._reader, 2.0)
+                if frame.type is FrameType.ERROR:
+                    return f"the peer ended the session: {frame.json().get('reason', '')}"
+        except (ProtocolError, ConnectionError, OSError, ssl.SSLError):
+            return ""
 
     async def _send_error(self, reason: str) -> None:
         if self._writer.is_closing():
