@@ -121,15 +121,19 @@ def _check_trust_body(signed: SignedOperation, trust: TrustView) -> None:
         raise ProtocolError(f"a {op.kind} operation is not signed by the mission authority")
 
 
-def _inadmissible(signed: SignedOperation, trust: TrustView) -> str:
+def _inadmissible(
+    signed: SignedOperation,
+    mission_id: str,
+    memberships: list[Membership],
+    revocation: Revocation | None,
+) -> str:
     """Why this authentic operation is not accepted, or '' if it is."""
     op = signed.op
-    if op.mission not in ("", trust.mission_id):
+    if op.mission not in ("", mission_id):
         return f"device {_short(op.author)} sent an operation of another mission"
-    revocation = trust.revocation_of(op.author)
     if revocation is not None and (op.hlc >= revocation.revoked_at or op.seq > revocation.last_seq):
         return f"device {_short(op.author)} was revoked"
-    for membership in trust.memberships_of(op.author):
+    for membership in memberships:
         if op.seq <= membership.enrolled_seq or (
             membership.valid_from <= op.hlc <= membership.valid_until
         ):
@@ -154,6 +158,10 @@ def admit(
     check_signature(ops, key)
     if trust.is_held(author):
         return Verdict([], len(ops), f"device {_short(author)} is held for review")
+    # The author's trust, read once per run (trust operations inside the run take effect when
+    # the run is applied, as they always did).
+    memberships = trust.memberships_of(author)
+    revocation = trust.revocation_of(author)
     for index, signed in enumerate(ops):
         _check_trust_body(signed, trust)
         if signed.op.kind == "device.register":
@@ -161,7 +169,7 @@ def admit(
             announced = fields.get("signing_key") if isinstance(fields, dict) else None
             if announced != base64.b64encode(key).decode():
                 raise ProtocolError(f"device {_short(author)} registered another key")
-        reason = _inadmissible(signed, trust)
+        reason = _inadmissible(signed, trust.mission_id, memberships, revocation)
         if reason:
             return Verdict(list(ops[:index]), len(ops) - index, reason)
         if too_far_ahead(signed.op.hlc):
