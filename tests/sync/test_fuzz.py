@@ -11,7 +11,14 @@ from hypothesis import strategies as st
 
 from missiondesk.domain.errors import InvalidInput
 from missiondesk.sync.bundle import MAGIC, read_bundle
-from missiondesk.sync.wire import ProtocolError, decode_ops, encode_ops, read_frame
+from missiondesk.sync.wire import (
+    OpsDecoder,
+    OpsEncoder,
+    ProtocolError,
+    decode_ops,
+    encode_ops,
+    read_frame,
+)
 
 FUZZ = settings(max_examples=300, deadline=None)
 
@@ -59,3 +66,14 @@ async def _frames(data: bytes) -> None:
 @given(st.binary(max_size=2048))
 def test_frames(data):
     asyncio.run(asyncio.wait_for(_frames(data), 10))
+
+
+@FUZZ
+@given(st.binary(max_size=4096))
+def test_compressed_op_frames(data):
+    import zlib
+
+    decoder = OpsDecoder()
+    for sample in (data, zlib.compress(data), OpsEncoder().encode([(data[:300], bytes(64))])):
+        with contextlib.suppress(ProtocolError):
+            decoder.decode(sample)

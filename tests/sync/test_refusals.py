@@ -14,7 +14,7 @@ from missiondesk.crypto.signing import DeviceKeys
 from missiondesk.domain.operation import Operation, signing_message
 from missiondesk.domain.records.messaging import Precedence
 from missiondesk.sync.tls import client_context
-from missiondesk.sync.wire import FrameType, encode_frame, encode_ops, json_frame
+from missiondesk.sync.wire import FrameType, OpsEncoder, encode_frame, encode_ops, json_frame
 from tests.opfactory import state_of
 from tests.sync.nodes import Server, make_mission, open_node, pair, sync
 from tests.sync.rawpeer import hello, material_of, talk
@@ -89,10 +89,15 @@ def test_forged_flipped_and_oversized_input_is_refused(mission):
     payload, signature = next_op(b, "honest text here")
     flipped = bytearray(payload)
     flipped[payload.index(b"honest")] ^= 0x20  # 'honest' -> 'Honest', still valid JSON
+
+    def frame(*ops):  # what an honest node's encoder would make of these ops
+        return OpsEncoder().encode(list(ops))
+
     cases = {
-        "forged signature": encode_ops([forged]),
-        "flipped byte": encode_ops([(bytes(flipped), signature)]),
-        "truncated batch": encode_ops([(payload, signature)])[:-10],
+        "forged signature": frame(forged),
+        "flipped byte": frame((bytes(flipped), signature)),
+        "truncated batch": frame((payload, signature))[:-10],
+        "uncompressed batch": encode_ops([(payload, signature)]),
         "garbage batch": b"\xff" * 40,
     }
     with Server(a) as server:

@@ -18,6 +18,7 @@ class Intake:
     reasons: list[str] = field(default_factory=list)
     held: list[str] = field(default_factory=list)
     kinds: Counter[str] = field(default_factory=Counter)
+    stopped: set[str] = field(default_factory=set)  # authors whose later ops cannot follow
 
     def add(self, other: Intake) -> None:
         self.received += other.received
@@ -25,12 +26,15 @@ class Intake:
         self.reasons += other.reasons
         self.held += other.held
         self.kinds.update(other.kinds)
+        self.stopped |= other.stopped
 
 
 def _fork(replica: Replica, author: str, seq: int) -> Intake:
     replica.hold(author, "equivocation", f"two different operations {seq}")
     return Intake(
-        held=[author], reasons=[f"device {author[:8]} signed two different operations {seq}"]
+        held=[author],
+        stopped={author},
+        reasons=[f"device {author[:8]} signed two different operations {seq}"],
     )
 
 
@@ -57,6 +61,7 @@ def take_run(replica: Replica, run: list[SignedOperation]) -> Intake:
     if verdict.refused:
         result.refused = verdict.refused
         result.reasons.append(verdict.reason)
+        result.stopped.add(author)
     if verdict.hold:
         replica.hold(author, verdict.hold, verdict.reason)
         result.held.append(author)

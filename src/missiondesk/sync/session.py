@@ -27,10 +27,10 @@ from missiondesk.sync.wire import (
     MAX_FRAME,
     Frame,
     FrameType,
+    OpsDecoder,
+    OpsEncoder,
     ProtocolError,
-    decode_ops,
     encode_frame,
-    encode_ops,
     json_frame,
     read_frame,
 )
@@ -116,6 +116,9 @@ class Session:
         self._timeout = timeout
         self._address = address
         self.report = SessionReport(peer=peer_device)
+        self._encoder = OpsEncoder()  # one compressed stream each way for the whole session
+        self._decoder = OpsDecoder()
+        self._stopped: set[str] = set()
 
     async def _call(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._db, fn, *args)
@@ -233,8 +236,8 @@ class Session:
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
-        for task in done:
-            error = task.exception()
+        errors = [task.exception() for task in done]  # retrieve each, raise the first
+        for error in errors:
             if error is not None:
                 raise error
         # What the peer holds now: its heads, plus everything we sent it.
@@ -288,23 +291,38 @@ class Session:
                 last = min(segment.last, first + BATCH_OPS - 1)
                 ops = await self._call(self._replica.read_ops, segment.author, first, last)
                 for chunk in _chunks(ops):
-                    await self._send(encode_frame(FrameType.OPS, encode_ops(chunk)))
+                    await self._send(encode_frame(FrameType.OPS, self._encoder.encode(chunk)))
                     self.report.sent += len(chunk)
                 first = last + 1
         await self._send(json_frame(FrameType.DONE, {}))
 
     async def _receive(self) -> None:
-        while True:
+        """Take the peer's OPS until its DONE, answer COMMITTED, and wait for the peer's
+        COMMITTED: a session only ends once both sides hold what the other sent."""
+        done = committed = False
+        while not (done and committed):
             frame = await self._recv()
-            if frame.type is FrameType.DONE:
-                return
-            if frame.type is not FrameType.OPS:
-                raise ProtocolError(f"expected OPS or DONE, the peer sent {frame.type.name}")
-            await self._call(self._take, decode_ops(frame.payload))
+            if frame.type is FrameType.OPS and not done:
+                await self._call(self._take, self._decoder.decode(frame.payload))
+            elif frame.type is FrameType.DONE and not done:
+                done = True
+                await self._send(
+                    json_frame(FrameType.COMMITTED, {"received": self.report.received})
+                )
+            elif frame.type is FrameType.COMMITTED and not committed:
+                committed = True
+            else:
+                raise ProtocolError(f"the peer sent {frame.type.name} out of turn")
 
     def _take(self, ops: list[SignedOperation]) -> None:
-        """Verify, admit and commit a received batch (on the database thread)."""
+        """Verify, admit and commit a received batch (on the database thread). Once an
+        author's operation was refused in this session, its later ones cannot follow."""
+        skipped = [s for s in ops if s.op.author in self._stopped]
+        if skipped:
+            self.report.refused += len(skipped)
+            ops = [s for s in ops if s.op.author not in self._stopped]
         intake = take_all(self._replica, ops)
+        self._stopped |= intake.stopped
         self.report.received += intake.received
         self.report.refused += intake.refused
         self.report.reasons += intake.reasons

@@ -89,6 +89,8 @@ async def serve(
                 return
             session = Session(replica, db, reader, writer, device, address=address, timeout=timeout)
             on_report(await session.run())
+        except asyncio.CancelledError:  # the node is stopping: what was committed stays
+            return
         except Exception:
             log.exception("a session with %s failed", address)
 

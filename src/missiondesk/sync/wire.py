@@ -11,12 +11,13 @@ from __future__ import annotations
 import asyncio
 import json
 import struct
+import zlib
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
 from missiondesk.domain.errors import InvalidInput
-from missiondesk.domain.operation import MAX_PAYLOAD_BYTES, SignedOperation
+from missiondesk.domain.operation import MAX_PAYLOAD_BYTES, SignedOperation, op_id_for
 
 MAX_FRAME = 16 * 1024 * 1024
 MAX_BATCH_OPS = 100_000
@@ -32,6 +33,7 @@ class FrameType(IntEnum):
     OPS = 4
     DONE = 5
     ERROR = 6
+    COMMITTED = 7  # everything the peer sent up to its DONE is committed here
 
 
 class ProtocolError(InvalidInput):
@@ -97,13 +99,24 @@ def encode_ops(ops: list[tuple[bytes, bytes]]) -> bytes:
 
 def decode_ops(data: bytes) -> list[SignedOperation]:
     """Parse a batch strictly; every op is checked for shape (not yet for its signature)."""
+    ops = []
+    for payload, signature in split_batch(data):
+        try:
+            ops.append(SignedOperation.from_parts(payload, signature))
+        except InvalidInput as exc:
+            raise ProtocolError(str(exc)) from None
+    return ops
+
+
+def split_batch(data: bytes) -> list[tuple[bytes, bytes]]:
+    """The (payload, signature) pairs of a batch, with every length checked."""
     view = memoryview(data)
     if len(view) < 4:
         raise ProtocolError("an operation batch is truncated")
     (count,) = _U32.unpack_from(view, 0)
     if count > MAX_BATCH_OPS:
         raise ProtocolError(f"an operation batch claims {count} operations")
-    offset, ops = 4, []
+    offset, pairs = 4, []
     for _ in range(count):
         if offset + 4 > len(view):
             raise ProtocolError("an operation batch is truncated")
@@ -114,10 +127,94 @@ def decode_ops(data: bytes) -> list[SignedOperation]:
         payload = bytes(view[offset : offset + size])
         signature = bytes(view[offset + size : offset + size + SIGNATURE_BYTES])
         offset += size + SIGNATURE_BYTES
-        try:
-            ops.append(SignedOperation.from_parts(payload, signature))
-        except InvalidInput as exc:
-            raise ProtocolError(str(exc)) from None
+        pairs.append((payload, signature))
     if offset != len(view):
         raise ProtocolError("an operation batch has trailing bytes")
-    return ops
+    return pairs
+
+
+# -- the compressed stream of operations within one session ------------------------------------
+
+_PREV = b'"prev":'
+_ELIDED = b'"="'
+MAX_INFLATED_FRAME = 64 * 1024 * 1024
+
+
+def _prev_value(payload: bytes) -> tuple[int, int]:
+    """Start and end of the top-level `prev` value of a canonical payload. Keys are sorted:
+    only `seq` and `v` (numbers) follow `prev`, so the last `,"seq":` is the top-level one and
+    the top-level `"prev":` is the last one before it."""
+    seq_at = payload.rfind(b',"seq":')
+    prev_at = payload.rfind(_PREV, 0, seq_at)
+    if seq_at < 0 or prev_at < 0:
+        return -1, -1
+    return prev_at + len(_PREV), seq_at
+
+
+class OpsEncoder:
+    """Sender side of a session: one zlib stream for all OPS frames, flushed at each frame so
+    every frame can be read on arrival; an op's `prev` is left out when it is the id of the same
+    author's op sent just before in this stream (the receiver puts it back)."""
+
+    def __init__(self) -> None:
+        self._zlib = zlib.compressobj(6)
+        self._last: dict[str, bytes] = {}  # author -> id of its op sent last
+
+    def encode(self, ops: list[tuple[bytes, bytes]]) -> bytes:
+        """One frame's payload for stored (payload, signature) pairs, in chain order."""
+        parts = [_U32.pack(len(ops))]
+        for payload, signature in ops:
+            author = _author_of(payload) or ""
+            last = self._last.get(author)
+            sent = payload
+            if last is not None:
+                start, end = _prev_value(payload)
+                if start >= 0 and payload[start:end] == b'"' + last.hex().encode() + b'"':
+                    sent = payload[:start] + _ELIDED + payload[end:]
+            parts += [_U32.pack(len(sent)), sent, signature]
+            self._last[author] = op_id_for(payload, signature)
+        return self._zlib.compress(b"".join(parts)) + self._zlib.flush(zlib.Z_SYNC_FLUSH)
+
+
+class OpsDecoder:
+    """Receiver side of OpsEncoder; refuses bombs, garbage and left-out predecessors it cannot
+    put back (the restored payload must still match its signature and its id's hash link)."""
+
+    def __init__(self) -> None:
+        self._zlib = zlib.decompressobj()
+        self._last: dict[str, bytes] = {}
+
+    def decode(self, data: bytes) -> list[SignedOperation]:
+        try:
+            raw = self._zlib.decompress(data, MAX_INFLATED_FRAME)
+        except zlib.error:
+            raise ProtocolError("an operation frame is not a valid compressed stream") from None
+        if self._zlib.unconsumed_tail:
+            raise ProtocolError("an operation frame inflates beyond the limit")
+        ops = []
+        for sent, signature in split_batch(raw):
+            payload = self._restore(sent)
+            try:
+                signed = SignedOperation.from_parts(payload, signature)
+            except InvalidInput as exc:
+                raise ProtocolError(str(exc)) from None
+            self._last[signed.op.author] = signed.op_id
+            ops.append(signed)
+        return ops
+
+    def _restore(self, payload: bytes) -> bytes:
+        start, end = _prev_value(payload)
+        if start < 0 or payload[start:end] != _ELIDED:
+            return payload
+        author = _author_of(payload)
+        last = self._last.get(author) if author else None
+        if last is None:
+            raise ProtocolError("an operation leaves out a predecessor never sent")
+        return payload[:start] + b'"' + last.hex().encode() + b'"' + payload[end:]
+
+
+def _author_of(payload: bytes) -> str | None:
+    """The author of a canonical payload: "author" is always its first key."""
+    if payload.startswith(b'{"author":"') and payload[43:44] == b'"':
+        return payload[11:43].decode("ascii", "replace")
+    return None
