@@ -70,22 +70,37 @@ def json_frame(kind: FrameType, value: dict[str, Any]) -> bytes:
 
 
 async def read_frame(reader: asyncio.StreamReader, timeout: float) -> Frame:
-    """The next frame; refuses oversized frames and unknown types, times out on silent peers."""
+    """The next frame; refuses oversized frames and unknown types. `timeout` is how long the
+    peer may send nothing at all: a large frame over a slow link is fine while bytes arrive."""
+    header = await _read_exactly(reader, _HEADER.size, timeout, started=False)
+    length, kind = _HEADER.unpack(header)
+    if length < 1 or length > MAX_FRAME:
+        raise ProtocolError(f"the peer sent a frame of {length} bytes (limit {MAX_FRAME})")
     try:
-        header = await asyncio.wait_for(reader.readexactly(_HEADER.size), timeout)
-        length, kind = _HEADER.unpack(header)
-        if length < 1 or length > MAX_FRAME:
-            raise ProtocolError(f"the peer sent a frame of {length} bytes (limit {MAX_FRAME})")
-        try:
-            frame_type = FrameType(kind)
-        except ValueError:
-            raise ProtocolError(f"the peer sent an unknown frame type {kind}") from None
-        payload = await asyncio.wait_for(reader.readexactly(length - 1), timeout)
-    except TimeoutError:
-        raise PeerTimeout(f"the peer sent nothing for {timeout:.0f} s") from None
-    except asyncio.IncompleteReadError:
-        raise ProtocolError("the peer closed the connection in the middle of a frame") from None
+        frame_type = FrameType(kind)
+    except ValueError:
+        raise ProtocolError(f"the peer sent an unknown frame type {kind}") from None
+    payload = await _read_exactly(reader, length - 1, timeout, started=True)
     return Frame(frame_type, payload)
+
+
+async def _read_exactly(
+    reader: asyncio.StreamReader, size: int, timeout: float, *, started: bool
+) -> bytes:
+    parts: list[bytes] = []
+    missing = size
+    while missing:
+        try:
+            chunk = await asyncio.wait_for(reader.read(min(missing, 256 * 1024)), timeout)
+        except TimeoutError:
+            raise PeerTimeout(f"the peer sent nothing for {timeout:.0f} s") from None
+        if not chunk:
+            if started or parts:
+                raise ProtocolError("the peer closed the connection in the middle of a frame")
+            raise ProtocolError("the peer closed the connection")
+        parts.append(chunk)
+        missing -= len(chunk)
+    return b"".join(parts)
 
 
 def encode_ops(ops: list[tuple[bytes, bytes]]) -> bytes:
