@@ -24,7 +24,9 @@ from pathlib import Path
 
 from _common import BENCH_DIR, Check, fmt
 
-BENCHMARKS = ("vault_vs_sqlite", "unlock", "road")
+BENCHMARKS = ("vault_vs_sqlite", "unlock", "road", "sync_import", "sync_deltas", "sync_thin_link")
+# Options a benchmark gets in quick and smoke runs (py-spy is a developer's tool, not CI's).
+QUICK_OPTIONS = {"sync_import": ["--no-profile"], "sync_deltas": ["--no-partition"]}
 
 
 def run_one(
@@ -94,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         for name in names:
             out = results / f"{name}.json"
             out.unlink(missing_ok=True)
-            code, durations[name] = run_one(name, quick, out, extra, timeout)
+            options = [*extra, *(QUICK_OPTIONS.get(name, []) if quick else [])]
+            code, durations[name] = run_one(name, quick, out, options, timeout)
             found = load(out)
             if (why := breakage(name, code, found, timeout)) is not None:
                 problems.append(why)

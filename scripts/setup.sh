@@ -12,6 +12,9 @@ md_say() { printf 'missiondesk setup: %s\n' "$*" >&2; }
 
 # Debian/Ubuntu packages: Python with venv, and the libraries PySide6's wheels link against.
 md_packages=(python3 python3-venv libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0)
+if [ "$md_purpose" = test ]; then
+  md_packages+=(rsync)  # bench/sync_deltas.py compares sync with rsync of the vault file
+fi
 if [ "$md_purpose" = run ]; then
   # Qt's X11 platform plugin (a real desktop); the offscreen platform needs none of these.
   md_packages+=(libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
