@@ -21,7 +21,7 @@ class ChangeSet:
 
     @property
     def is_empty(self) -> bool:
-        return not self.applied
+        return not self.applied and not self.entities
 
     def ids_of(self, record_type: str) -> frozenset[str]:
         return self.entities.get(record_type, frozenset())

@@ -10,10 +10,11 @@ links plus the newest signature.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from missiondesk.domain.errors import InvalidInput
 from missiondesk.domain.ids import is_device_id, is_entity_id
@@ -28,10 +29,9 @@ _MAX_INT = (1 << 63) - 1
 
 
 def canonical_json(value: Any) -> bytes:
-    """The canonical encoding shared by operations, bundles and the audit log."""
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
+    """The canonical encoding shared by operations, bundles and the audit log: compact JSON,
+    keys sorted, UTF-8, no NaN or infinity (orjson; its output is the definition)."""
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,8 +105,8 @@ def parse_payload(payload: bytes) -> Operation:
     """Parse payload bytes strictly: exact fields, bounded values, canonical encoding."""
     _require(len(payload) <= MAX_PAYLOAD_BYTES, "too large")
     try:
-        data = json.loads(payload.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
+        data = orjson.loads(payload)
+    except (ValueError, RecursionError):
         raise InvalidInput("malformed operation: not canonical JSON") from None
     _require(isinstance(data, dict) and set(data) == _FIELDS, "unexpected fields")
     _require(data["v"] == FORMAT_VERSION, "unknown format version")

@@ -192,6 +192,7 @@ class BundleService:
                 f"This bundle comes from a revoked device ({fingerprint(bundle.sender)})."
             )
         intake = take_all(replica, ops)
+        replica.settle()
         report.added.update(intake.kinds)
         report.refused = intake.refused
         report.reasons = intake.reasons

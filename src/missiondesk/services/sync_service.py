@@ -154,10 +154,21 @@ class VaultReplica:
         return added
 
     def apply(self, ops: list[SignedOperation]) -> int:
-        changes = self._vault.apply(ops, Origin.PEER)
+        """Commit received ops to the log now; settle() folds them into the records."""
+        changes = self._vault.apply(ops, Origin.PEER, fold=False)
         self._clock.observe(max(s.op.hlc for s in ops))
         self._feed.publish(changes)
         return len(changes.applied)
+
+    def settle(self) -> int:
+        """Fold every logged op into records, projections and search, batch by batch."""
+        total = 0
+        while True:
+            count, changes = self._vault.fold_pending()
+            if not count:
+                return total
+            total += count
+            self._feed.publish(changes)
 
     def hold(self, author: str, reason: str, detail: str) -> None:
         with self._vault.transaction():

@@ -187,6 +187,8 @@ def unlock_vault(
         stored_id = vault.get_meta("vault_id")
         if stored_id is not None and stored_id != wrapped.vault_id:
             raise VaultCorrupt("The key file belongs to another vault.")
+        while vault.fold_pending()[0]:  # what an interrupted sync logged but did not fold
+            pass
         session = Session.start(vault, _audit_key(data_key), wall)
         for failed_at in unlock_throttle.failures(layout.failures_file):
             session.audit.record(AuditEvent.UNLOCK_FAILED, at=failed_at)

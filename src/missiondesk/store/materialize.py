@@ -9,8 +9,9 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import json
 from typing import Any
+
+import orjson
 
 from missiondesk.domain.kinds import APPEND_ONLY, KINDS, Action, search_text
 from missiondesk.domain.operation import Operation
@@ -59,7 +60,7 @@ def _clock(value: Any) -> tuple[int, str] | None:
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
 
 
 class Materializer:
@@ -195,7 +196,7 @@ class Materializer:
         rowid, record_type, doc_text, clocks_text, created_hlc, was_deleted = row
         if record_type != op.record_type:
             return False  # an id reused for another type of record: ignored, never merged
-        doc, clocks = json.loads(doc_text), json.loads(clocks_text)
+        doc, clocks = orjson.loads(doc_text), orjson.loads(clocks_text)
         changed = False
         mine = (op.hlc, op.author)
         for name, value in fields.items():

@@ -174,7 +174,9 @@ CREATE TABLE resolutions (
     PRIMARY KEY (entity, field, loser_hlc, loser_author)
 ) WITHOUT ROWID;
 ALTER TABLE ops ADD COLUMN urgency INTEGER NOT NULL DEFAULT 4;
-CREATE INDEX ops_urgent ON ops (author, seq, urgency) WHERE urgency < 4
+CREATE INDEX ops_urgent ON ops (author, seq, urgency) WHERE urgency < 4;
+ALTER TABLE ops ADD COLUMN folded INTEGER NOT NULL DEFAULT 1;
+CREATE INDEX ops_unfolded ON ops (folded) WHERE folded = 0
 """
 
 

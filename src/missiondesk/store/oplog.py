@@ -7,8 +7,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from missiondesk.domain.changeset import ChangeSet, Origin
-from missiondesk.domain.kinds import urgency
-from missiondesk.domain.operation import Operation, SignedOperation
+from missiondesk.domain.kinds import TRUST, urgency
+from missiondesk.domain.operation import Operation, SignedOperation, parse_payload
 from missiondesk.store.connection import Connection
 from missiondesk.store.errors import ChainError, Equivocation
 from missiondesk.store.materialize import Materializer
@@ -46,7 +46,7 @@ class OpLog:
         # The columns an op row has in this schema (vaults written before sync lack urgency).
         self._insert = (
             "INSERT INTO ops (op_id, author, seq, hlc, kind, entity, payload, signature,"
-            " received_at, urgency) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " received_at, urgency, folded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             if schema >= 3
             else "INSERT INTO ops (op_id, author, seq, hlc, kind, entity, payload, signature,"
             " received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -119,7 +119,11 @@ class OpLog:
                 )
 
     def append(
-        self, signed: SignedOperation, received_at: int, just_before: bytes | None = None
+        self,
+        signed: SignedOperation,
+        received_at: int,
+        just_before: bytes | None = None,
+        fold: bool = True,
     ) -> tuple[str, str] | bool | None:
         """Append one op. Returns False for a duplicate, else what it changed (or None).
 
@@ -145,10 +149,13 @@ class OpLog:
             bytearray(signed.signature),
             received_at,
         )
-        if self._with_urgency:
-            row += (urgency(op.kind, op.body),)
-        conn.execute(self._insert, row)
-        return self._materializer.apply(op)
+        if not self._with_urgency:
+            conn.execute(self._insert, row)
+            return self._materializer.apply(op)
+        level = urgency(op.kind, op.body)
+        fold = fold or level == TRUST  # admission of the next ops depends on trust: fold now
+        conn.execute(self._insert, (*row, level, int(fold)))
+        return self._materializer.apply(op) if fold else None
 
     def _is_duplicate(self, signed: SignedOperation) -> bool:
         """True if this exact op is stored; raises if it does not continue its author's chain."""
@@ -183,8 +190,9 @@ class OpLog:
             "operation before it; it was not applied."
         )
 
-    def apply(self, ops: Iterable[SignedOperation], origin: Origin) -> ChangeSet:
-        """Append and fold every op; the caller wraps this in one transaction."""
+    def apply(self, ops: Iterable[SignedOperation], origin: Origin, fold: bool = True) -> ChangeSet:
+        """Append every op and fold it into the records (or leave it for fold_pending);
+        the caller wraps this in one transaction."""
         received_at = time.time_ns() // 1_000_000
         applied: list[bytes] = []
         duplicates = 0
@@ -194,7 +202,7 @@ class OpLog:
             op = signed.op
             before = last.get(op.author)
             just_before = before[1] if before is not None and before[0] == op.seq - 1 else None
-            result = self.append(signed, received_at, just_before)
+            result = self.append(signed, received_at, just_before, fold)
             if result is False:
                 duplicates += 1
                 continue
@@ -205,3 +213,28 @@ class OpLog:
         return ChangeSet(
             origin, tuple(applied), duplicates, {k: frozenset(v) for k, v in entities.items()}
         )
+
+    def pending(self) -> int:
+        """Operations in the log not yet folded into the records."""
+        if not self._with_urgency:
+            return 0
+        return int(self._conn.execute("SELECT count(*) FROM ops WHERE folded = 0").fetchone()[0])
+
+    def fold_pending(self, limit: int) -> tuple[int, dict[str, set[str]]]:
+        """Fold up to `limit` logged-but-unfolded ops, oldest first (the caller holds the
+        transaction). Folding is order-independent, so later is as good as at once."""
+        if not self._with_urgency:
+            return 0, {}
+        rows = self._conn.execute(
+            "SELECT rowid, payload FROM ops WHERE folded = 0 ORDER BY rowid LIMIT ?", (limit,)
+        ).fetchall()
+        entities: dict[str, set[str]] = {}
+        for _rowid, payload in rows:
+            changed = self._materializer.apply(parse_payload(_bytes(payload)))
+            if changed is not None:
+                entities.setdefault(changed[0], set()).add(changed[1])
+        if rows:
+            self._conn.execute(
+                "UPDATE ops SET folded = 1 WHERE folded = 0 AND rowid <= ?", (rows[-1][0],)
+            )
+        return len(rows), entities

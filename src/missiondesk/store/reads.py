@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from missiondesk.store.connection import Connection
 from missiondesk.store.materialize import expand_clocks
@@ -33,8 +34,8 @@ class SearchHit:
 
 
 def _record(row: Any) -> StoredRecord:
-    doc = json.loads(row["doc"])
-    clocks = expand_clocks(json.loads(row["clocks"]), doc)
+    doc = orjson.loads(row["doc"])
+    clocks = expand_clocks(orjson.loads(row["clocks"]), doc)
     first = min(clocks.values(), key=lambda c: (c[0], c[1])) if clocks else [0, ""]
     return StoredRecord(
         row["id"],
@@ -145,7 +146,7 @@ class Reads:
         ).fetchall()
         return [
             SearchHit(
-                r["id"], r["type"], r["title"], r["snip"], r["created_hlc"], json.loads(r["doc"])
+                r["id"], r["type"], r["title"], r["snip"], r["created_hlc"], orjson.loads(r["doc"])
             )
             for r in rows
         ]

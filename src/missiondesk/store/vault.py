@@ -103,19 +103,30 @@ class Vault:
             with contextlib.suppress(DatabaseError):
                 conn.execute("ROLLBACK")
 
-    def apply(self, ops: Iterable[SignedOperation], origin: Origin = Origin.LOCAL) -> ChangeSet:
+    def apply(
+        self, ops: Iterable[SignedOperation], origin: Origin = Origin.LOCAL, *, fold: bool = True
+    ) -> ChangeSet:
         """The one road's last step: append to the op log, fold into records, index; one commit.
 
         The caller has verified the signatures. Duplicates are skipped; an op out of its author's
-        chain order, or an equivocation, aborts the whole batch and changes nothing.
+        chain order, or an equivocation, aborts the whole batch and changes nothing. With
+        fold=False (a sync import) the ops are committed to the log now and folded by
+        fold_pending, so a short link carries as much as it can.
         """
         batch = list(ops)
         try:
             with self.transaction():
-                return self.oplog.apply(batch, origin)
+                return self.oplog.apply(batch, origin, fold)
         except Equivocation as exc:
             self.flag("equivocation", batch[0].op.author if batch else "", str(exc))
             raise
+
+    def fold_pending(self, batch: int = 2000) -> tuple[int, ChangeSet]:
+        """Fold the next `batch` logged-but-unfolded ops into the records, in one transaction;
+        how many were folded (0 when none was pending) and what changed."""
+        with self.transaction():
+            count, entities = self.oplog.fold_pending(batch)
+        return count, ChangeSet(Origin.PEER, (), 0, {k: frozenset(v) for k, v in entities.items()})
 
     def flag(self, kind: str, author: str, detail: str) -> None:
         with self.transaction() as conn:

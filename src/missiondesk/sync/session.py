@@ -159,6 +159,12 @@ class Session:
             await self._send_error(self.report.error)
         finally:
             await self._close()
+        # The link is free now: fold what was logged into records, projections and search
+        # (even after a failure: every committed frame counts).
+        try:
+            await self._call(self._replica.settle)
+        except Exception:
+            log.exception("could not fold the received operations; they are kept in the log")
         result = self.report.summary()
         try:
             await self._call(
@@ -300,19 +306,31 @@ class Session:
         """Take the peer's OPS until its DONE, answer COMMITTED, and wait for the peer's
         COMMITTED: a session only ends once both sides hold what the other sent."""
         done = committed = False
-        while not (done and committed):
-            frame = await self._recv()
-            if frame.type is FrameType.OPS and not done:
-                await self._call(self._take, self._decoder.decode(frame.payload))
-            elif frame.type is FrameType.DONE and not done:
-                done = True
-                await self._send(
-                    json_frame(FrameType.COMMITTED, {"received": self.report.received})
-                )
-            elif frame.type is FrameType.COMMITTED and not committed:
-                committed = True
-            else:
-                raise ProtocolError(f"the peer sent {frame.type.name} out of turn")
+        taking: asyncio.Future[None] | None = None  # the frame being committed meanwhile
+        loop = asyncio.get_running_loop()
+        try:
+            while not (done and committed):
+                frame = await self._recv()
+                if frame.type is FrameType.OPS and not done:
+                    ops = self._decoder.decode(frame.payload)  # while the last frame commits
+                    if taking is not None:
+                        await taking
+                    taking = loop.run_in_executor(self._db, self._take, ops)
+                elif frame.type is FrameType.DONE and not done:
+                    if taking is not None:
+                        await taking
+                        taking = None
+                    done = True
+                    await self._send(
+                        json_frame(FrameType.COMMITTED, {"received": self.report.received})
+                    )
+                elif frame.type is FrameType.COMMITTED and not committed:
+                    committed = True
+                else:
+                    raise ProtocolError(f"the peer sent {frame.type.name} out of turn")
+        finally:
+            if taking is not None:  # never leave a commit running behind a failed session
+                await asyncio.gather(taking, return_exceptions=True)
 
     def _take(self, ops: list[SignedOperation]) -> None:
         """Verify, admit and commit a received batch (on the database thread). Once an
