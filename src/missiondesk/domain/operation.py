@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -34,9 +33,8 @@ def canonical_json(value: Any) -> bytes:
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
 
 
-@dataclass(frozen=True, slots=True)
-class Operation:
-    """The unsigned content of an operation."""
+class Operation(NamedTuple):
+    """The unsigned content of an operation (a tuple: immutable, and cheap to build)."""
 
     mission: str
     author: str
@@ -76,11 +74,12 @@ def signing_message(payload: bytes) -> bytes:
 
 
 def op_id_for(payload: bytes, signature: bytes) -> bytes:
-    return hashlib.sha256(payload + signature).digest()
+    digest = hashlib.sha256(payload)
+    digest.update(signature)
+    return digest.digest()
 
 
-@dataclass(frozen=True, slots=True)
-class SignedOperation:
+class SignedOperation(NamedTuple):
     """An operation as it is stored and exchanged: payload bytes, signature, and id."""
 
     op: Operation

@@ -37,7 +37,7 @@ from missiondesk.sync.wire import (
 
 log = logging.getLogger(__name__)
 PROTOCOL = 1
-BATCH_OPS = 500
+BATCH_OPS = 1000
 BATCH_BYTES = 1024 * 1024
 T = TypeVar("T")
 
