@@ -12,4 +12,4 @@ def run_app(vault_dir: Path, data_dir: Path) -> int:
     configure_logging(data_dir / "logs")
     from missiondesk.ui.application import run
 
-    return int(run(vault_dir))
+    return int(run(vault_dir, data_dir))

@@ -56,6 +56,7 @@ def test_without_a_vault_the_flow_starts_with_first_run(qtbot, flow: AppFlow, va
 def test_unlock_lock_and_unlock_again(
     qtbot,
     flow: AppFlow,
+    tasks: TaskRunner,
     closed_vault: Path,
     vault_is_free: Callable[[Path], bool],
 ):
@@ -74,6 +75,7 @@ def test_unlock_lock_and_unlock_again(
     assert isinstance(flow.dialog, UnlockDialog)
     assert flow.dialog.isVisible()
     assert flow.dialog.intro.text() == LOCKED_REASON
+    assert tasks.wait_for_done(5000)
     assert vault_is_free(closed_vault)
 
     second = unlock_with(qtbot, flow, PASSPHRASE)
@@ -93,16 +95,19 @@ def test_quit_from_unlock_ends_the_flow(qtbot, flow: AppFlow, closed_vault: Path
 
 
 def test_closing_the_window_ends_the_flow_and_frees_the_vault(
-    qtbot, flow: AppFlow, closed_vault: Path
+    qtbot, flow: AppFlow, tasks: TaskRunner, closed_vault: Path
 ):
     flow.start()
     window = unlock_with(qtbot, flow, PASSPHRASE)
     with qtbot.waitSignal(flow.ended, timeout=2000):
         window.close()
+    assert tasks.wait_for_done(5000)
     unlock_vault(closed_vault, PASSPHRASE).close()
 
 
-def test_run_opens_the_unlock_dialog_and_quit_returns_zero(qapp, closed_vault: Path):
+def test_run_opens_the_unlock_dialog_and_quit_returns_zero(
+    qapp, closed_vault: Path, tmp_path: Path
+):
     """`missiondesk` with no sub-command: run() shows unlock for an existing vault; Quit ends it."""
     pressed: list[str] = []
 
@@ -121,7 +126,7 @@ def test_run_opens_the_unlock_dialog_and_quit_returns_zero(qapp, closed_vault: P
     QTimer.singleShot(0, press_quit)
     QTimer.singleShot(10_000, lambda: qapp.exit(99))  # fail-safe: the test fails, never hangs
     try:
-        assert run(closed_vault) == 0
+        assert run(closed_vault, tmp_path / "settings") == 0
     finally:
         qapp.setQuitOnLastWindowClosed(True)
     assert pressed == ["MissionDesk: unlock"]

@@ -1,4 +1,5 @@
-"""The main window over an unlocked vault: live messages, incidents, pages to come, and Lock."""
+"""The main window over an unlocked vault: sections, menus and shortcuts, live refresh, the
+FLASH banner, status bar, and Lock that closes the vault and drops every view."""
 
 from __future__ import annotations
 
@@ -11,26 +12,32 @@ import pytest
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QApplication, QLabel, QTableView
+from PySide6.QtWidgets import QLabel, QTableView
 
 from missiondesk.domain.ids import fingerprint
 from missiondesk.domain.records.messaging import Precedence
 from missiondesk.services.session import Session
+from missiondesk.services.settings import SettingsStore, Theme
 from missiondesk.store.errors import VaultCorrupt
 from missiondesk.ui.incidents_page import IncidentsModel
-from missiondesk.ui.main_window import SECTIONS, MainWindow
-from missiondesk.ui.messages_page import MessagesModel
+from missiondesk.ui.main_window import SECTIONS, MainWindow, WindowOptions
+from missiondesk.ui.messages.message_model import MessageListModel
 from missiondesk.ui.pages import LaterPage
+from missiondesk.ui.tasks import TaskRunner
 from missiondesk.ui.theme import ERROR, PRECEDENCE_COLOURS
 
 from .conftest import CALLSIGN, NAME, show_and_activate
 
+M = MessageListModel
+
 
 @pytest.fixture
-def window(qtbot, open_session: Session) -> MainWindow:
-    window = MainWindow(open_session)
+def window(qtbot, open_session: Session, tasks: TaskRunner, tmp_path: Path) -> MainWindow:
+    options = WindowOptions(settings_store=SettingsStore(tmp_path / "settings"))
+    window = MainWindow(open_session, tasks, options)
     qtbot.addWidget(window)
     show_and_activate(qtbot, window)
+    qtbot.waitUntil(lambda: window.messages_page.current_channel is not None, timeout=5000)
     return window
 
 
@@ -38,7 +45,7 @@ def cell(model, row: int, column: int, role=Qt.ItemDataRole.DisplayRole):
     return model.data(model.index(row, column), role)
 
 
-def test_header_shows_officer_and_device(window: MainWindow, open_session: Session):
+def test_header_sections_and_menus(window: MainWindow, open_session: Session):
     assert window.header.name_label.text() == NAME
     assert window.header.callsign_label.text() == CALLSIGN
     assert window.header.fingerprint_label.text() == fingerprint(open_session.device_id)
@@ -46,75 +53,68 @@ def test_header_shows_officer_and_device(window: MainWindow, open_session: Sessi
         SECTIONS
     )
     assert window.current_section() == "Messages"
+    menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
+    assert menus == ["File", "Edit", "Message", "Go", "View", "Help"]
+    shortcuts = {a.text().replace("&", ""): a.shortcut().toString() for a in window.actions()}
+    assert shortcuts["Lock"] == "Ctrl+L"
+    assert shortcuts["Panic lock"] == "Ctrl+Shift+L"
+    assert shortcuts["Find in messages…"] == "Ctrl+F"
+    assert shortcuts["Acknowledge"] == "Ctrl+K"
 
 
-def test_flash_message_appears_without_reload(qtbot, window: MainWindow, open_session: Session):
-    model = window.messages_page.model
+def test_sections_switch_from_the_keyboard(qtbot, window: MainWindow):
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_section() == "Incidents"
+    qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_section() == "Sync"
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_section() == "Messages"
+
+
+def test_flash_from_a_worker_thread_appears_styled_without_reload(
+    qtbot, window: MainWindow, open_session: Session
+):
+    page = window.messages_page
+    model = page.model
     assert model.rowCount() == 0
-    assert window.messages_page.body.currentWidget() is window.messages_page.empty_note
-
-    open_session.messaging.send("general", "Contact at checkpoint 4, request QRF", Precedence.FLASH)
-    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=5000)
-
-    assert cell(model, 0, MessagesModel.PRECEDENCE) == "FLASH"
-    assert cell(model, 0, MessagesModel.TEXT) == "Contact at checkpoint 4, request QRF"
-    assert cell(model, 0, MessagesModel.CHANNEL) == "#general"
-    assert cell(model, 0, MessagesModel.AUTHOR) == CALLSIGN
-    assert re.fullmatch(r"\d{6}Z [A-Z]{3} \d{2}", cell(model, 0, MessagesModel.DTG))
-    colour = cell(model, 0, MessagesModel.PRECEDENCE, Qt.ItemDataRole.ForegroundRole)
-    assert QColor(colour) == PRECEDENCE_COLOURS[Precedence.FLASH]
-    assert cell(model, 0, MessagesModel.PRECEDENCE, Qt.ItemDataRole.FontRole).bold()
-    assert window.messages_page.body.currentWidget() is window.messages_page.table
-    assert "1 message" in window.messages_page.summary.text()
-
-
-def test_newest_message_on_top_and_precedences_coloured(
-    qtbot, window: MainWindow, open_session: Session
-):
-    model = window.messages_page.model
-    for precedence in (Precedence.ROUTINE, Precedence.PRIORITY, Precedence.IMMEDIATE):
-        open_session.messaging.send("general", f"{precedence.value} traffic", precedence)
-    qtbot.waitUntil(lambda: model.rowCount() == 3, timeout=5000)
-    assert [cell(model, r, MessagesModel.PRECEDENCE) for r in range(3)] == [
-        "IMMEDIATE",
-        "PRIORITY",
-        "ROUTINE",
-    ]
-    colours = [
-        cell(model, r, MessagesModel.PRECEDENCE, Qt.ItemDataRole.ForegroundRole) for r in range(3)
-    ]
-    assert QColor(colours[0]) == PRECEDENCE_COLOURS[Precedence.IMMEDIATE]
-    assert QColor(colours[1]) == PRECEDENCE_COLOURS[Precedence.PRIORITY]
-    assert colours[2] is None  # ROUTINE keeps the palette's colour
-    assert cell(model, 0, MessagesModel.PRECEDENCE, Qt.ItemDataRole.FontRole) is None
-
-
-def test_change_from_another_thread_refreshes_on_the_gui_thread(
-    qtbot, window: MainWindow, open_session: Session
-):
-    gui = QApplication.instance().thread()
-    refreshed_on: list[bool] = []
-    original = window.messages_page.refresh
-
-    def spy() -> None:
-        from PySide6.QtCore import QThread
-
-        refreshed_on.append(QThread.currentThread() is gui)
-        original()
-
-    window.messages_page.refresh = spy  # instance attribute: the page's slot calls it
+    assert page.empty_note.isVisible()
     sender = threading.Thread(
-        target=lambda: open_session.messaging.send("general", "From a worker", Precedence.PRIORITY)
+        target=lambda: open_session.messaging.send(
+            "general", "Contact at checkpoint 4, request QRF", Precedence.FLASH
+        )
     )
     sender.start()
     sender.join()
-    qtbot.waitUntil(lambda: window.messages_page.model.rowCount() == 1, timeout=5000)
-    assert refreshed_on == [True]
+    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=5000)
+    assert cell(model, 0, M.PRECEDENCE) == "FLASH"
+    assert cell(model, 0, M.TEXT) == "Contact at checkpoint 4, request QRF"
+    assert cell(model, 0, M.AUTHOR) == CALLSIGN
+    assert re.fullmatch(r"\d{6}Z [A-Z]{3} \d{2}", cell(model, 0, M.DTG))
+    colour = cell(model, 0, M.PRECEDENCE, Qt.ItemDataRole.ForegroundRole)
+    assert QColor(colour) == PRECEDENCE_COLOURS[Precedence.FLASH]
+    assert cell(model, 0, M.TEXT, Qt.ItemDataRole.FontRole).bold()
+    assert cell(model, 0, M.TEXT, Qt.ItemDataRole.BackgroundRole) is not None  # a red band
+    assert cell(model, 0, M.STATUS) == "Queued"  # on this laptop only
+    qtbot.waitUntil(lambda: page.table.isVisible() and not page.empty_note.isVisible())
+
+
+def test_routine_is_plain_and_priority_blue(qtbot, window: MainWindow, open_session: Session):
+    model = window.messages_page.model
+    open_session.messaging.send("general", "routine traffic", Precedence.ROUTINE)
+    open_session.messaging.send("general", "priority traffic", Precedence.PRIORITY)
+    qtbot.waitUntil(lambda: model.rowCount() == 2, timeout=5000)
+    assert cell(model, 0, M.PRECEDENCE) == "PRIORITY"  # newest on top
+    assert (
+        QColor(cell(model, 0, M.PRECEDENCE, Qt.ItemDataRole.ForegroundRole))
+        == (PRECEDENCE_COLOURS[Precedence.PRIORITY])
+    )
+    assert cell(model, 1, M.PRECEDENCE, Qt.ItemDataRole.ForegroundRole) is None
+    assert cell(model, 1, M.TEXT, Qt.ItemDataRole.BackgroundRole) is None
+    assert cell(model, 1, M.TEXT, Qt.ItemDataRole.FontRole) is None
 
 
 def test_incidents_are_listed_and_follow_changes(qtbot, window: MainWindow, open_session: Session):
     window.show_section("Incidents")
-    assert window.current_section() == "Incidents"
     model = window.incidents_page.model
     assert model.rowCount() == 0
     open_session.incidents.add(
@@ -131,12 +131,10 @@ def test_incidents_are_listed_and_follow_changes(qtbot, window: MainWindow, open
     assert cell(model, 0, m.SEVERITY) == "4 of 5"
     assert QColor(cell(model, 0, m.SEVERITY, Qt.ItemDataRole.ForegroundRole)) == ERROR
     assert re.fullmatch(r"38S MB \d{5} \d{5}", cell(model, 0, m.MGRS))
-    assert cell(model, 0, m.PLACE) == "Km 42"
     assert cell(model, 0, m.STATUS) == "Draft"
-    assert cell(model, 0, m.OFFICER) == CALLSIGN
 
 
-@pytest.mark.parametrize("section", ["Checklists", "Personnel", "Map", "Sync"])
+@pytest.mark.parametrize("section", ["Checklists", "Personnel", "Map"])
 def test_sections_to_come_say_so(window: MainWindow, section: str):
     window.show_section(section)
     page = window.stack.currentWidget()
@@ -146,10 +144,59 @@ def test_sections_to_come_say_so(window: MainWindow, section: str):
     assert "Coming in a later release" in texts
 
 
+def test_status_bar_shows_what_waits_to_go_out(qtbot, window: MainWindow, open_session: Session):
+    panel = window.status_panel
+    qtbot.waitUntil(lambda: panel.summary is not None, timeout=5000)
+    assert panel.peers.text() == "Not in a mission"
+    assert panel.sync_state.text() == "Sync: off"
+    assert panel.lock_button.defaultAction() is window.lock_action
+
+
+def test_banner_shows_flash_waiting_for_my_acknowledgement(qtbot, window: MainWindow, make_session):
+    from missiondesk.domain.changeset import Origin
+
+    other = make_session()
+    me = window._session
+    assert me is not None
+    # the other officer's laptop learns the mission-wide channel, then sends a FLASH to it
+    other.vault.apply(_ops_of(me), Origin.PEER)
+    other.messaging.send("general", "Shots fired at OP North", Precedence.FLASH)
+    banner = window.banner
+    assert not banner.isVisible()
+    me.changes.publish(me.vault.apply(_ops_of(other), Origin.PEER))
+    qtbot.waitUntil(banner.isVisible, timeout=5000)
+    assert "FLASH" in banner.text.text() and "Shots fired at OP North" in banner.text.text()
+    assert "BRAVO-2" in banner.text.text()
+    qtbot.mouseClick(banner.ack_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not banner.isVisible(), timeout=5000)
+    assert me.vault.reads.acknowledgements(banner_message_id(me)) != {}
+
+
+def _ops_of(session: Session):
+    from missiondesk.domain.operation import SignedOperation
+
+    return [
+        SignedOperation.from_parts(s.payload, s.signature) for s in session.vault.oplog.iter_ops()
+    ]
+
+
+def banner_message_id(session: Session) -> str:
+    return next(v.id for v in session.messaging.list() if v.precedence is Precedence.FLASH)
+
+
+def test_theme_from_the_view_menu_is_saved(qtbot, window: MainWindow, tmp_path: Path):
+    chosen: list[Theme] = []
+    window._options.apply_theme = chosen.append
+    window.theme_actions[Theme.DARK].trigger()
+    assert chosen == [Theme.DARK]
+    assert SettingsStore(tmp_path / "settings").load().theme is Theme.DARK
+
+
 def test_lock_closes_the_vault_and_hides_every_record(
     qtbot,
     window: MainWindow,
     open_session: Session,
+    tasks: TaskRunner,
     vault_path: Path,
     vault_is_free: Callable[[Path], bool],
 ):
@@ -166,11 +213,14 @@ def test_lock_closes_the_vault_and_hides_every_record(
     assert not window.isVisible()
     assert model.rowCount() == 0  # no record is left in a model
     assert window.windowTitle() == "MissionDesk: locked"
+    assert tasks.wait_for_done(5000)  # the vault closes on its own thread
     with pytest.raises(VaultCorrupt):
         open_session.vault.conn  # noqa: B018 - the connection is gone
     labels = [w.text() for w in window.findChildren(QLabel)]
     assert NAME not in labels and CALLSIGN not in labels
+    assert not any("Convoy" in text for text in labels)
     assert not window.findChildren(QTableView)
+    assert window.menuBar().actions() == []
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # as the event loop does
     assert not shiboken6.isValid(table) and not shiboken6.isValid(header)
     assert vault_is_free(vault_path)  # another unlock now succeeds
@@ -178,20 +228,40 @@ def test_lock_closes_the_vault_and_hides_every_record(
     window.lock()  # a second lock is harmless
 
 
+def test_panic_lock_locks_from_any_window(qtbot, window: MainWindow):
+    emitted: list[str] = []
+    window.panic.connect(lambda: emitted.append("panic"))
+    window.locked.connect(lambda: emitted.append("locked"))
+    window.open_search()
+    assert window.search_dialog is not None
+    dialog = window.search_dialog
+    show_and_activate(qtbot, dialog)
+    both = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(dialog.query, Qt.Key.Key_L, both)
+    assert emitted == ["panic", "locked"]
+    assert window.is_locked and not dialog.isVisible()
+
+
 def test_closing_the_window_closes_the_vault(
-    qtbot, window: MainWindow, vault_path: Path, vault_is_free: Callable[[Path], bool]
+    qtbot,
+    window: MainWindow,
+    tasks: TaskRunner,
+    vault_path: Path,
+    vault_is_free: Callable[[Path], bool],
 ):
     with qtbot.waitSignal(window.closed, timeout=2000):
         window.close()
     assert window.is_locked
+    assert tasks.wait_for_done(5000)
     assert vault_is_free(vault_path)
 
 
-def test_a_failed_refresh_is_shown_on_the_page_and_logged(
-    window: MainWindow, open_session: Session, caplog
+def test_a_failed_read_is_shown_on_the_page_and_logged(
+    qtbot, window: MainWindow, open_session: Session, caplog
 ):
     open_session.vault.close()  # the database goes away under the page
-    window.messages_page.refresh()
-    shown = window.messages_page.summary.text()
-    assert shown.startswith("Something unexpected went wrong (")
-    assert "task 'refresh Messages' failed" in caplog.text
+    window.messages_page.refresh_channels()
+    status = window.messages_page.status
+    qtbot.waitUntil(status.isVisible, timeout=5000)
+    assert status.text().startswith("Something unexpected went wrong (")
+    assert "task 'list channels' failed" in caplog.text

@@ -1,11 +1,25 @@
-"""Who is who: this device's person, and the callsign behind every author id."""
+"""Who is who: this device's person, the people of the mission and the devices they use."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from missiondesk.domain.ids import fingerprint
-from missiondesk.domain.records.people import Person
+from missiondesk.domain.records.people import Device, Person
 from missiondesk.services.records import RecordService
 from missiondesk.store.vault import Vault
+
+
+@dataclass(frozen=True)
+class PersonEntry:
+    id: str
+    person: Person
+    devices: frozenset[str]
+
+    @property
+    def label(self) -> str:
+        """What the screens call this person: the callsign, else the name."""
+        return self.person.callsign or self.person.name
 
 
 class PeopleService:
@@ -22,6 +36,17 @@ class PeopleService:
     def me(self) -> Person | None:
         pid = self.person_id
         return self._records.get(Person, pid) if pid else None
+
+    def directory(self) -> list[PersonEntry]:
+        """Every person this vault knows, with the devices registered to them, by label."""
+        devices: dict[str, set[str]] = {}
+        for stored, device in self._records.list(Device):
+            devices.setdefault(device.person, set()).add(stored.id)
+        entries = [
+            PersonEntry(stored.id, person, frozenset(devices.get(stored.id, ())))
+            for stored, person in self._records.list(Person)
+        ]
+        return sorted(entries, key=lambda e: e.label.casefold())
 
     def display_name(self, device_id: str) -> str:
         """Callsign (or name) of the person using a device; its fingerprint if unknown."""

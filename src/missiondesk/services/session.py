@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 from missiondesk.crypto.signing import DeviceKeys
 from missiondesk.domain.hlc import HybridClock, wall_clock_ms
+from missiondesk.services.attachments import AttachmentService
 from missiondesk.services.audit import AuditService
 from missiondesk.services.bundles import BundleService
 from missiondesk.services.changes import ChangeFeed
+from missiondesk.services.channels import ChannelService
 from missiondesk.services.conflicts import ConflictService
 from missiondesk.services.incidents import IncidentService
 from missiondesk.services.messaging import MessagingService
@@ -32,6 +34,8 @@ class Session:
     writer: OperationWriter
     records: RecordService
     people: PeopleService
+    channels: ChannelService
+    attachments: AttachmentService
     messaging: MessagingService
     incidents: IncidentService
     search: SearchService
@@ -55,6 +59,8 @@ class Session:
         people = PeopleService(vault, records, device_id)
         audit = AuditService(vault, audit_key)
         mission = MissionService(vault, writer, keys, records, audit, clock)
+        channels = ChannelService(vault, records, people)
+        attachments = AttachmentService(vault, records, audit)
         return cls(
             vault=vault,
             keys=keys,
@@ -63,7 +69,9 @@ class Session:
             writer=writer,
             records=records,
             people=people,
-            messaging=MessagingService(vault, records, writer, people),
+            channels=channels,
+            attachments=attachments,
+            messaging=MessagingService(vault, records, writer, people, channels, attachments),
             incidents=IncidentService(records, people),
             search=SearchService(vault),
             audit=audit,

@@ -11,6 +11,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 from missiondesk.domain.changeset import Origin
@@ -20,6 +21,7 @@ from missiondesk.domain.kinds import ROUTINE
 from missiondesk.domain.operation import SignedOperation
 from missiondesk.domain.trust import Membership, Revocation, envelope
 from missiondesk.services.changes import ChangeFeed
+from missiondesk.services.delivery import PeerHoldings
 from missiondesk.services.mission import (
     MissionInfo,
     MissionService,
@@ -195,6 +197,27 @@ class VaultReplica:
             )
 
 
+@dataclass(frozen=True)
+class PeerSeen:
+    device: str
+    label: str  # callsign, or fingerprint
+    last_seen_ms: int
+    last_result: str
+
+
+@dataclass(frozen=True)
+class SyncSummary:
+    """What the status bar shows: the mission, the peers last heard from, what waits to go."""
+
+    mission_name: str  # "" when this vault is not in a mission
+    peers: tuple[PeerSeen, ...]  # most recent first
+    waiting: int  # this device's operations that no peer is known to hold
+
+    @property
+    def in_mission(self) -> bool:
+        return bool(self.mission_name)
+
+
 class SyncService:
     def __init__(
         self,
@@ -261,6 +284,17 @@ class SyncService:
         replica, material = self._parts()
         with ThreadPoolExecutor(1, thread_name_prefix="vault") as db:
             return asyncio.run(sync_with(replica, db, material, host, port, timeout=timeout))
+
+    def summary(self, label: Callable[[str], str]) -> SyncSummary:
+        """Works with or without a mission; `label` names a device (callsign or fingerprint)."""
+        info = self._mission.info()
+        peers = tuple(
+            PeerSeen(p.device, label(p.device), p.last_seen, p.last_result)
+            for p in self._vault.trust.peers()
+        )
+        head = self._vault.oplog.head(self._device_id)
+        waiting = PeerHoldings.load(self._vault, self._device_id).waiting(head[0] if head else 0)
+        return SyncSummary(info.name if info else "", peers, waiting)
 
     def status(self) -> dict[str, Any]:
         info = self._mission.require()

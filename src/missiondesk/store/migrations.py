@@ -186,6 +186,21 @@ def _sync(conn: Connection) -> None:
             conn.execute(statement)
 
 
+_MESSAGING = """
+CREATE TABLE channel_reads (
+    channel TEXT PRIMARY KEY,
+    read_hlc INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX messages_urgent ON messages (precedence, hlc) WHERE precedence <= 1
+"""
+
+
+def _messaging(conn: Connection) -> None:
+    for statement in _MESSAGING.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -197,6 +212,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core tables: identity, op log, records, messages, audit", _core),
     Migration(2, "full-text search over records", _search),
     Migration(3, "sync: trust, peers, bundles, conflicts, urgency of ops", _sync),
+    Migration(4, "messaging: read marks per channel, urgent messages indexed", _messaging),
 )
 LATEST = MIGRATIONS[-1].version
 

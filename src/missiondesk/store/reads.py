@@ -33,7 +33,7 @@ class SearchHit:
     doc: dict[str, Any]
 
 
-def _record(row: Any) -> StoredRecord:
+def record_of(row: Any) -> StoredRecord:
     doc = orjson.loads(row["doc"])
     clocks = expand_clocks(orjson.loads(row["clocks"]), doc)
     first = min(clocks.values(), key=lambda c: (c[0], c[1])) if clocks else [0, ""]
@@ -49,7 +49,7 @@ def _record(row: Any) -> StoredRecord:
     )
 
 
-_COLUMNS = "e.id, e.type, e.doc, e.clocks, e.created_hlc, e.updated_hlc, e.deleted"
+RECORD_COLUMNS = "e.id, e.type, e.doc, e.clocks, e.created_hlc, e.updated_hlc, e.deleted"
 
 
 def fts_query(text: str) -> str:
@@ -69,20 +69,20 @@ class Reads:
 
     def get(self, entity_id: str) -> StoredRecord | None:
         row = self._conn.execute(
-            f"SELECT {_COLUMNS} FROM entities e WHERE e.id = ?", (entity_id,)
+            f"SELECT {RECORD_COLUMNS} FROM entities e WHERE e.id = ?", (entity_id,)
         ).fetchone()
-        return _record(row) if row else None
+        return record_of(row) if row else None
 
     def of_type(
         self, record_type: str, *, limit: int = 1000, offset: int = 0, include_deleted: bool = False
     ) -> list[StoredRecord]:
         rows = self._conn.execute(
-            f"SELECT {_COLUMNS} FROM entities e WHERE e.type = ?"
+            f"SELECT {RECORD_COLUMNS} FROM entities e WHERE e.type = ?"
             + ("" if include_deleted else " AND e.deleted = 0")
             + " ORDER BY e.created_hlc, e.id LIMIT ? OFFSET ?",
             (record_type, limit, offset),
         ).fetchall()
-        return [_record(r) for r in rows]
+        return [record_of(r) for r in rows]
 
     def count(self, record_type: str) -> int:
         return int(
@@ -105,11 +105,12 @@ class Reads:
             params.append(before_hlc)
         clause = ("WHERE " + " AND ".join(where)) if where else ""
         rows = self._conn.execute(
-            f"SELECT {_COLUMNS} FROM messages m JOIN entities e ON e.rowid = m.entity {clause}"
+            f"SELECT {RECORD_COLUMNS} FROM messages m JOIN entities e ON e.rowid = m.entity"
+            f" {clause}"
             " ORDER BY m.hlc DESC LIMIT ?",
             (*params, limit),
         ).fetchall()
-        return [_record(r) for r in reversed(rows)]
+        return [record_of(r) for r in reversed(rows)]
 
     def acknowledgements(self, message_id: str) -> dict[str, int]:
         rows = self._conn.execute(

@@ -23,6 +23,7 @@ from missiondesk.store.connection import (
 from missiondesk.store.errors import Equivocation, VaultCorrupt
 from missiondesk.store.layout import VaultLayout
 from missiondesk.store.lock import VaultLock
+from missiondesk.store.message_reads import MessageReads
 from missiondesk.store.migrations import LATEST, migrate, schema_version
 from missiondesk.store.oplog import OpLog
 from missiondesk.store.reads import Reads
@@ -42,6 +43,7 @@ class Vault:
         schema = schema_version(conn)
         self.oplog = OpLog(conn, schema=schema)
         self.reads = Reads(conn, search=schema >= 2)
+        self.messages = MessageReads(conn, search=schema >= 2, schema=schema)
         self.trust = TrustStore(conn)
         self.conflicts = ConflictLedger(conn)
         self.audit = AuditLog(conn)

@@ -6,27 +6,39 @@ anything up globally. `AppFlow` owns the one window or dialog on screen at a tim
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QByteArray, QObject, Qt, Signal, Slot
+from PySide6.QtGui import QClipboard, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from missiondesk import __version__
 from missiondesk.crypto.keywrap import KdfParams
 from missiondesk.services.session import Session
+from missiondesk.services.settings import Settings, SettingsStore
 from missiondesk.services.vault_access import vault_exists
 from missiondesk.ui.first_run import FirstRunDialog
-from missiondesk.ui.main_window import MainWindow
+from missiondesk.ui.icons import icon
+from missiondesk.ui.main_window import MainWindow, WindowOptions
+from missiondesk.ui.shell.idle_lock import IdleWatcher
+from missiondesk.ui.shell.tray import MessageAlerts, Tray
 from missiondesk.ui.tasks import TaskRunner, describe_failure
+from missiondesk.ui.theme import apply_theme
 from missiondesk.ui.unlock import UnlockDialog
 
+log = logging.getLogger(__name__)
 LOCKED_REASON = "MissionDesk is locked. Enter your passphrase to continue."
 
 
 class AppFlow(QObject):
-    """First run or unlock -> main window -> (Lock -> unlock -> main window)* -> ended."""
+    """First run or unlock -> main window -> (Lock -> unlock -> main window)* -> ended.
+
+    Lives for the whole run and owns what outlasts a session: the settings, the tray icon.
+    Per session it starts the idle watcher (auto-lock) and the FLASH/IMMEDIATE alerts.
+    """
 
     ended = Signal()  # the officer quit: a dialog was cancelled or the window was closed
 
@@ -36,15 +48,37 @@ class AppFlow(QObject):
         tasks: TaskRunner,
         *,
         kdf: KdfParams | None = None,
+        settings_store: SettingsStore | None = None,
+        auto_lock_ms: int | None = None,
+        options: WindowOptions | None = None,
+        tray: Tray | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._vault_dir = vault_dir
         self._tasks = tasks
         self._kdf = kdf
+        self._store = settings_store
+        self.settings = settings_store.load() if settings_store is not None else Settings()
+        self._auto_lock_ms = auto_lock_ms
+        self._options = options or WindowOptions()
+        self._options.settings = self.settings
+        self._options.settings_store = settings_store
+        self.tray = tray or Tray(self)
+        self.tray.show_requested.connect(self._on_show_requested)
+        self.tray.lock_requested.connect(self._on_tray_lock)
+        self.tray.quit_requested.connect(self._on_tray_quit)
         self.window: MainWindow | None = None
         self.dialog: FirstRunDialog | UnlockDialog | None = None
+        self.idle: IdleWatcher | None = None
+        self.alerts: MessageAlerts | None = None
         self._geometry: QByteArray | None = None
+
+    @property
+    def auto_lock_ms(self) -> int:
+        if self._auto_lock_ms is not None:
+            return self._auto_lock_ms
+        return self.settings.auto_lock_minutes * 60_000
 
     def start(self) -> None:
         if vault_exists(self._vault_dir):
@@ -64,6 +98,7 @@ class AppFlow(QObject):
 
     def _show_dialog(self, dialog: FirstRunDialog | UnlockDialog) -> None:
         self.dialog = dialog
+        dialog.setWindowIcon(icon("missiondesk"))
         dialog.rejected.connect(self._on_dialog_cancelled)
         dialog.show()
         dialog.raise_()
@@ -71,27 +106,75 @@ class AppFlow(QObject):
 
     @Slot(object)
     def _on_session_opened(self, session: Session) -> None:
-        window = MainWindow(session)
+        window = MainWindow(session, self._tasks, self._options)
         if self._geometry is not None:
             window.restoreGeometry(self._geometry)
         window.locked.connect(self._on_locked)
+        window.panic.connect(self._on_panic)
         window.closed.connect(self._on_window_closed)
+        window.settings_changed.connect(self._on_settings_changed)
         self.window = window
+        self.tray.set_locked(False)
+        app = QApplication.instance()
+        if app is not None:
+            self.idle = IdleWatcher(app, self.auto_lock_ms, self)
+            self.idle.idle.connect(self._on_idle)
+        self.alerts = MessageAlerts(
+            window.relay, session.messaging, self._tasks, self.tray, self.settings, window, self
+        )
         window.show()  # before the dialog goes, so there is never a moment with no window
         window.raise_()
         window.activateWindow()
         self._drop_dialog()
 
+    @Slot(object)
+    def _on_settings_changed(self, settings: Settings) -> None:
+        self.settings = settings
+        if self.idle is not None and self._auto_lock_ms is None:
+            self.idle.set_timeout(self.auto_lock_ms)
+        if self.alerts is not None:
+            self.alerts.set_settings(settings)
+
+    @Slot()
+    def _on_idle(self) -> None:
+        if self.window is not None and not self.window.is_locked:
+            log.info("locked after %d ms idle", self.auto_lock_ms)
+            self.window.lock()
+
+    def _stop_session_helpers(self) -> None:
+        if self.idle is not None:
+            self.idle.stop()
+            self.idle.deleteLater()
+            self.idle = None
+        if self.alerts is not None:
+            self.alerts.stop()
+            self.alerts.deleteLater()
+            self.alerts = None
+
+    @Slot()
+    def _on_panic(self) -> None:
+        """Before the lock: nothing of the session may stay on screen or in the clipboard."""
+        clipboard = QGuiApplication.clipboard()
+        if clipboard is not None:
+            clipboard.clear(QClipboard.Mode.Clipboard)
+            clipboard.clear(QClipboard.Mode.Selection)
+        for widget in QApplication.topLevelWidgets():
+            if widget is not self.window and widget is not self.dialog and widget.isVisible():
+                widget.close()
+
     @Slot()
     def _on_locked(self) -> None:
+        self._stop_session_helpers()
         window, self.window = self.window, None
         if window is not None:
             self._geometry = window.saveGeometry()
             window.deleteLater()
+        self.tray.set_locked(True)
         self._show_unlock(LOCKED_REASON)
 
     @Slot()
     def _on_window_closed(self) -> None:
+        self._stop_session_helpers()
         self.window = None
         self.ended.emit()
 
@@ -99,6 +182,26 @@ class AppFlow(QObject):
     def _on_dialog_cancelled(self) -> None:
         self._drop_dialog()
         self.ended.emit()
+
+    @Slot()
+    def _on_show_requested(self) -> None:
+        shown = self.window or self.dialog
+        if shown is not None:
+            shown.showNormal()
+            shown.raise_()
+            shown.activateWindow()
+
+    @Slot()
+    def _on_tray_lock(self) -> None:
+        if self.window is not None:
+            self.window.lock()
+
+    @Slot()
+    def _on_tray_quit(self) -> None:
+        if self.window is not None:
+            self.window.close()
+        elif self.dialog is not None:
+            self.dialog.reject()
 
     def _drop_dialog(self) -> None:
         dialog, self.dialog = self.dialog, None
@@ -110,11 +213,13 @@ class AppFlow(QObject):
     def shutdown(self) -> None:
         """Close whatever is open; the vault is closed with the window."""
         self._drop_dialog()
+        self._stop_session_helpers()
         window, self.window = self.window, None
         if window is not None:
             window.closed.disconnect(self._on_window_closed)
             window.close()
             window.deleteLater()
+        self.tray.hide()
 
 
 class UncaughtErrorReporter:
@@ -143,18 +248,28 @@ class UncaughtErrorReporter:
         box.show()
 
 
-def run(vault_dir: Path) -> int:
+def run(vault_dir: Path, settings_dir: Path) -> int:
     """Create the QApplication, show first run or unlock, then the main window. Returns the
     exit code of the event loop."""
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(sys.argv)
     app.setApplicationName("MissionDesk")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("MissionDesk")
+    app.setWindowIcon(icon("missiondesk"))
     app.setQuitOnLastWindowClosed(False)  # the flow decides: windows come and go on lock
+    store = SettingsStore(settings_dir)
+    settings = store.load()
+    apply_theme(app, settings.theme)
     tasks = TaskRunner()
-    flow = AppFlow(vault_dir, tasks)
+    options = WindowOptions(apply_theme=lambda theme: apply_theme(app, theme))
+    flow = AppFlow(vault_dir, tasks, settings_store=store, options=options)
+    if store.problem:
+        log.warning("settings: defaults used")
     flow.ended.connect(app.quit)
     previous_hook, sys.excepthook = sys.excepthook, UncaughtErrorReporter()
     try:
@@ -162,6 +277,7 @@ def run(vault_dir: Path) -> int:
         code = app.exec()
         flow.shutdown()
         tasks.wait_for_done()
+        tasks.shutdown()
     finally:
         sys.excepthook = previous_hook
     return int(code)

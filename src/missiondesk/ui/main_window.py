@@ -1,4 +1,4 @@
-"""The main window: a header, the section list and the section pages. It routes; pages work.
+"""The main window: header, FLASH banner, sections, menus, status bar. It routes; pages work.
 
 Lock closes the session and throws away every widget that shows data; the window is then
 spent, and the application shows the unlock dialog (and a fresh window after it).
@@ -6,80 +6,264 @@ spent, and the application shows the unlock dialog (and a fresh window after it)
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
 
 from PySide6.QtCore import QSize, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QSizePolicy,
     QStackedWidget,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
+from missiondesk import __version__
 from missiondesk.domain.ids import fingerprint
 from missiondesk.services.session import Session
+from missiondesk.services.settings import Settings, SettingsStore, Theme
 from missiondesk.ui.changes import ChangeRelay
-from missiondesk.ui.header import OfficerHeader
+from missiondesk.ui.icons import icon
 from missiondesk.ui.incidents_page import IncidentsPage
-from missiondesk.ui.messages_page import MessagesPage
+from missiondesk.ui.messages.attachment_viewer import PathChooser, ask_for_path
+from missiondesk.ui.messages.page import FilesChooser, MessagesPage, ask_for_files
 from missiondesk.ui.pages import LaterPage
-from missiondesk.ui.theme import MUTED
+from missiondesk.ui.search_dialog import SearchDialog
+from missiondesk.ui.shell.flash_banner import FlashBanner
+from missiondesk.ui.shell.settings_dialog import THEME_LABELS, SettingsDialog
+from missiondesk.ui.shell.status_panel import StatusPanel
+from missiondesk.ui.sync.controller import SyncController
+from missiondesk.ui.sync.page import SyncPage
+from missiondesk.ui.tasks import TaskRunner
+from missiondesk.ui.theme import muted
 
-LATER_SECTIONS: tuple[tuple[str, str], ...] = (
-    (
-        "Checklists",
-        "Run the mission's standard checklists (patrol departure, radio check, relocation) "
-        "and record who completed each step and when.",
-    ),
-    (
-        "Personnel",
-        "See who is in the mission: names, callsigns, roles, outposts and their devices.",
-    ),
-    ("Map", "Show incidents and mission features on an offline map, with MGRS grid lines."),
-    (
-        "Sync",
-        "Exchange messages and reports with other MissionDesk computers when they are in reach, "
-        "and see when each outpost was last heard from.",
-    ),
-)
-SECTIONS: tuple[str, ...] = ("Messages", "Incidents", *(name for name, _ in LATER_SECTIONS))
+LATER_SECTIONS: dict[str, str] = {
+    "Checklists": "Run the mission's standard checklists (patrol departure, radio check, "
+    "relocation) and record who completed each step and when.",
+    "Personnel": "See who is in the mission: names, callsigns, roles, outposts and their devices.",
+    "Map": "Show incidents and mission features on an offline map, with MGRS grid lines.",
+}
+SECTIONS: tuple[str, ...] = ("Messages", "Incidents", "Checklists", "Personnel", "Map", "Sync")
+PANIC_KEYS = ("Ctrl+Shift+L", "Pause")
+
+
+@dataclass
+class WindowOptions:
+    """What the window needs besides the session; tests replace the file choosers."""
+
+    settings: Settings = field(default_factory=Settings)
+    settings_store: SettingsStore | None = None
+    choose_files: FilesChooser = ask_for_files
+    choose_save_path: PathChooser = ask_for_path
+    apply_theme: Callable[[Theme], None] | None = None
 
 
 class MainWindow(QMainWindow):
-    """Shows one unlocked session. Emits `locked` after Lock, `closed` after the window closed."""
+    """Shows one unlocked session. Emits `locked` after Lock (`panic` first for a panic lock),
+    `closed` after the window closed, `settings_changed` when the officer saved settings."""
 
     locked = Signal()
+    panic = Signal()
     closed = Signal()
+    settings_changed = Signal(object)
 
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        tasks: TaskRunner,
+        options: WindowOptions | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._session: Session | None = session
+        self._tasks = tasks
+        self._options = options or WindowOptions()
         self._relay = ChangeRelay(session.changes, self)
         me = session.people.me()
         name = me.name if me else "Unknown officer"
         callsign = me.callsign if me else ""
         self.setWindowTitle(f"MissionDesk: {name}" + (f" ({callsign})" if callsign else ""))
-        self._fit_to_screen(1280, 760)
+        self.setWindowIcon(icon("missiondesk"))
+        self._fit_to_screen(1280, 800)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.PreventContextMenu)
 
-        self.lock_action = QAction("Lock", self)
-        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
-        self.lock_action.setToolTip("Lock (Ctrl+L): close the vault and hide everything")
-        self.lock_action.triggered.connect(self._on_lock_triggered)
-        self.addAction(self.lock_action)
+        self.sync_controller = SyncController(self)
+        self._build_actions()
+        self._build_header(name, callsign, fingerprint(session.device_id))
 
-        self.header = OfficerHeader(name, callsign, fingerprint(session.device_id), self)
+        # -- sections ----------------------------------------------------------------------
+        self.nav = QListWidget(self)
+        self.nav.setAccessibleName("Sections")
+        self.nav.setFixedWidth(self.fontMetrics().horizontalAdvance("Messages  (999+)") + 48)
+        self.nav.setStyleSheet(
+            "QListWidget { outline: 0; } QListWidget::item { padding: 7px 10px; }"
+        )
+        self.stack = QStackedWidget(self)
+        self.messages_page = MessagesPage(
+            session.messaging,
+            session.channels,
+            session.people,
+            session.attachments,
+            tasks,
+            self._relay,
+            choose_files=self._options.choose_files,
+            choose_save_path=self._options.choose_save_path,
+            parent=self.stack,
+        )
+        self.messages_page.unread_changed.connect(self._on_unread_changed)
+        self.incidents_page = IncidentsPage(session.incidents, self._relay, parent=self.stack)
+        self.sync_page = SyncPage(self.stack)
+        pages: dict[str, QWidget] = {
+            "Messages": self.messages_page,
+            "Incidents": self.incidents_page,
+            "Sync": self.sync_page,
+        }
+        for title in SECTIONS:
+            page = pages.get(title) or LaterPage(title, LATER_SECTIONS[title], self.stack)
+            self.stack.addWidget(page)
+            item = QListWidgetItem(title if title in pages else f"{title}  (later)")
+            if title not in pages:
+                item.setForeground(muted())
+                font = QFont(self.nav.font())
+                font.setItalic(True)
+                item.setFont(font)
+                item.setToolTip("Coming in a later release")
+            self.nav.addItem(item)
+        self.nav.currentRowChanged.connect(self._on_section_chosen)
+
+        self.banner = FlashBanner(session.messaging, tasks, self._relay, self)
+        self.banner.open_requested.connect(self.open_message)
+        body = QWidget(self)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.banner)
+        column.addLayout(row, 1)
+        self.setCentralWidget(body)
+
+        # -- status bar --------------------------------------------------------------------
+        self.status_panel = StatusPanel(
+            lambda: session.sync.summary(session.people.display_name),
+            tasks,
+            self._relay,
+            self.lock_action,
+            self,
+        )
+        self.sync_controller.state_changed.connect(self.status_panel.set_sync_state)
+        self.statusBar().addPermanentWidget(self.status_panel)
+        self.statusBar().showMessage("Unlocked. Ctrl+L locks when you leave the computer.", 15000)
+        self.search_dialog: SearchDialog | None = None
+        self.nav.setCurrentRow(0)
+        self.nav.setFocus()
+
+    # -- building ------------------------------------------------------------------------------
+
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        keys: str | tuple[str, ...] = (),
+        tip: str = "",
+    ) -> QAction:
+        action = QAction(text, self)
+        shortcuts = (keys,) if isinstance(keys, str) else keys
+        if shortcuts:
+            action.setShortcuts([QKeySequence(k) for k in shortcuts])
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.lock_action = self._action(
+            "&Lock", self.lock, "Ctrl+L", "Lock (Ctrl+L): close the vault and hide everything"
+        )
+        self.panic_action = self._action(
+            "&Panic lock",
+            self.panic_lock,
+            PANIC_KEYS,
+            "Panic lock (Ctrl+Shift+L): lock at once, clear the clipboard, close every window",
+        )
+        self.panic_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.new_message_action = self._action("&New message", self._on_new_message, "Ctrl+N")
+        self.new_channel_action = self._action(
+            "New &channel…", self._on_new_channel, "Ctrl+Shift+N"
+        )
+        self.direct_action = self._action("&Direct message…", self._on_direct, "Ctrl+D")
+        self.settings_action = self._action("&Settings…", self.open_settings, "Ctrl+,")
+        self.quit_action = self._action("&Quit", self.close, "Ctrl+Q")
+        self.find_action = self._action("&Find in messages…", self.open_search, "Ctrl+F")
+        self.ack_action = self._action(
+            "&Acknowledge", self._on_acknowledge, "Ctrl+K", "Acknowledge the selected message"
+        )
+        self.attach_action = self._action(
+            "A&ttach file…", self._on_attach, "Ctrl+Shift+A", "Attach files to the message"
+        )
+        self.section_actions = [
+            self._action(f"&{i + 1} {title}", partial(self.show_section, title), f"Ctrl+{i + 1}")
+            for i, title in enumerate(SECTIONS)
+        ]
+        self.shortcuts_action = self._action("&Keyboard shortcuts", self._show_shortcuts, "F1")
+        self.about_action = self._action("&About MissionDesk", self._show_about)
+
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        for action in (self.new_message_action, self.new_channel_action, self.direct_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.lock_action)
+        file_menu.addAction(self.panic_action)
+        file_menu.addAction(self.quit_action)
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addAction(self.find_action)
+        message_menu = bar.addMenu("&Message")
+        message_menu.addAction(self.ack_action)
+        message_menu.addAction(self.attach_action)
+        go_menu = bar.addMenu("&Go")
+        for action in self.section_actions:
+            go_menu.addAction(action)
+        view_menu = bar.addMenu("&View")
+        theme_menu = view_menu.addMenu("&Theme")
+        group = QActionGroup(self)
+        self.theme_actions: dict[Theme, QAction] = {}
+        for theme, label in THEME_LABELS.items():
+            action = QAction(label, self, checkable=True)
+            action.setChecked(theme is self._options.settings.theme)
+            action.triggered.connect(lambda _checked=False, t=theme: self._choose_theme(t))
+            group.addAction(action)
+            theme_menu.addAction(action)
+            self.theme_actions[theme] = action
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addAction(self.about_action)
+
+    def _build_header(self, name: str, callsign: str, device: str) -> None:
+        from missiondesk.ui.header import OfficerHeader
+
+        self.header = OfficerHeader(name, callsign, device, self)
         toolbar = QToolBar("Officer", self)
         toolbar.setObjectName("header")
         toolbar.setMovable(False)
         toolbar.setFloatable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         toolbar.setIconSize(QSize(16, 16))
         self.header.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         toolbar.addWidget(self.header)
@@ -87,61 +271,12 @@ class MainWindow(QMainWindow):
         lock_button = toolbar.widgetForAction(self.lock_action)
         lock_button.setObjectName("lockButton")
         lock_button.setStyleSheet(
-            "QToolButton { padding: 5px 18px; font-weight: bold; border: 1px solid #9aa3ad;"
-            " border-radius: 4px; background: #ffffff; margin-right: 8px; }"
-            " QToolButton:hover { background: #e8eef7; }"
-            " QToolButton:pressed { background: #d0dcec; }"
+            "QToolButton { padding: 5px 18px; font-weight: bold; border: 1px solid palette(mid);"
+            " border-radius: 4px; margin-right: 8px; }"
         )
         lock_button.setAccessibleName("Lock")
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
         self._toolbar = toolbar
-
-        self.nav = QListWidget(self)
-        self.nav.setAccessibleName("Sections")
-        self.nav.setFixedWidth(190)
-        self.nav.setStyleSheet(
-            "QListWidget { outline: 0; } QListWidget::item { padding: 7px 10px; }"
-        )
-        self.stack = QStackedWidget(self)
-        self.messages_page = MessagesPage(session.messaging, self._relay, parent=self.stack)
-        self.incidents_page = IncidentsPage(session.incidents, self._relay, parent=self.stack)
-        self.stack.addWidget(self.messages_page)
-        self.stack.addWidget(self.incidents_page)
-        for title in SECTIONS[:2]:
-            self.nav.addItem(QListWidgetItem(title))
-        for title, purpose in LATER_SECTIONS:
-            self.stack.addWidget(LaterPage(title, purpose, self.stack))
-            item = QListWidgetItem(f"{title}  (later)")
-            item.setForeground(MUTED)
-            font = QFont(self.nav.font())
-            font.setItalic(True)
-            item.setFont(font)
-            item.setToolTip("Coming in a later release")
-            self.nav.addItem(item)
-        self.nav.currentRowChanged.connect(self._on_section_chosen)
-
-        body = QWidget(self)
-        layout = QHBoxLayout(body)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.nav)
-        layout.addWidget(self.stack, 1)
-        self.setCentralWidget(body)
-
-        unlocked_at = datetime.now(UTC).strftime("%H%MZ")
-        self.status_label = QLabel(
-            f"Vault unlocked at {unlocked_at}. "
-            "Press Ctrl+L to lock it when you leave the computer.",
-            self,
-        )
-        self.status_label.setStyleSheet("padding-left: 4px;")
-        self.statusBar().addWidget(self.status_label, 1)
-        vault_label = QLabel(f"Vault: {session.vault.layout.root}", self)
-        vault_label.setStyleSheet(f"color: {MUTED.name()}; padding-right: 6px;")
-        self.statusBar().addPermanentWidget(vault_label)
-        self._vault_label = vault_label
-        self.nav.setCurrentRow(0)
-        self.nav.setFocus()
 
     def _fit_to_screen(self, width: int, height: int) -> None:
         screen = self.screen()
@@ -151,6 +286,8 @@ class MainWindow(QMainWindow):
             height = min(height, int(room.height() * 0.9))
         self.resize(width, height)
 
+    # -- routing -------------------------------------------------------------------------------
+
     @property
     def is_locked(self) -> bool:
         return self._session is None
@@ -158,6 +295,14 @@ class MainWindow(QMainWindow):
     @property
     def sections(self) -> tuple[str, ...]:
         return SECTIONS
+
+    @property
+    def relay(self) -> ChangeRelay:
+        return self._relay
+
+    @property
+    def settings(self) -> Settings:
+        return self._options.settings
 
     def show_section(self, title: str) -> None:
         self.nav.setCurrentRow(SECTIONS.index(title))
@@ -170,9 +315,110 @@ class MainWindow(QMainWindow):
         if row >= 0:
             self.stack.setCurrentIndex(row)
 
-    @Slot()
-    def _on_lock_triggered(self) -> None:
-        self.lock()
+    @Slot(int, int)
+    def _on_unread_changed(self, total: int, urgent: int) -> None:
+        item = self.nav.item(SECTIONS.index("Messages"))
+        if item is None:
+            return
+        item.setText(f"Messages  ({total if total < 1000 else '999+'})" if total else "Messages")
+        font = QFont(self.nav.font())
+        font.setBold(bool(urgent))
+        item.setFont(font)
+
+    @Slot(str, str)
+    def open_message(self, message_id: str, channel_id: str) -> None:
+        self.show_section("Messages")
+        self.messages_page.show_message(message_id, channel_id)
+
+    def _on_new_message(self) -> None:
+        self.show_section("Messages")
+        self.messages_page.focus_compose()
+
+    def _on_new_channel(self) -> None:
+        self.show_section("Messages")
+        self.messages_page.open_new_channel()
+
+    def _on_direct(self) -> None:
+        self.show_section("Messages")
+        self.messages_page.open_direct()
+
+    def _on_acknowledge(self) -> None:
+        if self.current_section() == "Messages":
+            self.messages_page.acknowledge_selected()
+
+    def _on_attach(self) -> None:
+        self.show_section("Messages")
+        self.messages_page.compose.attach_requested.emit()
+
+    def open_search(self) -> None:
+        if self._session is None:
+            return
+        if self.search_dialog is None:
+            self.search_dialog = SearchDialog(self._session.messaging, self._tasks, self)
+            self.search_dialog.open_requested.connect(self.open_message)
+        self.search_dialog.show()
+        self.search_dialog.raise_()
+        self.search_dialog.activateWindow()
+        self.search_dialog.query.setFocus()
+        self.search_dialog.query.selectAll()
+
+    def open_settings(self) -> None:
+        store = self._options.settings_store
+        if store is None:
+            return
+        dialog = SettingsDialog(self._options.settings, store, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(self._on_settings_saved)
+        dialog.show()
+
+    @Slot(object)
+    def _on_settings_saved(self, settings: Settings) -> None:
+        self._options.settings = settings
+        self.theme_actions[settings.theme].setChecked(True)
+        if self._options.apply_theme is not None:
+            self._options.apply_theme(settings.theme)
+        self.settings_changed.emit(settings)
+
+    def _choose_theme(self, theme: Theme) -> None:
+        settings = self._options.settings.model_copy(update={"theme": theme})
+        store = self._options.settings_store
+        if store is not None:
+            try:
+                store.save(settings)
+            except Exception as exc:  # noqa: BLE001 - the theme still changes for this run
+                self.statusBar().showMessage(str(getattr(exc, "message", exc)), 10000)
+        self._on_settings_saved(settings)
+
+    def _show_shortcuts(self) -> None:
+        rows = [
+            (action.text().replace("&", ""), action.shortcut().toString())
+            for action in self.actions()
+            if not action.shortcut().isEmpty()
+        ]
+        rows.append(("Send the message being written", "Ctrl+Enter"))
+        table = "".join(f"<tr><td>{text}</td><td><b>{keys}</b></td></tr>" for text, keys in rows)
+        box = QMessageBox(self)
+        box.setWindowTitle("Keyboard shortcuts")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(f"<table cellspacing='6'>{table}</table>")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.show()
+
+    def _show_about(self) -> None:
+        session = self._session
+        device = fingerprint(session.device_id) if session else ""
+        folder = str(session.vault.layout.root) if session else ""
+        box = QMessageBox(self)
+        box.setWindowTitle("About MissionDesk")
+        box.setIconPixmap(icon("missiondesk").pixmap(48, 48))
+        box.setText(
+            f"MissionDesk {__version__}\n\nSecure coordination for field missions.\n\n"
+            f"Device fingerprint: {device}\nVault: {folder}"
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.show()
+
+    # -- locking -------------------------------------------------------------------------------
 
     def lock(self) -> None:
         """Close the vault, drop every widget holding data, hide, and emit `locked`."""
@@ -180,27 +426,44 @@ class MainWindow(QMainWindow):
             self.hide()
             self.locked.emit()
 
+    def panic_lock(self) -> None:
+        """Lock at once; the flow also clears the clipboard and closes every other window."""
+        if self._session is None:
+            return
+        self.panic.emit()
+        self.lock()
+
     def _end_session(self) -> bool:
         session, self._session = self._session, None
         if session is None:
             return False
         self._relay.stop()
-        self.lock_action.setEnabled(False)
+        self.sync_controller.stop()
+        for action in self.actions():
+            action.setEnabled(False)
+        if self.search_dialog is not None:
+            self.search_dialog.close()
+            self.search_dialog.deleteLater()
+            self.search_dialog = None
         self.messages_page.clear()
         self.incidents_page.clear()
+        self.sync_page.clear()
+        self.banner.clear()
+        self.status_panel.clear()
         self.header.clear()
-        self._vault_label.clear()
         self.removeToolBar(self._toolbar)
         self._toolbar.deleteLater()  # later: Lock may have been clicked on this very toolbar
+        self.menuBar().clear()
         self.statusBar().clearMessage()
-        self.statusBar().removeWidget(self._vault_label)
-        self._vault_label.deleteLater()
+        self.statusBar().removeWidget(self.status_panel)
+        self.status_panel.deleteLater()
         central = self.takeCentralWidget()
         if central is not None:
             central.deleteLater()
         self.setCentralWidget(QLabel("Locked.", self))
         self.setWindowTitle("MissionDesk: locked")
-        session.close()
+        # The vault closes on its own thread, after any read or write already under way.
+        self._tasks.run("close vault", session.close)
         return True
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -1,10 +1,11 @@
 """The one helper that runs work off the GUI thread and hands back its result or its error.
 
-`TaskRunner.run(name, fn)` starts `fn()` on a QThreadPool and returns a `Task` whose signals
-fire on the GUI thread: `succeeded(result)` or `failed(Failure)`, then `finished()`. Errors are
-never swallowed. A MissionDeskError reaches the user as its own message. Anything else reaches
-the user as a generic sentence and the log as a traceback that names the exception's type and
-the code's frames only: the exception's message (which could quote user input) is not logged.
+`TaskRunner.run(name, fn)` starts `fn()` on the vault's worker thread and returns a `Task` whose
+signals fire on the GUI thread: `succeeded(result)` or `failed(Failure)`, then `finished()`.
+Errors are never swallowed. A MissionDeskError reaches the user as its own message. Anything
+else reaches the user as a generic sentence and the log as a traceback that names the
+exception's type and the code's frames only: the exception's message (which could quote user
+input) is not logged.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from __future__ import annotations
 import logging
 import traceback
 from collections.abc import Callable
+from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from missiondesk.domain.errors import MissionDeskError
 
@@ -63,22 +65,13 @@ class _WorkerSignals(QObject):
     raised = Signal(object)
 
 
-class _Worker(QRunnable):
-    def __init__(self, fn: Callable[[], Any], signals: _WorkerSignals) -> None:
-        super().__init__()
-        self._fn: Callable[[], Any] | None = fn
-        self._signals = signals
-
-    def run(self) -> None:
-        fn, self._fn = self._fn, None  # drop the callable (and what it holds) when done
-        if fn is None:
-            return
-        try:
-            result = fn()
-        except BaseException as exc:  # noqa: BLE001 - delivered to the GUI thread, not swallowed
-            self._signals.raised.emit(exc)
-        else:
-            self._signals.returned.emit(result)
+def _call(fn: Callable[[], Any], signals: _WorkerSignals) -> None:
+    try:
+        result = fn()
+    except BaseException as exc:  # noqa: BLE001 - delivered to the GUI thread, not swallowed
+        signals.raised.emit(exc)
+    else:
+        signals.returned.emit(result)
 
 
 class Task(QObject):
@@ -97,9 +90,6 @@ class Task(QObject):
         self._signals.returned.connect(self._on_returned)
         self._signals.raised.connect(self._on_raised)
 
-    def _worker(self, fn: Callable[[], Any]) -> _Worker:
-        return _Worker(fn, self._signals)
-
     @Slot(object)
     def _on_returned(self, result: object) -> None:
         self.done = True
@@ -116,13 +106,24 @@ class Task(QObject):
 
 
 class TaskRunner(QObject):
-    """Starts tasks on its own thread pool and keeps each Task alive until it has finished."""
+    """Runs tasks one at a time on its own worker thread, in the order they were started.
 
-    def __init__(self, parent: QObject | None = None, max_threads: int = 2) -> None:
+    One thread, because the work is the vault's: SQLCipher, Argon2id, signing. A single lane
+    means no two calls ever use the vault's connection at once, and a read started after a
+    write sees it. The same thread serves the sync engine (see `executor`), so sync and the
+    screens take turns on the vault instead of racing. Each Task is kept alive until finished.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(max_threads)
+        self._executor = ThreadPoolExecutor(1, thread_name_prefix="vault")
         self._running: set[Task] = set()
+        self._futures: set[Future[None]] = set()
+
+    @property
+    def executor(self) -> Executor:
+        """The vault's thread, for code that takes a concurrent.futures Executor (sync)."""
+        return self._executor
 
     def run(
         self,
@@ -139,7 +140,9 @@ class TaskRunner(QObject):
             task.failed.connect(on_failure)
         task.finished.connect(lambda: self._on_task_finished(task))
         self._running.add(task)
-        self._pool.start(task._worker(fn))
+        future = self._executor.submit(_call, fn, task._signals)
+        self._futures.add(future)
+        future.add_done_callback(self._futures.discard)
         return task
 
     @property
@@ -147,8 +150,15 @@ class TaskRunner(QObject):
         return bool(self._running)
 
     def wait_for_done(self, msecs: int = -1) -> bool:
-        """Block until the pool is idle (at shutdown); queued results still need the event loop."""
-        return self._pool.waitForDone(msecs)
+        """Block until every started task has run (at shutdown and in tests); their results
+        still need the event loop to arrive."""
+        pending = list(self._futures)
+        _done, not_done = wait(pending, timeout=None if msecs < 0 else msecs / 1000)
+        return not not_done
+
+    def shutdown(self) -> None:
+        """Finish what was started, then stop the thread."""
+        self._executor.shutdown(wait=True)
 
     def _on_task_finished(self, task: Task) -> None:
         self._running.discard(task)

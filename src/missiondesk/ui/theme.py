@@ -1,21 +1,45 @@
-"""Colours and type used across the app, in one place so screens stay consistent."""
+"""Colours and type used across the app, in one place so screens stay consistent.
+
+Two themes, light and dark (or the desktop's own choice), built on Qt's Fusion style so every
+platform draws the same. Colours that carry meaning (precedence, errors) come in a light and a
+dark variant; `is_dark()` reads the palette in force, so models pick the right one.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QLabel, QStyleFactory, QWidget
 
+from missiondesk.domain.records.base import Sensitivity
 from missiondesk.domain.records.messaging import Precedence
+from missiondesk.services.settings import Theme
 
 ERROR = QColor("#b3261e")
 SUCCESS = QColor("#2e7d32")
 MUTED = QColor("#5f6368")
+_MUTED_DARK = QColor("#a8adb3")
 
 # ACP precedence as officers expect to see it: FLASH shouts, ROUTINE does not.
 PRECEDENCE_COLOURS: dict[Precedence, QColor] = {
     Precedence.FLASH: QColor("#c62828"),
     Precedence.IMMEDIATE: QColor("#d35400"),
     Precedence.PRIORITY: QColor("#1565c0"),
+}
+_PRECEDENCE_DARK: dict[Precedence, QColor] = {
+    Precedence.FLASH: QColor("#ff8a80"),
+    Precedence.IMMEDIATE: QColor("#ffb74d"),
+    Precedence.PRIORITY: QColor("#82b1ff"),
+}
+# Row backgrounds: a FLASH line is impossible to miss, an IMMEDIATE one is tinted.
+_ROW_LIGHT = {Precedence.FLASH: QColor("#fbd9d6"), Precedence.IMMEDIATE: QColor("#fdebd9")}
+_ROW_DARK = {Precedence.FLASH: QColor("#6b1f1c"), Precedence.IMMEDIATE: QColor("#5a3614")}
+BADGE_TEXT = QColor("#ffffff")
+
+SENSITIVITY_COLOURS: dict[Sensitivity, QColor] = {
+    Sensitivity.UNCLASSIFIED: QColor("#4b5563"),
+    Sensitivity.CONFIDENTIAL: QColor("#9a6700"),
+    Sensitivity.STRICTLY_CONFIDENTIAL: QColor("#b3261e"),
 }
 
 STRENGTH_COLOURS: dict[str, QColor] = {
@@ -27,13 +51,32 @@ STRENGTH_COLOURS: dict[str, QColor] = {
 }
 
 
+def is_dark() -> bool:
+    """True when the palette in force has a dark window background."""
+    return QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def muted() -> QColor:
+    return _MUTED_DARK if is_dark() else MUTED
+
+
 def precedence_colour(precedence: Precedence) -> QColor | None:
     """The text colour of a precedence, or None for the palette's own (ROUTINE)."""
-    return PRECEDENCE_COLOURS.get(precedence)
+    return (_PRECEDENCE_DARK if is_dark() else PRECEDENCE_COLOURS).get(precedence)
+
+
+def precedence_badge(precedence: Precedence) -> QColor:
+    """The fill of a precedence badge (white text on it)."""
+    return PRECEDENCE_COLOURS.get(precedence, QColor("#546e7a"))
+
+
+def precedence_row(precedence: Precedence) -> QColor | None:
+    """The background of a message line of this precedence, or None for the plain one."""
+    return (_ROW_DARK if is_dark() else _ROW_LIGHT).get(precedence)
 
 
 def precedence_bold(precedence: Precedence) -> bool:
-    return precedence is Precedence.FLASH
+    return precedence in (Precedence.FLASH, Precedence.IMMEDIATE)
 
 
 def scaled_font(widget: QWidget, factor: float, *, bold: bool = False) -> QFont:
@@ -55,5 +98,57 @@ def page_title(text: str, parent: QWidget | None = None) -> QLabel:
 def muted_label(text: str, parent: QWidget | None = None) -> QLabel:
     label = QLabel(text, parent)
     label.setWordWrap(True)
-    label.setStyleSheet(f"color: {MUTED.name()};")
+    label.setStyleSheet(f"color: {muted().name()};")
     return label
+
+
+def badge_style(fill: QColor) -> str:
+    return (
+        f"QLabel {{ background: {fill.name()}; color: {BADGE_TEXT.name()}; border-radius: 4px;"
+        " padding: 1px 7px; font-weight: bold; }"
+    )
+
+
+def _dark_palette() -> QPalette:
+    p = QPalette()
+    window, base, text = QColor("#202428"), QColor("#16191c"), QColor("#e6e8ea")
+    roles = {
+        QPalette.ColorRole.Window: window,
+        QPalette.ColorRole.WindowText: text,
+        QPalette.ColorRole.Base: base,
+        QPalette.ColorRole.AlternateBase: QColor("#1d2125"),
+        QPalette.ColorRole.ToolTipBase: QColor("#2b3035"),
+        QPalette.ColorRole.ToolTipText: text,
+        QPalette.ColorRole.PlaceholderText: QColor("#8b9197"),
+        QPalette.ColorRole.Text: text,
+        QPalette.ColorRole.Button: QColor("#2b3035"),
+        QPalette.ColorRole.ButtonText: text,
+        QPalette.ColorRole.BrightText: QColor("#ff8a80"),
+        QPalette.ColorRole.Highlight: QColor("#3d6fb4"),
+        QPalette.ColorRole.HighlightedText: QColor("#ffffff"),
+        QPalette.ColorRole.Link: QColor("#82b1ff"),
+        QPalette.ColorRole.Mid: QColor("#3a4046"),
+        QPalette.ColorRole.Dark: QColor("#111315"),
+        QPalette.ColorRole.Light: QColor("#3a4046"),
+    }
+    for role, colour in roles.items():
+        p.setColor(role, colour)
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+        p.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6b7176"))
+    return p
+
+
+def _light_palette() -> QPalette:
+    p = QPalette(QStyleFactory.create("Fusion").standardPalette())
+    p.setColor(QPalette.ColorRole.Highlight, QColor("#2f6db5"))
+    p.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
+    return p
+
+
+def apply_theme(app: QApplication, theme: Theme) -> None:
+    """Set Fusion and the palette for `theme` (SYSTEM follows the desktop's colour scheme)."""
+    app.setStyle("Fusion")
+    dark = theme is Theme.DARK
+    if theme is Theme.SYSTEM:
+        dark = app.styleHints().colorScheme() == Qt.ColorScheme.Dark
+    app.setPalette(_dark_palette() if dark else _light_palette())

@@ -18,6 +18,11 @@ class Sensitivity(StrEnum):
     def label(self) -> str:
         return self.value.replace("_", " ").upper()
 
+    @property
+    def rank(self) -> int:
+        """0 for Unclassified .. 2 for Strictly Confidential."""
+        return list(Sensitivity).index(self)
+
     @classmethod
     def parse(cls, text: str) -> Sensitivity:
         key = text.strip().lower().replace(" ", "_").replace("-", "_")

@@ -8,6 +8,8 @@ from pydantic import Field
 
 from missiondesk.domain.records.base import Record
 
+MAX_MESSAGE_TEXT = 20_000
+
 
 class Precedence(StrEnum):
     """NATO/ACP precedence, most urgent first."""
@@ -56,7 +58,7 @@ class Channel(Record):
 
 class Message(Record):
     channel: str = Field(min_length=1, max_length=64)
-    text: str = Field(min_length=1, max_length=20_000)
+    text: str = Field(min_length=1, max_length=MAX_MESSAGE_TEXT)
     precedence: Precedence = Precedence.ROUTINE
     reply_to: str | None = None
     attachments: tuple[str, ...] = ()

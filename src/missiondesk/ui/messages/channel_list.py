@@ -1,0 +1,119 @@
+"""The channel list: mission-wide first, then outposts, roles, ad hoc and direct channels, each
+with its unread count (red when FLASH or IMMEDIATE traffic is among the unread)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+)
+from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from missiondesk.domain.records.messaging import ChannelKind, Precedence
+from missiondesk.services.channels import KIND_LABELS, ChannelView
+from missiondesk.ui.theme import PRECEDENCE_COLOURS, muted
+
+Index = QModelIndex | QPersistentModelIndex
+ChannelRole = Qt.ItemDataRole.UserRole + 1
+_PREFIX = {ChannelKind.DIRECT: "@ "}
+
+
+class ChannelListModel(QAbstractListModel):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[ChannelView] = []
+
+    def set_channels(self, rows: list[ChannelView]) -> None:
+        """Replace the rows, keeping rows that did not move (so the selection stays put)."""
+        if [r.id for r in rows] == [r.id for r in self._rows]:
+            self._rows = rows
+            if rows:
+                self.dataChanged.emit(self.index(0), self.index(len(rows) - 1))
+            return
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def channel_at(self, row: int) -> ChannelView:
+        return self._rows[row]
+
+    def row_of(self, channel_id: str) -> int:
+        for row, view in enumerate(self._rows):
+            if view.id == channel_id:
+                return row
+        return -1
+
+    @property
+    def channels(self) -> list[ChannelView]:
+        return list(self._rows)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        view = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _PREFIX.get(view.kind, "# ") + view.title
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            unread = f", {view.unread_text} unread" if view.unread else ""
+            return f"{KIND_LABELS[view.kind]} channel {view.title}{unread}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            about = view.channel.description or KIND_LABELS[view.kind]
+            members = ", ".join(view.members) if view.members else "everyone in the mission"
+            return f"{about}\nMembers: {members}\n{view.channel.sensitivity.label}"
+        if role == Qt.ItemDataRole.FontRole and view.unread:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == ChannelRole:
+            return view
+        return None
+
+
+class ChannelDelegate(QStyledItemDelegate):
+    """Draws the channel's name and, on the right, a pill with its unread count."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        view: ChannelView | None = index.data(ChannelRole)
+        if view is None or not view.unread:
+            super().paint(painter, option, index)
+            return
+        text = view.unread_text
+        metrics = option.fontMetrics
+        pill_w = max(metrics.horizontalAdvance(text) + 12, metrics.height() + 4)
+        pill_h = metrics.height() + 2
+        rect = QRect(option.rect)
+        widget = option.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        # the selection band spans the whole row; the name stops short of the pill
+        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
+        narrowed = QStyleOptionViewItem(option)
+        narrowed.rect = rect.adjusted(0, 0, -(pill_w + 10), 0)
+        super().paint(painter, narrowed, index)
+        pill = QRect(rect.right() - pill_w - 6, rect.center().y() - pill_h // 2 + 1, pill_w, pill_h)
+        fill = PRECEDENCE_COLOURS[Precedence.FLASH] if view.unread_urgent else muted()
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(fill)
+        painter.drawRoundedRect(pill, pill_h / 2, pill_h / 2)
+        painter.setPen(QColor("#ffffff"))
+        font = QFont(option.font)
+        font.setBold(True)
+        painter.setFont(font)
+        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, text)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(size.width() + 40, max(size.height(), option.fontMetrics.height() + 12))

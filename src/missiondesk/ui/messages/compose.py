@@ -1,0 +1,261 @@
+"""Writing a message: text, precedence (colour-coded), sensitivity, attachments, Ctrl+Enter."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from missiondesk.domain.records.base import Sensitivity
+from missiondesk.domain.records.messaging import MAX_MESSAGE_TEXT, Precedence
+from missiondesk.services.attachments import NewAttachment
+from missiondesk.ui.icons import icon
+from missiondesk.ui.theme import ERROR, PRECEDENCE_COLOURS, muted, precedence_colour
+
+MAX_TEXT = MAX_MESSAGE_TEXT
+PRECEDENCE_HINT = (
+    "FLASH and IMMEDIATE ask every addressed officer to acknowledge; "
+    "FLASH is for life or mission at stake."
+)
+
+
+class AttachmentChip(QWidget):
+    """One chosen file, with a button that takes it off the message."""
+
+    removed = Signal(object)
+
+    def __init__(self, attachment: NewAttachment, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.attachment = attachment
+        label = QLabel(f"{attachment.name} ({attachment.size_text})", self)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        remove = QToolButton(self)
+        remove.setText("✕")
+        remove.setAutoRaise(True)
+        remove.setToolTip(f"Do not send {attachment.name}")
+        remove.setAccessibleName(f"Remove {attachment.name}")
+        remove.clicked.connect(lambda: self.removed.emit(self))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 0, 0, 0)
+        layout.setSpacing(2)
+        clip = QLabel(self)
+        clip.setPixmap(icon("paperclip").pixmap(14, 14))
+        layout.addWidget(clip)
+        layout.addWidget(label)
+        layout.addWidget(remove)
+        self.setStyleSheet("AttachmentChip { border: 1px solid palette(mid); border-radius: 4px; }")
+
+
+class ComposeBox(QWidget):
+    """Emits `send_requested(text, precedence, sensitivity, attachments)`; the page sends."""
+
+    send_requested = Signal(str, object, object, object)
+    attach_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._minimum = Sensitivity.UNCLASSIFIED
+        self._busy = False
+        self.text_edit = QPlainTextEdit(self)
+        self.text_edit.setAccessibleName("Message text")
+        self.text_edit.setTabChangesFocus(True)
+        line = self.text_edit.fontMetrics().lineSpacing()
+        self.text_edit.setFixedHeight(line * 3 + 14)
+        self.text_edit.textChanged.connect(self._on_text_changed)
+
+        self.precedence_box = QComboBox(self)
+        self.precedence_box.setAccessibleName("Precedence")
+        self.precedence_box.setToolTip(PRECEDENCE_HINT)
+        for precedence in Precedence:
+            self.precedence_box.addItem(precedence.value.upper(), precedence)
+            colour = PRECEDENCE_COLOURS.get(precedence)
+            if colour is not None:
+                row = self.precedence_box.count() - 1
+                self.precedence_box.setItemData(row, colour, Qt.ItemDataRole.ForegroundRole)
+        self.precedence_box.setCurrentIndex(list(Precedence).index(Precedence.ROUTINE))
+        self.precedence_box.currentIndexChanged.connect(self._on_precedence_changed)
+
+        self.sensitivity_box = QComboBox(self)
+        self.sensitivity_box.setAccessibleName("Sensitivity")
+        self.sensitivity_box.setToolTip("The UN sensitivity level of this message")
+        for level in Sensitivity:
+            self.sensitivity_box.addItem(level.label.title(), level)
+
+        self.attach_button = QPushButton("&Attach…", self)
+        self.attach_button.setIcon(icon("paperclip"))
+        self.attach_button.setToolTip("Attach files; they are kept encrypted in the vault")
+        self.attach_button.clicked.connect(self.attach_requested)
+        self.send_button = QPushButton("Send", self)
+        self.send_button.setToolTip("Send (Ctrl+Enter)")
+        self.send_button.setDefault(True)
+        self.send_button.clicked.connect(self._on_send_clicked)
+        self.counter = QLabel(self)
+        self.counter.setStyleSheet(f"color: {muted().name()};")
+        self.error = QLabel(self)
+        self.error.setStyleSheet(f"color: {ERROR.name()}; font-weight: bold;")
+        self.error.setWordWrap(True)
+        self.error.hide()
+
+        self._chips: list[AttachmentChip] = []
+        self.chips = QHBoxLayout()
+        self.chips.setSpacing(6)
+        self.chips.addStretch(1)
+
+        controls = QHBoxLayout()
+        controls.setSpacing(8)
+        precedence_label = QLabel("&Precedence:", self)
+        precedence_label.setBuddy(self.precedence_box)
+        sensitivity_label = QLabel("Sens&itivity:", self)
+        sensitivity_label.setBuddy(self.sensitivity_box)
+        controls.addWidget(precedence_label)
+        controls.addWidget(self.precedence_box)
+        controls.addWidget(sensitivity_label)
+        controls.addWidget(self.sensitivity_box)
+        controls.addWidget(self.attach_button)
+        controls.addStretch(1)
+        controls.addWidget(self.counter)
+        controls.addWidget(self.send_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.text_edit)
+        layout.addLayout(self.chips)
+        layout.addLayout(controls)
+        layout.addWidget(self.error)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
+
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self._on_send_clicked)
+        self._on_precedence_changed()
+        self._on_text_changed()
+
+    # -- state the page sets -------------------------------------------------------------------
+
+    def set_channel(self, title: str, minimum: Sensitivity) -> None:
+        """Address the box to a channel; levels below the channel's own are not offered."""
+        self._minimum = minimum
+        self.text_edit.setPlaceholderText(f"Message to {title}  (Ctrl+Enter sends)")
+        model = self.sensitivity_box.model()
+        for row, level in enumerate(Sensitivity):
+            item = model.item(row) if hasattr(model, "item") else None
+            if item is not None:
+                item.setEnabled(level.rank >= minimum.rank)
+        if self.sensitivity.rank < minimum.rank:
+            self.sensitivity_box.setCurrentIndex(list(Sensitivity).index(minimum))
+
+    def set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        for widget in (self.send_button, self.attach_button, self.text_edit):
+            widget.setEnabled(not busy)
+
+    def add_attachment(self, attachment: NewAttachment) -> None:
+        chip = AttachmentChip(attachment, self)
+        chip.removed.connect(self._on_chip_removed)
+        self._chips.append(chip)
+        self.chips.insertWidget(self.chips.count() - 1, chip)
+        self._on_text_changed()
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
+
+    def sent(self) -> None:
+        """The message is in the vault: empty the box for the next one."""
+        self.text_edit.clear()
+        for chip in list(self._chips):
+            self._drop_chip(chip)
+        self.precedence_box.setCurrentIndex(list(Precedence).index(Precedence.ROUTINE))
+        self.show_error("")
+        self.text_edit.setFocus()
+
+    # -- reading the box -----------------------------------------------------------------------
+
+    @property
+    def precedence(self) -> Precedence:
+        value = self.precedence_box.currentData()
+        return value if isinstance(value, Precedence) else Precedence.ROUTINE
+
+    @property
+    def sensitivity(self) -> Sensitivity:
+        value = self.sensitivity_box.currentData()
+        return value if isinstance(value, Sensitivity) else Sensitivity.UNCLASSIFIED
+
+    @property
+    def attachments(self) -> tuple[NewAttachment, ...]:
+        return tuple(chip.attachment for chip in self._chips)
+
+    def set_precedence(self, precedence: Precedence) -> None:
+        self.precedence_box.setCurrentIndex(list(Precedence).index(precedence))
+
+    def set_sensitivity(self, sensitivity: Sensitivity) -> None:
+        self.sensitivity_box.setCurrentIndex(list(Sensitivity).index(sensitivity))
+
+    # -- slots ---------------------------------------------------------------------------------
+
+    @Slot()
+    def _on_send_clicked(self) -> None:
+        if self._busy:
+            return
+        text = self.text_edit.toPlainText().strip()
+        if not text and not self._chips:
+            self.show_error("Write a message or attach a file first.")
+            self.text_edit.setFocus()
+            return
+        if len(text) > MAX_TEXT:
+            self.show_error(f"The message is too long: at most {MAX_TEXT:,} characters.")
+            return
+        self.show_error("")
+        self.send_requested.emit(text, self.precedence, self.sensitivity, self.attachments)
+
+    @Slot()
+    def _on_precedence_changed(self) -> None:
+        precedence = self.precedence
+        colour = precedence_colour(precedence)
+        self.send_button.setText(
+            "Send" if precedence is Precedence.ROUTINE else f"Send {precedence.value.upper()}"
+        )
+        if precedence.needs_acknowledgement and colour is not None:
+            fill = PRECEDENCE_COLOURS[precedence].name()
+            self.send_button.setStyleSheet(
+                f"QPushButton {{ background: {fill}; color: white; font-weight: bold;"
+                " padding: 4px 14px; border-radius: 4px; }"
+            )
+            self.text_edit.setStyleSheet(f"QPlainTextEdit {{ border: 2px solid {fill}; }}")
+        else:
+            self.send_button.setStyleSheet("")
+            self.text_edit.setStyleSheet("")
+        if colour is not None:
+            self.precedence_box.setStyleSheet(
+                f"QComboBox {{ color: {colour.name()}; font-weight: bold; }}"
+            )
+        else:
+            self.precedence_box.setStyleSheet("")
+
+    @Slot()
+    def _on_text_changed(self) -> None:
+        length = len(self.text_edit.toPlainText())
+        self.counter.setText(f"{length:,}/{MAX_TEXT:,}" if length > MAX_TEXT * 0.8 else "")
+
+    @Slot(object)
+    def _on_chip_removed(self, chip: AttachmentChip) -> None:
+        self._drop_chip(chip)
+
+    def _drop_chip(self, chip: AttachmentChip) -> None:
+        if chip in self._chips:
+            self._chips.remove(chip)
+        self.chips.removeWidget(chip)
+        chip.hide()
+        chip.deleteLater()

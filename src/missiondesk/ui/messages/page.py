@@ -1,0 +1,496 @@
+"""The Messages section: channels on the left; the open channel's compose box, its messages
+(newest first, loaded as the officer scrolls) and the selected message in full on the right."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListView,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from missiondesk.domain.changeset import ChangeSet
+from missiondesk.domain.records.base import Sensitivity
+from missiondesk.domain.records.messaging import Precedence
+from missiondesk.services.attachments import AttachmentInfo, AttachmentService, NewAttachment
+from missiondesk.services.channels import KIND_LABELS, ChannelService, ChannelView
+from missiondesk.services.messaging import MessageView, MessagingService
+from missiondesk.services.people import PeopleService
+from missiondesk.ui.changes import ChangeRelay, RefreshScheduler
+from missiondesk.ui.messages.attachment_viewer import AttachmentViewer, PathChooser, ask_for_path
+from missiondesk.ui.messages.channel_dialogs import DirectMessageDialog, NewChannelDialog
+from missiondesk.ui.messages.channel_list import ChannelDelegate, ChannelListModel
+from missiondesk.ui.messages.compose import ComposeBox
+from missiondesk.ui.messages.message_model import MessageListModel
+from missiondesk.ui.messages.reading_pane import ReadingPane
+from missiondesk.ui.tasks import Failure, TaskRunner
+from missiondesk.ui.theme import ERROR, muted, scaled_font
+
+FilesChooser = Callable[[QWidget], list[str]]
+CHANNEL_TYPES = frozenset({"message", "channel", "person", "device"})
+
+
+def ask_for_files(parent: QWidget) -> list[str]:
+    paths, _ = QFileDialog.getOpenFileNames(parent, "Attach files")
+    return list(paths)
+
+
+class MessagesPage(QWidget):
+    """Emits `unread_changed(total, urgent)` whenever the channel list is re-read."""
+
+    unread_changed = Signal(int, int)
+
+    def __init__(
+        self,
+        messaging: MessagingService,
+        channels: ChannelService,
+        people: PeopleService,
+        attachments: AttachmentService,
+        tasks: TaskRunner,
+        changes: ChangeRelay,
+        *,
+        choose_files: FilesChooser = ask_for_files,
+        choose_save_path: PathChooser = ask_for_path,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._messaging = messaging
+        self._channels = channels
+        self._people = people
+        self._attachments = attachments
+        self._tasks = tasks
+        self._choose_files = choose_files
+        self._choose_save_path = choose_save_path
+        self._current: ChannelView | None = None
+        self._pending_jump: tuple[str, str] | None = None
+        self._closed = False
+        self.viewers: list[AttachmentViewer] = []
+
+        # -- channels --------------------------------------------------------------------------
+        self.channel_model = ChannelListModel(self)
+        self.channel_list = QListView(self)
+        self.channel_list.setModel(self.channel_model)
+        self.channel_list.setItemDelegate(ChannelDelegate(self.channel_list))
+        self.channel_list.setAccessibleName("Channels")
+        self.channel_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.channel_list.selectionModel().selectionChanged.connect(self._on_channel_selected)
+        channels_title = QLabel("Channels", self)
+        channels_title.setFont(scaled_font(channels_title, 1.1, bold=True))
+        self.new_channel_button = QPushButton("New channel…", self)
+        self.new_channel_button.setToolTip("Create a channel (Ctrl+Shift+N)")
+        self.new_channel_button.clicked.connect(self.open_new_channel)
+        self.direct_button = QPushButton("Direct…", self)
+        self.direct_button.setToolTip("Message one person directly (Ctrl+D)")
+        self.direct_button.clicked.connect(self.open_direct)
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(12, 12, 6, 12)
+        left_layout.addWidget(channels_title)
+        left_layout.addWidget(self.channel_list, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.new_channel_button)
+        row.addWidget(self.direct_button)
+        left_layout.addLayout(row)
+
+        # -- the open channel ------------------------------------------------------------------
+        self.channel_title = QLabel(self)
+        self.channel_title.setFont(scaled_font(self.channel_title, 1.45, bold=True))
+        self.channel_title.setTextFormat(Qt.TextFormat.PlainText)
+        self.channel_about = QLabel(self)
+        self.channel_about.setTextFormat(Qt.TextFormat.PlainText)
+        self.channel_about.setWordWrap(True)
+        self.channel_about.setStyleSheet(f"color: {muted().name()};")
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        self.status.hide()
+        self.compose = ComposeBox(self)
+        self.compose.send_requested.connect(self._on_send_requested)
+        self.compose.attach_requested.connect(self._on_attach_requested)
+
+        self.model = MessageListModel(messaging, tasks, parent=self)
+        self.model.loaded.connect(self._on_page_loaded)
+        self.model.jumped.connect(self._on_jumped)
+        self.model.failed.connect(self._on_model_failed)
+        self.model.newest_changed.connect(self._on_newest_changed)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Messages")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.table.setStyleSheet("QTableView::item { padding: 0px 6px; }")
+        header = self.table.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setHighlightSections(False)
+        metrics = self.fontMetrics()
+        widths = {
+            MessageListModel.PRECEDENCE: metrics.horizontalAdvance("IMMEDIATE") + 28,
+            MessageListModel.DTG: metrics.horizontalAdvance("000000Z MMM 00") + 24,
+            MessageListModel.AUTHOR: metrics.horizontalAdvance("MMMMMMMMMM") + 16,
+            MessageListModel.STATUS: metrics.horizontalAdvance("Delivered 00/00 · 0 ack") + 20,
+        }
+        for column, width in widths.items():
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(MessageListModel.TEXT, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().currentRowChanged.connect(self._on_message_current)
+        self.table.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+        self.table.activated.connect(self._on_message_activated)
+
+        self.reading = ReadingPane(self)
+        self.reading.acknowledge_requested.connect(self._on_acknowledge_requested)
+        self.reading.attachment_opened.connect(self._on_attachment_opened)
+        self.empty_note = QLabel(
+            "No messages in this channel yet. Write the first one above.", self
+        )
+        self.empty_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_note.setStyleSheet(f"color: {muted().name()};")
+        self.empty_note.hide()
+
+        split = QSplitter(Qt.Orientation.Vertical, self)
+        holder = QWidget(split)
+        holder_layout = QVBoxLayout(holder)
+        holder_layout.setContentsMargins(0, 0, 0, 0)
+        holder_layout.addWidget(self.table, 1)
+        holder_layout.addWidget(self.empty_note, 1)
+        split.addWidget(holder)
+        split.addWidget(self.reading)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setChildrenCollapsible(False)
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(6, 12, 16, 12)
+        right_layout.setSpacing(6)
+        right_layout.addWidget(self.channel_title)
+        right_layout.addWidget(self.channel_about)
+        right_layout.addWidget(self.status)
+        right_layout.addWidget(self.compose)
+        right_layout.addWidget(split, 1)
+
+        outer = QSplitter(Qt.Orientation.Horizontal, self)
+        outer.addWidget(left)
+        outer.addWidget(right)
+        outer.setStretchFactor(1, 1)
+        outer.setChildrenCollapsible(False)
+        outer.setSizes([metrics.horizontalAdvance("M" * 15) + 60, 900])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(outer)
+
+        self._scheduler = RefreshScheduler(changes, CHANNEL_TYPES, self)
+        self._scheduler.refresh_requested.connect(self.refresh_channels)
+        changes.changed.connect(self._on_changes)
+        self.refresh_channels()
+
+    # -- channels ------------------------------------------------------------------------------
+
+    @Slot()
+    def refresh_channels(self) -> None:
+        if not self._closed:
+            self._tasks.run(
+                "list channels", self._channels.overview, self._on_channels, self._on_failed
+            )
+
+    @Slot(object)
+    def _on_channels(self, views: list[ChannelView]) -> None:
+        if self._closed:
+            return
+        keep = self._current.id if self._current else None
+        self.channel_model.set_channels(views)
+        total = sum(v.unread for v in views)
+        urgent = sum(v.unread_urgent for v in views)
+        self.unread_changed.emit(total, urgent)
+        if self._pending_jump is not None:
+            message_id, channel_id = self._pending_jump
+            self._pending_jump = None
+            self.show_message(message_id, channel_id)
+            return
+        wanted = keep or (views[0].id if views else None)
+        if wanted is None:
+            return
+        row = self.channel_model.row_of(wanted)
+        if row < 0 and views:
+            row = 0
+        if row >= 0:
+            view = self.channel_model.channel_at(row)
+            current = self.channel_list.currentIndex()
+            if not current.isValid() or current.row() != row:
+                self.channel_list.setCurrentIndex(self.channel_model.index(row))
+            else:
+                self._current = view
+                self._show_channel_header(view)
+
+    def select_channel(self, channel_id: str) -> bool:
+        row = self.channel_model.row_of(channel_id)
+        if row < 0:
+            return False
+        self.channel_list.setCurrentIndex(self.channel_model.index(row))
+        return True
+
+    @Slot(QItemSelection, QItemSelection)
+    def _on_channel_selected(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes = selected.indexes()
+        if not indexes:
+            return
+        view = self.channel_model.channel_at(indexes[0].row())
+        if self._current is not None and self._current.id == view.id:
+            return
+        self._current = view
+        self._show_channel_header(view)
+        self.compose.set_channel(
+            ("@" if view.is_direct else "#") + view.title, view.channel.sensitivity
+        )
+        self.reading.show_message(None)
+        if self._pending_jump is None:
+            self.model.open_channel(view.id)
+
+    def _show_channel_header(self, view: ChannelView) -> None:
+        self.channel_title.setText(("@ " if view.is_direct else "# ") + view.title)
+        members = ", ".join(view.members) if view.members else "everyone in the mission"
+        parts = [KIND_LABELS[view.kind]]
+        if view.channel.description:
+            parts.append(view.channel.description)
+        parts.append(f"Members: {members}")
+        if view.channel.sensitivity is not Sensitivity.UNCLASSIFIED:
+            parts.append(view.channel.sensitivity.label)
+        self.channel_about.setText(" · ".join(parts))
+
+    @property
+    def current_channel(self) -> ChannelView | None:
+        return self._current
+
+    # -- messages ------------------------------------------------------------------------------
+
+    @Slot()
+    def _on_page_loaded(self) -> None:
+        has_rows = self.model.rowCount() > 0
+        self.table.setVisible(has_rows)
+        self.empty_note.setVisible(not has_rows)
+        if has_rows and self._pending_jump is None and not self.table.currentIndex().isValid():
+            self.table.setCurrentIndex(self.model.index(0, MessageListModel.TEXT))
+            self.table.scrollToTop()
+
+    @Slot(int)
+    def _on_jumped(self, row: int) -> None:
+        if row < 0:
+            return
+        index = self.model.index(row, MessageListModel.TEXT)
+        self.table.setCurrentIndex(index)
+        self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        self.table.setFocus()
+
+    def show_message(self, message_id: str, channel_id: str) -> None:
+        """Open a message in its channel (a search result, a FLASH banner)."""
+        row = self.channel_model.row_of(channel_id)
+        if row < 0:
+            self._pending_jump = (message_id, channel_id)
+            self.refresh_channels()
+            return
+        self._pending_jump = (message_id, channel_id)
+        self.channel_list.setCurrentIndex(self.channel_model.index(row))
+        self._pending_jump = None
+        self._current = self.channel_model.channel_at(row)
+        self._show_channel_header(self._current)
+        self.table.clearSelection()
+        self.model.jump_to(message_id, channel_id)
+
+    @Slot(int)
+    def _on_scrolled(self, value: int) -> None:
+        if value == 0 and not self.model.at_newest:
+            self.model.fetch_newer()
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_message_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.reading.show_message(self.model.message_at(current.row()))
+        else:
+            self.reading.show_message(None)
+
+    @Slot(QModelIndex)
+    def _on_message_activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.reading.text.setFocus()
+
+    @Slot(object)
+    def _on_newest_changed(self, hlc: int) -> None:
+        channel = self.model.channel
+        if channel is None or not self.isVisible():
+            return
+        window = self.window()
+        if window is not None and not window.isActiveWindow() and window.isVisible():
+            return
+        self._tasks.run(
+            "mark channel read",
+            lambda: self._channels.mark_read(channel, hlc),
+            lambda moved: self.refresh_channels() if moved else None,
+        )
+
+    @Slot(object)
+    def _on_changes(self, changes: ChangeSet) -> None:
+        if self._closed:
+            return
+        self.model.apply_changes(changes)
+        current = self.table.currentIndex()
+        if current.isValid():
+            refreshed = self.model.message_at(current.row())
+            if self.reading.message is not None and refreshed.id == self.reading.message.id:
+                self.reading.show_message(refreshed)
+        if self.model.rowCount() and self.empty_note.isVisible():
+            self._on_page_loaded()
+
+    def selected_message(self) -> MessageView | None:
+        index = self.table.currentIndex()
+        return self.model.message_at(index.row()) if index.isValid() else None
+
+    # -- actions ---------------------------------------------------------------------------------
+
+    def focus_compose(self) -> None:
+        self.compose.text_edit.setFocus()
+
+    @Slot()
+    def acknowledge_selected(self) -> None:
+        message = self.selected_message()
+        if message is not None and message.needs_my_ack:
+            self._on_acknowledge_requested(message.id)
+
+    @Slot(str)
+    def _on_acknowledge_requested(self, message_id: str) -> None:
+        self._tasks.run(
+            "acknowledge message",
+            lambda: self._messaging.acknowledge(message_id),
+            lambda _none: self.reading.acknowledged(),
+            self._on_failed,
+        )
+
+    @Slot(str, object, object, object)
+    def _on_send_requested(
+        self,
+        text: str,
+        precedence: Precedence,
+        sensitivity: Sensitivity,
+        attachments: tuple[NewAttachment, ...],
+    ) -> None:
+        if self._current is None:
+            self.compose.show_error("Choose a channel first.")
+            return
+        channel_id = self._current.id
+        self.compose.set_busy(True)
+        self._tasks.run(
+            "send message",
+            lambda: self._messaging.send(channel_id, text, precedence, sensitivity, attachments),
+            self._on_sent,
+            self._on_send_failed,
+        )
+
+    @Slot(object)
+    def _on_sent(self, _message_id: str) -> None:
+        self.compose.set_busy(False)
+        self.compose.sent()
+        self.table.clearSelection()
+        self.table.scrollToTop()
+
+    @Slot(object)
+    def _on_send_failed(self, failure: Failure) -> None:
+        self.compose.set_busy(False)
+        self.compose.show_error(failure.message)
+
+    @Slot()
+    def _on_attach_requested(self) -> None:
+        for chosen in self._choose_files(self):
+            self.attach_file(Path(chosen))
+
+    def attach_file(self, path: Path) -> None:
+        self._tasks.run(
+            "read file to attach",
+            lambda: NewAttachment.read(path),
+            self.compose.add_attachment,
+            lambda failure: self.compose.show_error(failure.message),
+        )
+
+    @Slot(object)
+    def _on_attachment_opened(self, info: AttachmentInfo) -> None:
+        viewer = AttachmentViewer(
+            info, self._attachments, self._tasks, choose_path=self._choose_save_path, parent=self
+        )
+        viewer.setWindowFlag(Qt.WindowType.Window)
+        self.viewers.append(viewer)
+        viewer.finished.connect(lambda _code: self._forget_viewer(viewer))
+        viewer.show()
+
+    def _forget_viewer(self, viewer: AttachmentViewer) -> None:
+        if viewer in self.viewers:
+            self.viewers.remove(viewer)
+
+    @Slot()
+    def open_new_channel(self) -> None:
+        dialog = NewChannelDialog(self._channels, self._people, self._tasks, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.created.connect(self._on_channel_made)
+        dialog.show()
+
+    @Slot()
+    def open_direct(self) -> None:
+        dialog = DirectMessageDialog(self._channels, self._people, self._tasks, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.opened.connect(self._on_channel_made)
+        dialog.show()
+
+    @Slot(str)
+    def _on_channel_made(self, channel_id: str) -> None:
+        self._tasks.run(
+            "list channels",
+            self._channels.overview,
+            lambda views: self._select_after_refresh(views, channel_id),
+            self._on_failed,
+        )
+
+    def _select_after_refresh(self, views: list[ChannelView], channel_id: str) -> None:
+        self._on_channels(views)
+        self.select_channel(channel_id)
+        QTimer.singleShot(0, self.focus_compose)
+
+    @Slot(str)
+    def _on_model_failed(self, message: str) -> None:
+        self._show_status(message)
+
+    @Slot(object)
+    def _on_failed(self, failure: Failure) -> None:
+        self._show_status(failure.message)
+
+    def _show_status(self, message: str) -> None:
+        if self._closed:
+            return
+        self.status.setStyleSheet(f"color: {ERROR.name()}; font-weight: bold;")
+        self.status.setText(message)
+        self.status.setVisible(bool(message))
+
+    def clear(self) -> None:
+        """Forget everything shown (on lock), before the widget itself is deleted."""
+        self._closed = True
+        for viewer in list(self.viewers):
+            viewer.close()
+        self.model.clear()
+        self.channel_model.set_channels([])
+        self.reading.show_message(None)
+        self.compose.text_edit.clear()
+        self.channel_title.clear()
+        self.channel_about.clear()

@@ -1,0 +1,1 @@
+"""The frame around the sections: banner, status bar, tray, idle lock, settings."""

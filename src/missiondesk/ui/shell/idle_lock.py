@@ -1,0 +1,59 @@
+"""Auto-lock: any key, click, wheel or mouse movement in the app restarts the idle timer; when
+it runs out, `idle` is emitted and the app locks."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+
+ACTIVITY = frozenset(
+    {
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseButtonDblClick,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+        QEvent.Type.TouchBegin,
+        QEvent.Type.TabletPress,
+        QEvent.Type.Shortcut,
+    }
+)
+
+
+class IdleWatcher(QObject):
+    """Watches every event of `source` (the QApplication) until stop()."""
+
+    idle = Signal()
+
+    def __init__(self, source: QObject, timeout_ms: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._source: QObject | None = source
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(max(1, timeout_ms))
+        self._timer.timeout.connect(self.idle)
+        source.installEventFilter(self)
+        self._timer.start()
+
+    @property
+    def timeout_ms(self) -> int:
+        return self._timer.interval()
+
+    def set_timeout(self, timeout_ms: int) -> None:
+        self._timer.setInterval(max(1, timeout_ms))
+        if self._source is not None:
+            self._timer.start()
+
+    def remaining_ms(self) -> int:
+        return self._timer.remainingTime()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in ACTIVITY and self._source is not None:
+            self._timer.start()
+        return False
+
+    def stop(self) -> None:
+        """Stop watching (on lock or quit). Safe to call twice."""
+        self._timer.stop()
+        if self._source is not None:
+            self._source.removeEventFilter(self)
+            self._source = None

@@ -1,0 +1,1 @@
+"""The Sync section: mission, members, peers, sync now, serving, bundles, conflicts."""
