@@ -83,3 +83,26 @@ def state_of(vault: Vault) -> dict[str, Any]:
             ).fetchall()
         ),
     }
+
+
+def ops_of(session: Any) -> list[SignedOperation]:
+    """Every operation in a session's vault, as a peer would receive them."""
+    return [
+        SignedOperation.from_parts(s.payload, s.signature) for s in session.vault.oplog.iter_ops()
+    ]
+
+
+def deliver(target: Any, ops: list[SignedOperation]) -> Any:
+    """Apply `ops` to `target`'s vault as sync would, and publish the change on its feed (so
+    open views refresh). Returns the ChangeSet."""
+    from missiondesk.domain.changeset import Origin
+
+    changes = target.vault.apply(ops, Origin.PEER)
+    target.clock.observe(max(s.op.hlc for s in ops))
+    target.changes.publish(changes)
+    return changes
+
+
+def share(source: Any, target: Any) -> Any:
+    """Everything `source` holds, delivered to `target` (both Sessions)."""
+    return deliver(target, ops_of(source))

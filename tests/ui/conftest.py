@@ -106,3 +106,13 @@ def show_and_activate(qtbot, widget) -> None:
     widget.raise_()
     widget.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is widget, timeout=5000)
+
+
+def on_vault(tasks, fn):
+    """Run `fn` on the vault thread of `tasks` and return its result.
+
+    While a window is open its tasks use the vault's one connection; a test that wrote to the
+    vault from its own thread at the same time would race them (sqlite3 connections are not
+    safe to share between threads). Queued behind the window's tasks, the test's call is not.
+    """
+    return tasks.executor.submit(fn).result(timeout=20)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from missiondesk.domain.records.messaging import Precedence
 from missiondesk.services.vault_access import unlock_vault
@@ -17,7 +17,7 @@ from missiondesk.ui.main_window import MainWindow
 from missiondesk.ui.tasks import TaskRunner
 from missiondesk.ui.unlock import UnlockDialog
 
-from .conftest import FAST_KDF, PASSPHRASE
+from .conftest import FAST_KDF, PASSPHRASE, on_vault
 
 
 @pytest.fixture
@@ -65,7 +65,10 @@ def test_unlock_lock_and_unlock_again(
     assert first.isVisible()
     assert flow.dialog is None
     session = first._session
-    session.messaging.send("general", "Radio check, all stations", Precedence.ROUTINE)
+    on_vault(
+        tasks,
+        lambda: session.messaging.send("general", "Radio check, all stations", Precedence.ROUTINE),
+    )
     qtbot.waitUntil(lambda: first.messages_page.model.rowCount() == 1, timeout=5000)
 
     with qtbot.waitSignal(first.locked, timeout=2000):
@@ -147,3 +150,46 @@ def test_a_bug_in_a_slot_is_shown_and_logged_without_its_message(qtbot, caplog):
     assert "ValueError" in caplog.text and secret not in caplog.text
     box.close()
     qtbot.waitUntil(lambda: not reporter.shown, timeout=2000)
+
+
+def test_idle_app_locks_itself_hides_the_data_and_needs_the_passphrase(
+    qtbot, tasks: TaskRunner, closed_vault: Path, vault_is_free: Callable[[Path], bool]
+):
+    flow = AppFlow(closed_vault, tasks, auto_lock_ms=400)
+    try:
+        flow.start()
+        window = unlock_with(qtbot, flow, PASSPHRASE)
+        assert flow.idle is not None and flow.idle.timeout_ms == 400
+        on_vault(tasks, lambda: window._session.messaging.send("general", "Grid 38S MB 4484"))
+        qtbot.waitUntil(lambda: window.messages_page.model.rowCount() == 1, timeout=5000)
+        with qtbot.waitSignal(window.locked, timeout=5000):
+            pass  # nobody touches the keyboard or the mouse
+        assert not window.isVisible() and window.is_locked
+        assert isinstance(flow.dialog, UnlockDialog) and flow.dialog.isVisible()
+        assert flow.dialog.intro.text() == LOCKED_REASON
+        shown = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+        assert shown == [flow.dialog]
+        texts = [label.text() for w in shown for label in w.findChildren(QLabel)]
+        assert not any("38S MB" in text for text in texts)
+        assert flow.idle is None  # the lock screen itself does not time out
+        assert tasks.wait_for_done(5000)
+        assert vault_is_free(closed_vault)
+        again = unlock_with(qtbot, flow, PASSPHRASE)
+        qtbot.waitUntil(lambda: again.messages_page.model.rowCount() == 1, timeout=5000)
+    finally:
+        flow.shutdown()
+
+
+def test_activity_restarts_the_idle_timer(qtbot, tasks: TaskRunner, closed_vault: Path):
+    flow = AppFlow(closed_vault, tasks, auto_lock_ms=60_000)
+    try:
+        flow.start()
+        window = unlock_with(qtbot, flow, PASSPHRASE)
+        idle = flow.idle
+        assert idle is not None
+        qtbot.waitUntil(lambda: idle.idle_ms() >= 200, timeout=5000)  # time goes by
+        qtbot.keyClick(window.messages_page.compose.text_edit, Qt.Key.Key_A)
+        assert idle.idle_ms() < 200  # a key press starts the count again
+        assert not window.is_locked
+    finally:
+        flow.shutdown()

@@ -25,8 +25,9 @@ from missiondesk.ui.messages.message_model import MessageListModel
 from missiondesk.ui.pages import LaterPage
 from missiondesk.ui.tasks import TaskRunner
 from missiondesk.ui.theme import ERROR, PRECEDENCE_COLOURS
+from tests.opfactory import share
 
-from .conftest import CALLSIGN, NAME, show_and_activate
+from .conftest import CALLSIGN, NAME, on_vault, show_and_activate
 
 M = MessageListModel
 
@@ -72,19 +73,22 @@ def test_sections_switch_from_the_keyboard(qtbot, window: MainWindow):
 
 
 def test_flash_from_a_worker_thread_appears_styled_without_reload(
-    qtbot, window: MainWindow, open_session: Session
+    qtbot, window: MainWindow, open_session: Session, tasks: TaskRunner
 ):
     page = window.messages_page
     model = page.model
     assert model.rowCount() == 0
     assert page.empty_note.isVisible()
-    sender = threading.Thread(
-        target=lambda: open_session.messaging.send(
+    sent_on: list[int] = []
+
+    def send() -> None:
+        sent_on.append(threading.get_ident())
+        open_session.messaging.send(
             "general", "Contact at checkpoint 4, request QRF", Precedence.FLASH
         )
-    )
-    sender.start()
-    sender.join()
+
+    on_vault(tasks, send)
+    assert sent_on != [threading.get_ident()]
     qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=5000)
     assert cell(model, 0, M.PRECEDENCE) == "FLASH"
     assert cell(model, 0, M.TEXT) == "Contact at checkpoint 4, request QRF"
@@ -98,10 +102,12 @@ def test_flash_from_a_worker_thread_appears_styled_without_reload(
     qtbot.waitUntil(lambda: page.table.isVisible() and not page.empty_note.isVisible())
 
 
-def test_routine_is_plain_and_priority_blue(qtbot, window: MainWindow, open_session: Session):
+def test_routine_is_plain_and_priority_blue(
+    qtbot, window: MainWindow, open_session: Session, tasks: TaskRunner
+):
     model = window.messages_page.model
-    open_session.messaging.send("general", "routine traffic", Precedence.ROUTINE)
-    open_session.messaging.send("general", "priority traffic", Precedence.PRIORITY)
+    on_vault(tasks, lambda: open_session.messaging.send("general", "routine traffic"))
+    on_vault(tasks, lambda: open_session.messaging.send("general", "priority", Precedence.PRIORITY))
     qtbot.waitUntil(lambda: model.rowCount() == 2, timeout=5000)
     assert cell(model, 0, M.PRECEDENCE) == "PRIORITY"  # newest on top
     assert (
@@ -113,16 +119,21 @@ def test_routine_is_plain_and_priority_blue(qtbot, window: MainWindow, open_sess
     assert cell(model, 1, M.TEXT, Qt.ItemDataRole.FontRole) is None
 
 
-def test_incidents_are_listed_and_follow_changes(qtbot, window: MainWindow, open_session: Session):
+def test_incidents_are_listed_and_follow_changes(
+    qtbot, window: MainWindow, open_session: Session, tasks: TaskRunner
+):
     window.show_section("Incidents")
     model = window.incidents_page.model
     assert model.rowCount() == 0
-    open_session.incidents.add(
-        title="Roadblock on MSR Tampa",
-        category="movement_restriction",
-        severity=4,
-        location="38S MB 44600 87200",
-        place="Km 42",
+    on_vault(
+        tasks,
+        lambda: open_session.incidents.add(
+            title="Roadblock on MSR Tampa",
+            category="movement_restriction",
+            severity=4,
+            location="38S MB 44600 87200",
+            place="Km 42",
+        ),
     )
     qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=5000)
     m = IncidentsModel
@@ -152,36 +163,25 @@ def test_status_bar_shows_what_waits_to_go_out(qtbot, window: MainWindow, open_s
     assert panel.lock_button.defaultAction() is window.lock_action
 
 
-def test_banner_shows_flash_waiting_for_my_acknowledgement(qtbot, window: MainWindow, make_session):
-    from missiondesk.domain.changeset import Origin
-
+def test_banner_shows_flash_waiting_for_my_acknowledgement(
+    qtbot, window: MainWindow, make_session, tasks: TaskRunner
+):
     other = make_session()
     me = window._session
     assert me is not None
     # the other officer's laptop learns the mission-wide channel, then sends a FLASH to it
-    other.vault.apply(_ops_of(me), Origin.PEER)
+    on_vault(tasks, lambda: share(me, other))
     other.messaging.send("general", "Shots fired at OP North", Precedence.FLASH)
     banner = window.banner
     assert not banner.isVisible()
-    me.changes.publish(me.vault.apply(_ops_of(other), Origin.PEER))
+    on_vault(tasks, lambda: share(other, me))
     qtbot.waitUntil(banner.isVisible, timeout=5000)
     assert "FLASH" in banner.text.text() and "Shots fired at OP North" in banner.text.text()
     assert "BRAVO-2" in banner.text.text()
     qtbot.mouseClick(banner.ack_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not banner.isVisible(), timeout=5000)
-    assert me.vault.reads.acknowledgements(banner_message_id(me)) != {}
-
-
-def _ops_of(session: Session):
-    from missiondesk.domain.operation import SignedOperation
-
-    return [
-        SignedOperation.from_parts(s.payload, s.signature) for s in session.vault.oplog.iter_ops()
-    ]
-
-
-def banner_message_id(session: Session) -> str:
-    return next(v.id for v in session.messaging.list() if v.precedence is Precedence.FLASH)
+    flash = on_vault(tasks, lambda: me.messaging.list()[-1])
+    assert flash.acked_by_me
 
 
 def test_theme_from_the_view_menu_is_saved(qtbot, window: MainWindow, tmp_path: Path):
@@ -200,7 +200,10 @@ def test_lock_closes_the_vault_and_hides_every_record(
     vault_path: Path,
     vault_is_free: Callable[[Path], bool],
 ):
-    open_session.messaging.send("general", "Convoy departs 0600", Precedence.IMMEDIATE)
+    on_vault(
+        tasks,
+        lambda: open_session.messaging.send("general", "Convoy departs 0600", Precedence.IMMEDIATE),
+    )
     qtbot.waitUntil(lambda: window.messages_page.model.rowCount() == 1, timeout=5000)
     assert not vault_is_free(vault_path)  # the window's session holds the vault
     model = window.messages_page.model
@@ -257,9 +260,9 @@ def test_closing_the_window_closes_the_vault(
 
 
 def test_a_failed_read_is_shown_on_the_page_and_logged(
-    qtbot, window: MainWindow, open_session: Session, caplog
+    qtbot, window: MainWindow, open_session: Session, tasks: TaskRunner, caplog
 ):
-    open_session.vault.close()  # the database goes away under the page
+    on_vault(tasks, open_session.vault.close)  # the database goes away under the page
     window.messages_page.refresh_channels()
     status = window.messages_page.status
     qtbot.waitUntil(status.isVisible, timeout=5000)

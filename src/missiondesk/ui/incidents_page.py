@@ -20,6 +20,7 @@ from missiondesk.domain.records.incidents import DEFAULT_CATEGORIES, IncidentSta
 from missiondesk.services.incidents import IncidentService, IncidentView
 from missiondesk.ui.changes import ChangeRelay, RefreshScheduler
 from missiondesk.ui.pages import TablePage
+from missiondesk.ui.tasks import TaskRunner
 from missiondesk.ui.theme import ERROR
 
 Index = QModelIndex | QPersistentModelIndex
@@ -122,12 +123,17 @@ class IncidentsPage(TablePage):
     """Lists incidents; refreshes itself when the change feed reports incident changes."""
 
     def __init__(
-        self, incidents: IncidentService, changes: ChangeRelay, parent: QWidget | None = None
+        self,
+        incidents: IncidentService,
+        tasks: TaskRunner,
+        changes: ChangeRelay,
+        parent: QWidget | None = None,
     ) -> None:
         model = IncidentsModel()
         super().__init__(
             "Incidents",
             model,
+            tasks,
             empty_text="No incidents logged yet.\nIncidents reported from this computer, or "
             "received from other outposts, appear here.",
             stretch_column=IncidentsModel.TITLE,
@@ -141,8 +147,10 @@ class IncidentsPage(TablePage):
         self._scheduler.refresh_requested.connect(self._on_refresh_requested)
         self.refresh()
 
-    def load(self) -> None:
-        rows = self._incidents.list()
+    def read(self) -> list[IncidentView]:
+        return self._incidents.list()
+
+    def show_rows(self, rows: list[IncidentView]) -> None:
         self.model.set_rows(rows)
         open_ = sum(1 for v in rows if v.incident.status is not IncidentStatus.CLOSED)
         noun = "incident" if len(rows) == 1 else "incidents"
@@ -150,6 +158,7 @@ class IncidentsPage(TablePage):
         self.set_summary(text, rows=len(rows))
 
     def clear(self) -> None:
+        self.close_page()
         self.model.set_rows([])
         self.set_summary("", rows=0)
 

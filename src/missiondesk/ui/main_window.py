@@ -119,7 +119,9 @@ class MainWindow(QMainWindow):
             parent=self.stack,
         )
         self.messages_page.unread_changed.connect(self._on_unread_changed)
-        self.incidents_page = IncidentsPage(session.incidents, self._relay, parent=self.stack)
+        self.incidents_page = IncidentsPage(
+            session.incidents, tasks, self._relay, parent=self.stack
+        )
         self.sync_page = SyncPage(self.stack)
         pages: dict[str, QWidget] = {
             "Messages": self.messages_page,

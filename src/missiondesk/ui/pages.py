@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -13,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from missiondesk.ui.tasks import describe_failure
+from missiondesk.ui.tasks import Failure, TaskRunner
 from missiondesk.ui.theme import ERROR, MUTED, muted_label, page_title
 
 
@@ -24,6 +26,7 @@ class TablePage(QWidget):
         self,
         title: str,
         model: QAbstractItemModel,
+        tasks: TaskRunner,
         *,
         empty_text: str,
         stretch_column: int,
@@ -34,6 +37,8 @@ class TablePage(QWidget):
         elide (the reader can drag them); every other column fits its contents."""
         super().__init__(parent)
         self._name = title
+        self._tasks = tasks
+        self._closed = False
         self.title = page_title(title, self)
         self.summary = muted_label("", self)
         self.table = QTableView(self)
@@ -83,19 +88,33 @@ class TablePage(QWidget):
         self.summary.setText(text)
         self.body.setCurrentWidget(self.table if rows else self.empty_note)
 
-    def load(self) -> None:
-        """Read the rows into the model and call set_summary(); pages implement it."""
+    def read(self) -> Any:
+        """Read the rows (runs on the vault's thread); pages implement it."""
+        raise NotImplementedError
+
+    def show_rows(self, rows: Any) -> None:
+        """Put what read() returned into the model and call set_summary(); on the GUI thread."""
         raise NotImplementedError
 
     def refresh(self) -> None:
-        """load(), showing a failure on the page (and logging an unexpected one)."""
-        try:
-            self.load()
-        except Exception as exc:  # noqa: BLE001 - shown to the officer and logged, not swallowed
-            failure = describe_failure(f"refresh {self._name}", exc)
-            exc.__traceback__ = None
-            self.summary.setStyleSheet(f"color: {ERROR.name()}; font-weight: bold;")
-            self.summary.setText(failure.message)
+        """read() off the GUI thread, then show_rows(); a failure is shown on the page (and an
+        unexpected one logged)."""
+        if not self._closed:
+            self._tasks.run(f"refresh {self._name}", self.read, self._on_read, self._on_failed)
+
+    def _on_read(self, rows: Any) -> None:
+        if not self._closed:
+            self.show_rows(rows)
+
+    def _on_failed(self, failure: Failure) -> None:
+        if self._closed:
+            return
+        self.summary.setStyleSheet(f"color: {ERROR.name()}; font-weight: bold;")
+        self.summary.setText(failure.message)
+
+    def close_page(self) -> None:
+        """No more reads or updates (on lock)."""
+        self._closed = True
 
 
 class LaterPage(QWidget):

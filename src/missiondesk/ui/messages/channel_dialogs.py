@@ -129,9 +129,9 @@ class NewChannelDialog(QDialog):
         if not self.everyone.isChecked() and not members:
             self.error.show_message("Choose at least one member, or everyone in the mission.")
             return
-        kind = self.kind_box.currentData()
+        kind = ChannelKind(self.kind_box.currentData())
         description = self.description_edit.text().strip()
-        sensitivity = self.sensitivity_box.currentData()
+        sensitivity = Sensitivity(self.sensitivity_box.currentData())
         self.create_button.setEnabled(False)
         self.busy.start("Creating the channel…")
         self._tasks.run(

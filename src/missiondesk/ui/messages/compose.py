@@ -185,13 +185,12 @@ class ComposeBox(QWidget):
 
     @property
     def precedence(self) -> Precedence:
-        value = self.precedence_box.currentData()
-        return value if isinstance(value, Precedence) else Precedence.ROUTINE
+        # Qt hands item data back as a plain str: the enum is rebuilt from it
+        return Precedence(self.precedence_box.currentData() or Precedence.ROUTINE)
 
     @property
     def sensitivity(self) -> Sensitivity:
-        value = self.sensitivity_box.currentData()
-        return value if isinstance(value, Sensitivity) else Sensitivity.UNCLASSIFIED
+        return Sensitivity(self.sensitivity_box.currentData() or Sensitivity.UNCLASSIFIED)
 
     @property
     def attachments(self) -> tuple[NewAttachment, ...]:

@@ -49,6 +49,7 @@ class MessageListModel(QAbstractTableModel):
     loaded = Signal()
     jumped = Signal(int)
     failed = Signal(str)
+    newer_prepended = Signal(int)  # rows put on top by fetch_newer while not at the newest
     newest_changed = Signal(object)  # hlc (an int beyond 32 bits) of the newest message held
 
     def __init__(
@@ -226,6 +227,7 @@ class MessageListModel(QAbstractTableModel):
         self._busy_newer = False
         held = {v.id for v in self._rows}
         views = [v for v in views if v.id not in held]
+        was_at_newest = self._at_newest
         if len(views) < self._page:
             self._at_newest = True
         if views:
@@ -233,8 +235,8 @@ class MessageListModel(QAbstractTableModel):
             self._rows[0:0] = views
             self.endInsertRows()
             self.newest_changed.emit(self._rows[0].hlc)
-        elif not self._at_newest:
-            self._at_newest = True
+            if not was_at_newest:
+                self.newer_prepended.emit(len(views))
 
     def _on_refreshed(self, generation: int, views: list[MessageView]) -> None:
         if generation != self._generation:

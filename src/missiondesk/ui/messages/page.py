@@ -122,8 +122,11 @@ class MessagesPage(QWidget):
         self.model = MessageListModel(messaging, tasks, parent=self)
         self.model.loaded.connect(self._on_page_loaded)
         self.model.jumped.connect(self._on_jumped)
+        self.model.rowsInserted.connect(self._on_rows_inserted)
+        self.model.newer_prepended.connect(self._on_newer_prepended)
         self.model.failed.connect(self._on_model_failed)
         self.model.newest_changed.connect(self._on_newest_changed)
+        self.model.dataChanged.connect(self._on_rows_changed)
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setAccessibleName("Messages")
@@ -133,6 +136,7 @@ class MessagesPage(QWidget):
         self.table.setWordWrap(False)
         self.table.setShowGrid(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
@@ -289,6 +293,18 @@ class MessagesPage(QWidget):
             self.table.setCurrentIndex(self.model.index(0, MessageListModel.TEXT))
             self.table.scrollToTop()
 
+    @Slot(QModelIndex, int, int)
+    def _on_rows_inserted(self, _parent: QModelIndex, _first: int, _last: int) -> None:
+        if self.empty_note.isVisible():
+            self.table.setVisible(True)
+            self.empty_note.setVisible(False)
+
+    @Slot(int)
+    def _on_newer_prepended(self, count: int) -> None:
+        """Scrolling up through older context: keep the rows the officer was reading in view."""
+        bar = self.table.verticalScrollBar()
+        bar.setValue(bar.value() + count * max(1, self.table.verticalHeader().defaultSectionSize()))
+
     @Slot(int)
     def _on_jumped(self, row: int) -> None:
         if row < 0:
@@ -349,13 +365,13 @@ class MessagesPage(QWidget):
         if self._closed:
             return
         self.model.apply_changes(changes)
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_rows_changed(self, top: QModelIndex, bottom: QModelIndex) -> None:
+        """A message re-read in place (an acknowledgement): the reading pane follows."""
         current = self.table.currentIndex()
-        if current.isValid():
-            refreshed = self.model.message_at(current.row())
-            if self.reading.message is not None and refreshed.id == self.reading.message.id:
-                self.reading.show_message(refreshed)
-        if self.model.rowCount() and self.empty_note.isVisible():
-            self._on_page_loaded()
+        if current.isValid() and top.row() <= current.row() <= bottom.row():
+            self.reading.show_message(self.model.message_at(current.row()))
 
     def selected_message(self) -> MessageView | None:
         index = self.table.currentIndex()

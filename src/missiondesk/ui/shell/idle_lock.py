@@ -3,7 +3,7 @@ it runs out, `idle` is emitted and the app locks."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer, Signal
 
 ACTIVITY = frozenset(
     {
@@ -28,9 +28,12 @@ class IdleWatcher(QObject):
         super().__init__(parent)
         self._source: QObject | None = source
         self._timer = QTimer(self)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setSingleShot(True)
         self._timer.setInterval(max(1, timeout_ms))
         self._timer.timeout.connect(self.idle)
+        self._since = QElapsedTimer()
+        self._since.start()
         source.installEventFilter(self)
         self._timer.start()
 
@@ -43,11 +46,13 @@ class IdleWatcher(QObject):
         if self._source is not None:
             self._timer.start()
 
-    def remaining_ms(self) -> int:
-        return self._timer.remainingTime()
+    def idle_ms(self) -> int:
+        """Milliseconds since the last key press, click, wheel or mouse movement."""
+        return int(self._since.elapsed())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in ACTIVITY and self._source is not None:
+            self._since.restart()
             self._timer.start()
         return False
 

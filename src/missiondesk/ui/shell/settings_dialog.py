@@ -71,7 +71,7 @@ class SettingsDialog(QDialog):
         return self._settings.model_copy(
             update={
                 "auto_lock_minutes": self.auto_lock.value(),
-                "theme": self.theme.currentData(),
+                "theme": Theme(self.theme.currentData()),
                 "notify_flash": self.notify_flash.isChecked(),
                 "notify_immediate": self.notify_immediate.isChecked(),
             }
