@@ -94,6 +94,41 @@ def share(source: object, target: object) -> None:
     target.vault.apply(ops, Origin.PEER)
 
 
+def sketch_png() -> bytes:
+    """A small sketch map, drawn with Qt (a QApplication exists when the demo is built)."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, Qt
+    from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
+
+    image = QImage(640, 400, QImage.Format.Format_RGB32)
+    image.fill(QColor("#f3efe2"))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(QColor("#5b8fc9"), 26, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+    painter.drawLine(QPointF(40, 330), QPointF(600, 90))  # the river
+    painter.setPen(QPen(QColor("#6b4f2a"), 10))
+    painter.drawLine(QPointF(320, 20), QPointF(320, 380))  # the MSR
+    painter.setPen(QPen(QColor("#c62828"), 6, Qt.PenStyle.DashLine))
+    painter.drawLine(QPointF(320, 60), QPointF(520, 60))
+    painter.drawLine(QPointF(520, 60), QPointF(560, 340))
+    painter.drawLine(QPointF(560, 340), QPointF(320, 340))  # the detour
+    painter.setPen(QPen(QColor("#c62828"), 5))
+    painter.drawLine(QPointF(300, 190), QPointF(340, 230))
+    painter.drawLine(QPointF(340, 190), QPointF(300, 230))  # the washed-out bridge
+    painter.setPen(QColor("#202124"))
+    font = QFont()
+    font.setPointSize(16)
+    font.setBold(True)
+    painter.setFont(font)
+    painter.drawText(QRectF(60, 150, 240, 40), "Km 42 bridge: closed")
+    painter.drawText(QRectF(380, 14, 230, 40), "Detour +14 km")
+    painter.end()
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    return bytes(data.data())
+
+
 def build_demo_mission(root: Path) -> Path:
     """Create the demo vault (closed again on return) and return its folder."""
     from missiondesk.crypto.keywrap import KdfParams
@@ -130,10 +165,14 @@ def build_demo_mission(root: Path) -> Path:
             share(me, peer)  # the peer knows the mission's channels
             peers[callsign] = peer
 
-        def say(who: str, channel: str, text: str, precedence: P, after: float) -> None:
+        def say(
+            who: str, channel: str, text: str, precedence: P, after: float, files: tuple = ()
+        ) -> str:
             clock.advance(after)
             session = me if who == "TANGO-1" else peers[who]
-            session.messaging.send(channels[channel], text, precedence)
+            return session.messaging.send(
+                channels.get(channel, channel), text, precedence, attachments=files
+            )
 
         def incident(
             who: str, after: float, hours_ago: float, location: str, place: str, **fields: object
@@ -247,6 +286,34 @@ def build_demo_mission(root: Path) -> Path:
             status="submitted",
             description="Area marked; mine action team requested.",
         )
+        from missiondesk.services.attachments import NewAttachment
+
+        say(
+            "BRAVO-2",
+            "ops-north",
+            "Photo of the culvert bridge at Km 42 after the rain: west abutment washed out, "
+            "passable on foot only. Sketch of the detour attached.",
+            P.PRIORITY,
+            8,
+            (
+                NewAttachment.of("km42-bridge-sketch.png", sketch_png()),
+                NewAttachment.of(
+                    "detour.txt",
+                    "Detour via the Kodok track: +14 km, dry weather only. Checked 0900Z.".encode(),
+                ),
+            ),
+        )
+        for peer in peers.values():  # the medic's laptop learns who everyone is
+            share(peer, peers["MEDIC-4"])
+        share(me, peers["MEDIC-4"])
+        dm = peers["MEDIC-4"].channels.direct(me.people.person_id)
+        say(
+            "MEDIC-4",
+            dm,
+            "Ingrid, the CASEVAC patient is stable; I will stay at the helipad until 1500Z.",
+            P.ROUTINE,
+            4,
+        )
         say(
             "BRAVO-2",
             "ops-north",
@@ -333,13 +400,20 @@ def shoot(out: Path, workdir: Path) -> list[Path]:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
+    from missiondesk.services.settings import SettingsStore, Theme
     from missiondesk.ui.application import AppFlow
     from missiondesk.ui.first_run import FirstRunDialog
+    from missiondesk.ui.main_window import WindowOptions
+    from missiondesk.ui.messages.channel_dialogs import NewChannelDialog
+    from missiondesk.ui.messages.message_model import MessageListModel
+    from missiondesk.ui.shell.settings_dialog import SettingsDialog
     from missiondesk.ui.tasks import TaskRunner
+    from missiondesk.ui.theme import apply_theme
     from missiondesk.ui.unlock import UnlockDialog
 
     app = QApplication([sys.argv[0]])
     app.setApplicationName("MissionDesk")
+    apply_theme(app, Theme.LIGHT)
     tasks = TaskRunner()
     shots: list[Path] = []
 
@@ -355,7 +429,9 @@ def shoot(out: Path, workdir: Path) -> list[Path]:
 
     # 2. Unlock with a wrong passphrase, through the real flow over the demo vault.
     vault_dir = build_demo_mission(workdir)
-    flow = AppFlow(vault_dir, tasks)
+    store = SettingsStore(workdir / "settings")
+    options = WindowOptions(apply_theme=lambda theme: apply_theme(app, theme))
+    flow = AppFlow(vault_dir, tasks, settings_store=store, options=options)
     flow.start()
     dialog = flow.dialog
     assert isinstance(dialog, UnlockDialog)
@@ -364,20 +440,92 @@ def shoot(out: Path, workdir: Path) -> list[Path]:
     wait_until(lambda: not dialog.is_busy and dialog.error.isVisible())
     shots.append(save(dialog, out, "02-unlock-wrong-passphrase"))
 
-    # 3-5. The right passphrase opens the main window.
+    # 3. The right passphrase opens the main window on the mission-wide channel; the FLASH
+    #    banner says what waits for an acknowledgement.
     type_into(dialog.passphrase_edit, PASSPHRASE)
     QTest.keyClick(dialog.passphrase_edit, Qt.Key.Key_Return)
     wait_until(lambda: flow.window is not None)
     window = flow.window
     assert window is not None
+    page = window.messages_page
+    wait_until(lambda: page.model.rowCount() > 0 and window.banner.isVisible())
     shots.append(save(window, out, "03-messages"))
+
+    # 4. The outpost channel: FLASH lines, a message with attachments in the reading pane.
+    north = next(v for v in page.channel_model.channels if v.title == "ops-north")
+    page.select_channel(north.id)
+    wait_until(lambda: page.model.channel == north.id and page.model.rowCount() > 3)
+    row = next(
+        r for r in range(page.model.rowCount()) if page.model.message_at(r).attachments
+    )
+    page.table.setCurrentIndex(page.model.index(row, MessageListModel.TEXT))
+    shots.append(save(window, out, "04-channel-flash-and-attachments"))
+
+    # 5. A picture attachment previewed from memory.
+    page.reading.attachment_buttons[0].click()
+    wait_until(lambda: bool(page.viewers) and page.viewers[0].preview_kind == "image")
+    shots.append(save(page.viewers[0], out, "05-attachment-preview"))
+    page.viewers[0].close()
+
+    # 6. Find in messages, results as one types.
+    window.open_search()
+    search = window.search_dialog
+    assert search is not None
+    type_into(search.query, "convoy")
+    wait_until(lambda: search.model.rowCount() > 0 or "No message" in search.summary.text())
+    type_into(search.query, " ")
+    search.query.clear()
+    type_into(search.query, "team site")
+    search.run_query()
+    wait_until(lambda: search.model.rowCount() > 0)
+    shots.append(save(search, out, "06-search"))
+    search.hide()
+
+    # 7. A new channel with chosen members.
+    new_channel = NewChannelDialog(
+        window._session.channels, window._session.people, tasks, window  # type: ignore[union-attr]
+    )
+    new_channel.show()
+    type_into(new_channel.name_edit, "medevac-north")
+    type_into(new_channel.description_edit, "CASEVAC coordination for Sector North")
+    new_channel.everyone.setChecked(False)
+    wait_until(lambda: new_channel.members.count() > 0)
+    for i in range(new_channel.members.count()):
+        if "MEDIC" in new_channel.members.item(i).text() or "OPS" in new_channel.members.item(i).text():
+            new_channel.members.item(i).setCheckState(Qt.CheckState.Checked)
+    shots.append(save(new_channel, out, "07-new-channel"))
+    new_channel.close()
+
+    # 8. Settings.
+    settings = SettingsDialog(window.settings, store, window)
+    settings.show()
+    shots.append(save(settings, out, "08-settings"))
+    settings.close()
+
+    # 9. The direct channel, in the dark theme.
+    window.theme_actions[Theme.DARK].trigger()
+    direct = next(v for v in page.channel_model.channels if v.is_direct)
+    page.select_channel(direct.id)
+    wait_until(lambda: page.model.channel == direct.id and page.model.rowCount() > 0)
+    shots.append(save(window, out, "09-direct-dark-theme"))
+    window.theme_actions[Theme.LIGHT].trigger()
+
+    # 10. Incidents, and a section still to come.
     window.show_section("Incidents")
-    shots.append(save(window, out, "04-incidents"))
+    wait_until(lambda: window.incidents_page.model.rowCount() > 0)
+    shots.append(save(window, out, "10-incidents"))
     window.show_section("Map")
-    shots.append(save(window, out, "05-later-release"))
+    shots.append(save(window, out, "11-later-release"))
+
+    # 12. Locked: nothing of the vault on screen until the passphrase is typed again.
+    window.lock()
+    wait_until(lambda: isinstance(flow.dialog, UnlockDialog) and flow.dialog.isVisible())
+    assert flow.dialog is not None
+    shots.append(save(flow.dialog, out, "12-locked"))
 
     flow.shutdown()
     tasks.wait_for_done()
+    tasks.shutdown()
     return shots
 
 

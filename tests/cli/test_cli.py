@@ -259,3 +259,43 @@ def test_tampered_op_log_fails_verification_with_code_4(tmp_path):
     done = run(path, "ops", "verify")
     assert done.returncode == 4
     assert "FAIL" in done.stdout and "Verification failed" in done.stderr
+
+
+def test_attachments_members_and_pending_from_the_command_line(vault, tmp_path: Path):
+    report = tmp_path / "patrol report.txt"
+    report.write_text("Patrol N-2 returned 1420Z, nothing to report.")
+    done = run(vault, "channel", "create", "night-watch", "--kind", "role", "--member", "alpha-1")
+    assert done.returncode == 0, done.stderr
+    done = run(
+        vault,
+        "message", "send", "--channel", "night-watch", "--text", "Report attached",
+        "--precedence", "O", "--attach", str(report),
+    )  # fmt: skip
+    assert done.returncode == 0 and "with 1 attachment" in done.stdout
+    listed = json.loads(run(vault, "message", "list", "--channel", "night-watch", "--json").stdout)
+    message = listed[-1]
+    assert message["attachments"][0]["name"] == "patrol report.txt"
+    assert message["state"] == "queued"
+    shown = run(vault, "message", "show", message["id"])
+    assert "Attachment: patrol report.txt (text/plain" in shown.stdout
+    out = tmp_path / "copy.txt"
+    saved = run(vault, "attachment", "save", message["attachments"][0]["id"], "--out", str(out))
+    assert saved.returncode == 0 and "not encrypted" in saved.stdout
+    assert out.read_text() == report.read_text()
+    assert "data.exported" in run(vault, "audit", "list").stdout
+    channels = json.loads(run(vault, "channel", "list", "--json").stdout)
+    watch = next(c for c in channels if c["name"] == "night-watch")
+    assert watch["member_names"] == ["ALPHA-1"] and watch["kind"] == "role"
+    assert "Nothing waits" in run(vault, "message", "pending").stdout
+
+
+def test_bad_attachments_and_people_are_refused_with_exit_4(vault, tmp_path: Path):
+    missing = run(
+        vault, "message", "send", "--channel", "general", "--text", "x",
+        "--attach", str(tmp_path / "none.pdf"),
+    )  # fmt: skip
+    assert missing.returncode == 4 and "does not exist" in missing.stderr
+    nobody = run(vault, "channel", "direct", "ZULU-9")
+    assert nobody.returncode == 4 and "No single person" in nobody.stderr
+    folder = run(vault, "attachment", "save", "01a00000-0000-7000-8000-000000000000", "--out", "/")
+    assert folder.returncode == 4

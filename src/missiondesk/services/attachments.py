@@ -124,7 +124,7 @@ class NewAttachment:
                 )
             data = path.read_bytes()
         except FileNotFoundError:
-            raise InvalidInput(f"{path.name} does not exist (any more).") from None
+            raise InvalidInput(f"{path} does not exist.") from None
         except PermissionError:
             raise InvalidInput(f"{path.name} cannot be read: permission denied.") from None
         except OSError as exc:

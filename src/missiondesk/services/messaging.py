@@ -47,6 +47,7 @@ class MessageView:
     audience: int = 0  # people addressed, the author left out
     attachments: tuple[AttachmentInfo, ...] = ()
     addressed_to_me: bool = True
+    direct: bool = False  # in a direct channel (`channel` is then the other person's label)
 
     @property
     def dtg(self) -> str:
@@ -344,6 +345,7 @@ class MessagingService:
             addressed_to_me=channel is None
             or not channel.members
             or ctx.me_person in channel.members,
+            direct=channel is not None and channel.kind is ChannelKind.DIRECT,
         )
 
     def list(

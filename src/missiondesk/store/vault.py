@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -40,6 +41,7 @@ class Vault:
         self._conn: Connection | None = conn
         self._lock = lock
         self.migration_backup = backup
+        self._closing = threading.Lock()
         schema = schema_version(conn)
         self.oplog = OpLog(conn, schema=schema)
         self.reads = Reads(conn, search=schema >= 2)
@@ -176,10 +178,11 @@ class Vault:
             conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
     def close(self) -> None:
-        """Close the database and release the lock. Safe to call twice."""
-        if self._conn is not None:
-            with contextlib.suppress(DatabaseError):
-                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            self._conn.close()
-            self._conn = None
-        self._lock.release()
+        """Close the database and release the lock. Safe to call twice, from any thread."""
+        with self._closing:
+            conn, self._conn = self._conn, None
+            if conn is not None:
+                with contextlib.suppress(DatabaseError):
+                    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                conn.close()
+            self._lock.release()

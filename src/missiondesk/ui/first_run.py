@@ -23,7 +23,7 @@ from missiondesk.services.session import Session
 from missiondesk.services.vault_access import create_vault
 from missiondesk.ui.feedback import BusyIndicator, InlineError, fit_height_to_width
 from missiondesk.ui.tasks import Failure, TaskRunner
-from missiondesk.ui.theme import MUTED, STRENGTH_COLOURS, muted_label, scaled_font
+from missiondesk.ui.theme import MUTED, MUTED_STYLE, STRENGTH_COLOURS, muted_label, scaled_font
 
 INTRO = (
     "MissionDesk keeps your messages, incident reports and this device's keys in an encrypted "
@@ -73,7 +73,7 @@ class FirstRunDialog(QDialog):
         self.folder_label.setWordWrap(True)
         self.folder_label.setTextFormat(Qt.TextFormat.PlainText)
         self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.folder_label.setStyleSheet(f"color: {MUTED.name()};")
+        self.folder_label.setStyleSheet(MUTED_STYLE)
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -135,7 +135,7 @@ class FirstRunDialog(QDialog):
     def _on_passphrase_edited(self, text: str) -> None:
         if not text:
             self.strength_label.setText(f"Use at least {MIN_LENGTH} characters.")
-            self.strength_label.setStyleSheet(f"color: {MUTED.name()};")
+            self.strength_label.setStyleSheet(MUTED_STYLE)
             return
         strength = assess(text)
         self.strength_label.setText(f"{strength.label.capitalize()}. {strength.hint}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from missiondesk.ui.theme import MUTED, scaled_font
+from missiondesk.ui.theme import MUTED_STYLE, scaled_font
 
 FINGERPRINT_HELP = (
     "This computer's device fingerprint. Read it aloud to the other officer when you pair "
@@ -28,7 +28,7 @@ class OfficerHeader(QWidget):
         self.callsign_label.setAccessibleName("Callsign")
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         caption = QLabel("Device fingerprint", self)
-        caption.setStyleSheet(f"color: {MUTED.name()};")
+        caption.setStyleSheet(MUTED_STYLE)
         self.fingerprint_label = QLabel(fingerprint, self)
         self.fingerprint_label.setFont(mono)
         self.fingerprint_label.setAccessibleName("Device fingerprint")

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
-from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -467,6 +467,13 @@ class MainWindow(QMainWindow):
         # The vault closes on its own thread, after any read or write already under way.
         self._tasks.run("close vault", session.close)
         return True
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        activated = event.type() == QEvent.Type.ActivationChange and self.isActiveWindow()
+        page = getattr(self, "messages_page", None)  # None while the window is being built
+        if activated and self._session is not None and page is not None:
+            page.window_activated()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._end_session()

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from missiondesk.ui.tasks import Failure, TaskRunner
-from missiondesk.ui.theme import ERROR, MUTED, muted_label, page_title
+from missiondesk.ui.theme import ERROR, MUTED_STYLE, muted_label, page_title
 
 
 class TablePage(QWidget):
@@ -84,7 +84,7 @@ class TablePage(QWidget):
         self.set_summary("", rows=0)
 
     def set_summary(self, text: str, *, rows: int) -> None:
-        self.summary.setStyleSheet(f"color: {MUTED.name()};")
+        self.summary.setStyleSheet(MUTED_STYLE)
         self.summary.setText(text)
         self.body.setCurrentWidget(self.table if rows else self.empty_note)
 

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from missiondesk.services.messaging import FoundMessage, MessagingService
 from missiondesk.ui.tasks import Failure, TaskRunner
-from missiondesk.ui.theme import ERROR, muted, precedence_colour
+from missiondesk.ui.theme import ERROR, MUTED_STYLE, precedence_colour
 
 Index = QModelIndex | QPersistentModelIndex
 DEBOUNCE_MS = 180
@@ -153,7 +153,7 @@ class SearchDialog(QDialog):
         self.query.textChanged.connect(self._on_text_changed)
         self.query.returnPressed.connect(self._on_return)
         self.summary = QLabel(self)
-        self.summary.setStyleSheet(f"color: {muted().name()};")
+        self.summary.setStyleSheet(MUTED_STYLE)
         self.model = ResultsModel(self)
         self.table = QTableView(self)
         self.table.setModel(self.model)
@@ -172,7 +172,7 @@ class SearchDialog(QDialog):
         header.setSectionResizeMode(ResultsModel.TEXT, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(self._on_activated)
         hint = QLabel("Enter opens the message in its channel · Esc closes", self)
-        hint.setStyleSheet(f"color: {muted().name()};")
+        hint.setStyleSheet(MUTED_STYLE)
         layout = QVBoxLayout(self)
         layout.addWidget(self.query)
         layout.addWidget(self.summary)
@@ -229,7 +229,7 @@ class SearchDialog(QDialog):
         else:
             noun = "message matches" if len(rows) == 1 else "messages match"
             self.summary.setText(f"{len(rows)} {noun}, newest first.")
-        self.summary.setStyleSheet(f"color: {muted().name()};")
+        self.summary.setStyleSheet(MUTED_STYLE)
 
     @Slot(object)
     def _on_failed(self, failure: Failure) -> None:

@@ -51,6 +51,15 @@ STRENGTH_COLOURS: dict[str, QColor] = {
 }
 
 
+# Muted text through the palette, so it follows a change of theme (see apply_theme).
+MUTED_STYLE = "color: palette(placeholder-text);"
+# Rules every screen shares; set as the application's style sheet, which also makes Qt polish
+# every widget again when the theme changes.
+APP_STYLE = """
+QToolTip { padding: 3px; }
+"""
+
+
 def is_dark() -> bool:
     """True when the palette in force has a dark window background."""
     return QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
@@ -98,7 +107,7 @@ def page_title(text: str, parent: QWidget | None = None) -> QLabel:
 def muted_label(text: str, parent: QWidget | None = None) -> QLabel:
     label = QLabel(text, parent)
     label.setWordWrap(True)
-    label.setStyleSheet(f"color: {muted().name()};")
+    label.setStyleSheet(MUTED_STYLE)
     return label
 
 
@@ -119,7 +128,7 @@ def _dark_palette() -> QPalette:
         QPalette.ColorRole.AlternateBase: QColor("#1d2125"),
         QPalette.ColorRole.ToolTipBase: QColor("#2b3035"),
         QPalette.ColorRole.ToolTipText: text,
-        QPalette.ColorRole.PlaceholderText: QColor("#8b9197"),
+        QPalette.ColorRole.PlaceholderText: _MUTED_DARK,
         QPalette.ColorRole.Text: text,
         QPalette.ColorRole.Button: QColor("#2b3035"),
         QPalette.ColorRole.ButtonText: text,
@@ -140,6 +149,7 @@ def _dark_palette() -> QPalette:
 
 def _light_palette() -> QPalette:
     p = QPalette(QStyleFactory.create("Fusion").standardPalette())
+    p.setColor(QPalette.ColorRole.PlaceholderText, MUTED)
     p.setColor(QPalette.ColorRole.Highlight, QColor("#2f6db5"))
     p.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
     return p
@@ -152,3 +162,6 @@ def apply_theme(app: QApplication, theme: Theme) -> None:
     if theme is Theme.SYSTEM:
         dark = app.styleHints().colorScheme() == Qt.ColorScheme.Dark
     app.setPalette(_dark_palette() if dark else _light_palette())
+    # A new application style sheet makes Qt polish every widget again, so widgets with style
+    # sheets of their own pick up the new palette too.
+    app.setStyleSheet(APP_STYLE + f"/* {'dark' if dark else 'light'} */")

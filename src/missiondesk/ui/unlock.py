@@ -21,7 +21,7 @@ from missiondesk.services.session import Session
 from missiondesk.services.vault_access import unlock_vault
 from missiondesk.ui.feedback import BusyIndicator, InlineError, fit_height_to_width
 from missiondesk.ui.tasks import Failure, TaskRunner
-from missiondesk.ui.theme import MUTED, muted_label, scaled_font
+from missiondesk.ui.theme import MUTED_STYLE, muted_label, scaled_font
 
 
 class UnlockDialog(QDialog):
@@ -53,7 +53,7 @@ class UnlockDialog(QDialog):
         folder.setWordWrap(True)
         folder.setTextFormat(Qt.TextFormat.PlainText)
         folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        folder.setStyleSheet(f"color: {MUTED.name()};")
+        folder.setStyleSheet(MUTED_STYLE)
         folder.setAccessibleName("Vault folder")
 
         prompt = QLabel("&Passphrase:", self)

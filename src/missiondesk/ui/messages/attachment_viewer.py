@@ -28,7 +28,7 @@ from missiondesk.domain.records.base import Sensitivity
 from missiondesk.services.attachments import AttachmentInfo, AttachmentService
 from missiondesk.ui.feedback import BusyIndicator, InlineError
 from missiondesk.ui.tasks import Failure, TaskRunner
-from missiondesk.ui.theme import SENSITIVITY_COLOURS, badge_style, muted
+from missiondesk.ui.theme import MUTED_STYLE, SENSITIVITY_COLOURS, badge_style
 
 PathChooser = Callable[[QWidget, str], str]  # (parent, suggested name) -> chosen path or ""
 TEXT_PREVIEW_LIMIT = 2_000_000
@@ -69,7 +69,7 @@ class AttachmentViewer(QDialog):
         level.setStyleSheet(badge_style(SENSITIVITY_COLOURS[info.sensitivity]))
         about = QLabel(f"{info.name} · {info.mime} · {info.size_text}", self)
         about.setTextFormat(Qt.TextFormat.PlainText)
-        about.setStyleSheet(f"color: {muted().name()};")
+        about.setStyleSheet(MUTED_STYLE)
         self.area = QScrollArea(self)
         self.area.setWidgetResizable(True)
         self.area.setAlignment(Qt.AlignmentFlag.AlignCenter)

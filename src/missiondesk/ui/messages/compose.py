@@ -20,7 +20,7 @@ from missiondesk.domain.records.base import Sensitivity
 from missiondesk.domain.records.messaging import MAX_MESSAGE_TEXT, Precedence
 from missiondesk.services.attachments import NewAttachment
 from missiondesk.ui.icons import icon
-from missiondesk.ui.theme import ERROR, PRECEDENCE_COLOURS, muted, precedence_colour
+from missiondesk.ui.theme import ERROR, MUTED_STYLE, PRECEDENCE_COLOURS, precedence_colour
 
 MAX_TEXT = MAX_MESSAGE_TEXT
 PRECEDENCE_HINT = (
@@ -100,7 +100,7 @@ class ComposeBox(QWidget):
         self.send_button.setDefault(True)
         self.send_button.clicked.connect(self._on_send_clicked)
         self.counter = QLabel(self)
-        self.counter.setStyleSheet(f"color: {muted().name()};")
+        self.counter.setStyleSheet(MUTED_STYLE)
         self.error = QLabel(self)
         self.error.setStyleSheet(f"color: {ERROR.name()}; font-weight: bold;")
         self.error.setWordWrap(True)

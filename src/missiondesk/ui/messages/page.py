@@ -36,7 +36,7 @@ from missiondesk.ui.messages.compose import ComposeBox
 from missiondesk.ui.messages.message_model import MessageListModel
 from missiondesk.ui.messages.reading_pane import ReadingPane
 from missiondesk.ui.tasks import Failure, TaskRunner
-from missiondesk.ui.theme import ERROR, muted, scaled_font
+from missiondesk.ui.theme import ERROR, MUTED_STYLE, scaled_font
 
 FilesChooser = Callable[[QWidget], list[str]]
 CHANNEL_TYPES = frozenset({"message", "channel", "person", "device"})
@@ -111,7 +111,7 @@ class MessagesPage(QWidget):
         self.channel_about = QLabel(self)
         self.channel_about.setTextFormat(Qt.TextFormat.PlainText)
         self.channel_about.setWordWrap(True)
-        self.channel_about.setStyleSheet(f"color: {muted().name()};")
+        self.channel_about.setStyleSheet(MUTED_STYLE)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         self.status.hide()
@@ -166,7 +166,7 @@ class MessagesPage(QWidget):
             "No messages in this channel yet. Write the first one above.", self
         )
         self.empty_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_note.setStyleSheet(f"color: {muted().name()};")
+        self.empty_note.setStyleSheet(MUTED_STYLE)
         self.empty_note.hide()
 
         split = QSplitter(Qt.Orientation.Vertical, self)
@@ -271,8 +271,12 @@ class MessagesPage(QWidget):
         self.channel_title.setText(("@ " if view.is_direct else "# ") + view.title)
         members = ", ".join(view.members) if view.members else "everyone in the mission"
         parts = [KIND_LABELS[view.kind]]
-        if view.channel.description:
-            parts.append(view.channel.description)
+        description = view.channel.description
+        if description and description.casefold() not in (
+            "everyone in the mission",
+            "direct messages",
+        ):
+            parts.append(description)
         parts.append(f"Members: {members}")
         if view.channel.sensitivity is not Sensitivity.UNCLASSIFIED:
             parts.append(view.channel.sensitivity.label)
@@ -345,6 +349,11 @@ class MessagesPage(QWidget):
     def _on_message_activated(self, index: QModelIndex) -> None:
         if index.isValid():
             self.reading.text.setFocus()
+
+    def window_activated(self) -> None:
+        """The officer is back at the window: what the open channel shows is now read."""
+        if not self._closed and self.model.rowCount():
+            self._on_newest_changed(self.model.newest_hlc())
 
     @Slot(object)
     def _on_newest_changed(self, hlc: int) -> None:

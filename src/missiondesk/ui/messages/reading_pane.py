@@ -21,10 +21,10 @@ from missiondesk.services.messaging import MessageView
 from missiondesk.ui.icons import icon
 from missiondesk.ui.theme import (
     ERROR,
+    MUTED_STYLE,
     PRECEDENCE_COLOURS,
     SENSITIVITY_COLOURS,
     badge_style,
-    muted,
     precedence_badge,
     scaled_font,
 )
@@ -68,7 +68,7 @@ class ReadingPane(QWidget):
         self.acknowledge_button.clicked.connect(self._on_acknowledge_clicked)
         self.empty = QLabel("Select a message to read it here.", self)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setStyleSheet(f"color: {muted().name()};")
+        self.empty.setStyleSheet(MUTED_STYLE)
 
         head = QHBoxLayout()
         head.setSpacing(8)
@@ -114,8 +114,16 @@ class ReadingPane(QWidget):
         moment = to_datetime(message.hlc)
         local = moment.astimezone().strftime("%H:%M %a %d %b")
         self.when.setText(f"{message.dtg}  ({local} local)")
-        self.when.setStyleSheet(f"color: {muted().name()};")
-        self.who.setText(f"{message.author_name}  →  {message.channel}")
+        self.when.setStyleSheet(MUTED_STYLE)
+        if message.direct:
+            who = (
+                f"{message.author_name}  →  you"
+                if not message.mine
+                else f"you  →  {message.channel}"
+            )
+        else:
+            who = f"{message.author_name}  →  #{message.channel}"
+        self.who.setText(who)
         if self.text.toPlainText() != message.text:
             self.text.setPlainText(message.text)
         for attachment in message.attachments:
@@ -152,6 +160,7 @@ class ReadingPane(QWidget):
             item = self.attachments_row.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
+                widget.hide()
                 widget.deleteLater()
         self._attachment_buttons = []
 

@@ -15,7 +15,7 @@ from missiondesk.services.sync_service import SyncSummary
 from missiondesk.ui.changes import ChangeRelay, RefreshScheduler
 from missiondesk.ui.icons import icon
 from missiondesk.ui.tasks import TaskRunner
-from missiondesk.ui.theme import muted
+from missiondesk.ui.theme import MUTED_STYLE
 
 REFRESH_MS = 30_000  # "12 min ago" must keep counting while nothing changes
 STATUS_TYPES = frozenset({"message", "incident", "membership", "device", "person"})
@@ -50,7 +50,7 @@ def describe(summary: SyncSummary, now_ms: int) -> tuple[str, str, str]:
             + (f", {p.last_result}" if p.last_result else "")
             for p in summary.peers[:10]
         )
-    if summary.waiting:
+    if summary.waiting and summary.in_mission:
         noun = "change" if summary.waiting == 1 else "changes"
         waiting = f"{summary.waiting:,} {noun} waiting to go out"
     else:
@@ -85,7 +85,7 @@ class StatusPanel(QWidget):
         self.waiting = QLabel(self)
         self.waiting.setAccessibleName("Waiting to go out")
         for label in (self.sync_state, self.peers, self.waiting):
-            label.setStyleSheet(f"color: {muted().name()}; padding: 0 8px;")
+            label.setStyleSheet(MUTED_STYLE + " padding: 0 8px;")
         self.lock_button = QToolButton(self)
         self.lock_button.setDefaultAction(lock_action)
         self.lock_button.setIcon(icon("lock"))
