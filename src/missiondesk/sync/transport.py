@@ -19,6 +19,7 @@ from missiondesk.sync.wire import FrameType, json_frame
 
 log = logging.getLogger(__name__)
 HANDSHAKE_TIMEOUT = 15.0
+STOP_GRACE = 5.0  # seconds sessions are given to wind down when the node stops
 Reporter = Callable[[SessionReport], None]
 
 
@@ -73,11 +74,16 @@ async def serve(
     timeout: float = 30.0,
     started: Callable[[tuple[str, int]], None] | None = None,
 ) -> None:
-    """Serve peers until cancelled. One peer's failure never stops the node."""
+    """Serve peers until cancelled. One peer's failure never stops the node. Cancelling stops
+    listening at once and cancels the sessions in progress (what they committed stays)."""
     context = server_context(material)
+    sessions: set[asyncio.Task[object]] = set()
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         address = "{}:{}".format(*writer.get_extra_info("peername")[:2])
+        me = asyncio.current_task()
+        if me is not None:
+            sessions.add(me)
         try:
             device, problem = await asyncio.get_running_loop().run_in_executor(
                 db, _peer_identity, writer, replica
@@ -93,17 +99,27 @@ async def serve(
             return
         except Exception:
             log.exception("a session with %s failed", address)
+        finally:
+            if me is not None:
+                sessions.discard(me)
 
     server = await asyncio.start_server(
         handle, host, port, ssl=context, ssl_handshake_timeout=HANDSHAKE_TIMEOUT
     )
-    bound = server.sockets[0].getsockname()[:2]
-    if started is not None:  # off the event loop: it may block (mDNS registration does)
-        await asyncio.get_running_loop().run_in_executor(
-            None, started, (str(bound[0]), int(bound[1]))
-        )
-    async with server:
+    try:
+        bound = server.sockets[0].getsockname()[:2]
+        if started is not None:  # off the event loop: it may block (mDNS registration does)
+            await asyncio.get_running_loop().run_in_executor(
+                None, started, (str(bound[0]), int(bound[1]))
+            )
         await server.serve_forever()
+    finally:
+        server.close()  # the port is free from here on
+        running = list(sessions)
+        for task in running:
+            task.cancel()
+        if running:
+            await asyncio.wait(running, timeout=STOP_GRACE)
 
 
 async def sync_with(
