@@ -4,7 +4,6 @@ between two laptops, revoking, bundles with a dry run first, and conflict review
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from PySide6.QtCore import Qt
 
@@ -15,7 +14,15 @@ from missiondesk.domain.trust import MemberStatus
 from missiondesk.services.session import Session
 from missiondesk.ui.sync.members import MembersModel
 
-from .sync_helpers import mission, mission_template, on_vault, open_node, open_screen, screens, share
+from .sync_helpers import (
+    mission,
+    mission_template,
+    on_vault,
+    open_node,
+    open_screen,
+    screens,
+    share,
+)
 
 __all__ = ["mission", "mission_template", "screens"]  # fixtures
 
@@ -79,7 +86,9 @@ def test_enrollment_round_trip_through_files_between_two_pages(
     dialog.choose_role(Role.DUTY_OFFICER)
     authority.answers.paths.append(str(approval))
     click(qtbot, dialog.approve_button)
-    qtbot.waitUntil(lambda: "Approved ALPHA-1 as duty officer" in members.result.text(), timeout=10_000)
+    qtbot.waitUntil(
+        lambda: "Approved ALPHA-1 as duty officer" in members.result.text(), timeout=10_000
+    )
     qtbot.waitUntil(lambda: members.model.rowCount() == 3, timeout=10_000)
     assert json.loads(approval.read_text())["join_approval"]["mission"]["name"] == "Sector North"
 
@@ -101,7 +110,9 @@ def test_enrollment_round_trip_through_files_between_two_pages(
     click(qtbot, members.revoke_button)  # answered "no": nothing happens
     assert "revoked" not in members.result.text()
     click(qtbot, members.revoke_button)
-    qtbot.waitUntil(lambda: "ALPHA-1 (Anna Berg) is revoked" in members.result.text(), timeout=10_000)
+    qtbot.waitUntil(
+        lambda: "ALPHA-1 (Anna Berg) is revoked" in members.result.text(), timeout=10_000
+    )
     statuses = {
         v.membership.callsign: v.status
         for v in (members.model.member_at(r) for r in range(members.model.rowCount()))
