@@ -36,10 +36,16 @@ def parse_address(
     return host.strip("[]") or default_host, int(port)
 
 
-def _peer_identity(writer: asyncio.StreamWriter, replica: Replica) -> tuple[str, str]:
-    """The verified peer certificate's device id, or the reason it may not talk to us."""
+def _peer_certificate(writer: asyncio.StreamWriter) -> bytes | None:
+    """The peer's certificate (DER). On the loop's thread only: the SSL object is not safe to
+    touch from another thread while the loop reads (TLS 1.3 session tickets arrive after the
+    handshake, and getpeercert() then fails with "handshake not done yet")."""
     ssl_object = writer.get_extra_info("ssl_object")
-    der = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
+    return ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
+
+
+def _peer_identity(der: bytes | None, replica: Replica) -> tuple[str, str]:
+    """The verified peer certificate's device id, or the reason it may not talk to us."""
     if not der:
         return "", "no client certificate"
     try:
@@ -86,7 +92,7 @@ async def serve(
             sessions.add(me)
         try:
             device, problem = await asyncio.get_running_loop().run_in_executor(
-                db, _peer_identity, writer, replica
+                db, _peer_identity, _peer_certificate(writer), replica
             )
             if problem:
                 log.warning("refused %s from %s", problem, address)
@@ -149,7 +155,7 @@ async def sync_with(
             else f"{host}:{port} did not answer"
         )
     device, problem = await asyncio.get_running_loop().run_in_executor(
-        db, _peer_identity, writer, replica
+        db, _peer_identity, _peer_certificate(writer), replica
     )
     if problem:
         await _refuse(writer, problem)
