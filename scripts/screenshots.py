@@ -3,10 +3,10 @@
     .venv/bin/python scripts/screenshots.py [--out DIR]
 
 With no DISPLAY the script re-runs itself under `xvfb-run` (Debian: xvfb xauth and Qt's xcb
-libraries, see docs). It builds a demo mission in a temporary folder: this officer's vault plus
-three other officers whose operations are applied as if they had arrived by sync, with messages
-of every precedence and incidents located in MGRS. Nothing outside the temporary folder and the
-output folder is touched.
+libraries, see docs). It builds a demo mission in a temporary folder: this officer's vault (the
+mission authority) plus three other officers enrolled by file, whose operations are applied as
+if they had arrived by sync, with messages of every precedence, incidents located in MGRS, peers
+met and one conflicting edit. Nothing outside the temporary folder and the output folder is touched.
 """
 
 from __future__ import annotations
@@ -72,6 +72,15 @@ class ScriptedClock:
         self.now += timedelta(minutes=minutes)
 
     @contextlib.contextmanager
+    def at(self, moment: datetime) -> Iterator[None]:
+        """Stamp what happens in the block at `moment`, then go on where the clock was."""
+        now, self.now = self.now, moment
+        try:
+            yield
+        finally:
+            self.now = now
+
+    @contextlib.contextmanager
     def installed(self) -> Iterator[None]:
         real = time.time_ns
         time.time_ns = lambda: int(self.now.timestamp() * 1e9)
@@ -94,11 +103,58 @@ def share(source: object, target: object) -> None:
     target.vault.apply(ops, Origin.PEER)
 
 
+def record_peers_met(me: object, clock: ScriptedClock) -> None:
+    """Peers met: when, where, and how the last session went (as sync records them)."""
+    from missiondesk.services.session import Session
+
+    assert isinstance(me, Session)
+    trust = me.vault.trust
+    met = (
+        ("BRAVO-2", 12, "192.168.8.21:7447", "received 14, sent 3", 3, 14),
+        ("OPS-JOC", 95, "10.20.0.5:7447", "already in step", 0, 0),
+        ("MEDIC-4", 26 * 60, "", "bundle imported", 0, 9),
+    )
+    for callsign, minutes_ago, address, result, sent, received in met:
+        device = next(
+            m.membership.device for m in me.mission.members() if m.membership.callsign == callsign
+        )
+        with clock.at(clock.now - timedelta(minutes=minutes_ago)), me.vault.transaction():
+            trust.record_peer(
+                device, address=address, heads={}, result=result, sent=sent, received=received
+            )
+
+
+def enroll(me: object, peer: object, role: object) -> None:
+    """By file, as 'enroll request / approve / accept' would."""
+    from missiondesk.domain.records.people import Role
+    from missiondesk.services.session import Session
+
+    assert isinstance(me, Session) and isinstance(peer, Session) and isinstance(role, Role)
+    request, _code = peer.mission.request_enrollment()
+    approval, _membership = me.mission.approve(request, role=role)
+    peer.mission.accept(approval)
+
+
+def edit_apart(me: object, other: object, clock: ScriptedClock, incident: str) -> None:
+    """The same field edited on two laptops that had not synced: a conflict to review."""
+    from missiondesk.domain.records.incidents import Incident
+    from missiondesk.services.session import Session
+
+    assert isinstance(me, Session) and isinstance(other, Session)
+    clock.advance(3)
+    other.records.update(
+        Incident, incident, {"narrative": "Pump broken; bowser requested for tomorrow."}
+    )
+    clock.advance(2)
+    me.records.update(Incident, incident, {"narrative": "Pump repaired by the engineers at 1100Z."})
+
+
 def build_demo_mission(root: Path) -> Path:
     """Create the demo vault (closed again on return) and return its folder."""
     from missiondesk.crypto.keywrap import KdfParams
     from missiondesk.domain.records.messaging import ChannelKind
     from missiondesk.domain.records.messaging import Precedence as P
+    from missiondesk.domain.records.people import Role
     from missiondesk.services.vault_access import create_vault
 
     kdf = KdfParams(memory_kib=16 * 1024, iterations=2, lanes=1)
@@ -108,6 +164,7 @@ def build_demo_mission(root: Path) -> Path:
         me = create_vault(
             vault_dir, PASSPHRASE, name="Ingrid Halvorsen", callsign="TANGO-1", kdf=kdf
         )
+        me.mission.create("Sector North")
         channels = {
             "general": me.messaging.require_channel("general")[0],
             "ops-north": me.messaging.create_channel(
@@ -118,17 +175,27 @@ def build_demo_mission(root: Path) -> Path:
             ),
         }
         peers = {}
-        for name, callsign in (
-            ("Samuel Mensah", "BRAVO-2"),
-            ("Priya Raman", "OPS-JOC"),
-            ("Tomás Ruiz", "MEDIC-4"),
+        for name, callsign, role in (
+            ("Samuel Mensah", "BRAVO-2", Role.OFFICER),
+            ("Priya Raman", "OPS-JOC", Role.DUTY_OFFICER),
+            ("Tomás Ruiz", "MEDIC-4", Role.OFFICER),
         ):
             clock.advance(1)
             peer = create_vault(
                 root / "peers" / callsign, PASSPHRASE, name=name, callsign=callsign, kdf=kdf
             )
+            enroll(me, peer, role)
             share(me, peer)  # the peer knows the mission's channels
             peers[callsign] = peer
+        # One field edited on two laptops while apart: a conflict to review.
+        water = me.incidents.add(
+            title="Water point at Km 8 dry",
+            category="other",
+            severity=2,
+            location="9.3010, 32.1902",
+            place="Km 8, MSR Amber",
+        )
+        share(me, peers["BRAVO-2"])
 
         def say(who: str, channel: str, text: str, precedence: P, after: float) -> None:
             clock.advance(after)
@@ -281,9 +348,11 @@ def build_demo_mission(root: Path) -> Path:
             P.ROUTINE,
             9,
         )
+        edit_apart(me, peers["BRAVO-2"], clock, water)
         for peer in peers.values():
             share(peer, me)
             peer.close()
+        record_peers_met(me, clock)
         me.close()
     return vault_dir
 
@@ -328,6 +397,84 @@ def type_into(widget: object, text: str) -> None:
     QTest.keyClicks(widget, text)  # type: ignore[arg-type]
 
 
+def shoot_join_and_no_mission(out: Path, workdir: Path, tasks: object) -> list[Path]:
+    from missiondesk.crypto.keywrap import KdfParams
+    from missiondesk.services.vault_access import create_vault
+    from missiondesk.ui.first_run import FirstRunDialog
+    from missiondesk.ui.main_window import MainWindow
+    from missiondesk.ui.tasks import TaskRunner
+
+    assert isinstance(tasks, TaskRunner)
+    shots: list[Path] = []
+    # 1b. First run, joining a mission: the choice, then the code to compare.
+    joining = FirstRunDialog(
+        workdir / "joining" / "vault",
+        tasks,
+        kdf=KdfParams(memory_kib=16 * 1024, iterations=2, lanes=1),
+        choose_save_path=lambda _parent, _caption, name, _filter: str(workdir / name),
+    )
+    joining.show()
+    joining.join_radio.setChecked(True)
+    type_into(joining.name_edit, "Samuel Mensah")
+    type_into(joining.callsign_edit, "BRAVO-2")
+    type_into(joining.passphrase_edit, PASSPHRASE)
+    type_into(joining.confirm_edit, PASSPHRASE)
+    shots.append(save(joining, out, "06-first-run-join"))
+    joining.create_button.click()
+    wait_until(lambda: joining.pages.currentWidget() is joining.join_page)
+    shots.append(save(joining, out, "07-first-run-join-code"))
+    joining.reject()
+    tasks.wait_for_done()
+
+    # 1c. The Sync section of a vault that is in no mission yet.
+    loner = create_vault(
+        workdir / "loner" / "vault",
+        PASSPHRASE,
+        name="Amina Diallo",
+        callsign="DELTA-7",
+        kdf=KdfParams(memory_kib=16 * 1024, iterations=2, lanes=1),
+    )
+    alone = MainWindow(loner, tasks)
+    alone.show()
+    alone.show_section("Sync")
+    wait_until(lambda: alone.sync_page.overview is not None)
+    shots.append(save(alone, out, "08-sync-no-mission"))
+    alone.close()
+    tasks.wait_for_done()
+    return shots
+
+
+def shoot_sync(window: object, out: Path) -> list[Path]:
+    from missiondesk.sync.session import SessionReport
+    from missiondesk.ui.main_window import MainWindow
+    from missiondesk.ui.sync.controller import PeerReport
+
+    assert isinstance(window, MainWindow)
+    shots: list[Path] = []
+    # 9-10. The Sync section of the mission authority, serving, after a sync; conflict review.
+    window.show_section("Sync")
+    page = window.sync_page
+    wait_until(lambda: page.overview is not None and page.overview.in_mission)
+    controller = window.sync_controller
+    controller._announce = False  # no mDNS from a screenshot run
+    page.peers.listen_edit.setText("127.0.0.1:7447")
+    page.peers.serve_button.click()
+    wait_until(lambda: bool(controller.serving_address) or page.peers.result.failed)
+    bravo = page.overview.peers[0]
+    page.peers.result.success(
+        PeerReport(
+            SessionReport(peer=bravo.device, received=14, sent=3), "BRAVO-2", "", bravo.last_seen_ms
+        ).sentence()
+    )
+    page.peers.peer_edit.setEditText(bravo.address)
+    shots.append(save(window, out, "09-sync"))
+    page.open_review()
+    assert page.review_dialog is not None
+    shots.append(save(page.review_dialog, out, "10-conflict-review"))
+    page.review_dialog.close()
+    return shots
+
+
 def shoot(out: Path, workdir: Path) -> list[Path]:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
@@ -353,6 +500,8 @@ def shoot(out: Path, workdir: Path) -> list[Path]:
     shots.append(save(first, out, "01-first-run"))
     first.close()
 
+    shots += shoot_join_and_no_mission(out, workdir, tasks)
+
     # 2. Unlock with a wrong passphrase, through the real flow over the demo vault.
     vault_dir = build_demo_mission(workdir)
     flow = AppFlow(vault_dir, tasks)
@@ -375,6 +524,8 @@ def shoot(out: Path, workdir: Path) -> list[Path]:
     shots.append(save(window, out, "04-incidents"))
     window.show_section("Map")
     shots.append(save(window, out, "05-later-release"))
+
+    shots += shoot_sync(window, out)
 
     flow.shutdown()
     tasks.wait_for_done()

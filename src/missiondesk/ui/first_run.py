@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QRadioButton,
@@ -40,8 +41,8 @@ INTRO = (
 JOIN_NEXT = (
     "What happens next: carry the file to the mission authority (usually the comms officer), "
     "on a USB stick for instance. When they open it, their screen shows a code: read yours "
-    "aloud, it must be the same. They then give you an approval file: open it in MissionDesk's "
-    "Sync section with Accept approval file…, and this laptop is in the mission."
+    "aloud, it must be the same. They then give you an approval file: open it in the Sync "
+    "section of MissionDesk (Accept approval file…) and this laptop is in the mission."
 )
 
 
@@ -326,10 +327,19 @@ class FirstRunDialog(QDialog):
             )
         self.join_code.setVisible(bool(code))
         self.pages.setCurrentWidget(self.join_page)
+        self.pages.removeWidget(self.form_page)  # no way back; the dialog fits this page now
+        self.form_page.hide()
         self.create_button.setDefault(False)
         self.open_button.setDefault(True)
         self.open_button.setFocus()
-        fit_height_to_width(self)
+        layout = self.layout()
+        if layout is not None:  # fit the short page, not the form's wrapped minimum
+            layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+            margins = layout.contentsMargins()
+            inner = self.width() - margins.left() - margins.right()
+            height = max(self.join_page.heightForWidth(inner), self.join_page.sizeHint().height())
+            self.setMinimumHeight(0)
+            self.resize(self.width(), height + margins.top() + margins.bottom())
 
     @Slot()
     def _hand_on(self) -> None:

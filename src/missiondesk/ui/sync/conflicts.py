@@ -56,6 +56,27 @@ def conflict_title(view: ConflictView) -> str:
     return f"{record} '{view.title}': {field_label(view.field)}"
 
 
+def conflict_item(view: ConflictView) -> QListWidgetItem:
+    """Two lines that fit a narrow list: the record's title, then its kind and the field."""
+    record = view.record_type.replace("_", " ").capitalize()
+    item = QListWidgetItem(f"{view.title}\n{record} · {field_label(view.field)}")
+    item.setToolTip(
+        f"{conflict_title(view)}\nShown now: {value_text(view.current)}\n"
+        f"Other: {value_text(view.other)}"
+    )
+    return item
+
+
+def conflict_list(parent: QWidget, name: str) -> QListWidget:
+    listing = QListWidget(parent)
+    listing.setAccessibleName(name)
+    listing.setWordWrap(True)
+    listing.setTextElideMode(Qt.TextElideMode.ElideRight)
+    listing.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    listing.setSpacing(2)
+    return listing
+
+
 class ConflictsPanel(QGroupBox):
     """How many conflicts wait for a decision, which, and the Review button."""
 
@@ -65,9 +86,7 @@ class ConflictsPanel(QGroupBox):
         super().__init__("Conflicts", parent)
         self.summary = QLabel(NO_CONFLICTS, self)
         self.summary.setWordWrap(True)
-        self.list = QListWidget(self)
-        self.list.setAccessibleName("Conflicts")
-        self.list.setMaximumHeight(self.fontMetrics().height() * 6 + 12)
+        self.list = conflict_list(self, "Conflicts")
         self.list.hide()
         self.list.itemDoubleClicked.connect(lambda _item: self.review_requested.emit())
         self.review_button = QPushButton("Review…", self)
@@ -83,11 +102,9 @@ class ConflictsPanel(QGroupBox):
         self.count = len(conflicts)
         self.list.clear()
         for view in conflicts:
-            item = QListWidgetItem(conflict_title(view))
-            item.setToolTip(
-                f"Shown now: {value_text(view.current)}\nOther: {value_text(view.other)}"
-            )
-            self.list.addItem(item)
+            self.list.addItem(conflict_item(view))
+        rows = min(len(conflicts), 4)
+        self.list.setFixedHeight(rows * (2 * self.fontMetrics().lineSpacing() + 6) + 8)
         self.list.setVisible(bool(conflicts))
         self.review_button.setEnabled(bool(conflicts))
         if conflicts:
@@ -120,15 +137,14 @@ class ConflictReviewDialog(QDialog):
         self._views: list[ConflictView] = list(views)
         self._busy = False
         self.setWindowTitle("Review conflicts")
-        self.resize(900, 520)
+        self.resize(880, 440)
         intro = muted_label(
             "These edits were made on two laptops while they were apart, on the same field. "
             "Choose which value stays. Your choice is written as an operation: every laptop "
             "shows it after its next sync.",
             self,
         )
-        self.list = QListWidget(self)
-        self.list.setAccessibleName("Conflicts to review")
+        self.list = conflict_list(self, "Conflicts to review")
         self.list.currentRowChanged.connect(self._show_row)
         self.title = QLabel(self)
         self.title.setFont(scaled_font(self.title, 1.15, bold=True))
@@ -155,7 +171,7 @@ class ConflictReviewDialog(QDialog):
         split.addWidget(self.list)
         split.addWidget(detail)
         split.setStretchFactor(1, 1)
-        split.setSizes([260, 640])
+        split.setSizes([240, 640])
         split.setChildrenCollapsible(False)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
@@ -185,7 +201,7 @@ class ConflictReviewDialog(QDialog):
     def _fill(self) -> None:
         self.list.clear()
         for view in self._views:
-            self.list.addItem(conflict_title(view))
+            self.list.addItem(conflict_item(view))
         if self._views:
             self.list.setCurrentRow(0)
         else:

@@ -54,7 +54,7 @@ OUTSIDE_TEXT = (
 NEXT_STEPS = (
     "Carry the file to the mission authority. When they open it, their screen shows a code: "
     "read yours aloud, it must be the same. They then give you an approval file: open it "
-    "with Accept approval file…"
+    "below with Accept approval file…"
 )
 
 
@@ -203,9 +203,9 @@ class OutsidePanel(QWidget):
         grid.addWidget(self.accept_button, 3, 0, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(accept_note, 3, 1)
         grid.setColumnStretch(1, 1)
-        width = max(self.create_button.sizeHint().width(), self.accept_button.sizeHint().width())
+        width = max(b.sizeHint().width() for b in (self.create_button, self.accept_button))
         for button in (self.create_button, self.join_button, self.accept_button):
-            button.setMinimumWidth(width)
+            button.setFixedWidth(width)
 
         self.busy = BusyIndicator(self)
         self.result = ResultLine(self)
@@ -219,8 +219,7 @@ class OutsidePanel(QWidget):
         layout.addWidget(self.busy)
         layout.addWidget(self.result)
         layout.addStretch(1)
-        for label in (intro, create_note, join_note, accept_note):
-            label.setMaximumWidth(760)
+        self.setMaximumWidth(self.fontMetrics().horizontalAdvance("M") * 62)  # lines one can read
 
     @Slot()
     def open_create_dialog(self) -> None:
