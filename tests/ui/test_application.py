@@ -124,10 +124,16 @@ def test_run_opens_the_unlock_dialog_and_quit_returns_zero(
         shown[0].quit_button.click()
 
     QTimer.singleShot(0, press_quit)
-    QTimer.singleShot(10_000, lambda: qapp.exit(99))  # fail-safe: the test fails, never hangs
+    # Fail-safe: the test fails, never hangs. Stopped after run(): fired later, exit() outside
+    # exec() would make every later event loop (each qtbot.wait) return at once.
+    fail_safe = QTimer()
+    fail_safe.setSingleShot(True)
+    fail_safe.timeout.connect(lambda: qapp.exit(99))
+    fail_safe.start(10_000)
     try:
         assert run(closed_vault, tmp_path / "settings") == 0
     finally:
+        fail_safe.stop()
         qapp.setQuitOnLastWindowClosed(True)
     assert pressed == ["MissionDesk: unlock"]
     assert qapp.applicationName() == "MissionDesk"

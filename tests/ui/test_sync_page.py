@@ -113,11 +113,12 @@ def test_enrollment_round_trip_through_files_between_two_pages(
     qtbot.waitUntil(
         lambda: "ALPHA-1 (Anna Berg) is revoked" in members.result.text(), timeout=10_000
     )
-    statuses = {
-        v.membership.callsign: v.status
-        for v in (members.model.member_at(r) for r in range(members.model.rowCount()))
-    }
-    assert statuses["ALPHA-1"] is MemberStatus.REVOKED
+
+    def status_of(callsign: str) -> MemberStatus:
+        rows = (members.model.member_at(r) for r in range(members.model.rowCount()))
+        return next(v.status for v in rows if v.membership.callsign == callsign)
+
+    qtbot.waitUntil(lambda: status_of("ALPHA-1") is MemberStatus.REVOKED, timeout=10_000)
 
 
 def test_a_tampered_approval_is_refused_in_one_sentence(
@@ -217,8 +218,14 @@ def test_conflict_review_keeps_the_other_value_as_an_operation(qtbot, screens, m
     title = on_vault(qtbot, hq, lambda: hq.session.records.get(Incident, incident).title)
     assert title == other
     assert on_vault(qtbot, hq, hq.session.vault.oplog.count) == ops_before + 1
-    last = on_vault(qtbot, hq, lambda: list(hq.session.vault.oplog.iter_ops())[-1])
-    op = json.loads(last.payload)
+
+    def newest_of_mine() -> bytes:
+        oplog, me = hq.session.vault.oplog, hq.session.device_id
+        head = oplog.head(me)
+        assert head is not None
+        return oplog.read_range(me, head[0], head[0])[0][0]
+
+    op = json.loads(on_vault(qtbot, hq, newest_of_mine))
     assert op["kind"] == "incident.update" and op["author"] == hq.session.device_id
     assert op["body"]["resolves"]["title"]  # a resolution that syncs like any operation
 
