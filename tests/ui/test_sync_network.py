@@ -91,6 +91,8 @@ def test_sync_now_brings_a_message_from_a_cli_node_into_the_list(qtbot, mission,
     met = peers.model.peer_at(0)
     assert (met.label, met.address) == ("BRAVO-2", server.address)
     assert met.received == report.report.received
+    panel = window.status_panel  # the status bar heard of the peer without waiting for its timer
+    qtbot.waitUntil(lambda: panel.peers.text() == "Last peer: BRAVO-2, just now", timeout=5000)
 
 
 def test_serving_takes_a_cli_push_then_lock_frees_port_and_vault_and_unlock_serves_again(
@@ -187,3 +189,22 @@ def test_an_unreachable_peer_and_a_bad_address_are_one_sentence(qtbot, window):
     qtbot.mouseClick(window.sync_page.peers.sync_button, Qt.MouseButton.LeftButton)
     assert result.text() == "'not an address' is not HOST:PORT (for example 192.168.1.20:7447)"
     assert not window.sync_controller.is_syncing
+
+
+def test_find_peers_on_the_lan_then_sync_with_the_one_found(qtbot, mission, window):
+    from tests.sync.test_discovery import multicast_works
+
+    if not multicast_works():
+        pytest.skip("no multicast on this machine: mDNS cannot work here")
+    write_message(mission[1], "Found over mDNS")
+    with Server(mission[1], announce=True) as server:
+        window.show_section("Sync")
+        peers = window.sync_page.peers
+        with qtbot.waitSignal(window.sync_controller.peers_found, timeout=15_000) as found:
+            qtbot.mouseClick(peers.find_button, Qt.MouseButton.LeftButton)
+        assert server.address in [p.address for p in found.args[0]]
+        assert f"BRAVO-2 at {server.address}" in peers.find_note.text()
+        peers.peer_edit.setEditText(server.address)  # one of the laptops found
+        qtbot.mouseClick(peers.sync_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not window.sync_controller.is_syncing, timeout=30_000)
+    qtbot.waitUntil(lambda: "Found over mDNS" in texts(window), timeout=10_000)

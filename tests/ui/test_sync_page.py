@@ -243,3 +243,16 @@ def test_bundle_export_for_chosen_members_needs_one_ticked(qtbot, screens, missi
     hq.answers.paths.append("")  # the officer cancels the save dialog: nothing happens
     click(qtbot, dialog.ok_button)
     assert not panel.busy.isVisible() and not panel.result.isVisible()
+
+
+def test_find_peers_is_off_with_a_reason_when_the_mission_forbids_discovery(
+    qtbot, screens, mission, tmp_path
+):
+    hq = open_screen(qtbot, screens, open_node(mission[0]), tmp_path / "settings-hq")
+    peers = hq.page.peers
+    assert peers.find_button.isEnabled()
+    on_vault(qtbot, hq, lambda: hq.session.mission.set_discovery(False))
+    qtbot.waitUntil(lambda: not peers.find_button.isEnabled(), timeout=10_000)
+    assert peers.find_note.isVisible()
+    assert "switched finding peers on the LAN off" in peers.find_note.text()
+    assert "type the peer's address" in peers.find_note.text()

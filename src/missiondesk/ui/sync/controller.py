@@ -28,6 +28,7 @@ from missiondesk.services.settings import Settings, SettingsStore
 from missiondesk.services.sync_node import Listening, Serving, SyncNode
 from missiondesk.sync.discovery import FoundPeer
 from missiondesk.sync.session import SessionReport
+from missiondesk.ui.sync.overview import peer_label
 from missiondesk.ui.tasks import Failure, TaskRunner, describe_failure
 
 log = logging.getLogger(__name__)
@@ -329,10 +330,10 @@ class SyncController(QObject):
         """Put the peer's callsign on the report (a vault read), then publish it."""
         at = time.time_ns() // 1_000_000
         device = report.peer
-        people = self._session.people
+        session = self._session
 
         def label() -> str:
-            return people.display_name(device) if device else ""
+            return peer_label(session, device) if device else ""
 
         def publish(name: str) -> None:
             if self._closed:
@@ -370,10 +371,10 @@ class SyncController(QObject):
             )
             return
         peers = future.result()
-        people = self._session.people
+        session = self._session
 
         def labelled() -> list[PeerFound]:
-            return [PeerFound(people.display_name(p.device), p.address) for p in peers]
+            return [PeerFound(peer_label(session, p.device), p.address) for p in peers]
 
         self._tasks.run(
             "name peers found",
