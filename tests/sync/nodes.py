@@ -79,7 +79,8 @@ def cli(path: Path, *args: str, timeout: float = 120) -> subprocess.CompletedPro
 class Server:
     """`missiondesk sync serve` in its own process, on a free loopback port."""
 
-    def __init__(self, path: Path, timeout: int = 30) -> None:
+    def __init__(self, path: Path, timeout: int = 30, *, announce: bool = False) -> None:
+        """`announce`: by mDNS on the LAN (registering takes about 2 s; only discovery needs it)."""
         self.path = path
         self.process = subprocess.Popen(
             [
@@ -94,6 +95,7 @@ class Server:
                 "127.0.0.1:0",
                 "--timeout",
                 str(timeout),
+                *([] if announce else ["--no-announce"]),
             ],
             env=env(),
             stdout=subprocess.PIPE,

@@ -49,7 +49,7 @@ def test_serving_node_is_discovered_and_mission_can_forbid_it(tmp_path):
         pytest.skip("no multicast on this machine: mDNS cannot work here")
     a, b = make_mission(tmp_path, 2)
     assert pair(b, a)["returncode"] == 0
-    with Server(a) as server:
+    with Server(a, announce=True) as server:
         found = json.loads(cli(b, "sync", "discover", "--json").stdout)
         assert server.port in [int(p["address"].rsplit(":", 1)[1]) for p in found]
         done = cli(

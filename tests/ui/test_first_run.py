@@ -1,16 +1,18 @@
-"""The first-run dialog creates a real vault from what is typed into it (default Argon2id)."""
+"""The first-run dialog creates a real vault from what is typed into it (default Argon2id), and
+to join a mission writes the join request and shows the code to compare."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
+from missiondesk.services.mission import MissionService
 from missiondesk.services.vault_access import unlock_vault, vault_exists
 from missiondesk.ui.first_run import FirstRunDialog
 from missiondesk.ui.tasks import TaskRunner
 
-from .conftest import PASSPHRASE, show_and_activate
+from .conftest import FAST_KDF, PASSPHRASE, show_and_activate
 
 
 def make_dialog(qtbot, vault_path: Path, tasks: TaskRunner) -> FirstRunDialog:
@@ -119,3 +121,70 @@ def test_an_existing_vault_is_not_overwritten(qtbot, closed_vault: Path, tasks: 
     assert dialog.error.text().startswith("A vault already exists at")
     assert dialog.isVisible()
     unlock_vault(closed_vault, PASSPHRASE).close()  # the old passphrase still opens it
+
+
+def fill(qtbot, dialog: FirstRunDialog, name: str = "Ben Okafor", callsign: str = "BRAVO-2"):
+    qtbot.keyClicks(dialog.name_edit, name)
+    qtbot.keyClicks(dialog.callsign_edit, callsign)
+    qtbot.keyClicks(dialog.passphrase_edit, PASSPHRASE)
+    qtbot.keyClicks(dialog.confirm_edit, PASSPHRASE)
+
+
+def join_dialog(qtbot, vault_path: Path, tasks: TaskRunner, answer: str, asked: list):
+    def choose(_parent, caption: str, suggestion: str, _filter: str) -> str:
+        asked.append((caption, suggestion))
+        return answer
+
+    dialog = FirstRunDialog(vault_path, tasks, kdf=FAST_KDF, choose_save_path=choose)
+    qtbot.addWidget(dialog)
+    show_and_activate(qtbot, dialog)
+    assert dialog.start_radio.isChecked() and dialog.create_button.text() == "Create vault"
+    at_its_label = QPoint(12, dialog.join_radio.height() // 2)
+    qtbot.mouseClick(dialog.join_radio, Qt.MouseButton.LeftButton, pos=at_its_label)
+    assert dialog.joining
+    assert dialog.create_button.text() == "Create vault and join request…"
+    fill(qtbot, dialog)
+    return dialog
+
+
+def test_joining_creates_the_vault_writes_the_request_and_shows_the_code(
+    qtbot, vault_path: Path, tasks: TaskRunner, tmp_path: Path
+):
+    asked: list = []
+    out = tmp_path / "join-BRAVO-2.json"
+    dialog = join_dialog(qtbot, vault_path, tasks, str(out), asked)
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.pages.currentWidget() is dialog.join_page, timeout=20_000)
+    assert asked == [("Save the join request", "join-BRAVO-2.json")]
+    assert vault_exists(vault_path)
+    request = MissionService.read_request(out.read_bytes())
+    assert (request.name, request.callsign) == ("Ben Okafor", "BRAVO-2")
+    assert dialog.join_code.text() == f"Your code: {request.code}"
+    assert dialog.join_saved.text() == f"Join request saved to {out}."
+    assert "mission authority" in dialog.join_next.text()
+    assert "Accept approval file" in dialog.join_next.text()
+    assert dialog.isVisible()  # the officer reads the code before the app opens
+    with qtbot.waitSignal(dialog.created, timeout=5000) as blocker:
+        qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
+    session = blocker.args[0]
+    try:
+        assert session.mission.info() is None  # not in the mission until the approval
+        assert session.people.me().callsign == "BRAVO-2"
+    finally:
+        session.close()
+
+
+def test_joining_without_saving_the_request_says_how_to_write_it_later(
+    qtbot, vault_path: Path, tasks: TaskRunner, vault_is_free
+):
+    asked: list = []
+    dialog = join_dialog(qtbot, vault_path, tasks, "", asked)  # the save dialog is cancelled
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.pages.currentWidget() is dialog.join_page, timeout=20_000)
+    assert dialog.join_saved.text() == "The join request was not saved."
+    assert not dialog.join_code.isVisible()
+    assert "Join a mission" in dialog.join_next.text()
+    with qtbot.waitSignal(dialog.rejected, timeout=2000):  # closed here: the vault closes too
+        qtbot.keyClick(dialog.open_button, Qt.Key.Key_Escape)
+    assert tasks.wait_for_done(5000)
+    assert vault_is_free(vault_path)

@@ -8,11 +8,16 @@ from pathlib import Path
 
 from missiondesk.commands import arguments
 from missiondesk.commands.context import CommandContext
-from missiondesk.domain.errors import InvalidInput, Unavailable
+from missiondesk.domain.errors import InvalidInput
 from missiondesk.domain.ids import fingerprint
 from missiondesk.domain.records.base import Sensitivity
 from missiondesk.domain.records.people import Role
-from missiondesk.services.audit import AuditEvent
+from missiondesk.services.enrollment_files import (
+    accept_approval_file,
+    approve_to_file,
+    read_enrollment_file,
+    write_join_request,
+)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -60,23 +65,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     xp.set_defaults(handler=cmd_members_release)
 
 
-def _read(path: Path) -> bytes:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise Unavailable(f"Cannot read {path}: {exc.strerror or exc}.") from None
-    if len(data) > 4 * 1024 * 1024:
-        raise InvalidInput(f"{path} is too large to be an enrollment file.")
-    return data
-
-
-def _write(path: Path, data: bytes) -> None:
-    try:
-        path.write_bytes(data)
-    except OSError as exc:
-        raise Unavailable(f"Cannot write {path}: {exc.strerror or exc}.") from None
-
-
 def cmd_mission_create(ctx: CommandContext) -> int:
     with ctx.session() as session:
         info = session.mission.create(ctx.args.name, valid_days=ctx.args.valid_days)
@@ -112,8 +100,7 @@ def cmd_mission_show(ctx: CommandContext) -> int:
 
 def cmd_enroll_request(ctx: CommandContext) -> int:
     with ctx.session() as session:
-        content, code = session.mission.request_enrollment()
-    _write(ctx.args.out, content)
+        code = write_join_request(session.mission, ctx.args.out)
     ctx.out(f"Join request written to {ctx.args.out}. Carry it to the mission authority.")
     ctx.out(f"Your code: {code}   (the authority must see the same code)")
     return 0
@@ -121,7 +108,7 @@ def cmd_enroll_request(ctx: CommandContext) -> int:
 
 def cmd_enroll_approve(ctx: CommandContext) -> int:
     a = ctx.args
-    content = _read(a.file)
+    content = read_enrollment_file(a.file)
     with ctx.session() as session:
         request = session.mission.read_request(content)
         ctx.out(
@@ -135,23 +122,23 @@ def cmd_enroll_approve(ctx: CommandContext) -> int:
             if answer not in ("y", "yes"):
                 raise InvalidInput("Not approved: the codes were not confirmed.")
             code = request.code
-        approval, membership = session.mission.approve(
+        membership = approve_to_file(
+            session.mission,
+            session.audit,
             content,
+            a.out,
             role=Role(a.role),
             clearance=a.clearance,
             valid_days=a.valid_days,
             expect_code=code,
         )
-        session.audit.record(AuditEvent.EXPORTED, what="enrollment approval")
-    _write(a.out, approval)
     ctx.out(f"Approved as {membership.role.value}; approval written to {a.out}.")
     return 0
 
 
 def cmd_enroll_accept(ctx: CommandContext) -> int:
-    content = _read(ctx.args.file)
     with ctx.session() as session:
-        membership = session.mission.accept(content)
+        membership = accept_approval_file(session.mission, ctx.args.file)
     ctx.out(f"Joined mission '{membership.mission_name}' as {membership.role.value}.")
     ctx.out(f"Code: {membership.code}")
     return 0

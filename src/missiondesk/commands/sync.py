@@ -5,14 +5,19 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from missiondesk.commands import arguments
 from missiondesk.commands.context import CommandContext
-from missiondesk.domain.errors import InvalidInput, Unavailable
+from missiondesk.domain.errors import InvalidInput
 from missiondesk.domain.ids import fingerprint
+from missiondesk.services.sync_node import SyncNode
 from missiondesk.sync.session import SessionReport
+
+T = TypeVar("T")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -59,37 +64,56 @@ def _line(report: SessionReport) -> str:
     return f"{datetime.now(UTC):%H%M%SZ} {who}: {report.summary()}"
 
 
+def _wait(future: Future[T], stop: list[int]) -> T | None:
+    """The future's result, or None once a stop signal arrived (checked five times a second;
+    a signal handler that only appends to a list cannot deadlock with the waiting thread)."""
+    while not stop:
+        try:
+            return future.result(timeout=0.2)
+        except TimeoutError:
+            continue
+    return None
+
+
 def cmd_sync_serve(ctx: CommandContext) -> int:
     def report(r: SessionReport) -> None:
         print(_line(r), flush=True)
 
-    def started(address: tuple[str, int]) -> None:
-        print(f"Serving peers on {address[0]}:{address[1]}. Press Ctrl+C to stop.", flush=True)
+    stop: list[int] = []
 
-    def stop(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt  # a service manager's SIGTERM stops as cleanly as Ctrl+C
+    def on_signal(signum: int, frame: object) -> None:
+        stop.append(signum)  # Ctrl+C and a service manager's SIGTERM stop alike
 
-    signal.signal(signal.SIGTERM, stop)
-    with ctx.session() as session:
-        try:
-            session.sync.serve(
-                ctx.args.listen,
-                report,
-                started,
-                timeout=ctx.args.timeout,
-                announce=not ctx.args.no_announce,
+    previous = [(s, signal.signal(s, on_signal)) for s in (signal.SIGINT, signal.SIGTERM)]
+    try:
+        with (
+            ctx.session() as session,
+            ThreadPoolExecutor(1, thread_name_prefix="vault") as db,
+            SyncNode(session.sync, db, report) as node,
+        ):
+            serving = node.serve(
+                ctx.args.listen, timeout=ctx.args.timeout, announce=not ctx.args.no_announce
             )
-        except OSError as exc:
-            raise Unavailable(
-                f"Cannot listen on {ctx.args.listen}: {exc.strerror or exc}."
-            ) from None
+            listening = _wait(serving.ready, stop)
+            if listening is not None:
+                print(f"Serving peers on {listening.address}. Press Ctrl+C to stop.", flush=True)
+                if listening.note:
+                    print(f"Note: {listening.note}.", file=sys.stderr, flush=True)
+                _wait(serving.ended, stop)
+    finally:
+        for signum, handler in previous:
+            signal.signal(signum, handler)
     print("Stopped.", file=sys.stderr)
     return 0
 
 
 def cmd_sync_now(ctx: CommandContext) -> int:
-    with ctx.session() as session:
-        report = session.sync.sync_now(ctx.args.peer, timeout=ctx.args.timeout)
+    with (
+        ctx.session() as session,
+        ThreadPoolExecutor(1, thread_name_prefix="vault") as db,
+        SyncNode(session.sync, db) as node,
+    ):
+        report = node.sync_with(ctx.args.peer, timeout=ctx.args.timeout).result()
     if ctx.args.json:
         ctx.out_json(report.as_json())
     else:

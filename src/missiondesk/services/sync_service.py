@@ -1,20 +1,18 @@
-"""Sync as the command line and the desktop app use it: serve peers, sync with one, status.
+"""Sync as the command line and the desktop app use it: the vault as the engine sees it, status.
 
 `VaultReplica` gives the sync engine (which may not import the store) what it needs from the
-vault; every call to it runs on one database thread.
+vault; every call to it runs on one database thread. Serving and syncing run in a `SyncNode`
+(services/sync_node.py), the same for the command line and the desktop app.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from missiondesk.domain.changeset import Origin
+from missiondesk.domain.changeset import ChangeSet, Origin
 from missiondesk.domain.errors import InvalidInput
 from missiondesk.domain.hlc import HybridClock
 from missiondesk.domain.kinds import ROUTINE
@@ -29,11 +27,10 @@ from missiondesk.services.mission import (
     read_revocation,
 )
 from missiondesk.store.vault import Vault
-from missiondesk.sync.discovery import FoundPeer, announced, discover
+from missiondesk.sync.discovery import FoundPeer, discover
 from missiondesk.sync.replica import Segment, Summary
-from missiondesk.sync.session import SessionReport, heads_digest, trust_digest
+from missiondesk.sync.session import heads_digest, trust_digest
 from missiondesk.sync.tls import TlsMaterial
-from missiondesk.sync.transport import Reporter, parse_address, serve, sync_with
 from missiondesk.sync.wire import ProtocolError
 
 log = logging.getLogger(__name__)
@@ -195,6 +192,8 @@ class VaultReplica:
             self._vault.trust.record_peer(
                 device, address=address, heads=heads, result=result, sent=sent, received=received
             )
+        # Views that show peers (last seen, last result) refresh from this like from any change.
+        self._feed.publish(ChangeSet(Origin.PEER, entities={"peer": frozenset({device})}))
 
 
 @dataclass(frozen=True)
@@ -203,6 +202,9 @@ class PeerSeen:
     label: str  # callsign, or fingerprint
     last_seen_ms: int
     last_result: str
+    address: str = ""  # where it was last met ("" for a bundle)
+    sent: int = 0  # operations sent to it, received from it, in the last session
+    received: int = 0
 
 
 @dataclass(frozen=True)
@@ -233,63 +235,45 @@ class SyncService:
         self._clock = clock
         self._feed = feed
 
-    def _parts(self) -> tuple[VaultReplica, TlsMaterial]:
+    @property
+    def device_id(self) -> str:
+        return self._device_id
+
+    def engine_parts(self) -> tuple[VaultReplica, TlsMaterial, MissionInfo]:
+        """What the engine needs to serve or sync: the vault as it sees it, this device's TLS
+        identity and the mission. Reads the vault: call it on the vault's thread."""
         info = self._mission.require()
         key, cert, ca, _crl = self._mission.tls_material()
         replica = VaultReplica(self._vault, info, self._device_id, self._clock, self._feed)
-        return replica, TlsMaterial(key, cert, ca)
+        return replica, TlsMaterial(key, cert, ca), info
 
-    def serve(
-        self,
-        listen: str,
-        on_report: Reporter,
-        started: Callable[[tuple[str, int]], None] | None = None,
-        *,
-        timeout: float = 30.0,
-        announce: bool = True,
-    ) -> None:
-        """Serve peers until interrupted (Ctrl+C); announce on the LAN if the mission allows."""
-        any_address = "0.0.0.0"  # noqa: S104 - a relay listens on every interface unless told
-        host, port = parse_address(listen, default_host=any_address, listening=True)
-        replica, material = self._parts()
-        info = self._mission.require()
-        stack = contextlib.ExitStack()
-
-        def bound(address: tuple[str, int]) -> None:
-            if announce and info.discovery:
-                stack.enter_context(announced(info.id, self._device_id, host, address[1]))
-            if started is not None:
-                started(address)
-
-        with (
-            stack,
-            ThreadPoolExecutor(1, thread_name_prefix="vault") as db,
-            contextlib.suppress(KeyboardInterrupt, asyncio.CancelledError),
-        ):
-            asyncio.run(
-                serve(replica, db, material, host, port, on_report, started=bound, timeout=timeout)
-            )
-
-    def discover(self, seconds: float = 3.0) -> list[FoundPeer]:
+    def discovery_mission(self) -> str:
+        """The mission id to look for on the LAN; refused when the mission forbids discovery."""
         info = self._mission.require()
         if not info.discovery:
             raise InvalidInput(
                 "This mission does not allow finding peers on the network; "
-                "name the peer with --peer HOST:PORT."
+                "name the peer by its address (HOST:PORT)."
             )
-        return discover(info.id, self._device_id, seconds)
+        return info.id
 
-    def sync_now(self, peer: str, *, timeout: float = 30.0) -> SessionReport:
-        host, port = parse_address(peer)
-        replica, material = self._parts()
-        with ThreadPoolExecutor(1, thread_name_prefix="vault") as db:
-            return asyncio.run(sync_with(replica, db, material, host, port, timeout=timeout))
+    def discover(self, seconds: float = 3.0) -> list[FoundPeer]:
+        """Peers announcing themselves on the LAN (blocks for `seconds`; the CLI's way)."""
+        return discover(self.discovery_mission(), self._device_id, seconds)
 
     def summary(self, label: Callable[[str], str]) -> SyncSummary:
         """Works with or without a mission; `label` names a device (callsign or fingerprint)."""
         info = self._mission.info()
         peers = tuple(
-            PeerSeen(p.device, label(p.device), p.last_seen, p.last_result)
+            PeerSeen(
+                p.device,
+                label(p.device),
+                p.last_seen,
+                p.last_result,
+                address=p.address,
+                sent=p.sent,
+                received=p.received,
+            )
             for p in self._vault.trust.peers()
         )
         head = self._vault.oplog.head(self._device_id)

@@ -19,6 +19,7 @@ from missiondesk.sync.wire import FrameType, json_frame
 
 log = logging.getLogger(__name__)
 HANDSHAKE_TIMEOUT = 15.0
+STOP_GRACE = 5.0  # seconds sessions are given to wind down when the node stops
 Reporter = Callable[[SessionReport], None]
 
 
@@ -35,10 +36,16 @@ def parse_address(
     return host.strip("[]") or default_host, int(port)
 
 
-def _peer_identity(writer: asyncio.StreamWriter, replica: Replica) -> tuple[str, str]:
-    """The verified peer certificate's device id, or the reason it may not talk to us."""
+def _peer_certificate(writer: asyncio.StreamWriter) -> bytes | None:
+    """The peer's certificate (DER). On the loop's thread only: the SSL object is not safe to
+    touch from another thread while the loop reads (TLS 1.3 session tickets arrive after the
+    handshake, and getpeercert() then fails with "handshake not done yet")."""
     ssl_object = writer.get_extra_info("ssl_object")
-    der = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
+    return ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
+
+
+def _peer_identity(der: bytes | None, replica: Replica) -> tuple[str, str]:
+    """The verified peer certificate's device id, or the reason it may not talk to us."""
     if not der:
         return "", "no client certificate"
     try:
@@ -73,14 +80,19 @@ async def serve(
     timeout: float = 30.0,
     started: Callable[[tuple[str, int]], None] | None = None,
 ) -> None:
-    """Serve peers until cancelled. One peer's failure never stops the node."""
+    """Serve peers until cancelled. One peer's failure never stops the node. Cancelling stops
+    listening at once and cancels the sessions in progress (what they committed stays)."""
     context = server_context(material)
+    sessions: set[asyncio.Task[object]] = set()
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         address = "{}:{}".format(*writer.get_extra_info("peername")[:2])
+        me = asyncio.current_task()
+        if me is not None:
+            sessions.add(me)
         try:
             device, problem = await asyncio.get_running_loop().run_in_executor(
-                db, _peer_identity, writer, replica
+                db, _peer_identity, _peer_certificate(writer), replica
             )
             if problem:
                 log.warning("refused %s from %s", problem, address)
@@ -93,17 +105,27 @@ async def serve(
             return
         except Exception:
             log.exception("a session with %s failed", address)
+        finally:
+            if me is not None:
+                sessions.discard(me)
 
     server = await asyncio.start_server(
         handle, host, port, ssl=context, ssl_handshake_timeout=HANDSHAKE_TIMEOUT
     )
-    bound = server.sockets[0].getsockname()[:2]
-    if started is not None:  # off the event loop: it may block (mDNS registration does)
-        await asyncio.get_running_loop().run_in_executor(
-            None, started, (str(bound[0]), int(bound[1]))
-        )
-    async with server:
+    try:
+        bound = server.sockets[0].getsockname()[:2]
+        if started is not None:  # off the event loop: it may block (mDNS registration does)
+            await asyncio.get_running_loop().run_in_executor(
+                None, started, (str(bound[0]), int(bound[1]))
+            )
         await server.serve_forever()
+    finally:
+        server.close()  # the port is free from here on
+        running = list(sessions)
+        for task in running:
+            task.cancel()
+        if running:
+            await asyncio.wait(running, timeout=STOP_GRACE)
 
 
 async def sync_with(
@@ -133,7 +155,7 @@ async def sync_with(
             else f"{host}:{port} did not answer"
         )
     device, problem = await asyncio.get_running_loop().run_in_executor(
-        db, _peer_identity, writer, replica
+        db, _peer_identity, _peer_certificate(writer), replica
     )
     if problem:
         await _refuse(writer, problem)

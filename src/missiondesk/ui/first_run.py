@@ -1,4 +1,5 @@
-"""First run: create the encrypted vault, the officer's identity and this device's keys."""
+"""First run: create the encrypted vault, the officer's identity and this device's keys; to join
+a mission, also write the join request the mission authority approves, and show the code."""
 
 from __future__ import annotations
 
@@ -7,21 +8,29 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGroupBox,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
+    QRadioButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from missiondesk.crypto.keywrap import KdfParams
+from missiondesk.services.enrollment_files import write_join_request
 from missiondesk.services.passphrase_policy import MIN_LENGTH, assess
 from missiondesk.services.session import Session
 from missiondesk.services.vault_access import create_vault
 from missiondesk.ui.feedback import BusyIndicator, InlineError, fit_height_to_width
+from missiondesk.ui.sync.choosers import JOIN_FILES, SaveChooser, ask_save_path, safe_file_part
+from missiondesk.ui.sync.enrollment import code_label
 from missiondesk.ui.tasks import Failure, TaskRunner
 from missiondesk.ui.theme import MUTED, MUTED_STYLE, STRENGTH_COLOURS, muted_label, scaled_font
 
@@ -29,10 +38,18 @@ INTRO = (
     "MissionDesk keeps your messages, incident reports and this device's keys in an encrypted "
     "vault on this computer. Choose a passphrase you can remember: nobody can recover it for you."
 )
+JOIN_NEXT = (
+    "What happens next: carry the file to the mission authority (usually the comms officer), "
+    "on a USB stick for instance. When they open it, their screen shows a code: read yours "
+    "aloud, it must be the same. They then give you an approval file: open it in the Sync "
+    "section of MissionDesk (Accept approval file…) and this laptop is in the mission."
+)
 
 
 class FirstRunDialog(QDialog):
-    """Asks for name, callsign and a passphrase; creates the vault off the GUI thread."""
+    """Asks for name, callsign and a passphrase; creates the vault off the GUI thread. To join
+    a mission it then writes the join request (where `choose_save_path` says) and shows the
+    code to compare before the app opens."""
 
     created = Signal(object)  # the open Session of the new vault
 
@@ -42,19 +59,49 @@ class FirstRunDialog(QDialog):
         tasks: TaskRunner,
         *,
         kdf: KdfParams | None = None,
+        choose_save_path: SaveChooser = ask_save_path,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._vault_dir = vault_dir
         self._tasks = tasks
         self._kdf = kdf
+        self._choose_save_path = choose_save_path
         self._busy = False
+        self._session: Session | None = None  # made, shown on the join page, not handed on yet
         self.setWindowTitle("MissionDesk: create your vault")
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(560)
+        self.form_page = QWidget(self)
 
-        title = QLabel("Welcome to MissionDesk", self)
+        title = QLabel("Welcome to MissionDesk", self.form_page)
         title.setFont(scaled_font(title, 1.4, bold=True))
-        intro = muted_label(INTRO, self)
+        intro = muted_label(INTRO, self.form_page)
+        choice = QGroupBox("What is this laptop for?", self.form_page)
+        self.start_radio = QRadioButton("Start a new vault", choice)
+        self.start_radio.setChecked(True)
+        start_note = muted_label(
+            "For the laptop that creates the mission, or to work on your own for now. You can "
+            "create or join a mission later in the Sync section.",
+            choice,
+        )
+        self.join_radio = QRadioButton("Join a mission", choice)
+        join_note = muted_label(
+            "The mission already exists: after the vault, MissionDesk writes a join request "
+            "file for the mission authority to approve, and shows a code you both compare.",
+            choice,
+        )
+        for note in (start_note, join_note):
+            note.setContentsMargins(24, 0, 0, 0)
+        self._choice = QButtonGroup(self)
+        self._choice.addButton(self.start_radio)
+        self._choice.addButton(self.join_radio)
+        choice_layout = QVBoxLayout(choice)
+        choice_layout.setSpacing(4)
+        choice_layout.addWidget(self.start_radio)
+        choice_layout.addWidget(start_note)
+        choice_layout.addWidget(self.join_radio)
+        choice_layout.addWidget(join_note)
+        self.join_radio.toggled.connect(self._on_choice)
 
         self.name_edit = QLineEdit(self)
         self.name_edit.setPlaceholderText("e.g. Anna Berg")
@@ -106,16 +153,23 @@ class FirstRunDialog(QDialog):
         self.buttons.accepted.connect(self._on_create_clicked)
         self.buttons.rejected.connect(self.reject)
 
+        form_layout = QVBoxLayout(self.form_page)
+        form_layout.setContentsMargins(0, 0, 0, 0)
+        form_layout.setSpacing(10)
+        form_layout.addWidget(title)
+        form_layout.addWidget(intro)
+        form_layout.addWidget(choice)
+        form_layout.addLayout(form)
+        form_layout.addWidget(self.error)
+        form_layout.addWidget(self.busy)
+        form_layout.addStretch(1)
+        form_layout.addWidget(self.buttons)
+        self._build_join_page()
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self.form_page)
+        self.pages.addWidget(self.join_page)
         layout = QVBoxLayout(self)
-        layout.setSpacing(10)
-        layout.addWidget(title)
-        layout.addWidget(intro)
-        layout.addSpacing(4)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.busy)
-        layout.addStretch(1)
-        layout.addWidget(self.buttons)
+        layout.addWidget(self.pages)
 
         QWidget.setTabOrder(self.name_edit, self.callsign_edit)
         QWidget.setTabOrder(self.callsign_edit, self.passphrase_edit)
@@ -127,9 +181,41 @@ class FirstRunDialog(QDialog):
         self.name_edit.setFocus()
         fit_height_to_width(self)
 
+    def _build_join_page(self) -> None:
+        self.join_page = QWidget(self)
+        done = QLabel("Your vault is ready", self.join_page)
+        done.setFont(scaled_font(done, 1.4, bold=True))
+        self.join_saved = QLabel(self.join_page)
+        self.join_saved.setWordWrap(True)
+        self.join_saved.setTextFormat(Qt.TextFormat.PlainText)
+        self.join_saved.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.join_code = code_label(self.join_page)
+        self.join_next = QLabel(JOIN_NEXT, self.join_page)
+        self.join_next.setWordWrap(True)
+        self.open_button = QPushButton("Open MissionDesk", self.join_page)
+        self.open_button.setAutoDefault(False)
+        self.open_button.clicked.connect(self._hand_on)
+        layout = QVBoxLayout(self.join_page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(12)
+        layout.addWidget(done)
+        layout.addWidget(self.join_saved)
+        layout.addWidget(self.join_code)
+        layout.addWidget(self.join_next)
+        layout.addStretch(1)
+        layout.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignRight)
+
     @property
     def is_busy(self) -> bool:
         return self._busy
+
+    @property
+    def joining(self) -> bool:
+        return self.join_radio.isChecked()
+
+    @Slot(bool)
+    def _on_choice(self, joining: bool) -> None:
+        self.create_button.setText("Create vault and join request…" if joining else "Create vault")
 
     @Slot(str)
     def _on_passphrase_edited(self, text: str) -> None:
@@ -181,9 +267,11 @@ class FirstRunDialog(QDialog):
 
         self._tasks.run("create vault", create, self._on_created, self._on_create_failed)
 
-    def _set_busy(self, busy: bool) -> None:
+    def _set_busy(self, busy: bool, text: str = "") -> None:
         self._busy = busy
         for widget in (
+            self.start_radio,
+            self.join_radio,
             self.name_edit,
             self.callsign_edit,
             self.passphrase_edit,
@@ -193,7 +281,7 @@ class FirstRunDialog(QDialog):
         ):
             widget.setEnabled(not busy)
         if busy:
-            self.busy.start("Creating the encrypted vault and this device's keys…")
+            self.busy.start(text or "Creating the encrypted vault and this device's keys…")
             self.setCursor(Qt.CursorShape.WaitCursor)
         else:
             self.busy.stop()
@@ -204,8 +292,61 @@ class FirstRunDialog(QDialog):
         self._set_busy(False)
         self.passphrase_edit.clear()
         self.confirm_edit.clear()
-        self.created.emit(session)
-        self.accept()
+        if not self.joining:
+            self.created.emit(session)
+            self.accept()
+            return
+        self._session = session
+        label = safe_file_part(self.callsign_edit.text() or self.name_edit.text())
+        chosen = self._choose_save_path(
+            self, "Save the join request", f"join-{label}.json", JOIN_FILES
+        )
+        if not chosen:
+            self._show_join_page("", "The join request was not saved.")
+            return
+        path = Path(chosen)
+        self._set_busy(True, "Writing the join request…")
+        self._tasks.run(
+            "write join request",
+            lambda: write_join_request(session.mission, path),
+            lambda code: self._show_join_page(code, f"Join request saved to {path}."),
+            lambda failure: self._show_join_page("", failure.message),
+        )
+
+    def _show_join_page(self, code: str, saved: str) -> None:
+        self._set_busy(False)
+        if code:
+            self.join_saved.setText(saved)
+            self.join_code.setText(f"Your code: {code}")
+            self.join_next.setText(JOIN_NEXT)
+        else:
+            self.join_saved.setText(saved)
+            self.join_code.clear()
+            self.join_next.setText(
+                "You can write it later: open the Sync section and choose Join a mission…"
+            )
+        self.join_code.setVisible(bool(code))
+        self.pages.setCurrentWidget(self.join_page)
+        self.pages.removeWidget(self.form_page)  # no way back; the dialog fits this page now
+        self.form_page.hide()
+        self.create_button.setDefault(False)
+        self.open_button.setDefault(True)
+        self.open_button.setFocus()
+        layout = self.layout()
+        if layout is not None:  # fit the short page, not the form's wrapped minimum
+            layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+            margins = layout.contentsMargins()
+            inner = self.width() - margins.left() - margins.right()
+            height = max(self.join_page.heightForWidth(inner), self.join_page.sizeHint().height())
+            self.setMinimumHeight(0)
+            self.resize(self.width(), height + margins.top() + margins.bottom())
+
+    @Slot()
+    def _hand_on(self) -> None:
+        session, self._session = self._session, None
+        if session is not None:
+            self.created.emit(session)
+            self.accept()
 
     @Slot(object)
     def _on_create_failed(self, failure: Failure) -> None:
@@ -214,8 +355,12 @@ class FirstRunDialog(QDialog):
         self.name_edit.setFocus()
 
     def reject(self) -> None:
-        if not self._busy:  # the vault is half made while busy: let it finish first
-            super().reject()
+        if self._busy:  # the vault is half made while busy: let it finish first
+            return
+        session, self._session = self._session, None
+        if session is not None:  # closed on the join page: the vault is made; close it
+            self._tasks.run("close vault", session.close)
+        super().reject()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._busy:

@@ -95,7 +95,7 @@ class MainWindow(QMainWindow):
         self._fit_to_screen(1280, 800)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.PreventContextMenu)
 
-        self.sync_controller = SyncController(self)
+        self.sync_controller = SyncController(session, tasks, self._options, self)
         self._build_actions()
         self._build_header(name, callsign, fingerprint(session.device_id))
 
@@ -122,7 +122,9 @@ class MainWindow(QMainWindow):
         self.incidents_page = IncidentsPage(
             session.incidents, tasks, self._relay, parent=self.stack
         )
-        self.sync_page = SyncPage(self.stack)
+        self.sync_page = SyncPage(
+            session, tasks, self._relay, self.sync_controller, parent=self.stack
+        )
         pages: dict[str, QWidget] = {
             "Messages": self.messages_page,
             "Incidents": self.incidents_page,

@@ -18,7 +18,7 @@ from missiondesk.ui.tasks import TaskRunner
 from missiondesk.ui.theme import MUTED_STYLE
 
 REFRESH_MS = 30_000  # "12 min ago" must keep counting while nothing changes
-STATUS_TYPES = frozenset({"message", "incident", "membership", "device", "person"})
+STATUS_TYPES = frozenset({"message", "incident", "membership", "device", "person", "peer"})
 
 
 def ago(ms: int, now_ms: int) -> str:
