@@ -36,6 +36,7 @@ def tasks(qapp) -> Iterator[TaskRunner]:
     runner = TaskRunner()
     yield runner
     runner.wait_for_done()
+    runner.shutdown()
     runner.deleteLater()
 
 

@@ -16,9 +16,9 @@ from missiondesk.domain.ids import fingerprint, uuid7
 from missiondesk.domain.trust import MemberStatus
 from missiondesk.services.audit import AuditEvent, AuditService
 from missiondesk.services.changes import ChangeFeed
+from missiondesk.services.enrollment_files import write_carried_file
 from missiondesk.services.mission import MissionService
 from missiondesk.services.sync_service import VaultReplica
-from missiondesk.store.atomic import write_atomically
 from missiondesk.store.vault import Vault
 from missiondesk.sync.admission import signing_key_for
 from missiondesk.sync.bundle import BundleRefused, open_bundle, read_bundle, signed_by, write_bundle
@@ -111,7 +111,7 @@ class BundleService:
             trust=replica.trust_documents(),
             ops=ops,
         )
-        write_atomically(out, data)
+        write_carried_file(out, data)  # sealed per recipient: readable by them, not secret
         self._audit.record(
             AuditEvent.EXPORTED,
             what="bundle",

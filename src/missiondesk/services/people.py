@@ -48,6 +48,11 @@ class PeopleService:
         ]
         return sorted(entries, key=lambda e: e.label.casefold())
 
+    def others(self) -> list[PersonEntry]:
+        """The directory without this officer."""
+        me = self.person_id
+        return [e for e in self.directory() if e.id != me]
+
     def display_name(self, device_id: str) -> str:
         """Callsign (or name) of the person using a device; its fingerprint if unknown."""
         if device_id in self._names:

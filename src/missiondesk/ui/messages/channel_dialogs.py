@@ -49,7 +49,6 @@ class NewChannelDialog(QDialog):
         super().__init__(parent)
         self._channels = channels
         self._tasks = tasks
-        self._me = people.person_id
         self.setWindowTitle("New channel")
         self.setMinimumWidth(480)
         self.name_edit = QLineEdit(self)
@@ -97,13 +96,11 @@ class NewChannelDialog(QDialog):
         layout.addWidget(self.busy)
         layout.addWidget(buttons)
         self.name_edit.setFocus()
-        tasks.run("list people", people.directory, self._on_people)
+        tasks.run("list people", people.others, self._on_people)
 
     @Slot(object)
     def _on_people(self, entries: list[PersonEntry]) -> None:
         for entry in entries:
-            if entry.id == self._me:
-                continue
             item = _person_item(entry)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
@@ -170,7 +167,6 @@ class DirectMessageDialog(QDialog):
         super().__init__(parent)
         self._channels = channels
         self._tasks = tasks
-        self._me = people.person_id
         self.setWindowTitle("Direct message")
         self.setMinimumWidth(420)
         self.filter_edit = QLineEdit(self)
@@ -201,13 +197,12 @@ class DirectMessageDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.filter_edit.setFocus()
-        tasks.run("list people", people.directory, self._on_people)
+        tasks.run("list people", people.others, self._on_people)
 
     @Slot(object)
     def _on_people(self, entries: list[PersonEntry]) -> None:
         for entry in entries:
-            if entry.id != self._me:
-                self.people.addItem(_person_item(entry))
+            self.people.addItem(_person_item(entry))
         self.empty.setVisible(self.people.count() == 0)
         if self.people.count():
             self.people.setCurrentRow(0)
