@@ -199,3 +199,31 @@ def test_activity_restarts_the_idle_timer(qtbot, tasks: TaskRunner, closed_vault
         assert not window.is_locked
     finally:
         flow.shutdown()
+
+
+def test_window_size_is_remembered_beside_the_settings(
+    qtbot, tasks: TaskRunner, closed_vault: Path, tmp_path: Path
+):
+    from missiondesk.services.settings import SettingsStore
+
+    store = SettingsStore(tmp_path / "settings")
+    first = AppFlow(closed_vault, tasks, settings_store=store)
+    try:
+        first.start()
+        window = unlock_with(qtbot, first, PASSPHRASE)
+        window.resize(1100, 640)
+        size = (window.width(), window.height())
+        assert size != (1280, 800)  # not the default size
+        with qtbot.waitSignal(first.ended, timeout=5000):
+            window.close()
+    finally:
+        first.shutdown()
+    assert tasks.wait_for_done(5000)
+    assert (tmp_path / "settings" / "window.ini").is_file()
+    second = AppFlow(closed_vault, tasks, settings_store=store)
+    try:
+        second.start()
+        again = unlock_with(qtbot, second, PASSPHRASE)
+        assert (again.width(), again.height()) == size
+    finally:
+        second.shutdown()

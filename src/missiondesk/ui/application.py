@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QByteArray, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, Signal, Slot
 from PySide6.QtGui import QClipboard, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -30,6 +30,7 @@ from missiondesk.ui.theme import apply_theme
 from missiondesk.ui.unlock import UnlockDialog
 
 log = logging.getLogger(__name__)
+WINDOW_STATE = "window.ini"
 LOCKED_REASON = "MissionDesk is locked. Enter your passphrase to continue."
 
 
@@ -72,7 +73,25 @@ class AppFlow(QObject):
         self.dialog: FirstRunDialog | UnlockDialog | None = None
         self.idle: IdleWatcher | None = None
         self.alerts: MessageAlerts | None = None
-        self._geometry: QByteArray | None = None
+        # Window size and place (no mission data): kept beside settings.json when there is one.
+        self._window_state = (
+            QSettings(str(settings_store.path.with_name(WINDOW_STATE)), QSettings.Format.IniFormat)
+            if settings_store is not None
+            else None
+        )
+        self._geometry: QByteArray | None = self._saved_geometry()
+
+    def _saved_geometry(self) -> QByteArray | None:
+        if self._window_state is None:
+            return None
+        value = self._window_state.value("main_window/geometry")
+        return value if isinstance(value, QByteArray) else None
+
+    def _remember_geometry(self, window: MainWindow) -> None:
+        self._geometry = window.saveGeometry()
+        if self._window_state is not None:
+            self._window_state.setValue("main_window/geometry", self._geometry)
+            self._window_state.sync()
 
     @property
     def auto_lock_ms(self) -> int:
@@ -167,7 +186,7 @@ class AppFlow(QObject):
         self._stop_session_helpers()
         window, self.window = self.window, None
         if window is not None:
-            self._geometry = window.saveGeometry()
+            self._remember_geometry(window)
             window.deleteLater()
         self.tray.set_locked(True)
         self._show_unlock(LOCKED_REASON)
@@ -175,6 +194,8 @@ class AppFlow(QObject):
     @Slot()
     def _on_window_closed(self) -> None:
         self._stop_session_helpers()
+        if self.window is not None:
+            self._remember_geometry(self.window)
         self.window = None
         self.ended.emit()
 
