@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
+
+from missiondesk.domain.errors import Unavailable
+
+NO_DISPLAY = (
+    "No desktop display was found, so the MissionDesk window cannot open. Start it from a "
+    "desktop session, or use the command line (missiondesk --help)."
+)
+
+
+def require_display() -> None:
+    """Qt aborts the process (no message an officer can act on) when it finds no display."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        raise Unavailable(NO_DISPLAY)
 
 
 def run_app(vault_dir: Path, data_dir: Path) -> int:
     """Start Qt and show the first-run or unlock dialog, then the main window."""
+    require_display()
     from missiondesk.diagnostics import configure_logging
 
     configure_logging(data_dir / "logs")

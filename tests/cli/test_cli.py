@@ -299,3 +299,10 @@ def test_bad_attachments_and_people_are_refused_with_exit_4(vault, tmp_path: Pat
     assert nobody.returncode == 4 and "No single person" in nobody.stderr
     folder = run(vault, "attachment", "save", "01a00000-0000-7000-8000-000000000000", "--out", "/")
     assert folder.returncode == 4
+
+
+def test_no_command_without_a_display_says_so_instead_of_aborting(vault):
+    env = {"DISPLAY": "", "WAYLAND_DISPLAY": "", "QT_QPA_PLATFORM": ""}
+    done = run(vault, env_extra=env)
+    assert done.returncode == 5
+    assert "No desktop display was found" in done.stderr
