@@ -268,3 +268,16 @@ def test_a_failed_read_is_shown_on_the_page_and_logged(
     qtbot.waitUntil(status.isVisible, timeout=5000)
     assert status.text().startswith("Something unexpected went wrong (")
     assert "task 'list channels' failed" in caplog.text
+
+
+def test_lock_closes_the_windows_dialogs_too(qtbot, window: MainWindow):
+    window.open_settings()
+    window.about_action.trigger()
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    dialogs = [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible()
+    ]
+    assert len(dialogs) == 2
+    window.lock()
+    assert not any(d.isVisible() for d in dialogs if shiboken6.isValid(d))

@@ -13,6 +13,7 @@ from functools import partial
 from PySide6.QtCore import QEvent, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -443,6 +444,9 @@ class MainWindow(QMainWindow):
             return False
         self._relay.stop()
         self.sync_controller.stop()
+        for other in QApplication.topLevelWidgets():  # dialogs of this window: settings, about
+            if other is not self and other.isVisible() and self._owns(other):
+                other.close()
         for action in self.actions():
             action.setEnabled(False)
         if self.search_dialog is not None:
@@ -476,6 +480,14 @@ class MainWindow(QMainWindow):
         page = getattr(self, "messages_page", None)  # None while the window is being built
         if activated and self._session is not None and page is not None:
             page.window_activated()
+
+    def _owns(self, widget: QWidget) -> bool:
+        parent = widget.parentWidget()
+        while parent is not None:
+            if parent is self:
+                return True
+            parent = parent.parentWidget()
+        return False
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._end_session()
