@@ -17,7 +17,7 @@ from missiondesk.domain.changeset import Origin
 from missiondesk.domain.errors import InvalidInput
 from missiondesk.domain.hlc import HybridClock
 from missiondesk.domain.kinds import ROUTINE
-from missiondesk.domain.operation import SignedOperation
+from missiondesk.domain.operation import OpRecord, SignedOperation
 from missiondesk.domain.trust import Membership, Revocation, envelope
 from missiondesk.services.changes import ChangeFeed
 from missiondesk.services.mission import (
@@ -121,8 +121,8 @@ class VaultReplica:
             author, after_seq, head[0], self._vault.oplog.urgent_after(author, after_seq)
         )
 
-    def read_ops(self, author: str, first: int, last: int) -> list[tuple[bytes, bytes]]:
-        return self._vault.oplog.read_range(author, first, last)
+    def read_ops(self, author: str, first: int, last: int) -> list[OpRecord]:
+        return self._vault.oplog.read_records(author, first, last)
 
     def trust_documents(self) -> dict[str, Any]:
         trust = self._vault.trust
