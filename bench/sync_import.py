@@ -5,7 +5,7 @@ bench/road.py writes them); node B, a freshly enrolled member of the same missio
 `missiondesk sync serve`; A runs `missiondesk sync now --peer B`. Real vaults, real processes,
 TLS 1.3 with mutual authentication over 127.0.0.1, the receiver verifying every run (hash links
 plus the newest signature), admitting each op against the mission's certificates, and
-committing each OPS frame (500 ops) to its op log in its own transaction. The import is over
+committing each OPS frame (1,000 ops) to its op log in its own transaction. The import is over
 when `sync now` exits: it waits for B's COMMITTED frame, sent once B has verified, admitted and
 committed every frame. B then folds the logged ops into records, projections and the search
 index ("log first, fold behind": the link is free as soon as the log holds everything); that
