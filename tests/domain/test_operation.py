@@ -12,6 +12,7 @@ from missiondesk.domain.operation import (
     canonical_json,
     from_fields,
     parse_payload,
+    split_payload,
 )
 
 AUTHOR = "a" * 32
@@ -111,6 +112,10 @@ def test_assemble_rebuilds_the_canonical_payload_byte_for_byte(body, mission, se
     assert assemble(*fields, canonical_json(body)) == op.payload()
     rebuilt, payload = from_fields(*fields, canonical_json(body))
     assert rebuilt == op and payload == op.payload() and parse_payload(payload) == op
+    known = (op.author, op.seq, op.prev, op.hlc, op.kind, op.entity)
+    assert split_payload(payload, *known) == (mission, canonical_json(body))
+    other = (op.author, op.seq, op.prev, op.hlc + 1, op.kind, op.entity)
+    assert split_payload(payload, *other) is None  # fields that are not the payload's
 
 
 def test_fields_are_checked_as_strictly_as_a_parsed_payload():

@@ -233,6 +233,39 @@ def from_fields(
     return Operation(mission, author, seq, prev, hlc, kind, entity, value), payload
 
 
+def split_payload(
+    payload: bytes, author: str, seq: int, prev: str | None, hlc: int, kind: str, entity: str
+) -> tuple[str, bytes] | None:
+    """(mission, body as canonical JSON) of a stored payload whose other fields are known,
+    without parsing it; None unless `assemble` of the result gives back exactly `payload` (then
+    the caller parses it). Canonical keys are sorted, so the body starts after the author and
+    ends where the known tail of entity, hlc and kind begins; the mission sits between that
+    tail and prev."""
+    head = b'{"author":' + orjson.dumps(author) + b',"body":'
+    before_mission = (
+        b',"entity":' + orjson.dumps(entity) + b',"hlc":' + str(hlc).encode()
+        + b',"kind":' + orjson.dumps(kind) + b',"mission":'
+    )  # fmt: skip
+    after_mission = b',"prev":' + orjson.dumps(prev) + b',"seq":' + str(seq).encode() + b',"v":1}'
+    if not payload.startswith(head) or not payload.endswith(after_mission):
+        return None
+    end = len(payload) - len(after_mission)
+    # the last such run before prev: a JSON string (the mission) holds no bare quote
+    at = payload.rfind(before_mission, len(head), end)
+    if at < 0:
+        return None
+    try:
+        mission = orjson.loads(payload[at + len(before_mission) : end])
+    except ValueError:
+        return None
+    body = payload[len(head) : at]
+    if type(mission) is not str:
+        return None
+    if assemble(mission, author, seq, prev, hlc, kind, entity, body) != payload:
+        return None
+    return mission, body
+
+
 class OpRecord(NamedTuple):
     """A stored operation as columns: its fields, its body as canonical JSON, its signature
     and its id. `payload()` rebuilds the signed bytes; `raw` holds them instead for an op

@@ -15,6 +15,7 @@ from missiondesk.domain.operation import (
     SignedOperation,
     canonical_json,
     parse_payload,
+    split_payload,
 )
 from missiondesk.store.connection import Connection
 from missiondesk.store.errors import ChainError, Equivocation
@@ -67,7 +68,9 @@ class StoredOp:
 
 def _bytes(value: object) -> bytes:
     """Stored blobs as bytes, even if a tampered row holds text or a number instead."""
-    if isinstance(value, bytes | bytearray | memoryview):
+    if type(value) is bytes:
+        return value
+    if isinstance(value, bytearray | memoryview):
         return bytes(value)
     return str(value).encode("utf-8")
 
@@ -139,20 +142,29 @@ class OpLog:
 
     def read_records(self, author: str, first: int, last: int) -> list[OpRecord]:
         """Ops first..last of `author` as records (fields, body as canonical JSON, signature,
-        id), in chain order, for a sender that streams fields. A stored payload that does not
-        parse (a damaged or altered row) comes back verbatim in `raw`: the peer refuses it."""
+        id), in chain order, for a sender that streams fields: the fields come from the row's
+        columns and the body is cut out of the stored payload (`split_payload`, checked to
+        rebuild it exactly), so nothing is parsed. A payload that does not rebuild is parsed;
+        one that does not parse (a damaged or altered row) comes back verbatim in `raw`, for
+        the peer to refuse."""
+        rows = self._conn.execute(
+            "SELECT payload, signature, op_id, seq, hlc, kind, entity FROM ops"
+            " WHERE author = ? AND seq BETWEEN ? AND ? ORDER BY seq",
+            (author, first, last),
+        ).fetchall()
+        prev = self.op_id_at(author, first - 1) if first > 1 else None
         records = []
-        for payload, signature in self.read_range(author, first, last):
-            try:
-                signed = SignedOperation.from_parts(payload, signature)
-            except InvalidInput:
-                records.append(
-                    OpRecord("", author, 0, None, 0, "", "", b"", signature, b"", payload)
-                )
-                continue
-            op = signed.op
-            body = canonical_json(op.body)
-            records.append(OpRecord(*op[:7], body, signature, signed.op_id))
+        for row in rows:
+            payload, signature, op_id = _bytes(row[0]), _bytes(row[1]), _bytes(row[2])
+            seq, hlc, kind, entity = row[3], row[4], row[5], row[6]
+            prev_hex = prev.hex() if prev is not None and seq > 1 else None
+            parts = split_payload(payload, author, seq, prev_hex, hlc, kind, entity)
+            if parts is not None:
+                fields = (parts[0], author, seq, prev_hex, hlc, kind, entity)
+                records.append(OpRecord(*fields, parts[1], signature, op_id))
+            else:
+                records.append(_parsed_record(payload, signature, author))
+            prev = op_id
         return records
 
     def signing_key(self, author: str) -> bytes | None:
@@ -318,3 +330,13 @@ class OpLog:
                 "UPDATE ops SET folded = 1 WHERE folded = 0 AND rowid <= ?", (rows[-1][0],)
             )
         return len(rows), entities
+
+
+def _parsed_record(payload: bytes, signature: bytes, author: str) -> OpRecord:
+    """The record of a stored op found by parsing it; verbatim if it does not parse."""
+    try:
+        signed = SignedOperation.from_parts(payload, signature)
+    except InvalidInput:
+        return OpRecord("", author, 0, None, 0, "", "", b"", signature, b"", payload)
+    op = signed.op
+    return OpRecord(*op[:7], canonical_json(op.body), signature, signed.op_id)
