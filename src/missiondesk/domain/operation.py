@@ -239,28 +239,40 @@ def split_payload(
     """(mission, body as canonical JSON) of a stored payload whose other fields are known,
     without parsing it; None unless `assemble` of the result gives back exactly `payload` (then
     the caller parses it). Canonical keys are sorted, so the body starts after the author and
-    ends where the known tail of entity, hlc and kind begins; the mission sits between that
-    tail and prev."""
-    head = b'{"author":' + orjson.dumps(author) + b',"body":'
-    before_mission = (
-        b',"entity":' + orjson.dumps(entity) + b',"hlc":' + str(hlc).encode()
-        + b',"kind":' + orjson.dumps(kind) + b',"mission":'
-    )  # fmt: skip
-    after_mission = b',"prev":' + orjson.dumps(prev) + b',"seq":' + str(seq).encode() + b',"v":1}'
+    ends where the known run of entity, hlc and kind begins (the last such run: the mission
+    after it is a JSON string, which holds no bare quote); the mission sits before prev."""
+    # Quoted as they stand: ids and kinds need no escaping in valid ops; one that would need
+    # it fails to match (None), and the assemble check below vouches for the rest.
+    head = b'{"author":"%b","body":' % author.encode()
+    before_mission = b',"entity":"%b","hlc":%d,"kind":"%b","mission":' % (
+        entity.encode(),
+        hlc,
+        kind.encode(),
+    )
+    prev_json = b"null" if prev is None else b'"%b"' % prev.encode()
+    after_mission = b',"prev":%b,"seq":%d,"v":1}' % (prev_json, seq)
     if not payload.startswith(head) or not payload.endswith(after_mission):
         return None
     end = len(payload) - len(after_mission)
-    # the last such run before prev: a JSON string (the mission) holds no bare quote
     at = payload.rfind(before_mission, len(head), end)
     if at < 0:
         return None
-    try:
-        mission = orjson.loads(payload[at + len(before_mission) : end])
-    except ValueError:
-        return None
-    body = payload[len(head) : at]
+    quoted = payload[at + len(before_mission) : end]
+    if (
+        quoted[:1] == b'"'
+        and b"\\" not in quoted
+        and quoted.count(b'"') == 2
+        and quoted[-1:] == b'"'
+    ):
+        mission: object = quoted[1:-1].decode("utf-8", "replace")
+    else:
+        try:
+            mission = orjson.loads(quoted)
+        except ValueError:
+            return None
     if type(mission) is not str:
         return None
+    body = payload[len(head) : at]
     if assemble(mission, author, seq, prev, hlc, kind, entity, body) != payload:
         return None
     return mission, body
