@@ -73,6 +73,16 @@ class TimedConnection:
         finally:
             self._watch.add("sql: " + self._label(sql), time.perf_counter() - start)
 
+    def executemany(self, sql: str, *args: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return self._conn.executemany(sql, *args)
+        finally:
+            self._watch.add("sql: " + self._label(sql), time.perf_counter() - start)
+
+    def cursor(self) -> Any:  # statements run on a cursor of their own are not timed
+        return self._conn.cursor()
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._conn, name)
 
@@ -126,8 +136,15 @@ STACK_RULES = (  # (label, function, file); the innermost matching frame names t
     ("admission: per-op trust look-ups (SQL + pydantic)", "revocation_of", "trust_store.py"),
     ("admission: hash links", "check_links", "admission.py"),
     ("admission: rest", "admit", "admission.py"),
-    ("decode: JSON parse + canonical re-encode", "parse_payload", "operation.py"),
+    ("decode: body parse, checks, payload rebuilt", "from_fields", "operation.py"),
+    ("decode: JSON parse + canonical re-encode (raw ops)", "parse_payload", "operation.py"),
     ("decode: op id (SHA-256)", "op_id_for", "operation.py"),
+    ("decode: records (fields from the stream)", "_lean", "wire.py"),
+    ("decode: records (fields from the stream)", "_author", "wire.py"),
+    ("decode: records (fields from the stream)", "_place", "wire.py"),
+    ("decode: records (fields from the stream)", "_names", "wire.py"),
+    ("decode: framing, inflate", "_records", "wire.py"),
+    ("decode: framing, inflate", "decode", "wire.py"),
     ("decode: framing", "decode_ops", "wire.py"),
     ("apply: FTS5 + messages projection", "_project", "materialize.py"),
     ("apply: entities fold", "_merge", "materialize.py"),
@@ -135,6 +152,7 @@ STACK_RULES = (  # (label, function, file); the innermost matching frame names t
     ("apply: INSERT INTO ops + urgency", "append", "oplog.py"),
     ("apply: BEGIN/COMMIT (page encryption, write, fsync)", "transaction", "connection.py"),
     ("apply: op log loop, change set", "apply", "oplog.py"),
+    ("fold behind the log (rows read, ops rebuilt)", "fold_pending", "oplog.py"),
     ("apply: rest (change feed, clock)", "apply", "sync_service.py"),
     ("intake: dedupe look-ups (head, op id)", "take_run", "intake.py"),
     ("intake: rest", "take_all", "intake.py"),

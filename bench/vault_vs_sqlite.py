@@ -34,7 +34,7 @@ import sqlcipher3
 
 from _common import WORDS, Check, header, median, parser, quiet_gc, report, rotated, write_checks
 from missiondesk.domain.kinds import urgency
-from missiondesk.domain.operation import canonical_json
+from missiondesk.domain.operation import Operation
 from missiondesk.domain.records.messaging import Precedence
 from missiondesk.store.connection import (
     CACHE_MIN_KIB,
@@ -43,24 +43,15 @@ from missiondesk.store.connection import (
     cache_pragma,
     open_encrypted,
 )
-from missiondesk.store.materialize import SHARED
+from missiondesk.store.materialize import INSERT_ENTITY, SHARED, UPSERT_MESSAGE
 from missiondesk.store.migrations import MIGRATIONS
+from missiondesk.store.oplog import INSERT_OP, op_row
 
 NAME, INSERT_TARGET, READ_TARGET = "vault_vs_sqlite", 1.15, 1.10
 AUTHORS, CHANNELS, INCIDENT_EVERY, PAGE = 8, 20, 10, 50
-OP_SQL = (  # as OpLog.append on the latest schema
-    "INSERT INTO ops (op_id, author, seq, hlc, kind, entity, payload, signature, received_at,"
-    " urgency) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-ENTITY_SQL = (  # as Materializer._merge: the rowid is assigned by SQLite, 1, 2, 3, ...
-    "INSERT INTO entities (id, type, doc, clocks, created_hlc, updated_hlc, deleted)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?)"
-)
-MESSAGE_SQL = (  # as Materializer._project
-    "INSERT INTO messages (entity, channel, hlc, precedence) VALUES (?, ?, ?, ?)"
-    " ON CONFLICT (entity) DO UPDATE SET channel = excluded.channel,"
-    " hlc = excluded.hlc, precedence = excluded.precedence"
-)
+OP_SQL = INSERT_OP  # the app's own statements and row shapes (store/oplog.py, materialize.py)
+ENTITY_SQL = INSERT_ENTITY  # the rowid is assigned by SQLite, 1, 2, 3, ...
+MESSAGE_SQL = UPSERT_MESSAGE
 JOINED_SQL = (
     "SELECT count(*) FROM messages m LEFT JOIN entities e ON e.rowid = m.entity"
     " WHERE e.type IS NOT 'message'"
@@ -106,6 +97,8 @@ def make_workload(count: int, batch: int, seed: int = 7) -> Workload:
     over 20 channels) and incidents; chained per author, hlc and uuid7 ids rising with time."""
     rng = random.Random(seed)
     ms = 1_760_000_000_000
+    mission = ""  # as written before enrollment (after it, +45 B a payload: the mission id)
+    payload_bytes = 0
     authors = [rng.randbytes(16).hex() for _ in range(AUTHORS)]
     channels = [uuid7_at(ms - 1000 + i, rng) for i in range(CHANNELS)]
     seqs, prevs = dict.fromkeys(authors, 0), dict.fromkeys(authors, "")
@@ -133,13 +126,14 @@ def make_workload(count: int, batch: int, seed: int = 7) -> Workload:
             messages[i // batch].append((i + 1, channel, hlc, precedence.rank))
             keys[f"message page ({PAGE})"].append((channel, hlc + 1))
         seq, prev = seqs[author], prevs[author] or None
-        op = dict(v=1, mission="", author=author, seq=seq, prev=prev, hlc=hlc, kind=kind)
-        payload = canonical_json({**op, "entity": entity, "body": {"fields": doc}})
+        body = {"fields": doc}
+        op = Operation(mission, author, seq, prev, hlc, kind, entity, body)
         signature, op_id = rng.randbytes(64), rng.randbytes(32)
         prevs[author] = op_id.hex()
-        blobs = (bytearray(payload), bytearray(signature))
-        row = (bytearray(op_id), author, seq, hlc, kind, entity, *blobs, 0)
-        ops.append((*row, urgency(kind, {"fields": doc})))
+        payload = op.payload()
+        payload_bytes += len(payload)
+        # the op row exactly as OpLog.append writes it
+        ops.append(op_row(op, payload, op_id, signature, 0, urgency(kind, body), True))
         clocks = dumps({SHARED: [hlc, author]})  # as the store writes a new record's clocks
         entities.append((entity, record_type, dumps(doc), clocks, hlc, hlc, 0))
         keys["ops by (author, seq)"].append((author, seq))
@@ -148,7 +142,7 @@ def make_workload(count: int, batch: int, seed: int = 7) -> Workload:
         (ops[i : i + batch], entities[i : i + batch], messages[k])
         for k, i in enumerate(range(0, count, batch))
     ]
-    return Workload(batches, keys, sum(len(o[6]) for o in ops))
+    return Workload(batches, keys, payload_bytes)
 
 
 def opener(side: str, key: bytes, page_size: int, cache_mib: int | None) -> Opener:

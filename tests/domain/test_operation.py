@@ -1,9 +1,19 @@
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from missiondesk.domain.errors import InvalidInput
-from missiondesk.domain.operation import Operation, SignedOperation, canonical_json, parse_payload
+from missiondesk.domain.operation import (
+    Operation,
+    SignedOperation,
+    assemble,
+    canonical_json,
+    from_fields,
+    parse_payload,
+    split_payload,
+)
 
 AUTHOR = "a" * 32
 
@@ -80,3 +90,56 @@ def test_first_operation_has_no_predecessor():
 def test_garbage_is_refused_cleanly(garbage):
     with pytest.raises(InvalidInput):
         parse_payload(garbage)
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(st.text(max_size=8), JSON, max_size=5),
+    st.text(max_size=64),
+    st.integers(1, 2**63 - 1),
+    st.integers(0, 2**63 - 1),
+)
+def test_assemble_rebuilds_the_canonical_payload_byte_for_byte(body, mission, seq, hlc):
+    op = make(body=body, mission=mission, seq=seq, hlc=hlc, prev=None if seq == 1 else "c" * 64)
+    fields = (op.mission, op.author, op.seq, op.prev, op.hlc, op.kind, op.entity)
+    assert assemble(*fields, canonical_json(body)) == op.payload()
+    rebuilt, payload = from_fields(*fields, canonical_json(body))
+    assert rebuilt == op and payload == op.payload() and parse_payload(payload) == op
+    known = (op.author, op.seq, op.prev, op.hlc, op.kind, op.entity)
+    assert split_payload(payload, *known) == (mission, canonical_json(body))
+    other = (op.author, op.seq, op.prev, op.hlc + 1, op.kind, op.entity)
+    assert split_payload(payload, *other) is None  # fields that are not the payload's
+
+
+def test_fields_are_checked_as_strictly_as_a_parsed_payload():
+    op = make()
+    fields = dict(zip(Operation._fields[:7], op[:7], strict=True))
+    body = canonical_json(op.body)
+    assert from_fields(**fields, body=body)[0] == op
+    refused = {
+        "a body that is not canonical": {"body": b'{"fields": {"text":"h\xc3\xa9"}}'},
+        "keys out of order": {"body": b'{"z":1,"a":2}'},
+        "a body that is not an object": {"body": b"[1]"},
+        "garbage": {"body": b"\xff"},
+        "a bad author": {"author": "A" * 32},
+        "a bad predecessor": {"prev": "x" * 64},
+        "a missing predecessor": {"prev": None},
+        "a first op with a predecessor": {"seq": 1},
+        "a bad kind": {"kind": "Message.create"},
+        "a bad entity": {"entity": "no spaces allowed"},
+        "a long mission": {"mission": "m" * 65},
+        "a clock out of range": {"hlc": -1},
+        "a sequence number out of range": {"seq": 0},
+    }
+    for what, change in refused.items():
+        args = {**fields, "body": body, **change}
+        with pytest.raises(InvalidInput):
+            from_fields(**args)
+            pytest.fail(what)

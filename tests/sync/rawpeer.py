@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from missiondesk.sync.session import PROTOCOL
 from missiondesk.sync.tls import TlsMaterial, client_context
 from missiondesk.sync.wire import Frame, FrameType, ProtocolError, json_frame, read_frame
 from tests.sync.nodes import open_node
@@ -24,7 +25,7 @@ def hello(device: str, mission: str) -> bytes:
     return json_frame(
         FrameType.HELLO,
         {
-            "proto": 1,
+            "proto": PROTOCOL,
             "mission": mission,
             "device": device,
             "heads": "x" * 64,

@@ -5,6 +5,10 @@ author's device signs ``SIGNING_CONTEXT + payload``; the op id is SHA-256 of the
 by the signature, so an operation's ``prev`` (the id of the author's previous operation) pins
 that predecessor's signature too, and a contiguous run of one author is authenticated by its hash
 links plus the newest signature.
+
+The payload is a function of the fields and the canonical JSON of the body (`assemble`): the
+vault stores the fields and the body apart and the wire sends them that way; both rebuild the
+very bytes that were signed.
 """
 
 from __future__ import annotations
@@ -25,12 +29,46 @@ _FIELDS = frozenset({"v", "mission", "author", "seq", "prev", "hlc", "kind", "en
 _KIND_RE = re.compile(r"^[a-z][a-z_]{0,31}\.[a-z][a-z_]{0,31}$")
 _OP_ID_HEX_RE = re.compile(r"^[0-9a-f]{64}$")
 _MAX_INT = (1 << 63) - 1
+_SORTED = orjson.OPT_SORT_KEYS
+_Fragment = orjson.Fragment
 
 
 def canonical_json(value: Any) -> bytes:
     """The canonical encoding shared by operations, bundles and the audit log: compact JSON,
     keys sorted, UTF-8, no NaN or infinity (orjson; its output is the definition)."""
-    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    return orjson.dumps(value, option=_SORTED)
+
+
+def assemble(
+    mission: str,
+    author: str,
+    seq: int,
+    prev: str | None,
+    hlc: int,
+    kind: str,
+    entity: str,
+    body: bytes,
+) -> bytes:
+    """The canonical payload of an operation whose body is given as canonical JSON bytes.
+
+    Identical to ``canonical_json`` of the whole object (the body is spliced in verbatim,
+    exactly where the encoder would have written it), so a payload can be kept or sent as its
+    fields plus its body and rebuilt byte for byte.
+    """
+    return orjson.dumps(
+        {
+            "author": author,
+            "body": _Fragment(body),
+            "entity": entity,
+            "hlc": hlc,
+            "kind": kind,
+            "mission": mission,
+            "prev": prev,
+            "seq": seq,
+            "v": FORMAT_VERSION,
+        },
+        option=_SORTED,
+    )
 
 
 class Operation(NamedTuple):
@@ -48,15 +86,15 @@ class Operation(NamedTuple):
     def payload(self) -> bytes:
         return canonical_json(
             {
-                "v": FORMAT_VERSION,
-                "mission": self.mission,
                 "author": self.author,
-                "seq": self.seq,
-                "prev": self.prev,
+                "body": self.body,
+                "entity": self.entity,
                 "hlc": self.hlc,
                 "kind": self.kind,
-                "entity": self.entity,
-                "body": self.body,
+                "mission": self.mission,
+                "prev": self.prev,
+                "seq": self.seq,
+                "v": FORMAT_VERSION,
             }
         )
 
@@ -100,6 +138,42 @@ def _require(condition: bool, what: str) -> None:
         raise InvalidInput(f"malformed operation: {what}")
 
 
+_NOTHING_KNOWN: frozenset[str] = frozenset()
+_STRINGS = frozenset(("mission", "author", "prev", "kind", "entity"))
+
+
+def _check_fields(
+    mission: object,
+    author: object,
+    seq: object,
+    prev: object,
+    hlc: object,
+    kind: object,
+    entity: object,
+    body: object,
+    known: frozenset[str] = _NOTHING_KNOWN,
+) -> None:
+    """Exact types and bounded values of an operation's fields (shared by every parser).
+    `known`: the names of string fields the caller made valid by construction."""
+    if "mission" not in known:
+        _require(type(mission) is str and len(mission) <= 64, "mission")
+    if "author" not in known:
+        _require(type(author) is str and is_device_id(author), "author")
+    _require(type(seq) is int and 1 <= seq <= _MAX_INT, "sequence number")
+    if seq == 1:
+        _require(prev is None, "first operation has a predecessor")
+    elif "prev" not in known:
+        _require(type(prev) is str and bool(_OP_ID_HEX_RE.match(prev)), "predecessor")
+    else:
+        _require(prev is not None, "predecessor")
+    _require(type(hlc) is int and 0 <= hlc <= _MAX_INT, "clock")
+    if "kind" not in known:
+        _require(type(kind) is str and bool(_KIND_RE.match(kind)), "kind")
+    if "entity" not in known:
+        _require(type(entity) is str and is_entity_id(entity), "entity id")
+    _require(type(body) is dict, "body")
+
+
 def parse_payload(payload: bytes) -> Operation:
     """Parse payload bytes strictly: exact fields, bounded values, canonical encoding."""
     _require(len(payload) <= MAX_PAYLOAD_BYTES, "too large")
@@ -107,21 +181,130 @@ def parse_payload(payload: bytes) -> Operation:
         data = orjson.loads(payload)
     except (ValueError, RecursionError):
         raise InvalidInput("malformed operation: not canonical JSON") from None
-    _require(isinstance(data, dict) and set(data) == _FIELDS, "unexpected fields")
-    _require(data["v"] == FORMAT_VERSION, "unknown format version")
-    mission, author, seq, prev = data["mission"], data["author"], data["seq"], data["prev"]
-    hlc, kind, entity, body = data["hlc"], data["kind"], data["entity"], data["body"]
-    _require(isinstance(mission, str) and len(mission) <= 64, "mission")
-    _require(isinstance(author, str) and is_device_id(author), "author")
-    _require(type(seq) is int and 1 <= seq <= _MAX_INT, "sequence number")
-    if seq == 1:
-        _require(prev is None, "first operation has a predecessor")
-    else:
-        _require(isinstance(prev, str) and bool(_OP_ID_HEX_RE.match(prev)), "predecessor")
-    _require(type(hlc) is int and 0 <= hlc <= _MAX_INT, "clock")
-    _require(isinstance(kind, str) and bool(_KIND_RE.match(kind)), "kind")
-    _require(isinstance(entity, str) and is_entity_id(entity), "entity id")
-    _require(isinstance(body, dict), "body")
-    op = Operation(mission, author, seq, prev, hlc, kind, entity, body)
+    _require(type(data) is dict and data.keys() == _FIELDS, "unexpected fields")
+    _require(data["v"] == FORMAT_VERSION and type(data["v"]) is int, "unknown format version")
+    op = Operation(
+        data["mission"],
+        data["author"],
+        data["seq"],
+        data["prev"],
+        data["hlc"],
+        data["kind"],
+        data["entity"],
+        data["body"],
+    )
+    _check_fields(*op)
     _require(op.payload() == payload, "not canonical JSON")
     return op
+
+
+def from_fields(
+    mission: str,
+    author: str,
+    seq: int,
+    prev: str | None,
+    hlc: int,
+    kind: str,
+    entity: str,
+    body: bytes,
+    *,
+    known: frozenset[str] = frozenset(),
+) -> tuple[Operation, bytes]:
+    """An operation given as fields plus the canonical JSON of its body (as the wire sends it),
+    checked as strictly as `parse_payload`: the same bounds, and a body that is a JSON object
+    re-encoding to exactly these bytes. `known` names fields the caller built in a form that
+    is valid by construction (an author or prev from raw bytes), or checked before. Returns
+    the operation and its payload."""
+    _require(len(body) <= MAX_PAYLOAD_BYTES, "too large")
+    try:
+        value = orjson.loads(body)
+    except (ValueError, RecursionError):
+        raise InvalidInput("malformed operation: not canonical JSON") from None
+    if len(known) == len(_STRINGS):  # only the numbers and the body are left to check
+        _require(type(value) is dict, "body")
+        _require(type(seq) is int and 1 <= seq <= _MAX_INT, "sequence number")
+        _require((seq == 1) == (prev is None), "predecessor")
+        _require(type(hlc) is int and 0 <= hlc <= _MAX_INT, "clock")
+    else:
+        _check_fields(mission, author, seq, prev, hlc, kind, entity, value, known)
+    _require(canonical_json(value) == body, "not canonical JSON")
+    payload = assemble(mission, author, seq, prev, hlc, kind, entity, body)
+    _require(len(payload) <= MAX_PAYLOAD_BYTES, "too large")
+    return Operation(mission, author, seq, prev, hlc, kind, entity, value), payload
+
+
+def split_payload(
+    payload: bytes, author: str, seq: int, prev: str | None, hlc: int, kind: str, entity: str
+) -> tuple[str, bytes] | None:
+    """(mission, body as canonical JSON) of a stored payload whose other fields are known,
+    without parsing it; None unless `assemble` of the result gives back exactly `payload` (then
+    the caller parses it). Canonical keys are sorted, so the body starts after the author and
+    ends where the known run of entity, hlc and kind begins (the last such run: the mission
+    after it is a JSON string, which holds no bare quote); the mission sits before prev."""
+    # Quoted as they stand: ids and kinds need no escaping in valid ops; one that would need
+    # it fails to match (None), and the assemble check below vouches for the rest.
+    head = b'{"author":"%b","body":' % author.encode()
+    before_mission = b',"entity":"%b","hlc":%d,"kind":"%b","mission":' % (
+        entity.encode(),
+        hlc,
+        kind.encode(),
+    )
+    prev_json = b"null" if prev is None else b'"%b"' % prev.encode()
+    after_mission = b',"prev":%b,"seq":%d,"v":1}' % (prev_json, seq)
+    if not payload.startswith(head) or not payload.endswith(after_mission):
+        return None
+    end = len(payload) - len(after_mission)
+    at = payload.rfind(before_mission, len(head), end)
+    if at < 0:
+        return None
+    quoted = payload[at + len(before_mission) : end]
+    if (
+        quoted[:1] == b'"'
+        and b"\\" not in quoted
+        and quoted.count(b'"') == 2
+        and quoted[-1:] == b'"'
+    ):
+        mission: object = quoted[1:-1].decode("utf-8", "replace")
+    else:
+        try:
+            mission = orjson.loads(quoted)
+        except ValueError:
+            return None
+    if type(mission) is not str:
+        return None
+    body = payload[len(head) : at]
+    if assemble(mission, author, seq, prev, hlc, kind, entity, body) != payload:
+        return None
+    return mission, body
+
+
+class OpRecord(NamedTuple):
+    """A stored operation as columns: its fields, its body as canonical JSON, its signature
+    and its id. `payload()` rebuilds the signed bytes; `raw` holds them instead for an op
+    that is kept verbatim (one whose bytes the fields could not rebuild)."""
+
+    mission: str
+    author: str
+    seq: int
+    prev: str | None
+    hlc: int
+    kind: str
+    entity: str
+    body: bytes
+    signature: bytes
+    op_id: bytes
+    raw: bytes | None = None
+
+    def payload(self) -> bytes:
+        if self.raw is not None:
+            return self.raw
+        return assemble(
+            self.mission,
+            self.author,
+            self.seq,
+            self.prev,
+            self.hlc,
+            self.kind,
+            self.entity,
+            self.body,
+        )

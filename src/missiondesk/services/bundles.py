@@ -99,7 +99,8 @@ class BundleService:
         replica = VaultReplica(self._vault, info, self._keys.device_id, self._clock, self._feed)
         ops: list[tuple[bytes, bytes]] = []
         for segment in plan(mine, theirs, replica.segments):
-            ops.extend(replica.read_ops(segment.author, segment.first, segment.last))
+            records = replica.read_ops(segment.author, segment.first, segment.last)
+            ops.extend((r.payload(), r.signature) for r in records)
         bundle_id = uuid7()
         data = write_bundle(
             bundle_id=bundle_id,

@@ -16,7 +16,7 @@ from missiondesk.domain.changeset import ChangeSet, Origin
 from missiondesk.domain.errors import InvalidInput
 from missiondesk.domain.hlc import HybridClock
 from missiondesk.domain.kinds import ROUTINE
-from missiondesk.domain.operation import SignedOperation
+from missiondesk.domain.operation import OpRecord, SignedOperation
 from missiondesk.domain.trust import Membership, Revocation, envelope
 from missiondesk.services.changes import ChangeFeed
 from missiondesk.services.delivery import PeerHoldings
@@ -120,8 +120,8 @@ class VaultReplica:
             author, after_seq, head[0], self._vault.oplog.urgent_after(author, after_seq)
         )
 
-    def read_ops(self, author: str, first: int, last: int) -> list[tuple[bytes, bytes]]:
-        return self._vault.oplog.read_range(author, first, last)
+    def read_ops(self, author: str, first: int, last: int) -> list[OpRecord]:
+        return self._vault.oplog.read_records(author, first, last)
 
     def trust_documents(self) -> dict[str, Any]:
         trust = self._vault.trust

@@ -45,6 +45,18 @@ def expand_clocks(clocks: dict[str, Any], doc: dict[str, Any]) -> dict[str, Any]
 
 
 _PRECEDENCE_RANK = {p.value: p.rank for p in Precedence}
+# The app's writes of a new record and of its message projection (the bench uses them too).
+INSERT_ENTITY = (
+    "INSERT INTO entities (id, type, doc, clocks, created_hlc, updated_hlc, deleted)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+# An UPSERT, not INSERT OR REPLACE: REPLACE opens a savepoint that makes FTS5 flush its pending
+# index entries on every operation.
+UPSERT_MESSAGE = (
+    "INSERT INTO messages (entity, channel, hlc, precedence) VALUES (?, ?, ?, ?)"
+    " ON CONFLICT (entity) DO UPDATE SET channel = excluded.channel,"
+    " hlc = excluded.hlc, precedence = excluded.precedence"
+)
 
 
 def _clock(value: Any) -> tuple[int, str] | None:
@@ -179,8 +191,7 @@ class Materializer:
             doc = {k: v for k, v in fields.items() if k != TOMBSTONE}
             deleted = TOMBSTONE in fields
             cur = conn.execute(
-                "INSERT INTO entities (id, type, doc, clocks, created_hlc, updated_hlc, deleted)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                INSERT_ENTITY,
                 (
                     op.entity,
                     op.record_type,
@@ -243,14 +254,7 @@ class Materializer:
                 conn.execute("DELETE FROM messages WHERE entity = ?", (rowid,))
             else:
                 rank = _PRECEDENCE_RANK.get(doc.get("precedence", "routine"), 3)
-                # An UPSERT, not INSERT OR REPLACE: REPLACE opens a savepoint that makes FTS5
-                # flush its pending index entries on every operation.
-                conn.execute(
-                    "INSERT INTO messages (entity, channel, hlc, precedence) VALUES (?, ?, ?, ?)"
-                    " ON CONFLICT (entity) DO UPDATE SET channel = excluded.channel,"
-                    " hlc = excluded.hlc, precedence = excluded.precedence",
-                    (rowid, channel, created_hlc, rank),
-                )
+                conn.execute(UPSERT_MESSAGE, (rowid, channel, created_hlc, rank))
         if not self._search:
             return
         if not fresh:

@@ -89,6 +89,11 @@ def check_signature(ops: Sequence[SignedOperation], key: bytes) -> None:
         )
 
 
+_TRUST_KINDS = frozenset(
+    ("membership.grant", "membership.revoke", "mission.update", "mission.delete", "mission.create")
+)
+
+
 def _check_trust_body(signed: SignedOperation, trust: TrustView) -> None:
     """Trust operations carry documents the authority signed; a forged one is tampering."""
     op = signed.op
@@ -162,8 +167,10 @@ def admit(
     # the run is applied, as they always did).
     memberships = trust.memberships_of(author)
     revocation = trust.revocation_of(author)
+    ahead = too_far_ahead(max(s.op.hlc for s in ops))  # then find the first one, if any
     for index, signed in enumerate(ops):
-        _check_trust_body(signed, trust)
+        if signed.op.kind in _TRUST_KINDS:
+            _check_trust_body(signed, trust)
         if signed.op.kind == "device.register":
             fields = signed.op.body.get("fields", {})
             announced = fields.get("signing_key") if isinstance(fields, dict) else None
@@ -172,7 +179,7 @@ def admit(
         reason = _inadmissible(signed, trust.mission_id, memberships, revocation)
         if reason:
             return Verdict(list(ops[:index]), len(ops) - index, reason)
-        if too_far_ahead(signed.op.hlc):
+        if ahead and too_far_ahead(signed.op.hlc):
             return Verdict(
                 list(ops[:index]),
                 len(ops) - index,

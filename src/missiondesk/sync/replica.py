@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from missiondesk.domain.operation import SignedOperation
+from missiondesk.domain.operation import OpRecord, SignedOperation
 from missiondesk.sync.admission import TrustView
 
 
@@ -50,7 +50,7 @@ class Replica(Protocol):
 
     def segments(self, author: str, after_seq: int) -> list[Segment]: ...
 
-    def read_ops(self, author: str, first: int, last: int) -> list[tuple[bytes, bytes]]: ...
+    def read_ops(self, author: str, first: int, last: int) -> list[OpRecord]: ...
 
     def trust_documents(self) -> dict[str, Any]: ...
 

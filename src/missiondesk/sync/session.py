@@ -20,7 +20,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from missiondesk.domain.operation import SignedOperation
+from missiondesk.domain.operation import OpRecord, SignedOperation
 from missiondesk.sync.intake import take_all
 from missiondesk.sync.replica import Replica, Segment, Summary
 from missiondesk.sync.wire import (
@@ -36,9 +36,10 @@ from missiondesk.sync.wire import (
 )
 
 log = logging.getLogger(__name__)
-PROTOCOL = 1
+PROTOCOL = 2  # 2: OPS frames carry operations as fields (wire.OpsEncoder)
 BATCH_OPS = 1000
 BATCH_BYTES = 1024 * 1024
+SMALL_DELTA = 10_000  # operations: up to this many, the sender compresses at zlib level 9
 T = TypeVar("T")
 
 
@@ -291,6 +292,10 @@ class Session:
         segments = await self._call(
             plan, {a: h for a, h in mine.items() if a not in held}, theirs, self._replica.segments
         )
+        if sum(s.last - s.first + 1 for s in segments) <= SMALL_DELTA:
+            # A small delta is what a thin link carries: compress it harder (level 9 saves
+            # ~1.5 % and costs the sender ~10 us an op, which matters only for big imports).
+            self._encoder = OpsEncoder(9)
         for segment in segments:
             first = segment.first
             while first <= segment.last:
@@ -375,17 +380,18 @@ class Session:
             pass
 
 
-def _chunks(ops: list[tuple[bytes, bytes]]) -> list[list[tuple[bytes, bytes]]]:
+def _chunks(ops: list[OpRecord]) -> list[list[OpRecord]]:
     """Split so no frame exceeds BATCH_BYTES (or holds more than one oversized op)."""
-    chunks: list[list[tuple[bytes, bytes]]] = []
-    current: list[tuple[bytes, bytes]] = []
+    chunks: list[list[OpRecord]] = []
+    current: list[OpRecord] = []
     size = 0
-    for payload, signature in ops:
-        cost = len(payload) + len(signature) + 4
+    for record in ops:
+        # a generous bound on what the op costs in the frame, fields included
+        cost = len(record.raw if record.raw is not None else record.body) + 256
         if current and size + cost > min(BATCH_BYTES, MAX_FRAME - 64):
             chunks.append(current)
             current, size = [], 0
-        current.append((payload, signature))
+        current.append(record)
         size += cost
     if current:
         chunks.append(current)

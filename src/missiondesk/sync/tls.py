@@ -56,7 +56,11 @@ def _common(context: ssl.SSLContext, material: TlsMaterial) -> ssl.SSLContext:
 
 
 def server_context(material: TlsMaterial) -> ssl.SSLContext:
-    return _common(ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER), material)
+    context = _common(ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER), material)
+    # No session tickets: every sync is a fresh handshake from a fresh process, so tickets
+    # (two by default, ~0.5 KB) would only cost bytes on a thin link and never be used.
+    context.num_tickets = 0
+    return context
 
 
 def client_context(material: TlsMaterial) -> ssl.SSLContext:
