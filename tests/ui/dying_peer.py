@@ -12,6 +12,7 @@ import os
 import sys
 from pathlib import Path
 
+from missiondesk.sync.session import PROTOCOL
 from missiondesk.sync.tls import TlsMaterial, server_context
 from missiondesk.sync.wire import FrameType, OpsEncoder, encode_frame, json_frame, read_frame
 from tests.sync.nodes import open_node
@@ -22,7 +23,7 @@ async def serve_once(
 ) -> None:
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await read_frame(reader, 30)  # the peer's HELLO
-        hello = {"proto": 1, "mission": mission, "device": device, "heads": "x" * 64}
+        hello = {"proto": PROTOCOL, "mission": mission, "device": device, "heads": "x" * 64}
         writer.write(json_frame(FrameType.HELLO, {**hello, "trust": "y" * 64, "ops": len(ops)}))
         frame = await read_frame(reader, 30)
         if frame.type is FrameType.TRUST:
