@@ -7,12 +7,15 @@ import signal
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from missiondesk.commands import arguments
 from missiondesk.commands.context import CommandContext
 from missiondesk.domain.errors import InvalidInput, Unavailable
 from missiondesk.domain.ids import fingerprint
-from missiondesk.sync.session import SessionReport
+
+if TYPE_CHECKING:  # the sync engine (asyncio, TLS) is imported when a sync command runs
+    from missiondesk.sync.session import SessionReport
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -6,13 +6,12 @@ vault; every call to it runs on one database thread.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from missiondesk.domain.changeset import Origin
 from missiondesk.domain.errors import InvalidInput
@@ -29,12 +28,16 @@ from missiondesk.services.mission import (
     read_revocation,
 )
 from missiondesk.store.vault import Vault
-from missiondesk.sync.discovery import FoundPeer, announced, discover
-from missiondesk.sync.replica import Segment, Summary
-from missiondesk.sync.session import SessionReport, heads_digest, trust_digest
-from missiondesk.sync.tls import TlsMaterial
-from missiondesk.sync.transport import Reporter, parse_address, serve, sync_with
-from missiondesk.sync.wire import ProtocolError
+
+if TYPE_CHECKING:
+    from missiondesk.sync.discovery import FoundPeer
+    from missiondesk.sync.replica import Segment, Summary
+    from missiondesk.sync.session import SessionReport
+    from missiondesk.sync.tls import TlsMaterial
+    from missiondesk.sync.transport import Reporter
+
+# The sync engine (asyncio, TLS, mDNS, the wire format) is imported where sync runs, not with
+# this module: the desktop's status bar uses SyncService.summary at start-up and needs none of it.
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +69,8 @@ def segments_for(
     author: str, after_seq: int, last: int, urgent: list[tuple[int, int]]
 ) -> list[Segment]:
     """Cut one author's run so its most urgent ops go out first, in chain order."""
+    from missiondesk.sync.replica import Segment
+
     segments: list[Segment] = []
     start = after_seq + 1
     remaining = urgent
@@ -100,6 +105,9 @@ class VaultReplica:
         return self._trust
 
     def summary(self) -> Summary:
+        from missiondesk.sync.replica import Summary
+        from missiondesk.sync.session import heads_digest, trust_digest
+
         return Summary(
             heads_digest(self._vault.oplog.heads()),
             trust_digest(self._vault.trust.trust_digest_rows()),
@@ -134,6 +142,8 @@ class VaultReplica:
         }
 
     def add_trust_documents(self, documents: dict[str, Any]) -> int:
+        from missiondesk.sync.wire import ProtocolError
+
         key = self._trust.authority_key
         memberships, revocations = documents.get("memberships"), documents.get("revocations")
         if not isinstance(memberships, list) or not isinstance(revocations, list):
@@ -234,6 +244,8 @@ class SyncService:
         self._feed = feed
 
     def _parts(self) -> tuple[VaultReplica, TlsMaterial]:
+        from missiondesk.sync.tls import TlsMaterial
+
         info = self._mission.require()
         key, cert, ca, _crl = self._mission.tls_material()
         replica = VaultReplica(self._vault, info, self._device_id, self._clock, self._feed)
@@ -249,6 +261,11 @@ class SyncService:
         announce: bool = True,
     ) -> None:
         """Serve peers until interrupted (Ctrl+C); announce on the LAN if the mission allows."""
+        import asyncio
+
+        from missiondesk.sync.discovery import announced
+        from missiondesk.sync.transport import parse_address, serve
+
         any_address = "0.0.0.0"  # noqa: S104 - a relay listens on every interface unless told
         host, port = parse_address(listen, default_host=any_address, listening=True)
         replica, material = self._parts()
@@ -271,6 +288,8 @@ class SyncService:
             )
 
     def discover(self, seconds: float = 3.0) -> list[FoundPeer]:
+        from missiondesk.sync.discovery import discover
+
         info = self._mission.require()
         if not info.discovery:
             raise InvalidInput(
@@ -280,6 +299,10 @@ class SyncService:
         return discover(info.id, self._device_id, seconds)
 
     def sync_now(self, peer: str, *, timeout: float = 30.0) -> SessionReport:
+        import asyncio
+
+        from missiondesk.sync.transport import parse_address, sync_with
+
         host, port = parse_address(peer)
         replica, material = self._parts()
         with ThreadPoolExecutor(1, thread_name_prefix="vault") as db:

@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -29,8 +28,7 @@ from missiondesk.services.channels import KIND_LABELS, ChannelService, ChannelVi
 from missiondesk.services.messaging import MessageView, MessagingService
 from missiondesk.services.people import PeopleService
 from missiondesk.ui.changes import ChangeRelay, RefreshScheduler
-from missiondesk.ui.messages.attachment_viewer import AttachmentViewer, PathChooser, ask_for_path
-from missiondesk.ui.messages.channel_dialogs import DirectMessageDialog, NewChannelDialog
+from missiondesk.ui.choosers import FilesChooser, PathChooser, ask_for_files, ask_for_path
 from missiondesk.ui.messages.channel_list import ChannelDelegate, ChannelListModel
 from missiondesk.ui.messages.compose import ComposeBox
 from missiondesk.ui.messages.message_model import MessageListModel
@@ -38,13 +36,10 @@ from missiondesk.ui.messages.reading_pane import ReadingPane
 from missiondesk.ui.tasks import Failure, TaskRunner
 from missiondesk.ui.theme import ERROR, muted, scaled_font
 
-FilesChooser = Callable[[QWidget], list[str]]
+if TYPE_CHECKING:  # the viewer and the channel dialogs are loaded when first opened
+    from missiondesk.ui.messages.attachment_viewer import AttachmentViewer
+
 CHANNEL_TYPES = frozenset({"message", "channel", "person", "device"})
-
-
-def ask_for_files(parent: QWidget) -> list[str]:
-    paths, _ = QFileDialog.getOpenFileNames(parent, "Attach files")
-    return list(paths)
 
 
 class MessagesPage(QWidget):
@@ -428,6 +423,8 @@ class MessagesPage(QWidget):
 
     @Slot(object)
     def _on_attachment_opened(self, info: AttachmentInfo) -> None:
+        from missiondesk.ui.messages.attachment_viewer import AttachmentViewer
+
         viewer = AttachmentViewer(
             info, self._attachments, self._tasks, choose_path=self._choose_save_path, parent=self
         )
@@ -442,6 +439,8 @@ class MessagesPage(QWidget):
 
     @Slot()
     def open_new_channel(self) -> None:
+        from missiondesk.ui.messages.channel_dialogs import NewChannelDialog
+
         dialog = NewChannelDialog(self._channels, self._people, self._tasks, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.created.connect(self._on_channel_made)
@@ -449,6 +448,8 @@ class MessagesPage(QWidget):
 
     @Slot()
     def open_direct(self) -> None:
+        from missiondesk.ui.messages.channel_dialogs import DirectMessageDialog
+
         dialog = DirectMessageDialog(self._channels, self._people, self._tasks, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.opened.connect(self._on_channel_made)
