@@ -143,7 +143,11 @@ def test_operations_stay_in_order_when_the_wall_clock_jumps_back(session, vault_
         again.close()
 
 
-def test_waiting_for_my_ack_is_others_urgent_traffic_addressed_to_me(session, make_session):
+@pytest.mark.parametrize("chunk", [100, 2])
+def test_waiting_for_my_ack_is_others_urgent_traffic_addressed_to_me(
+    session, make_session, monkeypatch, chunk
+):
+    monkeypatch.setattr("missiondesk.services.messaging.URGENT_CHUNK", chunk)
     from missiondesk.domain.changeset import Origin
     from missiondesk.domain.operation import SignedOperation
     from missiondesk.services.messaging import URGENT_SCAN

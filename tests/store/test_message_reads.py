@@ -72,8 +72,14 @@ def test_unacknowledged_urgent_walks_the_newest_first(tmp_path):
     assert hlcs == sorted(hlcs, reverse=True) and len(hlcs) == 3
     assert all(r.precedence_rank <= 1 for r in rows)
     assert "m10" not in {r.record.id for r in vault.messages.unacknowledged_urgent(peer.id, 50)}
-    plan = plan_of(vault, lambda: vault.messages.unacknowledged_urgent(peer.id, 3), "acks a")
-    assert "messages_urgent_by_hlc" in plan and "TEMP B-TREE" not in plan, plan
+    everything = vault.messages.unacknowledged_urgent(peer.id, 50)
+    after = vault.messages.unacknowledged_urgent(peer.id, 50, before=rows[-1].cursor)
+    assert [r.record.id for r in rows + after] == [r.record.id for r in everything]
+    for before in (None, rows[-1].cursor):
+        plan = plan_of(
+            vault, lambda b=before: vault.messages.unacknowledged_urgent(peer.id, 3, b), "acks a"
+        )
+        assert "messages_urgent_by_hlc" in plan and "TEMP B-TREE" not in plan, plan
     vault.close()
 
 

@@ -24,6 +24,7 @@ from missiondesk.store.vault import Vault
 
 PAGE = 100
 URGENT_SCAN = 500  # how many unacknowledged FLASH/IMMEDIATE messages the banner looks at
+URGENT_CHUNK = 100  # read that many at a time: usually the first chunk holds what it shows
 _PRECEDENCES = {p.value: p for p in Precedence}
 _SENSITIVITIES = {s.value: s for s in Sensitivity}
 
@@ -302,20 +303,27 @@ class MessagingService:
 
     def waiting_for_my_ack(self, limit: int = 50) -> list[MessageView]:
         """FLASH and IMMEDIATE messages addressed to this officer that wait for an ack."""
-        rows = self._vault.messages.unacknowledged_urgent(self.device_id, URGENT_SCAN)
-        if not rows:
-            return []
-        # The rows are FLASH/IMMEDIATE and not acknowledged by this device; of them, views are
-        # made only for the first `limit` that are someone else's and addressed to this officer
-        # (what needs_my_ack checks), not for all URGENT_SCAN.
-        ctx = _ViewContext(self)
+        # The rows are FLASH/IMMEDIATE and not acknowledged by this device, newest first, read
+        # URGENT_CHUNK at a time up to URGENT_SCAN; views are made only for the first `limit`
+        # that are someone else's and addressed to this officer (what needs_my_ack checks).
+        ctx: _ViewContext | None = None
         wanted: list[MessageRow] = []
-        for row in rows:
-            channel = ctx.channels.get(str(row.record.doc.get("channel", "")))
-            if row.record.author != ctx.me_device and ctx.addressed_to_me(channel):
-                wanted.append(row)
-                if len(wanted) == limit:
-                    break
+        before: Cursor | None = None
+        scanned = 0
+        while scanned < URGENT_SCAN and len(wanted) < limit:
+            rows = self._vault.messages.unacknowledged_urgent(
+                self.device_id, min(URGENT_CHUNK, URGENT_SCAN - scanned), before
+            )
+            if not rows:
+                break
+            ctx = ctx or _ViewContext(self)
+            scanned, before = scanned + len(rows), rows[-1].cursor
+            for row in rows:
+                channel = ctx.channels.get(str(row.record.doc.get("channel", "")))
+                if row.record.author != ctx.me_device and ctx.addressed_to_me(channel):
+                    wanted.append(row)
+                    if len(wanted) == limit:
+                        break
         return [v for v in self._views(wanted, ctx) if v.needs_my_ack][:limit]
 
     def _views(self, rows: list[MessageRow], ctx: _ViewContext | None = None) -> list[MessageView]:

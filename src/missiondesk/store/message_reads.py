@@ -128,15 +128,20 @@ class MessageReads:
 
     # -- acknowledgements ----------------------------------------------------------------------
 
-    def unacknowledged_urgent(self, device: str, limit: int) -> list[MessageRow]:
-        """FLASH and IMMEDIATE messages this device has not acknowledged, newest first
-        (its own among them: the caller leaves out what is not addressed to it)."""
+    def unacknowledged_urgent(
+        self, device: str, limit: int, before: Cursor | None = None
+    ) -> list[MessageRow]:
+        """FLASH and IMMEDIATE messages this device has not acknowledged, newest first, older
+        than `before` if given (its own among them: the caller leaves out what is not
+        addressed to it)."""
+        where = "" if before is None else " AND (m.hlc, m.entity) < (?, ?)"
+        after: tuple[int, ...] = () if before is None else before
         rows = self._conn.execute(  # walks messages_urgent_by_hlc newest first (schema >= 5)
             f"{_SELECT} FROM messages m JOIN entities e ON e.rowid = m.entity"
-            f" WHERE m.precedence <= {URGENT_RANK} AND NOT EXISTS"
+            f" WHERE m.precedence <= {URGENT_RANK}{where} AND NOT EXISTS"
             " (SELECT 1 FROM acks a WHERE a.message = e.id AND a.device = ?)"
-            " ORDER BY m.hlc DESC LIMIT ?",
-            (device, limit),
+            " ORDER BY m.hlc DESC, m.entity DESC LIMIT ?",
+            (*after, device, limit),
         ).fetchall()
         return [_row(r) for r in rows]
 
