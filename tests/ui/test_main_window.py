@@ -265,3 +265,21 @@ def test_a_failed_read_is_shown_on_the_page_and_logged(
     qtbot.waitUntil(status.isVisible, timeout=5000)
     assert status.text().startswith("Something unexpected went wrong (")
     assert "task 'list channels' failed" in caplog.text
+
+
+def test_banner_shows_flash_already_waiting_when_the_window_opens(
+    qtbot, open_session: Session, tasks: TaskRunner, make_session, tmp_path: Path
+):
+    from missiondesk.domain.changeset import Origin
+
+    other = make_session()
+    other.vault.apply(_ops_of(open_session), Origin.PEER)
+    other.messaging.send("general", "Convoy ambushed at checkpoint 4", Precedence.FLASH)
+    open_session.vault.apply(_ops_of(other), Origin.PEER)
+    options = WindowOptions(settings_store=SettingsStore(tmp_path / "settings"))
+    window = MainWindow(open_session, tasks, options)
+    qtbot.addWidget(window)
+    show_and_activate(qtbot, window)
+    qtbot.waitUntil(window.banner.isVisible, timeout=5000)  # after the first screen of messages
+    assert "Convoy ambushed at checkpoint 4" in window.banner.text.text()
+    assert window.messages_page.model.rowCount() == 1

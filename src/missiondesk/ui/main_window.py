@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -54,6 +54,7 @@ LATER_SECTIONS: dict[str, str] = {
 }
 SECTIONS: tuple[str, ...] = ("Messages", "Incidents", "Checklists", "Personnel", "Map", "Sync")
 PANIC_KEYS = ("Ctrl+Shift+L", "Pause")
+BANNER_WAIT_MS = 1000  # the FLASH banner's first read: after the first screen, or this
 
 
 @dataclass
@@ -141,7 +142,13 @@ class MainWindow(QMainWindow):
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self._on_section_chosen)
 
-        self.banner = FlashBanner(session.messaging, tasks, self._relay, self)
+        # The banner's first read waits for the first screen of messages: both want the
+        # vault's thread (and Python's lock) in the same moment, and the page is what the officer
+        # is looking at. At the latest it starts after BANNER_WAIT_MS.
+        self.banner = FlashBanner(session.messaging, tasks, self._relay, self, start=False)
+        self._banner_started = False
+        self.messages_page.model.loaded.connect(self._start_banner)
+        QTimer.singleShot(BANNER_WAIT_MS, self, self._start_banner)
         self.banner.open_requested.connect(self.open_message)
         body = QWidget(self)
         row = QHBoxLayout()
@@ -333,6 +340,12 @@ class MainWindow(QMainWindow):
             if SECTIONS[row] == "Incidents" and self._session is not None:
                 self.incidents_page  # noqa: B018 - built on first show
             self.stack.setCurrentIndex(row)
+
+    @Slot()
+    def _start_banner(self) -> None:
+        if not self._banner_started and self._session is not None:
+            self._banner_started = True
+            self.banner.refresh()
 
     @Slot(int, int)
     def _on_unread_changed(self, total: int, urgent: int) -> None:

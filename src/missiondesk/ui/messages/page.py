@@ -70,6 +70,7 @@ class MessagesPage(QWidget):
         self._choose_save_path = choose_save_path
         self._current: ChannelView | None = None
         self._pending_jump: tuple[str, str] | None = None
+        self._preloaded: str | None = None  # a channel whose first page came with the list
         self._closed = False
         self.viewers: list[AttachmentViewer] = []
 
@@ -200,10 +201,40 @@ class MessagesPage(QWidget):
 
     @Slot()
     def refresh_channels(self) -> None:
-        if not self._closed:
+        if self._closed:
+            return
+        if self._current is None and self._pending_jump is None:
+            # The first listing also reads the newest page of the channel it will open (the
+            # first one): one trip to the vault's thread instead of two before the first screen.
             self._tasks.run(
-                "list channels", self._channels.overview, self._on_channels, self._on_failed
+                "list channels and open the first",
+                self._channels_and_first_page,
+                self._on_first_channels,
+                self._on_failed,
             )
+            return
+        self._tasks.run(
+            "list channels", self._channels.overview, self._on_channels, self._on_failed
+        )
+
+    def _channels_and_first_page(self) -> tuple[list[ChannelView], list[MessageView]]:
+        views = self._channels.overview()  # on the vault's thread
+        first = self._messaging.older(views[0].id, None, self.model.page_size) if views else []
+        return views, first
+
+    @Slot(object)
+    def _on_first_channels(self, found: tuple[list[ChannelView], list[MessageView]]) -> None:
+        views, first = found
+        if self._closed or self._current is not None or self._pending_jump is not None or not views:
+            self._on_channels(views)
+            return
+        channel_id = views[0].id
+        self._preloaded = channel_id
+        self._on_channels(views)  # selects the first channel, which takes the page below
+        self._preloaded = None
+        current = self._current
+        if current is not None and current.id == channel_id and self.model.channel != channel_id:
+            self.model.show_page(channel_id, first)
 
     @Slot(object)
     def _on_channels(self, views: list[ChannelView]) -> None:
@@ -255,7 +286,9 @@ class MessagesPage(QWidget):
             ("@" if view.is_direct else "#") + view.title, view.channel.sensitivity
         )
         self.reading.show_message(None)
-        if self._pending_jump is None:
+        if self._preloaded == view.id:
+            self._preloaded = None  # its first page is at hand (see _on_first_channels)
+        elif self._pending_jump is None:
             self.model.open_channel(view.id)
 
     def _show_channel_header(self, view: ChannelView) -> None:
