@@ -141,3 +141,39 @@ def test_operations_stay_in_order_when_the_wall_clock_jumps_back(session, vault_
         assert [m.text for m in again.messaging.list()] == ["before the jump", "after the jump"]
     finally:
         again.close()
+
+
+@pytest.mark.parametrize("chunk", [100, 2])
+def test_waiting_for_my_ack_is_others_urgent_traffic_addressed_to_me(
+    session, make_session, monkeypatch, chunk
+):
+    monkeypatch.setattr("missiondesk.services.messaging.URGENT_CHUNK", chunk)
+    from missiondesk.domain.changeset import Origin
+    from missiondesk.domain.operation import SignedOperation
+    from missiondesk.services.messaging import URGENT_SCAN
+
+    def ops_of(s):
+        return [
+            SignedOperation.from_parts(o.payload, o.signature) for o in s.vault.oplog.iter_ops()
+        ]
+
+    other = make_session()
+    other.vault.apply(ops_of(session), Origin.PEER)  # learns the general channel and me
+    private = other.channels.create("bravo-only", members=(other.people.person_id,))
+    for i in range(3):
+        other.messaging.send("general", f"flash {i}", Precedence.FLASH)
+    other.messaging.send("general", "routine", Precedence.ROUTINE)
+    other.messaging.send(private, "not for me", Precedence.IMMEDIATE)
+    session.messaging.send("general", "my own flash", Precedence.FLASH)
+    session.vault.apply(ops_of(other), Origin.PEER)
+
+    waiting = session.messaging.waiting_for_my_ack()
+    assert [v.text for v in waiting] == ["flash 2", "flash 1", "flash 0"]
+    assert all(v.needs_my_ack for v in waiting)
+    assert [v.text for v in session.messaging.waiting_for_my_ack(limit=2)] == ["flash 2", "flash 1"]
+    # the same as views of every unacknowledged urgent row, filtered afterwards
+    rows = session.vault.messages.unacknowledged_urgent(session.device_id, URGENT_SCAN)
+    every = [v for v in session.messaging._views(rows) if v.needs_my_ack]
+    assert waiting == every
+    session.messaging.acknowledge(waiting[0].id)
+    assert [v.text for v in session.messaging.waiting_for_my_ack()] == ["flash 1", "flash 0"]

@@ -281,3 +281,19 @@ def test_lock_closes_the_windows_dialogs_too(qtbot, window: MainWindow):
     assert len(dialogs) == 2
     window.lock()
     assert not any(d.isVisible() for d in dialogs if shiboken6.isValid(d))
+
+
+def test_banner_shows_flash_already_waiting_when_the_window_opens(
+    qtbot, open_session: Session, tasks: TaskRunner, make_session, tmp_path: Path
+):
+    other = make_session()
+    share(open_session, other)
+    other.messaging.send("general", "Convoy ambushed at checkpoint 4", Precedence.FLASH)
+    share(other, open_session)
+    options = WindowOptions(settings_store=SettingsStore(tmp_path / "settings"))
+    window = MainWindow(open_session, tasks, options)
+    qtbot.addWidget(window)
+    show_and_activate(qtbot, window)
+    qtbot.waitUntil(window.banner.isVisible, timeout=5000)  # after the first screen of messages
+    assert "Convoy ambushed at checkpoint 4" in window.banner.text.text()
+    assert window.messages_page.model.rowCount() == 1

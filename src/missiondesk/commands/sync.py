@@ -5,17 +5,21 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from missiondesk.commands import arguments
 from missiondesk.commands.context import CommandContext
 from missiondesk.domain.errors import InvalidInput
 from missiondesk.domain.ids import fingerprint
-from missiondesk.services.sync_node import SyncNode
-from missiondesk.sync.session import SessionReport
+
+if TYPE_CHECKING:  # the sync engine (asyncio, TLS) is imported when a sync command runs
+    from missiondesk.services.session import Session
+    from missiondesk.services.sync_node import SyncNode
+    from missiondesk.sync.session import SessionReport
 
 T = TypeVar("T")
 
@@ -59,6 +63,14 @@ def register_all(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     register_bundles(sub)
 
 
+def _node(
+    session: Session, db: ThreadPoolExecutor, report: Callable[[SessionReport], None] | None = None
+) -> SyncNode:
+    from missiondesk.services.sync_node import SyncNode
+
+    return SyncNode(session.sync, db, report)
+
+
 def _line(report: SessionReport) -> str:
     who = fingerprint(report.peer) if report.peer else "unknown peer"
     return f"{datetime.now(UTC):%H%M%SZ} {who}: {report.summary()}"
@@ -89,7 +101,7 @@ def cmd_sync_serve(ctx: CommandContext) -> int:
         with (
             ctx.session() as session,
             ThreadPoolExecutor(1, thread_name_prefix="vault") as db,
-            SyncNode(session.sync, db, report) as node,
+            _node(session, db, report) as node,
         ):
             serving = node.serve(
                 ctx.args.listen, timeout=ctx.args.timeout, announce=not ctx.args.no_announce
@@ -111,7 +123,7 @@ def cmd_sync_now(ctx: CommandContext) -> int:
     with (
         ctx.session() as session,
         ThreadPoolExecutor(1, thread_name_prefix="vault") as db,
-        SyncNode(session.sync, db) as node,
+        _node(session, db) as node,
     ):
         report = node.sync_with(ctx.args.peer, timeout=ctx.args.timeout).result()
     if ctx.args.json:

@@ -10,15 +10,15 @@ import base64
 import datetime as dt
 from dataclasses import dataclass
 
-from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.x509.oid import NameOID
 
 from missiondesk.domain.trust import Membership, Revocation, mission_id_for
 
 _FAR_PAST = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+# cryptography.x509 (~35 ms to import) is imported by the functions that build or read
+# certificates: unlocking a vault and checking membership documents need none of it.
 
 
 def _raw(key: Ed25519PublicKey) -> bytes:
@@ -57,6 +57,9 @@ class MissionAuthority:
 
     def ca_certificate(self, mission_name: str) -> bytes:
         """The self-signed CA certificate of the mission (PEM)."""
+        from cryptography import x509
+        from cryptography.x509.oid import NameOID
+
         name = x509.Name(
             [
                 x509.NameAttribute(NameOID.ORGANIZATION_NAME, "MissionDesk"),
@@ -93,6 +96,9 @@ class MissionAuthority:
 
     def device_certificate(self, membership: Membership, serial: int) -> bytes:
         """A TLS certificate for the device's session key, valid as long as its membership."""
+        from cryptography import x509
+        from cryptography.x509.oid import NameOID
+
         tls_key = Ed25519PublicKey.from_public_bytes(unb64(membership.tls_key))
         issuer = x509.Name(
             [
@@ -122,6 +128,9 @@ class MissionAuthority:
 
     def revocation_list(self, revoked_serials: list[int]) -> bytes:
         """A CRL naming the TLS certificates of revoked devices (PEM)."""
+        from cryptography import x509
+        from cryptography.x509.oid import NameOID
+
         issuer = x509.Name(
             [
                 x509.NameAttribute(NameOID.ORGANIZATION_NAME, "MissionDesk"),
@@ -164,6 +173,9 @@ class CertificateFacts:
 
 
 def certificate_facts(der: bytes) -> CertificateFacts:
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+
     cert = x509.load_der_x509_certificate(der)
     device = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value
     mission = cert.subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME)[0].value
@@ -172,6 +184,8 @@ def certificate_facts(der: bytes) -> CertificateFacts:
 
 def ca_public_key(ca_pem: bytes) -> bytes:
     """The raw Ed25519 key of a CA certificate (to check it is the mission authority's)."""
+    from cryptography import x509
+
     key = x509.load_pem_x509_certificate(ca_pem).public_key()
     if not isinstance(key, Ed25519PublicKey):
         raise ValueError("not an Ed25519 certificate authority")
@@ -179,6 +193,8 @@ def ca_public_key(ca_pem: bytes) -> bytes:
 
 
 def certificate_public_key(pem: bytes) -> bytes:
+    from cryptography import x509
+
     key = x509.load_pem_x509_certificate(pem).public_key()
     if not isinstance(key, Ed25519PublicKey):
         raise ValueError("not an Ed25519 certificate")
@@ -186,6 +202,8 @@ def certificate_public_key(pem: bytes) -> bytes:
 
 
 def certificate_signed_by(pem: bytes, authority_public: bytes) -> bool:
+    from cryptography import x509
+
     cert = x509.load_pem_x509_certificate(pem)
     try:
         Ed25519PublicKey.from_public_bytes(authority_public).verify(

@@ -24,6 +24,9 @@ from missiondesk.store.vault import Vault
 
 PAGE = 100
 URGENT_SCAN = 500  # how many unacknowledged FLASH/IMMEDIATE messages the banner looks at
+URGENT_CHUNK = 100  # read that many at a time: usually the first chunk holds what it shows
+_PRECEDENCES = {p.value: p for p in Precedence}
+_SENSITIVITIES = {s.value: s for s in Sensitivity}
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,8 @@ class FoundMessage:
 
 
 class _ViewContext:
-    """What turning a page of rows into views needs, read once per page."""
+    """What turning a page of rows into views needs, read once per page; what depends only on
+    the channel (and the author) is worked out once per page too, not once per message."""
 
     def __init__(self, service: MessagingService) -> None:
         self.me_device = service.device_id
@@ -130,6 +134,8 @@ class _ViewContext:
         self.person_of_device = {d: e.id for e in self.directory for d in e.devices}
         self.labels = {e.id: e.label for e in self.directory}
         self.holdings = PeerHoldings.load(service._vault, self.me_device)
+        self._audiences: dict[tuple[str, str], list[PersonEntry]] = {}
+        self._titles: dict[str, str] = {}
 
     def audience(self, channel: Channel | None, author_person: str) -> list[PersonEntry]:
         if channel is None:
@@ -140,6 +146,29 @@ class _ViewContext:
             for e in self.directory
             if (not wanted or e.id in wanted) and e.id != author_person and e.devices
         ]
+
+    def audience_in(self, channel_id: str, author_person: str) -> list[PersonEntry]:
+        key = (channel_id, author_person)
+        found = self._audiences.get(key)
+        if found is None:
+            found = self._audiences[key] = self.audience(
+                self.channels.get(channel_id), author_person
+            )
+        return found
+
+    def addressed_to_me(self, channel: Channel | None) -> bool:
+        return channel is None or not channel.members or self.me_person in channel.members
+
+    def title(self, channel_id: str) -> str:
+        found = self._titles.get(channel_id)
+        if found is None:
+            channel = self.channels.get(channel_id)
+            found = channel.name if channel else "?"
+            if channel is not None and channel.kind is ChannelKind.DIRECT:
+                others = [self.labels.get(m, "?") for m in channel.members if m != self.me_person]
+                found = ", ".join(others) or found
+            self._titles[channel_id] = found
+        return found
 
 
 class MessagingService:
@@ -275,13 +304,33 @@ class MessagingService:
 
     def waiting_for_my_ack(self, limit: int = 50) -> list[MessageView]:
         """FLASH and IMMEDIATE messages addressed to this officer that wait for an ack."""
-        rows = self._vault.messages.unacknowledged_urgent(self.device_id, URGENT_SCAN)
-        return [v for v in self._views(rows) if v.needs_my_ack][:limit]
+        # The rows are FLASH/IMMEDIATE and not acknowledged by this device, newest first, read
+        # URGENT_CHUNK at a time up to URGENT_SCAN; views are made only for the first `limit`
+        # that are someone else's and addressed to this officer (what needs_my_ack checks).
+        ctx: _ViewContext | None = None
+        wanted: list[MessageRow] = []
+        before: Cursor | None = None
+        scanned = 0
+        while scanned < URGENT_SCAN and len(wanted) < limit:
+            rows = self._vault.messages.unacknowledged_urgent(
+                self.device_id, min(URGENT_CHUNK, URGENT_SCAN - scanned), before
+            )
+            if not rows:
+                break
+            ctx = ctx or _ViewContext(self)
+            scanned, before = scanned + len(rows), rows[-1].cursor
+            for row in rows:
+                channel = ctx.channels.get(str(row.record.doc.get("channel", "")))
+                if row.record.author != ctx.me_device and ctx.addressed_to_me(channel):
+                    wanted.append(row)
+                    if len(wanted) == limit:
+                        break
+        return [v for v in self._views(wanted, ctx) if v.needs_my_ack][:limit]
 
-    def _views(self, rows: list[MessageRow]) -> list[MessageView]:
+    def _views(self, rows: list[MessageRow], ctx: _ViewContext | None = None) -> list[MessageView]:
         if not rows:
             return []
-        ctx = _ViewContext(self)
+        ctx = ctx or _ViewContext(self)
         acks_of = self._vault.reads.acknowledgements_of([r.record.id for r in rows])
         own_hlcs = [r.record.created_hlc for r in rows if r.record.author == ctx.me_device]
         seqs = self._vault.messages.own_sequence_numbers(ctx.me_device, own_hlcs)
@@ -295,9 +344,10 @@ class MessagingService:
         channel_id = str(doc.get("channel", ""))
         channel = ctx.channels.get(channel_id)
         author_person = ctx.person_of_device.get(stored.author, "")
-        precedence = Precedence(doc.get("precedence", "routine"))
-        audience = ctx.audience(channel, author_person)
-        acked_people = {ctx.person_of_device.get(d, d) for d in acks}
+        level = doc.get("precedence", "routine")
+        precedence = _PRECEDENCES.get(level) or Precedence(level)
+        audience = ctx.audience_in(channel_id, author_person)
+        acked_people = {ctx.person_of_device.get(d, d) for d in acks} if acks else set()
         mine = stored.author == ctx.me_device
         state, delivered = MessageState.RECEIVED, 0
         if mine:
@@ -316,22 +366,21 @@ class MessagingService:
         awaiting: tuple[str, ...] = ()
         if precedence.needs_acknowledgement:
             awaiting = tuple(e.label for e in audience if e.id not in acked_people)
-        title = channel.name if channel else "?"
-        if channel is not None and channel.kind is ChannelKind.DIRECT:
-            others = [ctx.labels.get(m, "?") for m in channel.members if m != ctx.me_person]
-            title = ", ".join(others) or title
         attachment_ids = doc.get("attachments") or []
+        sensitivity = doc.get("sensitivity", "unclassified")
         return MessageView(
             id=stored.id,
             channel_id=channel_id,
-            channel=title,
+            channel=ctx.title(channel_id),
             author=stored.author,
             author_name=self._people.display_name(stored.author),
             hlc=stored.created_hlc,
             precedence=precedence,
-            sensitivity=Sensitivity(doc.get("sensitivity", "unclassified")),
+            sensitivity=_SENSITIVITIES.get(sensitivity) or Sensitivity(sensitivity),
             text=str(doc.get("text", "")),
-            acknowledged_by=tuple(sorted(self._people.display_name(d) for d in acks)),
+            acknowledged_by=tuple(sorted(self._people.display_name(d) for d in acks))
+            if acks
+            else (),
             cursor=row.cursor,
             mine=mine,
             awaiting=awaiting,
@@ -342,9 +391,7 @@ class MessagingService:
             attachments=tuple(self._attachments.info(list(attachment_ids)))
             if attachment_ids
             else (),
-            addressed_to_me=channel is None
-            or not channel.members
-            or ctx.me_person in channel.members,
+            addressed_to_me=ctx.addressed_to_me(channel),
             direct=channel is not None and channel.kind is ChannelKind.DIRECT,
         )
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from missiondesk.crypto.signing import DeviceKeys
 from missiondesk.domain.hlc import HybridClock, wall_clock_ms
 from missiondesk.services.attachments import AttachmentService
 from missiondesk.services.audit import AuditService
-from missiondesk.services.bundles import BundleService
 from missiondesk.services.changes import ChangeFeed
 from missiondesk.services.channels import ChannelService
 from missiondesk.services.conflicts import ConflictService
@@ -23,6 +24,9 @@ from missiondesk.services.sync_service import SyncService
 from missiondesk.services.verification import VerifyReport, verify_log
 from missiondesk.services.writer import OperationWriter
 from missiondesk.store.vault import Vault
+
+if TYPE_CHECKING:
+    from missiondesk.services.bundles import BundleService
 
 
 @dataclass
@@ -42,7 +46,6 @@ class Session:
     audit: AuditService
     mission: MissionService
     sync: SyncService
-    bundles: BundleService
     conflicts: ConflictService
 
     @classmethod
@@ -77,8 +80,17 @@ class Session:
             audit=audit,
             mission=mission,
             sync=SyncService(vault, mission, device_id, clock, feed),
-            bundles=BundleService(vault, mission, keys, clock, feed, audit),
             conflicts=ConflictService(vault, records, people),
+        )
+
+    @cached_property
+    def bundles(self) -> BundleService:
+        """Made when first used: bundles bring in the sync engine, which unlocking (and the
+        desktop's first screen) does not need."""
+        from missiondesk.services.bundles import BundleService
+
+        return BundleService(
+            self.vault, self.mission, self.keys, self.clock, self.changes, self.audit
         )
 
     @property

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from missiondesk.domain.changeset import ChangeSet, Origin
 from missiondesk.domain.errors import InvalidInput
@@ -27,11 +27,14 @@ from missiondesk.services.mission import (
     read_revocation,
 )
 from missiondesk.store.vault import Vault
-from missiondesk.sync.discovery import FoundPeer, discover
-from missiondesk.sync.replica import Segment, Summary
-from missiondesk.sync.session import heads_digest, trust_digest
-from missiondesk.sync.tls import TlsMaterial
-from missiondesk.sync.wire import ProtocolError
+
+if TYPE_CHECKING:
+    from missiondesk.sync.discovery import FoundPeer
+    from missiondesk.sync.replica import Segment, Summary
+    from missiondesk.sync.tls import TlsMaterial
+
+# The sync engine (asyncio, TLS, mDNS, the wire format) is imported where sync runs, not with
+# this module: the desktop's status bar uses SyncService.summary at start-up and needs none of it.
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +66,8 @@ def segments_for(
     author: str, after_seq: int, last: int, urgent: list[tuple[int, int]]
 ) -> list[Segment]:
     """Cut one author's run so its most urgent ops go out first, in chain order."""
+    from missiondesk.sync.replica import Segment
+
     segments: list[Segment] = []
     start = after_seq + 1
     remaining = urgent
@@ -97,6 +102,9 @@ class VaultReplica:
         return self._trust
 
     def summary(self) -> Summary:
+        from missiondesk.sync.replica import Summary
+        from missiondesk.sync.session import heads_digest, trust_digest
+
         return Summary(
             heads_digest(self._vault.oplog.heads()),
             trust_digest(self._vault.trust.trust_digest_rows()),
@@ -131,6 +139,8 @@ class VaultReplica:
         }
 
     def add_trust_documents(self, documents: dict[str, Any]) -> int:
+        from missiondesk.sync.wire import ProtocolError
+
         key = self._trust.authority_key
         memberships, revocations = documents.get("memberships"), documents.get("revocations")
         if not isinstance(memberships, list) or not isinstance(revocations, list):
@@ -242,6 +252,8 @@ class SyncService:
     def engine_parts(self) -> tuple[VaultReplica, TlsMaterial, MissionInfo]:
         """What the engine needs to serve or sync: the vault as it sees it, this device's TLS
         identity and the mission. Reads the vault: call it on the vault's thread."""
+        from missiondesk.sync.tls import TlsMaterial
+
         info = self._mission.require()
         key, cert, ca, _crl = self._mission.tls_material()
         replica = VaultReplica(self._vault, info, self._device_id, self._clock, self._feed)
@@ -259,6 +271,8 @@ class SyncService:
 
     def discover(self, seconds: float = 3.0) -> list[FoundPeer]:
         """Peers announcing themselves on the LAN (blocks for `seconds`; the CLI's way)."""
+        from missiondesk.sync.discovery import discover
+
         return discover(self.discovery_mission(), self._device_id, seconds)
 
     def summary(self, label: Callable[[str], str]) -> SyncSummary:

@@ -201,6 +201,22 @@ def _messaging(conn: Connection) -> None:
             conn.execute(statement)
 
 
+# Unread FLASH/IMMEDIATE counts walk one channel's urgent messages after its read mark, and the
+# banner walks every urgent message newest first: both in index order, stopping at their limit.
+# (messages_urgent, on (precedence, hlc), made both read and sort every urgent message.)
+_URGENT_ORDER = """
+DROP INDEX messages_urgent;
+CREATE INDEX messages_urgent_by_hlc ON messages (hlc) WHERE precedence <= 1;
+CREATE INDEX messages_urgent_by_channel ON messages (channel, hlc) WHERE precedence <= 1
+"""
+
+
+def _urgent_order(conn: Connection) -> None:
+    for statement in _URGENT_ORDER.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -213,6 +229,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "full-text search over records", _search),
     Migration(3, "sync: trust, peers, bundles, conflicts, urgency of ops", _sync),
     Migration(4, "messaging: read marks per channel, urgent messages indexed", _messaging),
+    Migration(5, "messaging: urgent messages indexed by time and by channel", _urgent_order),
 )
 LATEST = MIGRATIONS[-1].version
 

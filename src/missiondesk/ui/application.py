@@ -10,17 +10,17 @@ import logging
 import sys
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, Signal, Slot
 from PySide6.QtGui import QClipboard, QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from missiondesk import __version__
 from missiondesk.crypto.keywrap import KdfParams
 from missiondesk.services.session import Session
 from missiondesk.services.settings import Settings, SettingsStore
 from missiondesk.services.vault_access import vault_exists
-from missiondesk.ui.first_run import FirstRunDialog
 from missiondesk.ui.icons import icon
 from missiondesk.ui.main_window import MainWindow, WindowOptions
 from missiondesk.ui.shell.idle_lock import IdleWatcher
@@ -28,6 +28,11 @@ from missiondesk.ui.shell.tray import MessageAlerts, Tray
 from missiondesk.ui.tasks import TaskRunner, describe_failure
 from missiondesk.ui.theme import apply_theme
 from missiondesk.ui.unlock import UnlockDialog
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox
+
+    from missiondesk.ui.first_run import FirstRunDialog  # a first run is rare: loaded for it
 
 log = logging.getLogger(__name__)
 WINDOW_STATE = "window.ini"
@@ -106,6 +111,8 @@ class AppFlow(QObject):
             self._show_first_run()
 
     def _show_first_run(self) -> None:
+        from missiondesk.ui.first_run import FirstRunDialog
+
         dialog = FirstRunDialog(self._vault_dir, self._tasks, kdf=self._kdf)
         dialog.created.connect(self._on_session_opened)
         self._show_dialog(dialog)
@@ -260,6 +267,8 @@ class UncaughtErrorReporter:
         if not isinstance(error, Exception):  # KeyboardInterrupt, SystemExit: not ours
             sys.__excepthook__(kind, error, tb)
             return
+        from PySide6.QtWidgets import QMessageBox
+
         failure = describe_failure("event handler", error.with_traceback(tb))
         error.__traceback__ = None
         box = QMessageBox(QMessageBox.Icon.Critical, "MissionDesk", failure.message)

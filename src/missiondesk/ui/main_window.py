@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -19,7 +20,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QSizePolicy,
     QStackedWidget,
     QToolBar,
@@ -32,19 +32,20 @@ from missiondesk.domain.ids import fingerprint
 from missiondesk.services.session import Session
 from missiondesk.services.settings import Settings, SettingsStore, Theme
 from missiondesk.ui.changes import ChangeRelay
+from missiondesk.ui.choosers import FilesChooser, PathChooser, ask_for_files, ask_for_path
 from missiondesk.ui.icons import icon
-from missiondesk.ui.incidents_page import IncidentsPage
-from missiondesk.ui.messages.attachment_viewer import PathChooser, ask_for_path
-from missiondesk.ui.messages.page import FilesChooser, MessagesPage, ask_for_files
+from missiondesk.ui.messages.page import MessagesPage
 from missiondesk.ui.pages import LaterPage
-from missiondesk.ui.search_dialog import SearchDialog
 from missiondesk.ui.shell.flash_banner import FlashBanner
-from missiondesk.ui.shell.settings_dialog import THEME_LABELS, SettingsDialog
 from missiondesk.ui.shell.status_panel import StatusPanel
 from missiondesk.ui.sync.controller import SyncController
 from missiondesk.ui.sync.page import SyncPage
 from missiondesk.ui.tasks import TaskRunner
-from missiondesk.ui.theme import muted
+from missiondesk.ui.theme import THEME_LABELS, muted
+
+if TYPE_CHECKING:  # built when first opened (the Incidents page: when first shown)
+    from missiondesk.ui.incidents_page import IncidentsPage
+    from missiondesk.ui.search_dialog import SearchDialog
 
 LATER_SECTIONS: dict[str, str] = {
     "Checklists": "Run the mission's standard checklists (patrol departure, radio check, "
@@ -54,6 +55,7 @@ LATER_SECTIONS: dict[str, str] = {
 }
 SECTIONS: tuple[str, ...] = ("Messages", "Incidents", "Checklists", "Personnel", "Map", "Sync")
 PANIC_KEYS = ("Ctrl+Shift+L", "Pause")
+BANNER_WAIT_MS = 1000  # the FLASH banner's first read: after the first screen, or this
 
 
 @dataclass
@@ -120,15 +122,14 @@ class MainWindow(QMainWindow):
             parent=self.stack,
         )
         self.messages_page.unread_changed.connect(self._on_unread_changed)
-        self.incidents_page = IncidentsPage(
-            session.incidents, tasks, self._relay, parent=self.stack
-        )
+        self._incidents_page: IncidentsPage | None = None  # built when first shown
+        self._incidents_placeholder = QWidget(self.stack)
         self.sync_page = SyncPage(
             session, tasks, self._relay, self.sync_controller, parent=self.stack
         )
         pages: dict[str, QWidget] = {
             "Messages": self.messages_page,
-            "Incidents": self.incidents_page,
+            "Incidents": self._incidents_placeholder,
             "Sync": self.sync_page,
         }
         for title in SECTIONS:
@@ -144,7 +145,13 @@ class MainWindow(QMainWindow):
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self._on_section_chosen)
 
-        self.banner = FlashBanner(session.messaging, tasks, self._relay, self)
+        # The banner's first read waits for the first screen of messages: both want the
+        # vault's thread (and Python's lock) in the same moment, and the page is what the officer
+        # is looking at. At the latest it starts after BANNER_WAIT_MS.
+        self.banner = FlashBanner(session.messaging, tasks, self._relay, self, start=False)
+        self._banner_started = False
+        self.messages_page.model.loaded.connect(self._start_banner)
+        QTimer.singleShot(BANNER_WAIT_MS, self, self._start_banner)
         self.banner.open_requested.connect(self.open_message)
         body = QWidget(self)
         row = QHBoxLayout()
@@ -315,10 +322,35 @@ class MainWindow(QMainWindow):
     def current_section(self) -> str:
         return SECTIONS[self.stack.currentIndex()]
 
+    @property
+    def incidents_page(self) -> IncidentsPage:
+        """The Incidents section, built (and read) the first time it is wanted."""
+        if self._incidents_page is None:
+            if self._session is None:
+                raise RuntimeError("the window is locked")
+            from missiondesk.ui.incidents_page import IncidentsPage
+
+            page = IncidentsPage(
+                self._session.incidents, self._tasks, self._relay, parent=self.stack
+            )
+            self.stack.insertWidget(SECTIONS.index("Incidents"), page)
+            self.stack.removeWidget(self._incidents_placeholder)
+            self._incidents_placeholder.deleteLater()
+            self._incidents_page = page
+        return self._incidents_page
+
     @Slot(int)
     def _on_section_chosen(self, row: int) -> None:
         if row >= 0:
+            if SECTIONS[row] == "Incidents" and self._session is not None:
+                self.incidents_page  # noqa: B018 - built on first show
             self.stack.setCurrentIndex(row)
+
+    @Slot()
+    def _start_banner(self) -> None:
+        if not self._banner_started and self._session is not None:
+            self._banner_started = True
+            self.banner.refresh()
 
     @Slot(int, int)
     def _on_unread_changed(self, total: int, urgent: int) -> None:
@@ -359,6 +391,8 @@ class MainWindow(QMainWindow):
         if self._session is None:
             return
         if self.search_dialog is None:
+            from missiondesk.ui.search_dialog import SearchDialog
+
             self.search_dialog = SearchDialog(self._session.messaging, self._tasks, self)
             self.search_dialog.open_requested.connect(self.open_message)
         self.search_dialog.show()
@@ -371,6 +405,8 @@ class MainWindow(QMainWindow):
         store = self._options.settings_store
         if store is None:
             return
+        from missiondesk.ui.shell.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(self._options.settings, store, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(self._on_settings_saved)
@@ -402,6 +438,8 @@ class MainWindow(QMainWindow):
         ]
         rows.append(("Send the message being written", "Ctrl+Enter"))
         table = "".join(f"<tr><td>{text}</td><td><b>{keys}</b></td></tr>" for text, keys in rows)
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(self)
         box.setWindowTitle("Keyboard shortcuts")
         box.setTextFormat(Qt.TextFormat.RichText)
@@ -413,6 +451,8 @@ class MainWindow(QMainWindow):
         session = self._session
         device = fingerprint(session.device_id) if session else ""
         folder = str(session.vault.layout.root) if session else ""
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(self)
         box.setWindowTitle("About MissionDesk")
         box.setIconPixmap(icon("missiondesk").pixmap(48, 48))
@@ -454,7 +494,8 @@ class MainWindow(QMainWindow):
             self.search_dialog.deleteLater()
             self.search_dialog = None
         self.messages_page.clear()
-        self.incidents_page.clear()
+        if self._incidents_page is not None:
+            self._incidents_page.clear()
         self.sync_page.clear()
         self.banner.clear()
         self.status_panel.clear()

@@ -15,6 +15,8 @@ from missiondesk.domain.records.base import Sensitivity
 from missiondesk.domain.records.messaging import Precedence
 from missiondesk.services.settings import Theme
 
+THEME_LABELS = {Theme.SYSTEM: "Same as the desktop", Theme.LIGHT: "Light", Theme.DARK: "Dark"}
+
 ERROR = QColor("#b3261e")
 SUCCESS = QColor("#2e7d32")
 MUTED = QColor("#5f6368")

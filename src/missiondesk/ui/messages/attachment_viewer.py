@@ -7,7 +7,6 @@ that starts with the sensitivity level, says so before writing, and is recorded 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Slot
@@ -15,7 +14,6 @@ from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -26,11 +24,11 @@ from PySide6.QtWidgets import (
 
 from missiondesk.domain.records.base import Sensitivity
 from missiondesk.services.attachments import AttachmentInfo, AttachmentService
+from missiondesk.ui.choosers import PathChooser, ask_for_path
 from missiondesk.ui.feedback import BusyIndicator, InlineError
 from missiondesk.ui.tasks import Failure, TaskRunner
 from missiondesk.ui.theme import MUTED_STYLE, SENSITIVITY_COLOURS, badge_style
 
-PathChooser = Callable[[QWidget, str], str]  # (parent, suggested name) -> chosen path or ""
 TEXT_PREVIEW_LIMIT = 2_000_000
 
 
@@ -38,11 +36,6 @@ def suggested_name(info: AttachmentInfo) -> str:
     if info.sensitivity is Sensitivity.UNCLASSIFIED:
         return info.name
     return f"{info.sensitivity.label} - {info.name}"
-
-
-def ask_for_path(parent: QWidget, suggestion: str) -> str:
-    path, _ = QFileDialog.getSaveFileName(parent, "Save a decrypted copy as", suggestion)
-    return path
 
 
 class AttachmentViewer(QDialog):

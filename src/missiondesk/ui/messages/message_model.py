@@ -87,6 +87,10 @@ class MessageListModel(QAbstractTableModel):
     def busy(self) -> bool:
         return self._busy_older or self._busy_newer
 
+    @property
+    def page_size(self) -> int:
+        return self._page
+
     def open_channel(self, channel_id: str) -> None:
         """Show `channel_id`, from its newest message."""
         self._reset(channel_id)
@@ -97,6 +101,13 @@ class MessageListModel(QAbstractTableModel):
             lambda: self._messaging.older(channel_id, None, self._page),
             lambda views: self._on_first_page(generation, views),
         )
+
+    def show_page(self, channel_id: str, views: list[MessageView]) -> None:
+        """Show `channel_id` from its newest page, read already (`MessagingService.older(
+        channel_id, None, page_size)` on the vault's thread): as open_channel, without a read."""
+        self._reset(channel_id)
+        self._busy_older = True
+        self._on_first_page(self._generation, views)
 
     def jump_to(self, message_id: str, channel_id: str) -> None:
         """Show `channel_id` around one message (a search result opened in context)."""

@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -29,8 +28,7 @@ from missiondesk.services.channels import KIND_LABELS, ChannelService, ChannelVi
 from missiondesk.services.messaging import MessageView, MessagingService
 from missiondesk.services.people import PeopleService
 from missiondesk.ui.changes import ChangeRelay, RefreshScheduler
-from missiondesk.ui.messages.attachment_viewer import AttachmentViewer, PathChooser, ask_for_path
-from missiondesk.ui.messages.channel_dialogs import DirectMessageDialog, NewChannelDialog
+from missiondesk.ui.choosers import FilesChooser, PathChooser, ask_for_files, ask_for_path
 from missiondesk.ui.messages.channel_list import ChannelDelegate, ChannelListModel
 from missiondesk.ui.messages.compose import ComposeBox
 from missiondesk.ui.messages.message_model import MessageListModel
@@ -38,13 +36,10 @@ from missiondesk.ui.messages.reading_pane import ReadingPane
 from missiondesk.ui.tasks import Failure, TaskRunner
 from missiondesk.ui.theme import ERROR, MUTED_STYLE, scaled_font
 
-FilesChooser = Callable[[QWidget], list[str]]
+if TYPE_CHECKING:  # the viewer and the channel dialogs are loaded when first opened
+    from missiondesk.ui.messages.attachment_viewer import AttachmentViewer
+
 CHANNEL_TYPES = frozenset({"message", "channel", "person", "device"})
-
-
-def ask_for_files(parent: QWidget) -> list[str]:
-    paths, _ = QFileDialog.getOpenFileNames(parent, "Attach files")
-    return list(paths)
 
 
 class MessagesPage(QWidget):
@@ -75,6 +70,7 @@ class MessagesPage(QWidget):
         self._choose_save_path = choose_save_path
         self._current: ChannelView | None = None
         self._pending_jump: tuple[str, str] | None = None
+        self._preloaded: str | None = None  # a channel whose first page came with the list
         self._closed = False
         self.viewers: list[AttachmentViewer] = []
 
@@ -209,10 +205,40 @@ class MessagesPage(QWidget):
 
     @Slot()
     def refresh_channels(self) -> None:
-        if not self._closed:
+        if self._closed:
+            return
+        if self._current is None and self._pending_jump is None:
+            # The first listing also reads the newest page of the channel it will open (the
+            # first one): one trip to the vault's thread instead of two before the first screen.
             self._tasks.run(
-                "list channels", self._channels.overview, self._on_channels, self._on_failed
+                "list channels and open the first",
+                self._channels_and_first_page,
+                self._on_first_channels,
+                self._on_failed,
             )
+            return
+        self._tasks.run(
+            "list channels", self._channels.overview, self._on_channels, self._on_failed
+        )
+
+    def _channels_and_first_page(self) -> tuple[list[ChannelView], list[MessageView]]:
+        views = self._channels.overview()  # on the vault's thread
+        first = self._messaging.older(views[0].id, None, self.model.page_size) if views else []
+        return views, first
+
+    @Slot(object)
+    def _on_first_channels(self, found: tuple[list[ChannelView], list[MessageView]]) -> None:
+        views, first = found
+        if self._closed or self._current is not None or self._pending_jump is not None or not views:
+            self._on_channels(views)
+            return
+        channel_id = views[0].id
+        self._preloaded = channel_id
+        self._on_channels(views)  # selects the first channel, which takes the page below
+        self._preloaded = None
+        current = self._current
+        if current is not None and current.id == channel_id and self.model.channel != channel_id:
+            self.model.show_page(channel_id, first)
 
     @Slot(object)
     def _on_channels(self, views: list[ChannelView]) -> None:
@@ -264,7 +290,9 @@ class MessagesPage(QWidget):
             ("@" if view.is_direct else "#") + view.title, view.channel.sensitivity
         )
         self.reading.show_message(None)
-        if self._pending_jump is None:
+        if self._preloaded == view.id:
+            self._preloaded = None  # its first page is at hand (see _on_first_channels)
+        elif self._pending_jump is None:
             self.model.open_channel(view.id)
 
     def _show_channel_header(self, view: ChannelView) -> None:
@@ -453,6 +481,8 @@ class MessagesPage(QWidget):
 
     @Slot(object)
     def _on_attachment_opened(self, info: AttachmentInfo) -> None:
+        from missiondesk.ui.messages.attachment_viewer import AttachmentViewer
+
         viewer = AttachmentViewer(
             info, self._attachments, self._tasks, choose_path=self._choose_save_path, parent=self
         )
@@ -467,6 +497,8 @@ class MessagesPage(QWidget):
 
     @Slot()
     def open_new_channel(self) -> None:
+        from missiondesk.ui.messages.channel_dialogs import NewChannelDialog
+
         dialog = NewChannelDialog(self._channels, self._people, self._tasks, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.created.connect(self._on_channel_made)
@@ -474,6 +506,8 @@ class MessagesPage(QWidget):
 
     @Slot()
     def open_direct(self) -> None:
+        from missiondesk.ui.messages.channel_dialogs import DirectMessageDialog
+
         dialog = DirectMessageDialog(self._channels, self._people, self._tasks, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.opened.connect(self._on_channel_made)

@@ -25,7 +25,10 @@ class FlashBanner(QFrame):
         tasks: TaskRunner,
         changes: ChangeRelay,
         parent: QWidget | None = None,
+        *,
+        start: bool = True,
     ) -> None:
+        """`start=False`: the first read waits for refresh() (changes still trigger it)."""
         super().__init__(parent)
         self._messaging = messaging
         self._tasks = tasks
@@ -55,7 +58,8 @@ class FlashBanner(QFrame):
         self._scheduler = RefreshScheduler(changes, BANNER_TYPES, self)
         self._scheduler.refresh_requested.connect(self.refresh)
         self.hide()
-        self.refresh()
+        if start:
+            self.refresh()
 
     @property
     def waiting(self) -> list[MessageView]:

@@ -16,9 +16,7 @@ from PySide6.QtWidgets import (
 
 from missiondesk.services.settings import Settings, SettingsStore, Theme
 from missiondesk.ui.feedback import InlineError
-from missiondesk.ui.theme import muted_label
-
-THEME_LABELS = {Theme.SYSTEM: "Same as the desktop", Theme.LIGHT: "Light", Theme.DARK: "Dark"}
+from missiondesk.ui.theme import THEME_LABELS, muted_label
 
 
 class SettingsDialog(QDialog):

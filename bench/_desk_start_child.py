@@ -1,0 +1,169 @@
+"""One cold start, in a fresh process, for bench/desk_start.py (not a benchmark on its own).
+
+    python bench/_desk_start_child.py bare
+    python bench/_desk_start_child.py app VAULT_DIR PASSPHRASE
+
+`bare`: a QApplication and a QMainWindow holding a QTableView of 100 rows (five text columns,
+as the message table has), shown at 1280x800 and painted.
+
+`app`: the real entry point, `missiondesk.cli.main(["--vault", VAULT_DIR])` (parser, logging,
+`run_app`, `ui.application.run`: QApplication, settings, theme, tray, AppFlow), with the
+officer replaced by two hooks on AppFlow: once the unlock dialog has painted, the passphrase
+is put in its field and Unlock is clicked; once the main window's message table has painted
+with rows in its model (the newest page of the channel), the start is over and the window is
+closed, which ends the app as the officer closing it would.
+
+Both print one JSON line on stdout: CLOCK_MONOTONIC seconds at each milestone. The parent
+took the same clock just before starting the process, so the figures run from process start
+(interpreter start-up included) to the first paint with content.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+MARKS: dict[str, float] = {"script": time.monotonic()}
+
+
+def mark(name: str) -> None:
+    MARKS.setdefault(name, time.monotonic())
+
+
+def finish() -> None:
+    mark("painted")
+    print("MARKS " + json.dumps(MARKS), flush=True)
+
+
+def bare() -> int:
+    from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, Qt, QTimer
+    from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
+
+    mark("imports")
+
+    class Model(QAbstractTableModel):
+        def __init__(self) -> None:
+            super().__init__()
+            self.rows = [
+                ("ROUTINE", f"0112{i % 60:02d}Z DEC 26", "BRAVO-2", f"Patrol report {i}", "")
+                for i in range(100)
+            ]
+
+        def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+            return 0 if parent.isValid() else len(self.rows)
+
+        def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+            return 0 if parent.isValid() else 5
+
+        def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self.rows[index.row()][index.column()]
+            return None
+
+    class PaintWatch(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and model.rowCount() > 0:
+                QTimer.singleShot(0, done)  # runs once this paint has been done
+            return False
+
+    def done() -> None:
+        if "painted" not in MARKS:
+            finish()
+            app.quit()
+
+    app = QApplication(sys.argv)
+    mark("qapplication")
+    model = Model()
+    window = QMainWindow()
+    view = QTableView(window)
+    view.setModel(model)
+    window.setCentralWidget(view)
+    window.resize(1280, 800)
+    watch = PaintWatch()
+    view.viewport().installEventFilter(watch)
+    window.show()
+    mark("shown")
+    return app.exec()
+
+
+def app(vault_dir: str, passphrase: str) -> int:
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    from missiondesk.cli import main
+    from missiondesk.ui import application
+    from missiondesk.ui.unlock import UnlockDialog
+
+    mark("imports")
+    show_dialog = application.AppFlow._show_dialog
+    session_opened = application.AppFlow._on_session_opened
+    keep: list[QObject] = []
+
+    class DialogWatch(QObject):
+        def __init__(self, dialog: UnlockDialog) -> None:
+            super().__init__(dialog)
+            self.dialog = dialog
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and "dialog" not in MARKS:
+                mark("dialog")
+                QTimer.singleShot(0, self.type_passphrase)
+            return False
+
+        def type_passphrase(self) -> None:
+            self.dialog.passphrase_edit.setText(passphrase)
+            mark("unlock clicked")
+            self.dialog.unlock_button.click()
+
+    class TableWatch(QObject):
+        def __init__(self, flow: application.AppFlow) -> None:
+            super().__init__(flow)
+            self.flow = flow
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            window = self.flow.window
+            if (
+                event.type() == QEvent.Type.Paint
+                and window is not None
+                and window.messages_page.model.rowCount() > 0
+            ):
+                QTimer.singleShot(0, self.done)
+            return False
+
+        def done(self) -> None:
+            if "painted" in MARKS or self.flow.window is None:
+                return
+            finish()
+            self.flow.window.close()  # the app ends as when the officer closes it
+
+    def hooked_show_dialog(self: application.AppFlow, dialog: object) -> None:
+        show_dialog(self, dialog)  # type: ignore[arg-type]
+        mark("dialog shown")
+        if isinstance(dialog, UnlockDialog):
+            watch = DialogWatch(dialog)
+            dialog.installEventFilter(watch)
+
+    def hooked_session_opened(self: application.AppFlow, session: object) -> None:
+        mark("unlocked")
+        session_opened(self, session)  # type: ignore[arg-type]
+        mark("window shown")
+        window = self.window
+        if window is not None:
+            watch = TableWatch(self)
+            keep.append(watch)
+            window.messages_page.model.loaded.connect(lambda: mark("first page"))
+            window.messages_page.table.viewport().installEventFilter(watch)
+
+    application.AppFlow._show_dialog = hooked_show_dialog  # type: ignore[method-assign]
+    application.AppFlow._on_session_opened = hooked_session_opened  # type: ignore[method-assign]
+    code = main(["--vault", vault_dir])
+    if "painted" not in MARKS:
+        print("the main window never painted with messages", file=sys.stderr)
+        return 3
+    return code
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "bare":
+        raise SystemExit(bare())
+    raise SystemExit(app(sys.argv[2], sys.argv[3]))

@@ -1,0 +1,213 @@
+"""Cold start of the desktop app to a usable main window, against a bare PySide6 window.
+
+Subject: a fresh `python` process running the app's real entry point (`missiondesk.cli.main`
+with `--vault`: parser, logging, QApplication, settings, theme, tray, AppFlow, the unlock
+dialog, unlock, the main window), on a vault of 100,000 messages (20,000 with --quick) in four
+channels, from process start until the main window is shown and its message table has painted
+the newest page of the opened channel. The passphrase is typed by a hook as soon as the unlock
+dialog has painted (see bench/_desk_start_child.py). Measured on two copies of the same vault:
+- "no KDF": its key file made with a light Argon2id (8 MiB, t=1, p=1: ~10 ms), so the figure is
+  the app's own start-up;
+- "default KDF": the same data key wrapped with DEFAULT_KDF (Argon2id 64 MiB, t=4, p=4,
+  ~0.3 s by design), the start an officer sees.
+
+Baseline, started the same way (same interpreter, environment and working folder, interleaved
+with the subject, rotating who goes first): a QApplication with a QMainWindow holding a
+QTableView of 100 rows, shown at 1280x800, until that table has painted. Argon2id alone with
+DEFAULT_KDF is also timed in the parent, between the starts.
+
+Qt runs on the offscreen platform (QT_QPA_PLATFORM=offscreen) for both; the OS file cache is
+warm (each variant starts once, untimed, first). Times run from just before the process is
+spawned to the first paint with content (CLOCK_MONOTONIC, shared by parent and child).
+
+Bytecode: an installed app (a wheel, a PyInstaller bundle, or the editable install after its
+first start) loads its modules from .pyc files. The children run with PYTHONPYCACHEPREFIX set
+to a temporary folder (PYTHONDONTWRITEBYTECODE removed), so the warm-up start compiles once and
+nothing is written into the source tree; both sides get the same. The full run also times the
+app with PYTHONDONTWRITEBYTECODE=1 (every module compiled at every start, as in a shell that
+sets it), for information.
+
+Target: start (no KDF) / bare window <= 1.5 (median of the runs). It is judged without the KDF
+because the Argon2id cost is deliberate (unlock.py holds it to <= 0.5 s on its own) and does not
+say how fast the app starts; the start with the default KDF is printed beside it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _common import (
+    BENCH_DIR,
+    Check,
+    header,
+    median,
+    parser,
+    quiet_gc,
+    report,
+    rotated,
+    write_checks,
+)
+from _desk_common import (
+    PASSPHRASE,
+    Layout,
+    child_env,
+    copy_with_default_kdf,
+    database_mib,
+    vault_for,
+)
+from missiondesk.crypto.keywrap import DEFAULT_KDF, derive_kek
+
+NAME = "desk_start"
+TARGET = 1.5
+CHILD = BENCH_DIR / "_desk_start_child.py"
+FULL = Layout((("general", 70_000), ("logistics", 15_000), ("medical", 10_000), ("north", 5_000)))
+QUICK = Layout((("general", 14_000), ("logistics", 3_000), ("medical", 2_000), ("north", 1_000)))
+PHASES = (  # (label, from mark, to mark); "spawn" is the parent's clock before the process
+    ("interpreter start-up", "spawn", "script"),
+    ("imports (cli, ui.application)", "script", "imports"),
+    ("to the unlock dialog painted", "imports", "dialog"),
+    ("unlock (KDF, open, session)", "unlock clicked", "unlocked"),
+    ("main window built and shown", "unlocked", "window shown"),
+    ("first page in the model", "window shown", "first page"),
+    ("its first paint", "first page", "painted"),
+)
+NOISE = ("This plugin does not support",)  # the offscreen platform's notes
+
+
+def start(kind: str, args: list[str], env: dict[str, str], cwd: Path) -> dict[str, float]:
+    """One cold start; the child's marks in seconds from the spawn."""
+    spawn = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, str(CHILD), kind, *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    lines = [x for x in done.stdout.splitlines() if x.startswith("MARKS ")]
+    errors = [x for x in done.stderr.splitlines() if not x.startswith(NOISE)]
+    if done.returncode != 0 or not lines:
+        raise SystemExit(
+            f"{kind} start failed (exit status {done.returncode}):\n" + "\n".join(errors[-30:])
+        )
+    marks = json.loads(lines[-1][len("MARKS ") :])
+    return {"spawn": 0.0, **{k: v - spawn for k, v in marks.items()}}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = parser("cold start to a usable main window, against a bare PySide6 window")
+    p.add_argument("--runs", type=int, default=None, help="timed starts of each (9; quick 3)")
+    p.add_argument("--dir", type=Path, default=None, help="parent of the temp folder")
+    p.add_argument("--keep", type=Path, default=None, help="build the vault here and reuse it")
+    args = p.parse_args(argv)
+    quick = bool(args.quick)
+    runs = args.runs or (3 if quick else 9)
+    layout = QUICK if quick else FULL
+
+    header("cold start to the main window with the newest page painted", quick)
+    with tempfile.TemporaryDirectory(prefix="md-bench-", dir=args.dir) as tmp_name:
+        tmp = Path(tmp_name)
+        light, manifest = vault_for(layout, args.keep, tmp)
+        heavy = tmp / "vault-default-kdf"
+        copy_with_default_kdf(light, heavy)
+        print(
+            f"vault: {layout.total:,} messages in {len(manifest['channels'])} channels "
+            f"({', '.join(f'{n} {c:,}' for n, c in layout.channels)}), "
+            f"database {database_mib(light):.1f} MiB; Qt platform offscreen"
+        )
+        env = child_env(
+            {
+                "XDG_DATA_HOME": str(tmp / "data"),
+                "XDG_CONFIG_HOME": str(tmp / "cfg"),
+                "PYTHONPYCACHEPREFIX": str(tmp / "pycache"),
+            }
+        )
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        source_env = {**env, "PYTHONDONTWRITEBYTECODE": "1"}
+        source_env.pop("PYTHONPYCACHEPREFIX")
+        starts: dict[str, tuple[str, list[str], dict[str, str]]] = {
+            "bare window": ("bare", [], env),
+            "app, no KDF": ("app", [str(light), PASSPHRASE], env),
+            "app, default KDF": ("app", [str(heavy), PASSPHRASE], env),
+        }
+        if not quick:
+            starts["app, no KDF, no .pyc"] = ("app", [str(light), PASSPHRASE], source_env)
+        names = list(starts)
+        for name in names:  # warm-up: the OS file cache, compiled bytecode, fontconfig's cache
+            start(*starts[name], tmp)
+        marks: dict[str, list[dict[str, float]]] = {name: [] for name in names}
+        kdf: list[float] = []
+        salt = os.urandom(16)
+        for r in range(runs):
+            for name in rotated(names, r):
+                marks[name].append(start(*starts[name], tmp))
+            with quiet_gc():
+                began = time.perf_counter()
+                derive_kek(PASSPHRASE, salt, DEFAULT_KDF)
+                kdf.append(time.perf_counter() - began)
+            print(
+                f"  run {r + 1}/{runs}: "
+                + "  ".join(f"{n} {marks[n][-1]['painted'] * 1000:.0f} ms" for n in names)
+                + f"  (Argon2id alone {kdf[-1] * 1000:.0f} ms)",
+                flush=True,
+            )
+
+    total = {name: median([m["painted"] for m in marks[name]]) for name in names}
+    bare, app, full = total["bare window"], total["app, no KDF"], total["app, default KDF"]
+    argon = median(kdf)
+    print("\nresults (medians, from process spawn to the first paint with content)")
+    for name in names:
+        values = [m["painted"] * 1000 for m in marks[name]]
+        print(
+            f"  {name:18s} {total[name] * 1000:7.0f} ms  "
+            f"(min {min(values):.0f}, max {max(values):.0f})"
+        )
+    print(
+        f"\n  app, no KDF / bare window       {app / bare:6.2f}x   <- judged"
+        f"\n  app, default KDF / bare window  {full / bare:6.2f}x"
+        f"\n  default KDF - no KDF            {(full - app) * 1000:+6.0f} ms "
+        f"(Argon2id alone {argon * 1000:.0f} ms, light KDF ~10 ms)"
+    )
+    if "app, no KDF, no .pyc" in total:
+        source = total["app, no KDF, no .pyc"]
+        print(
+            f"  without bytecode (PYTHONDONTWRITEBYTECODE=1): {source * 1000:.0f} ms, "
+            f"{source / bare:.2f}x; compiling the modules costs {(source - app) * 1000:+.0f} ms"
+        )
+    print("\n  where the app's start goes (medians of each phase, no KDF | default KDF):")
+    for label, a, b in PHASES:
+        cells = [median([m[b] - m[a] for m in marks[n]]) * 1000 for n in names[1:3]]
+        print(f"    {label:34s} {cells[0]:7.1f} ms | {cells[1]:7.1f} ms")
+    bare_phases = (("interpreter start-up", "spawn", "script"), ("imports", "script", "imports"))
+    bare_phases += (("QApplication, window, show", "imports", "shown"),)
+    bare_phases += (("first paint", "shown", "painted"),)
+    print("  the bare window:")
+    for label, a, b in bare_phases:
+        cell = median([m[b] - m[a] for m in marks["bare window"]]) * 1000
+        print(f"    {label:34s} {cell:7.1f} ms")
+    checks = [
+        Check(
+            NAME,
+            "cold start, no KDF / bare window",
+            app / bare,
+            TARGET,
+            "<=",
+            "x",
+            f"{app * 1000:.0f} ms vs {bare * 1000:.0f} ms; with the default KDF "
+            f"{full * 1000:.0f} ms ({full / bare:.2f}x); {layout.total:,} messages",
+        )
+    ]
+    write_checks(args.json, checks)
+    return report("verdict", checks)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

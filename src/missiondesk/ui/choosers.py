@@ -1,0 +1,25 @@
+"""The file choosers the screens use (tests replace them): a light module, so the main window
+does not load the dialogs that use them until one is opened."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QWidget
+
+FilesChooser = Callable[[QWidget], list[str]]  # (parent) -> chosen paths, none if cancelled
+PathChooser = Callable[[QWidget, str], str]  # (parent, suggested name) -> chosen path or ""
+
+
+def ask_for_files(parent: QWidget) -> list[str]:
+    from PySide6.QtWidgets import QFileDialog
+
+    paths, _ = QFileDialog.getOpenFileNames(parent, "Attach files")
+    return list(paths)
+
+
+def ask_for_path(parent: QWidget, suggestion: str) -> str:
+    from PySide6.QtWidgets import QFileDialog
+
+    path, _ = QFileDialog.getSaveFileName(parent, "Save a decrypted copy as", suggestion)
+    return path
