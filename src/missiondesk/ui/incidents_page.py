@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     Qt,
     Slot,
@@ -20,6 +18,7 @@ from missiondesk.domain.records.incidents import DEFAULT_CATEGORIES, IncidentSta
 from missiondesk.services.incidents import IncidentService, IncidentView
 from missiondesk.ui.changes import ChangeRelay, RefreshScheduler
 from missiondesk.ui.pages import TablePage
+from missiondesk.ui.rows_model import RowsModel
 from missiondesk.ui.tasks import TaskRunner
 from missiondesk.ui.theme import ERROR
 
@@ -27,7 +26,7 @@ Index = QModelIndex | QPersistentModelIndex
 HIGH_SEVERITY = 4
 
 
-class IncidentsModel(QAbstractTableModel):
+class IncidentsModel(RowsModel[IncidentView]):
     COLUMNS = (
         "Occurred",
         "Severity",
@@ -40,23 +39,8 @@ class IncidentsModel(QAbstractTableModel):
     )
     OCCURRED, SEVERITY, TITLE, CATEGORY, MGRS, PLACE, STATUS, OFFICER = range(8)
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[IncidentView] = []
-
-    def set_rows(self, rows: list[IncidentView]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
-
     def incident_at(self, row: int) -> IncidentView:
-        return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.COLUMNS)
+        return self.row_at(row)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

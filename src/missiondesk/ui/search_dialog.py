@@ -6,7 +6,6 @@ import html
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from missiondesk.services.messaging import FoundMessage, MessagingService
+from missiondesk.ui.rows_model import RowsModel
 from missiondesk.ui.tasks import Failure, TaskRunner
 from missiondesk.ui.theme import ERROR, MUTED_STYLE, precedence_colour
 
@@ -48,34 +48,12 @@ def snippet_html(snippet: str) -> str:
     return escaped.replace("\x02", "<b>").replace("\x03", "</b>")
 
 
-class ResultsModel(QAbstractTableModel):
+class ResultsModel(RowsModel[FoundMessage]):
     COLUMNS = ("DTG", "Precedence", "Channel", "From", "Message")
     DTG, PRECEDENCE, CHANNEL, AUTHOR, TEXT = range(5)
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[FoundMessage] = []
-
-    def set_rows(self, rows: list[FoundMessage]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
-
     def found_at(self, row: int) -> FoundMessage:
-        return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
+        return self.row_at(row)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -32,6 +31,7 @@ from missiondesk.domain.trust import JoinRequest, Membership, MemberStatus
 from missiondesk.services.enrollment_files import read_join_request
 from missiondesk.services.mission import MemberView
 from missiondesk.services.session import Session
+from missiondesk.ui.rows_model import RowsModel
 from missiondesk.ui.sync.choosers import JOIN_FILES, Confirmer, OpenChooser, SaveChooser
 from missiondesk.ui.sync.enrollment import ApproveDialog
 from missiondesk.ui.sync.overview import ROLE_LABELS, STATUS_LABELS, SyncOverview
@@ -42,35 +42,20 @@ from missiondesk.ui.theme import ERROR, scaled_font
 Index = QModelIndex | QPersistentModelIndex
 
 
-class MembersModel(QAbstractTableModel):
+class MembersModel(RowsModel[MemberView]):
     COLUMNS = ("Device", "Name", "Callsign", "Role", "Status")
     DEVICE, NAME, CALLSIGN, ROLE, STATUS = range(5)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[MemberView] = []
         self._me = ""
 
-    def set_rows(self, rows: list[MemberView], me: str) -> None:
-        self.beginResetModel()
-        self._rows, self._me = rows, me
-        self.endResetModel()
+    def set_members(self, rows: list[MemberView], me: str) -> None:
+        self._me = me
+        self.set_rows(rows)
 
     def member_at(self, row: int) -> MemberView:
-        return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
+        return self.row_at(row)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -187,7 +172,7 @@ class MembersPanel(QWidget):
     def show_overview(self, overview: SyncOverview) -> None:
         self._overview = overview
         selected = self.selected()
-        self.model.set_rows(list(overview.members), overview.device_id)
+        self.model.set_members(list(overview.members), overview.device_id)
         self.heading.setText(f"Members ({len(overview.members)})")
         self.approve_button.setVisible(overview.authority_here)
         self.revoke_button.setVisible(overview.authority_here)
@@ -324,5 +309,5 @@ class MembersPanel(QWidget):
     def clear(self) -> None:
         if self.approve_dialog is not None:
             self.approve_dialog.close()
-        self.model.set_rows([], "")
+        self.model.set_members([], "")
         self.result.clear_line()

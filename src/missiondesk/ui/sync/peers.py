@@ -7,7 +7,6 @@ import time
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import (
 from missiondesk.domain.ids import fingerprint
 from missiondesk.services.sync_service import PeerSeen
 from missiondesk.ui.feedback import BusyIndicator
+from missiondesk.ui.rows_model import RowsModel
 from missiondesk.ui.shell.status_panel import ago, format_dtg_ms
 from missiondesk.ui.sync.controller import PeerFound, PeerReport, SyncController
 from missiondesk.ui.sync.overview import SyncOverview
@@ -46,20 +46,17 @@ DISCOVERY_OFF = (
 )
 
 
-class PeersModel(QAbstractTableModel):
+class PeersModel(RowsModel[PeerSeen]):
     COLUMNS = ("Peer", "Address", "Last seen", "Last result", "Sent / received")
     PEER, ADDRESS, SEEN, RESULT, COUNTS = range(5)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[PeerSeen] = []
         self.now_ms = time.time_ns() // 1_000_000
 
     def set_rows(self, rows: list[PeerSeen]) -> None:
-        self.beginResetModel()
-        self._rows = rows
         self.now_ms = time.time_ns() // 1_000_000
-        self.endResetModel()
+        super().set_rows(rows)
 
     def tick(self) -> None:
         """Let "12 min ago" count on without reading the vault."""
@@ -70,20 +67,7 @@ class PeersModel(QAbstractTableModel):
             )
 
     def peer_at(self, row: int) -> PeerSeen:
-        return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
+        return self.row_at(row)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
