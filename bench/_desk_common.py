@@ -33,7 +33,8 @@ from missiondesk.crypto.keywrap import DEFAULT_KDF, KdfParams
 from missiondesk.crypto.signing import DeviceKeys
 from missiondesk.domain.hlc import HybridClock
 from missiondesk.domain.ids import uuid7
-from missiondesk.domain.records.messaging import ChannelKind, Message, Precedence
+from missiondesk.domain.markings import Precedence
+from missiondesk.domain.records.messaging import ChannelKind, Message
 from missiondesk.domain.records.people import Device, Person
 from missiondesk.services.session import Session
 from missiondesk.services.vault_access import (

@@ -1,7 +1,7 @@
 """One cold start, in a fresh process, for bench/desk_start.py (not a benchmark on its own).
 
     python bench/_desk_start_child.py bare
-    python bench/_desk_start_child.py app VAULT_DIR PASSPHRASE
+    python bench/_desk_start_child.py app VAULT_DIR PASSPHRASE [TYPE_AFTER_MS]
 
 `bare`: a QApplication and a QMainWindow holding a QTableView of 100 rows (five text columns,
 as the message table has), shown at 1280x800 and painted.
@@ -87,7 +87,7 @@ def bare() -> int:
     return app.exec()
 
 
-def app(vault_dir: str, passphrase: str) -> int:
+def app(vault_dir: str, passphrase: str, type_after_ms: int = 0) -> int:
     from PySide6.QtCore import QEvent, QObject, QTimer
 
     from missiondesk.cli import main
@@ -107,7 +107,7 @@ def app(vault_dir: str, passphrase: str) -> int:
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
             if event.type() == QEvent.Type.Paint and "dialog" not in MARKS:
                 mark("dialog")
-                QTimer.singleShot(0, self.type_passphrase)
+                QTimer.singleShot(type_after_ms, self.type_passphrase)
             return False
 
         def type_passphrase(self) -> None:
@@ -166,4 +166,4 @@ def app(vault_dir: str, passphrase: str) -> int:
 if __name__ == "__main__":
     if sys.argv[1] == "bare":
         raise SystemExit(bare())
-    raise SystemExit(app(sys.argv[2], sys.argv[3]))
+    raise SystemExit(app(sys.argv[2], sys.argv[3], *(int(x) for x in sys.argv[4:5])))

@@ -29,7 +29,8 @@ from typing import Any
 from _common import SRC, WORDS
 from missiondesk.crypto.keywrap import KdfParams
 from missiondesk.domain.ids import uuid7
-from missiondesk.domain.records.messaging import Message, Precedence
+from missiondesk.domain.markings import Precedence
+from missiondesk.domain.records.messaging import Message
 from missiondesk.domain.records.people import Role
 from missiondesk.services.session import Session
 from missiondesk.services.sync_service import VaultReplica

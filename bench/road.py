@@ -35,8 +35,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from _common import WORDS, Check, header, median, parser, quiet_gc, report, write_checks
 from missiondesk.crypto.keywrap import KdfParams
 from missiondesk.domain.ids import uuid7
+from missiondesk.domain.markings import Precedence
 from missiondesk.domain.operation import signing_message
-from missiondesk.domain.records.messaging import Message, Precedence
+from missiondesk.domain.records.messaging import Message
 from missiondesk.services.session import Session
 from missiondesk.services.vault_access import create_vault
 from missiondesk.services.writer import Change

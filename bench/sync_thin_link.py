@@ -45,7 +45,7 @@ from _sync_common import (
     pair,
     sync_now,
 )
-from missiondesk.domain.records.messaging import Precedence
+from missiondesk.domain.markings import Precedence
 from missiondesk.sync import wire as wire_format
 from missiondesk.sync.session import BATCH_OPS
 from missiondesk.sync.wire import encode_ops

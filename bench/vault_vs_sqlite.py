@@ -34,8 +34,8 @@ import sqlcipher3
 
 from _common import WORDS, Check, header, median, parser, quiet_gc, report, rotated, write_checks
 from missiondesk.domain.kinds import urgency
+from missiondesk.domain.markings import Precedence
 from missiondesk.domain.operation import Operation
-from missiondesk.domain.records.messaging import Precedence
 from missiondesk.store.connection import (
     CACHE_MIN_KIB,
     PRAGMAS,

@@ -49,6 +49,42 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def desktop_options(argv: Sequence[str]) -> tuple[str | None, bool] | None:
+    """(vault, debug) when argv holds only the global options, i.e. opens the desktop app.
+
+    The app then starts without loading the command modules (and every service they use):
+    the unlock dialog is on screen sooner. Anything else goes to the full parser."""
+    vault: str | None = None
+    debug = False
+    items = list(argv)
+    while items:
+        item = items.pop(0)
+        if item == "--debug":
+            debug = True
+        elif item == "--vault" and items and not items[0].startswith("-"):
+            vault = items.pop(0)
+        elif item.startswith("--vault=") and len(item) > len("--vault="):
+            vault = item.partition("=")[2]
+        else:
+            return None
+    return vault, debug
+
+
+def _database_failure(exc: Exception) -> int | None:
+    """The exit code for a read that met a damaged page after the vault opened, else None."""
+    if "sqlcipher3" not in sys.modules:  # no vault was opened: not a database error
+        return None
+    from missiondesk.domain.errors import MissionDeskError
+    from missiondesk.store.connection import DatabaseError, storage_error
+
+    if not isinstance(exc, DatabaseError):
+        return None
+    translated = storage_error(exc)
+    if isinstance(translated, MissionDeskError):
+        return _fail(str(translated), int(translated.kind))
+    return _fail("The vault database could not be read; it may be damaged.", 5)
+
+
 def _fail(message: str, code: int) -> int:
     print(f"missiondesk: {message}", file=sys.stderr)
     return code
@@ -59,14 +95,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     disable_core_dumps()
     from missiondesk.domain.errors import MissionDeskError
-    from missiondesk.services.vault_access import resolve_vault_dir
-    from missiondesk.store.connection import DatabaseError, storage_error
+    from missiondesk.services.vault_paths import resolve_vault_dir
 
-    parser = build_parser()
-    debug = "--debug" in (sys.argv[1:] if argv is None else argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    debug = "--debug" in arguments
     configure_logging(None, verbose=debug)
     try:
-        args = parser.parse_args(argv)
+        desktop = desktop_options(arguments)
+        if desktop is not None:
+            from missiondesk.app import run_app
+
+            return run_app(resolve_vault_dir(desktop[0], data_dir()), data_dir())
+        args = build_parser().parse_args(arguments)
         vault_dir = resolve_vault_dir(args.vault, data_dir())
         if args.command is None:
             from missiondesk.app import run_app
@@ -78,14 +118,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(CommandContext(args, vault_dir))
     except MissionDeskError as exc:
         return _fail(str(exc), int(exc.kind))
-    except DatabaseError as exc:  # a read that met a damaged page after the vault opened
-        translated = storage_error(exc)
-        if isinstance(translated, MissionDeskError):
-            return _fail(str(translated), int(translated.kind))
-        return _fail("The vault database could not be read; it may be damaged.", 5)
     except KeyboardInterrupt:
         return _fail("interrupted; nothing half-done was saved.", 130)
     except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback at the user
+        code = _database_failure(exc)
+        if code is not None:
+            return code
         if debug:
             traceback.print_exc()
         return _fail(

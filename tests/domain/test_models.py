@@ -2,9 +2,8 @@ import pytest
 from pydantic import ValidationError
 
 from missiondesk.domain.kinds import KINDS, RECORD_TYPES, Action, search_text
-from missiondesk.domain.records.base import Sensitivity
+from missiondesk.domain.markings import Precedence, Sensitivity
 from missiondesk.domain.records.mapping import Geometry
-from missiondesk.domain.records.messaging import Precedence
 
 
 def test_every_record_type_carries_a_sensitivity_level():

@@ -19,7 +19,7 @@ WRITER = textwrap.dedent("""
         Checklist, ChecklistItem, ChecklistTemplate, TemplateItem, TemplateSection)
     from missiondesk.domain.records.incidents import Incident
     from missiondesk.domain.records.mapping import Geometry, MapFeature
-    from missiondesk.domain.records.messaging import Precedence
+    from missiondesk.domain.markings import Precedence
     from missiondesk.domain.records.people import Person
     from missiondesk.services.vault_access import create_vault, unlock_vault
 

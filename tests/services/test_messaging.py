@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from missiondesk.domain.errors import InvalidInput
+from missiondesk.domain.markings import Precedence, Sensitivity
 from missiondesk.domain.records.attachments import MAX_ATTACHMENT_BYTES
-from missiondesk.domain.records.base import Sensitivity
-from missiondesk.domain.records.messaging import ChannelKind, Precedence
+from missiondesk.domain.records.messaging import ChannelKind
 from missiondesk.services.attachments import NewAttachment
 from missiondesk.services.channels import UNREAD_CAP, direct_channel_id
 from missiondesk.services.delivery import MessageState

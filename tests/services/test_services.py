@@ -1,9 +1,9 @@
 import pytest
 
 from missiondesk.domain.errors import InvalidInput
-from missiondesk.domain.records.base import Sensitivity
+from missiondesk.domain.markings import Precedence, Sensitivity
 from missiondesk.domain.records.incidents import Incident
-from missiondesk.domain.records.messaging import Channel, Precedence
+from missiondesk.domain.records.messaging import Channel
 
 
 def test_new_vault_has_a_device_person_and_general_channel(session):

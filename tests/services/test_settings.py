@@ -38,3 +38,13 @@ def test_damaged_or_invalid_files_fall_back_with_a_reason(tmp_path: Path):
 def test_unknown_keys_of_a_newer_version_are_ignored(tmp_path: Path):
     (tmp_path / "settings.json").write_text(json.dumps({"auto_lock_minutes": 5, "future": 1}))
     assert SettingsStore(tmp_path).load().auto_lock_minutes == 5
+
+
+def test_the_early_theme_is_read_without_the_model(tmp_path: Path):
+    store = SettingsStore(tmp_path)
+    assert store.peek_theme() is Theme.SYSTEM  # no file
+    store.save(Settings(theme=Theme.DARK))
+    assert store.peek_theme() is Theme.DARK
+    for damaged in ("{not json", '["dark"]', '{"theme": "purple"}', '{"theme": 3}', "{}"):
+        store.path.write_text(damaged)
+        assert store.peek_theme() is Theme.SYSTEM, damaged

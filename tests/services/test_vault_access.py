@@ -11,7 +11,7 @@ import pytest
 
 from missiondesk.crypto.keywrap import WrappedKey, WrongPassphrase, unwrap_data_key
 from missiondesk.domain.errors import AccessDenied, InvalidInput, Unavailable
-from missiondesk.domain.records.messaging import Precedence
+from missiondesk.domain.markings import Precedence
 from missiondesk.services.audit import AuditEvent
 from missiondesk.services.vault_access import change_passphrase, create_vault, unlock_vault
 from missiondesk.store.connection import CipherSettings, open_encrypted

@@ -2,7 +2,7 @@ import random
 
 import pytest
 
-from missiondesk.domain.records.messaging import Precedence
+from missiondesk.domain.markings import Precedence
 from missiondesk.services.audit import AuditEvent
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 
-from missiondesk.domain.records.messaging import Precedence
+from missiondesk.domain.markings import Precedence
 
 
 def test_records_rebuild_the_stored_payloads_byte_for_byte(session):

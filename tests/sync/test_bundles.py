@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from missiondesk.domain.records.messaging import Precedence
+from missiondesk.domain.markings import Precedence
 from missiondesk.sync.bundle import BundleRefused
 from tests.opfactory import state_of
 from tests.sync.nodes import make_mission, open_node

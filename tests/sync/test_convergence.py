@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from missiondesk.domain.markings import Precedence
 from missiondesk.domain.records.incidents import Incident
-from missiondesk.domain.records.messaging import Precedence
 from tests.opfactory import state_of
 from tests.sync.nodes import make_mission, open_node, pair
 

@@ -11,8 +11,8 @@ import time
 import pytest
 
 from missiondesk.crypto.signing import DeviceKeys
+from missiondesk.domain.markings import Precedence
 from missiondesk.domain.operation import Operation, signing_message
-from missiondesk.domain.records.messaging import Precedence
 from missiondesk.sync.tls import client_context
 from missiondesk.sync.wire import FrameType, OpsEncoder, encode_frame, encode_ops, json_frame
 from tests.opfactory import state_of

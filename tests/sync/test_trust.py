@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from missiondesk.domain.records.messaging import Precedence
+from missiondesk.domain.markings import Precedence
 from missiondesk.domain.records.people import Role
 from missiondesk.services.vault_access import create_vault
 from tests.conftest import FAST_KDF, PASSPHRASE

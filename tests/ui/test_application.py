@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel
 
-from missiondesk.domain.records.messaging import Precedence
+from missiondesk.domain.markings import Precedence
 from missiondesk.services.vault_access import unlock_vault
 from missiondesk.ui.application import LOCKED_REASON, AppFlow, UncaughtErrorReporter, run
 from missiondesk.ui.first_run import FirstRunDialog
@@ -226,3 +226,30 @@ def test_window_size_is_remembered_beside_the_settings(
         assert again.height() == 555
     finally:
         second.shutdown()
+
+
+def test_the_loaded_settings_correct_the_early_theme(
+    qtbot, tasks: TaskRunner, closed_vault: Path, tmp_path: Path
+):
+    """settings.json names a theme but holds a value the model refuses: the first dialog was
+    drawn dark (the early read), the session gets the defaults, and the theme follows them."""
+    from missiondesk.services.settings import SettingsStore, Theme
+    from missiondesk.ui.window_options import WindowOptions
+
+    store = SettingsStore(tmp_path / "settings")
+    store.path.parent.mkdir()
+    store.path.write_text('{"version": 1, "theme": "dark", "auto_lock_minutes": 0}')
+    assert store.peek_theme() is Theme.DARK
+    applied: list[Theme] = []
+    flow = AppFlow(
+        closed_vault, tasks, settings_store=store, options=WindowOptions(apply_theme=applied.append)
+    )
+    try:
+        flow.start()
+        window = unlock_with(qtbot, flow, PASSPHRASE)
+        assert applied == [Theme.SYSTEM]
+        assert flow.settings.theme is Theme.SYSTEM
+        assert window.settings.auto_lock_minutes == 10
+        assert store.problem
+    finally:
+        flow.shutdown()

@@ -8,7 +8,8 @@ from pathlib import Path
 from PySide6.QtCore import QPoint, Qt
 
 from missiondesk.services.mission import MissionService
-from missiondesk.services.vault_access import unlock_vault, vault_exists
+from missiondesk.services.vault_access import unlock_vault
+from missiondesk.services.vault_paths import vault_exists
 from missiondesk.ui.first_run import FirstRunDialog
 from missiondesk.ui.tasks import TaskRunner
 

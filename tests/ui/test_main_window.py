@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QTableView
 
 from missiondesk.domain.ids import fingerprint
-from missiondesk.domain.records.messaging import Precedence
+from missiondesk.domain.markings import Precedence
 from missiondesk.services.session import Session
 from missiondesk.services.settings import SettingsStore, Theme
 from missiondesk.store.errors import VaultCorrupt

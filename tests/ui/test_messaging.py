@@ -11,14 +11,15 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPlainTextEdit
 
-from missiondesk.domain.records.messaging import Precedence
+from missiondesk.domain.markings import Precedence
 from missiondesk.services.session import Session
 from missiondesk.services.settings import Settings, SettingsStore
 from missiondesk.ui.main_window import MainWindow, WindowOptions
 from missiondesk.ui.messages.attachment_viewer import AttachmentViewer
 from missiondesk.ui.messages.channel_dialogs import DirectMessageDialog, NewChannelDialog
 from missiondesk.ui.messages.message_model import MessageListModel
-from missiondesk.ui.shell.tray import MessageAlerts, Tray
+from missiondesk.ui.shell.alerts import MessageAlerts
+from missiondesk.ui.shell.tray import Tray
 from missiondesk.ui.tasks import TaskRunner
 from tests.opfactory import deliver, ops_of, share
 from tests.services.test_messaging import PNG

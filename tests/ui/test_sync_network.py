@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from missiondesk.domain.records.messaging import Precedence
+from missiondesk.domain.markings import Precedence
 from missiondesk.services.settings import SettingsStore
 from missiondesk.ui.main_window import MainWindow, WindowOptions
 from missiondesk.ui.tasks import TaskRunner
@@ -49,7 +49,9 @@ def open_window(qtbot, path: Path, tasks: TaskRunner, options: WindowOptions) ->
 @pytest.fixture
 def options(tmp_path: Path) -> WindowOptions:
     store = SettingsStore(tmp_path / "settings")
-    return WindowOptions(settings=store.load(), settings_store=store)
+    options = WindowOptions(settings_store=store)
+    options.settings = store.load()
+    return options
 
 
 @pytest.fixture
@@ -208,3 +210,40 @@ def test_find_peers_on_the_lan_then_sync_with_the_one_found(qtbot, mission, wind
         qtbot.mouseClick(peers.sync_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: not window.sync_controller.is_syncing, timeout=30_000)
     qtbot.waitUntil(lambda: "Found over mDNS" in texts(window), timeout=10_000)
+
+
+def test_serving_restarted_at_unlock_that_fails_is_kept_for_the_next_unlock(
+    qtbot, mission, tasks: TaskRunner, options: WindowOptions
+):
+    """The port is taken when the window opens (another program, or the network not up yet):
+    the officer is told, and the choice to serve stays for the next unlock. Serving the officer
+    asks for now and that fails is not remembered."""
+    assert options.settings_store is not None
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        listen = f"127.0.0.1:{taken.getsockname()[1]}"
+        options.settings = options.settings.model_copy(update={"sync_listen": listen})
+        options.settings_store.save(options.settings)
+        window = open_window(qtbot, mission[0], tasks, options)
+        try:
+            controller = window.sync_controller
+            with qtbot.waitSignal(controller.serve_failed, timeout=10_000) as failed:
+                pass
+            assert f"Serving on {listen} will be tried again at the next unlock." in str(
+                failed.args[0]
+            )
+            assert not controller.is_serving
+            assert options.settings_store.load().sync_listen == listen
+
+            window.show_section("Sync")
+            peers = window.sync_page.peers
+            peers.listen_edit.setText(listen)
+            with qtbot.waitSignal(controller.serve_failed, timeout=10_000) as again:
+                qtbot.mouseClick(peers.serve_button, Qt.MouseButton.LeftButton)
+            assert "next unlock" not in str(again.args[0])
+            assert options.settings_store.load().sync_listen == ""
+            assert peers.result.failed
+        finally:
+            window.close()
+            assert tasks.wait_for_done(10_000)

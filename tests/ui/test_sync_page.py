@@ -7,8 +7,8 @@ import json
 
 from PySide6.QtCore import Qt
 
+from missiondesk.domain.markings import Precedence
 from missiondesk.domain.records.incidents import Incident
-from missiondesk.domain.records.messaging import Precedence
 from missiondesk.domain.records.people import Role
 from missiondesk.domain.trust import MemberStatus
 from missiondesk.services.session import Session

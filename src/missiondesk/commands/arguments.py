@@ -10,8 +10,7 @@ from datetime import datetime
 
 from missiondesk.domain.dtg import parse_dtg
 from missiondesk.domain.errors import InvalidInput
-from missiondesk.domain.records.base import Sensitivity
-from missiondesk.domain.records.messaging import Precedence
+from missiondesk.domain.markings import Precedence, Sensitivity
 
 
 def precedence(text: str) -> Precedence:

@@ -6,7 +6,7 @@ import argparse
 
 from missiondesk.commands import arguments
 from missiondesk.commands.context import CommandContext
-from missiondesk.domain.records.base import Sensitivity
+from missiondesk.domain.markings import Sensitivity
 from missiondesk.domain.records.incidents import DEFAULT_CATEGORIES
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from missiondesk.commands import arguments
 from missiondesk.commands.context import CommandContext
 from missiondesk.domain.errors import InvalidInput
-from missiondesk.domain.records.base import Sensitivity
-from missiondesk.domain.records.messaging import ChannelKind, Precedence
+from missiondesk.domain.markings import Precedence, Sensitivity
+from missiondesk.domain.records.messaging import ChannelKind
 from missiondesk.services.attachments import NewAttachment
 from missiondesk.services.session import Session
 

@@ -10,7 +10,7 @@ from missiondesk.commands import arguments
 from missiondesk.commands.context import CommandContext
 from missiondesk.domain.errors import InvalidInput
 from missiondesk.domain.ids import fingerprint
-from missiondesk.domain.records.base import Sensitivity
+from missiondesk.domain.markings import Sensitivity
 from missiondesk.domain.records.people import Role
 from missiondesk.services.enrollment_files import (
     accept_approval_file,

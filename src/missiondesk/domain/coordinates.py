@@ -22,7 +22,7 @@ _MGRS_RE = re.compile(
 class Location(BaseModel):
     """A point with its MGRS rendering and, optionally, a place name."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)

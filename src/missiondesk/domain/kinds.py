@@ -9,12 +9,13 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+from missiondesk.domain.markings import Precedence
 from missiondesk.domain.records.attachments import Attachment
 from missiondesk.domain.records.base import Record
 from missiondesk.domain.records.checklists import Checklist, ChecklistItem, ChecklistTemplate
 from missiondesk.domain.records.incidents import Incident
 from missiondesk.domain.records.mapping import MapFeature
-from missiondesk.domain.records.messaging import Channel, Message, Precedence
+from missiondesk.domain.records.messaging import Channel, Message
 from missiondesk.domain.records.mission import Mission
 from missiondesk.domain.records.people import Device, Person
 

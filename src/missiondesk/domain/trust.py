@@ -14,8 +14,8 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from missiondesk.domain.markings import Sensitivity
 from missiondesk.domain.operation import canonical_json
-from missiondesk.domain.records.base import Sensitivity
 from missiondesk.domain.records.people import Role
 
 CERT_CONTEXT = b"missiondesk/membership/v1\x00"
@@ -86,7 +86,7 @@ class MemberStatus(StrEnum):
 class Membership(BaseModel):
     """What the authority vouches for: this device key belongs to this person, in this role."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     type: Literal["membership"] = "membership"
     v: Literal[1] = 1
@@ -117,7 +117,7 @@ class Membership(BaseModel):
 
 
 class Revocation(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     type: Literal["revocation"] = "revocation"
     v: Literal[1] = 1
@@ -137,7 +137,7 @@ class Revocation(BaseModel):
 class JoinRequest(BaseModel):
     """What a device asks to be enrolled with; signed by the device's own key."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     type: Literal["join_request"] = "join_request"
     v: Literal[1] = 1

@@ -17,8 +17,8 @@ from typing import Any
 
 from missiondesk.domain.errors import InvalidInput
 from missiondesk.domain.ids import uuid7
+from missiondesk.domain.markings import Sensitivity
 from missiondesk.domain.records.attachments import MAX_ATTACHMENT_BYTES, Attachment
-from missiondesk.domain.records.base import Sensitivity
 from missiondesk.services.audit import AuditEvent, AuditService
 from missiondesk.services.records import RecordService, type_name, validate
 from missiondesk.services.writer import Change

@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass
 
 from missiondesk.domain.errors import InvalidInput
-from missiondesk.domain.records.base import Sensitivity
+from missiondesk.domain.markings import Sensitivity
 from missiondesk.domain.records.messaging import Channel, ChannelKind
 from missiondesk.services.people import PeopleService, PersonEntry
 from missiondesk.services.records import RecordService, validate

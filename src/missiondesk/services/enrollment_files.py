@@ -10,7 +10,7 @@ import contextlib
 from pathlib import Path
 
 from missiondesk.domain.errors import InvalidInput, Unavailable
-from missiondesk.domain.records.base import Sensitivity
+from missiondesk.domain.markings import Sensitivity
 from missiondesk.domain.records.people import Role
 from missiondesk.domain.trust import JoinRequest, Membership
 from missiondesk.services.audit import AuditEvent, AuditService

@@ -9,7 +9,7 @@ from typing import Any
 from missiondesk.domain.coordinates import parse_location
 from missiondesk.domain.dtg import format_dtg
 from missiondesk.domain.errors import InvalidInput
-from missiondesk.domain.records.base import Sensitivity
+from missiondesk.domain.markings import Sensitivity
 from missiondesk.domain.records.incidents import DEFAULT_CATEGORIES, Incident
 from missiondesk.services.people import PeopleService
 from missiondesk.services.records import RecordService, validate

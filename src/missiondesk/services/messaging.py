@@ -11,8 +11,8 @@ from missiondesk.domain.dtg import format_dtg
 from missiondesk.domain.errors import InvalidInput
 from missiondesk.domain.hlc import to_datetime
 from missiondesk.domain.ids import uuid7
-from missiondesk.domain.records.base import Sensitivity
-from missiondesk.domain.records.messaging import Channel, ChannelKind, Message, Precedence
+from missiondesk.domain.markings import Precedence, Sensitivity
+from missiondesk.domain.records.messaging import Channel, ChannelKind, Message
 from missiondesk.services.attachments import AttachmentInfo, AttachmentService, NewAttachment
 from missiondesk.services.channels import ChannelService
 from missiondesk.services.delivery import MessageState, PeerHoldings

@@ -22,7 +22,7 @@ from missiondesk.crypto.signing import DeviceKeys, SessionKey, verify_signature
 from missiondesk.domain.errors import AccessDenied, InvalidInput
 from missiondesk.domain.hlc import HybridClock, pack, unpack
 from missiondesk.domain.ids import device_id_for, fingerprint, uuid7
-from missiondesk.domain.records.base import Sensitivity
+from missiondesk.domain.markings import Sensitivity
 from missiondesk.domain.records.mission import Mission
 from missiondesk.domain.records.people import Person, Role
 from missiondesk.domain.trust import (

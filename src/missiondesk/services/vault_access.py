@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -215,17 +214,3 @@ def change_passphrase(
     rewrapped = wrap_data_key(data_key, new, wrapped.vault_id, kdf or wrapped.kdf)
     _write_key_file(layout, rewrapped, cipher)
     session.audit.record(AuditEvent.PASSPHRASE_CHANGED)
-
-
-def vault_exists(root: Path) -> bool:
-    return VaultLayout(root).exists()
-
-
-def default_vault_dir(data_dir: Path) -> Path:
-    return data_dir / "vault"
-
-
-def resolve_vault_dir(explicit: str | None, data_dir: Path) -> Path:
-    """--vault wins, then MISSIONDESK_VAULT, then the platform's data directory."""
-    chosen = explicit or os.environ.get("MISSIONDESK_VAULT")
-    return Path(chosen).expanduser().resolve() if chosen else default_vault_dir(data_dir)

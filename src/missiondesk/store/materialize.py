@@ -14,8 +14,8 @@ from typing import Any
 import orjson
 
 from missiondesk.domain.kinds import APPEND_ONLY, KINDS, Action, search_text
+from missiondesk.domain.markings import Precedence
 from missiondesk.domain.operation import Operation
-from missiondesk.domain.records.messaging import Precedence
 from missiondesk.domain.trust import Membership, Revocation
 from missiondesk.store.conflicts import ConflictLedger
 from missiondesk.store.connection import Connection

@@ -6,6 +6,7 @@ anything up globally. `AppFlow` owns the one window or dialog on screen at a tim
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 from pathlib import Path
@@ -17,24 +18,37 @@ from PySide6.QtGui import QClipboard, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from missiondesk import __version__
-from missiondesk.crypto.keywrap import KdfParams
-from missiondesk.services.session import Session
-from missiondesk.services.settings import Settings, SettingsStore
-from missiondesk.services.vault_access import vault_exists
+from missiondesk.services.settings_file import SettingsStore
+from missiondesk.services.vault_paths import vault_exists
 from missiondesk.ui.icons import icon
-from missiondesk.ui.main_window import MainWindow, WindowOptions
-from missiondesk.ui.shell.idle_lock import IdleWatcher
-from missiondesk.ui.shell.tray import MessageAlerts, Tray
+from missiondesk.ui.shell.tray import Tray
 from missiondesk.ui.tasks import TaskRunner, describe_failure
 from missiondesk.ui.theme import apply_theme
 from missiondesk.ui.unlock import UnlockDialog
+from missiondesk.ui.window_options import WindowOptions
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMessageBox
 
+    from missiondesk.crypto.keywrap import KdfParams
+    from missiondesk.services.session import Session
+    from missiondesk.services.settings import Settings
     from missiondesk.ui.first_run import FirstRunDialog  # a first run is rare: loaded for it
+    from missiondesk.ui.main_window import MainWindow
+    from missiondesk.ui.shell.alerts import MessageAlerts
+    from missiondesk.ui.shell.idle_lock import IdleWatcher
 
 log = logging.getLogger(__name__)
+# The code of an open session, loaded on the vault thread while the unlock dialog waits for the
+# passphrase, so the window follows the passphrase without a pause (docs/architecture.md).
+SESSION_CODE = (
+    "missiondesk.services.settings",
+    "missiondesk.services.vault_access",
+    "missiondesk.services.session",
+    "missiondesk.ui.main_window",
+    "missiondesk.ui.shell.alerts",
+    "missiondesk.ui.shell.idle_lock",
+)
 WINDOW_STATE = "window.ini"
 LOCKED_REASON = "MissionDesk is locked. Enter your passphrase to continue."
 
@@ -65,10 +79,9 @@ class AppFlow(QObject):
         self._tasks = tasks
         self._kdf = kdf
         self._store = settings_store
-        self.settings = settings_store.load() if settings_store is not None else Settings()
+        self._settings: Settings | None = None  # loaded with the session's code (pydantic)
         self._auto_lock_ms = auto_lock_ms
         self._options = options or WindowOptions()
-        self._options.settings = self.settings
         self._options.settings_store = settings_store
         self.tray = tray or Tray(self)
         self.tray.show_requested.connect(self._on_show_requested)
@@ -99,6 +112,28 @@ class AppFlow(QObject):
             self._window_state.sync()
 
     @property
+    def settings(self) -> Settings:
+        """settings.json as the model reads it; the first read may correct the early theme."""
+        if self._settings is None:
+            if self._store is None:
+                from missiondesk.services.settings import Settings
+
+                self._settings = Settings()
+            else:
+                self._settings = self._store.load()
+                if self._store.problem:
+                    log.warning("settings: defaults used")
+                early = self._store.peek_theme()
+                if self._settings.theme is not early and self._options.apply_theme is not None:
+                    self._options.apply_theme(self._settings.theme)
+            self._options.settings = self._settings
+        return self._settings
+
+    @settings.setter
+    def settings(self, value: Settings) -> None:
+        self._settings = value
+
+    @property
     def auto_lock_ms(self) -> int:
         if self._auto_lock_ms is not None:
             return self._auto_lock_ms
@@ -121,6 +156,8 @@ class AppFlow(QObject):
         dialog = UnlockDialog(self._vault_dir, self._tasks, reason=reason)
         dialog.unlocked.connect(self._on_session_opened)
         self._show_dialog(dialog)
+        if not all(name in sys.modules for name in SESSION_CODE):
+            self._tasks.run("load the session's code", load_session_code)
 
     def _show_dialog(self, dialog: FirstRunDialog | UnlockDialog) -> None:
         self.dialog = dialog
@@ -132,6 +169,11 @@ class AppFlow(QObject):
 
     @Slot(object)
     def _on_session_opened(self, session: Session) -> None:
+        from missiondesk.ui.main_window import MainWindow  # loaded while the officer typed
+        from missiondesk.ui.shell.alerts import MessageAlerts
+        from missiondesk.ui.shell.idle_lock import IdleWatcher
+
+        self._options.settings = self.settings
         window = MainWindow(session, self._tasks, self._options)
         if self._geometry is not None:
             window.restoreGeometry(self._geometry)
@@ -250,6 +292,13 @@ class AppFlow(QObject):
         self.tray.hide()
 
 
+def load_session_code() -> None:
+    """On the vault thread, ahead of the unlock it runs next. Modules define classes and do no
+    work at import, so loading Qt widget classes off the GUI thread is safe."""
+    for name in SESSION_CODE:
+        importlib.import_module(name)
+
+
 class UncaughtErrorReporter:
     """sys.excepthook while the app runs: a bug in a slot is shown and logged, never lost.
 
@@ -293,13 +342,10 @@ def run(vault_dir: Path, settings_dir: Path) -> int:
     app.setWindowIcon(icon("missiondesk"))
     app.setQuitOnLastWindowClosed(False)  # the flow decides: windows come and go on lock
     store = SettingsStore(settings_dir)
-    settings = store.load()
-    apply_theme(app, settings.theme)
+    apply_theme(app, store.peek_theme())  # the settings model loads behind the first dialog
     tasks = TaskRunner()
     options = WindowOptions(apply_theme=lambda theme: apply_theme(app, theme))
     flow = AppFlow(vault_dir, tasks, settings_store=store, options=options)
-    if store.problem:
-        log.warning("settings: defaults used")
     flow.ended.connect(app.quit)
     previous_hook, sys.excepthook = sys.excepthook, UncaughtErrorReporter()
     try:

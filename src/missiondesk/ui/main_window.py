@@ -7,7 +7,6 @@ spent, and the application shows the unlock dialog (and a fresh window after it)
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -30,9 +29,8 @@ from PySide6.QtWidgets import (
 from missiondesk import __version__
 from missiondesk.domain.ids import fingerprint
 from missiondesk.services.session import Session
-from missiondesk.services.settings import Settings, SettingsStore, Theme
+from missiondesk.services.settings import Settings, Theme
 from missiondesk.ui.changes import ChangeRelay
-from missiondesk.ui.choosers import FilesChooser, PathChooser, ask_for_files, ask_for_path
 from missiondesk.ui.icons import icon
 from missiondesk.ui.messages.page import MessagesPage
 from missiondesk.ui.pages import LaterPage
@@ -42,6 +40,7 @@ from missiondesk.ui.sync.controller import SyncController
 from missiondesk.ui.sync.page import SyncPage
 from missiondesk.ui.tasks import TaskRunner
 from missiondesk.ui.theme import THEME_LABELS, muted
+from missiondesk.ui.window_options import WindowOptions
 
 if TYPE_CHECKING:  # built when first opened (the Incidents page: when first shown)
     from missiondesk.ui.incidents_page import IncidentsPage
@@ -56,17 +55,6 @@ LATER_SECTIONS: dict[str, str] = {
 SECTIONS: tuple[str, ...] = ("Messages", "Incidents", "Checklists", "Personnel", "Map", "Sync")
 PANIC_KEYS = ("Ctrl+Shift+L", "Pause")
 BANNER_WAIT_MS = 1000  # the FLASH banner's first read: after the first screen, or this
-
-
-@dataclass
-class WindowOptions:
-    """What the window needs besides the session; tests replace the file choosers."""
-
-    settings: Settings = field(default_factory=Settings)
-    settings_store: SettingsStore | None = None
-    choose_files: FilesChooser = ask_for_files
-    choose_save_path: PathChooser = ask_for_path
-    apply_theme: Callable[[Theme], None] | None = None
 
 
 class MainWindow(QMainWindow):

@@ -11,9 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QStyleFactory, QWidget
 
-from missiondesk.domain.records.base import Sensitivity
-from missiondesk.domain.records.messaging import Precedence
-from missiondesk.services.settings import Theme
+from missiondesk.domain.markings import Precedence, Sensitivity
+from missiondesk.services.settings_file import Theme
 
 THEME_LABELS = {Theme.SYSTEM: "Same as the desktop", Theme.LIGHT: "Light", Theme.DARK: "Dark"}
 

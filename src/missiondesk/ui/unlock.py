@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent
@@ -16,12 +17,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from missiondesk.crypto.keywrap import WrongPassphrase
-from missiondesk.services.session import Session
-from missiondesk.services.vault_access import unlock_vault
 from missiondesk.ui.feedback import BusyIndicator, InlineError, fit_height_to_width
 from missiondesk.ui.tasks import Failure, TaskRunner
 from missiondesk.ui.theme import MUTED_STYLE, muted_label, scaled_font
+
+if TYPE_CHECKING:
+    from missiondesk.services.session import Session
+
+
+def open_session(root: Path, passphrase: str) -> Session:
+    """On the vault thread: the services load here, not before the dialog is on screen."""
+    from missiondesk.services.vault_access import unlock_vault
+
+    return unlock_vault(root, passphrase)
 
 
 class UnlockDialog(QDialog):
@@ -110,7 +118,7 @@ class UnlockDialog(QDialog):
         root = self._vault_dir
         self._tasks.run(
             "unlock vault",
-            lambda: unlock_vault(root, passphrase),
+            lambda: open_session(root, passphrase),
             self._on_unlock_succeeded,
             self._on_unlock_failed,
         )
@@ -137,6 +145,8 @@ class UnlockDialog(QDialog):
     def _on_unlock_failed(self, failure: Failure) -> None:
         self._set_busy(False)
         self.error.show_message(failure.message)
+        from missiondesk.crypto.keywrap import WrongPassphrase  # loaded by the unlock
+
         if isinstance(failure.error, WrongPassphrase):
             self.passphrase_edit.clear()
         self.passphrase_edit.setFocus()

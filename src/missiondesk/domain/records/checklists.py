@@ -35,7 +35,7 @@ class ItemStatus(StrEnum):
 
 
 class TemplateItem(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     key: str = Field(min_length=1, max_length=64)
     label: str = Field(min_length=1, max_length=300)
@@ -45,7 +45,7 @@ class TemplateItem(BaseModel):
 
 
 class TemplateSection(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     title: str = Field(min_length=1, max_length=200)
     items: tuple[TemplateItem, ...] = ()

@@ -42,7 +42,7 @@ class IncidentStatus(StrEnum):
 
 
 class CasualtyCount(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     civilians: int = Field(default=0, ge=0)
     un_personnel: int = Field(default=0, ge=0)
@@ -55,7 +55,7 @@ class CasualtyCount(BaseModel):
 
 
 class Casualties(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     killed: CasualtyCount = CasualtyCount()
     injured: CasualtyCount = CasualtyCount()

@@ -21,7 +21,7 @@ class FeatureKind(StrEnum):
 class Geometry(BaseModel):
     """A GeoJSON geometry of one of three types; coordinates are (lon, lat) as GeoJSON has them."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     type: Literal["Point", "LineString", "Polygon"]
     coordinates: (

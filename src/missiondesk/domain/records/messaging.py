@@ -6,39 +6,10 @@ from enum import StrEnum
 
 from pydantic import Field
 
+from missiondesk.domain.markings import Precedence
 from missiondesk.domain.records.base import Record
 
 MAX_MESSAGE_TEXT = 20_000
-
-
-class Precedence(StrEnum):
-    """NATO/ACP precedence, most urgent first."""
-
-    FLASH = "flash"
-    IMMEDIATE = "immediate"
-    PRIORITY = "priority"
-    ROUTINE = "routine"
-
-    @property
-    def prosign(self) -> str:
-        return {"flash": "Z", "immediate": "O", "priority": "P", "routine": "R"}[self.value]
-
-    @property
-    def rank(self) -> int:
-        """0 for FLASH .. 3 for ROUTINE: sort ascending to see the most urgent first."""
-        return list(Precedence).index(self)
-
-    @property
-    def needs_acknowledgement(self) -> bool:
-        return self in (Precedence.FLASH, Precedence.IMMEDIATE)
-
-    @classmethod
-    def parse(cls, text: str) -> Precedence:
-        key = text.strip().lower()
-        by_prosign = {p.prosign.lower(): p for p in cls}
-        if key in by_prosign:
-            return by_prosign[key]
-        return cls(key)
 
 
 class ChannelKind(StrEnum):

@@ -6,7 +6,8 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from missiondesk.domain.records.base import Record, Sensitivity
+from missiondesk.domain.markings import Sensitivity
+from missiondesk.domain.records.base import Record
 
 
 class Role(StrEnum):

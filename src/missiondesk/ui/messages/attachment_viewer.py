@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from missiondesk.domain.records.base import Sensitivity
+from missiondesk.domain.markings import Sensitivity
 from missiondesk.services.attachments import AttachmentInfo, AttachmentService
 from missiondesk.ui.choosers import PathChooser, ask_for_path
 from missiondesk.ui.feedback import BusyIndicator, InlineError

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from missiondesk.domain.records.base import Sensitivity
+from missiondesk.domain.markings import Sensitivity
 from missiondesk.domain.records.messaging import ChannelKind
 from missiondesk.services.channels import KIND_LABELS, ChannelService
 from missiondesk.services.people import PeopleService, PersonEntry

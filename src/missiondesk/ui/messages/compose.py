@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from missiondesk.domain.records.base import Sensitivity
-from missiondesk.domain.records.messaging import MAX_MESSAGE_TEXT, Precedence
+from missiondesk.domain.markings import Precedence, Sensitivity
+from missiondesk.domain.records.messaging import MAX_MESSAGE_TEXT
 from missiondesk.services.attachments import NewAttachment
 from missiondesk.ui.icons import icon
 from missiondesk.ui.theme import ERROR, MUTED_STYLE, PRECEDENCE_COLOURS, precedence_colour

@@ -22,7 +22,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont
 
 from missiondesk.domain.changeset import ChangeSet
-from missiondesk.domain.records.messaging import Precedence
+from missiondesk.domain.markings import Precedence
 from missiondesk.services.messaging import PAGE, Around, MessageView, MessagingService
 from missiondesk.ui.icons import icon
 from missiondesk.ui.tasks import Failure, TaskRunner

@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from missiondesk.domain.changeset import ChangeSet
-from missiondesk.domain.records.base import Sensitivity
-from missiondesk.domain.records.messaging import Precedence
+from missiondesk.domain.markings import Precedence, Sensitivity
 from missiondesk.services.attachments import AttachmentInfo, AttachmentService, NewAttachment
 from missiondesk.services.channels import KIND_LABELS, ChannelService, ChannelView
 from missiondesk.services.messaging import MessageView, MessagingService

@@ -138,6 +138,7 @@ class SyncController(QObject):
         self._node: SyncNode | None = None
         self._closed = False
         self._serve_pending = ""  # the address asked for, until it is bound or fails
+        self._serving_from_settings = False  # serving restarted at unlock, not asked just now
         self.serving_address = ""
         self.syncing_with = ""
         self.last_report: PeerReport | None = None
@@ -211,12 +212,17 @@ class SyncController(QObject):
 
     def _auto_serve(self, info: MissionInfo | None, listen: str) -> None:
         if info is not None and not self.is_serving:
-            self.start_serving(listen)
+            self.start_serving(listen, from_settings=True)
 
-    def start_serving(self, listen: str) -> bool:
-        """Serve peers on HOST:PORT; remembered, so the next unlock serves again."""
+    def start_serving(self, listen: str, *, from_settings: bool = False) -> bool:
+        """Serve peers on HOST:PORT; remembered, so the next unlock serves again.
+
+        A failure forgets an address the officer has just asked for, but not one restarted
+        from the settings at unlock (the network may not be up yet): that one is tried again
+        at the next unlock, and the message says so."""
         if self._closed or self.is_serving:
             return False
+        self._serving_from_settings = from_settings
         listen = listen.strip() or DEFAULT_LISTEN
         try:
             serving: Serving = self._engine().serve(
@@ -269,8 +275,12 @@ class SyncController(QObject):
             self._update_state()
 
     def _on_serve_failed(self, message: str) -> None:
+        listen = self._serve_pending or self._options.settings.sync_listen
         self._serve_pending = ""
-        self._remember_listen("")
+        if self._serving_from_settings and listen:
+            message = f"{message} Serving on {listen} will be tried again at the next unlock."
+        else:
+            self._remember_listen("")
         self._latest = f"failed: {message}"
         self.serve_failed.emit(message)
         self._update_state()

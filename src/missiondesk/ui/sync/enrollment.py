@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from missiondesk.domain.ids import fingerprint
-from missiondesk.domain.records.base import Sensitivity
+from missiondesk.domain.markings import Sensitivity
 from missiondesk.domain.records.people import Role
 from missiondesk.domain.trust import JoinRequest, Membership
 from missiondesk.services.enrollment_files import (

@@ -1,0 +1,62 @@
+"""How urgent and how sensitive a record is: the two markings every screen and report shows.
+
+Plain enums with no pydantic, so the desktop shell can colour and label before the records
+load (see docs/architecture.md, "Start-up").
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Sensitivity(StrEnum):
+    """UN information sensitivity levels (ST/SGB/2007/6)."""
+
+    UNCLASSIFIED = "unclassified"
+    CONFIDENTIAL = "confidential"
+    STRICTLY_CONFIDENTIAL = "strictly_confidential"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").upper()
+
+    @property
+    def rank(self) -> int:
+        """0 for Unclassified .. 2 for Strictly Confidential."""
+        return list(Sensitivity).index(self)
+
+    @classmethod
+    def parse(cls, text: str) -> Sensitivity:
+        key = text.strip().lower().replace(" ", "_").replace("-", "_")
+        aliases = {"u": "unclassified", "c": "confidential", "sc": "strictly_confidential"}
+        return cls(aliases.get(key, key))
+
+
+class Precedence(StrEnum):
+    """NATO/ACP precedence, most urgent first."""
+
+    FLASH = "flash"
+    IMMEDIATE = "immediate"
+    PRIORITY = "priority"
+    ROUTINE = "routine"
+
+    @property
+    def prosign(self) -> str:
+        return {"flash": "Z", "immediate": "O", "priority": "P", "routine": "R"}[self.value]
+
+    @property
+    def rank(self) -> int:
+        """0 for FLASH .. 3 for ROUTINE: sort ascending to see the most urgent first."""
+        return list(Precedence).index(self)
+
+    @property
+    def needs_acknowledgement(self) -> bool:
+        return self in (Precedence.FLASH, Precedence.IMMEDIATE)
+
+    @classmethod
+    def parse(cls, text: str) -> Precedence:
+        key = text.strip().lower()
+        by_prosign = {p.prosign.lower(): p for p in cls}
+        if key in by_prosign:
+            return by_prosign[key]
+        return cls(key)

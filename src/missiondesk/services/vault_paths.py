@@ -1,0 +1,22 @@
+"""Where the vault is, and whether there is one: answered before anything heavy loads."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from missiondesk.store.layout import VaultLayout
+
+
+def vault_exists(root: Path) -> bool:
+    return VaultLayout(root).exists()
+
+
+def default_vault_dir(data_dir: Path) -> Path:
+    return data_dir / "vault"
+
+
+def resolve_vault_dir(explicit: str | None, data_dir: Path) -> Path:
+    """--vault wins, then MISSIONDESK_VAULT, then the platform's data directory."""
+    chosen = explicit or os.environ.get("MISSIONDESK_VAULT")
+    return Path(chosen).expanduser().resolve() if chosen else default_vault_dir(data_dir)
