@@ -12,7 +12,7 @@ from typing import Any
 from missiondesk.domain.records.attachments import Attachment
 from missiondesk.domain.records.base import Record
 from missiondesk.domain.records.checklists import Checklist, ChecklistItem, ChecklistTemplate
-from missiondesk.domain.records.incidents import Incident
+from missiondesk.domain.records.incidents import Incident, IncidentTaxonomy
 from missiondesk.domain.records.mapping import MapFeature
 from missiondesk.domain.records.messaging import Channel, Message, Precedence
 from missiondesk.domain.records.mission import Mission
@@ -34,6 +34,7 @@ RECORD_TYPES: dict[str, type[Record]] = {
     "channel": Channel,
     "message": Message,
     "incident": Incident,
+    "incident_taxonomy": IncidentTaxonomy,
     "checklist_template": ChecklistTemplate,
     "checklist": Checklist,
     "checklist_item": ChecklistItem,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from missiondesk.domain.coordinates import Location
 from missiondesk.domain.records.base import Record
@@ -34,11 +35,36 @@ DEFAULT_CATEGORIES: dict[str, str] = {
 }
 
 
+# The one entity that holds a vault's incident categories (it syncs like any record).
+TAXONOMY_ENTITY = "incident-taxonomy"
+CATEGORY_SLUG = r"^[a-z][a-z0-9_]{0,63}$"
+
+
 class IncidentStatus(StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
     VERIFIED = "verified"
     CLOSED = "closed"
+
+
+class IncidentTaxonomy(Record):
+    """The categories a mission logs incidents under: slug -> label, in the order shown.
+    Retired categories stay readable on old incidents but cannot be chosen for new ones."""
+
+    categories: dict[str, str] = Field(min_length=1, max_length=200)
+    retired: dict[str, str] = Field(default_factory=dict, max_length=1000)
+
+    @field_validator("categories", "retired")
+    @classmethod
+    def _slugs_and_labels(cls, value: dict[str, str]) -> dict[str, str]:
+        for slug, label in value.items():
+            if not re.match(CATEGORY_SLUG, slug):
+                raise ValueError(
+                    "a category's short name is lower-case letters, digits and _ (at most 64)"
+                )
+            if not label.strip() or len(label) > 120:
+                raise ValueError("a category's label has 1 to 120 characters")
+        return value
 
 
 class CasualtyCount(BaseModel):
@@ -53,6 +79,14 @@ class CasualtyCount(BaseModel):
     def total(self) -> int:
         return self.civilians + self.un_personnel + self.national_forces + self.others
 
+    def __add__(self, other: CasualtyCount) -> CasualtyCount:
+        return CasualtyCount(
+            civilians=self.civilians + other.civilians,
+            un_personnel=self.un_personnel + other.un_personnel,
+            national_forces=self.national_forces + other.national_forces,
+            others=self.others + other.others,
+        )
+
 
 class Casualties(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -60,6 +94,21 @@ class Casualties(BaseModel):
     killed: CasualtyCount = CasualtyCount()
     injured: CasualtyCount = CasualtyCount()
     missing: CasualtyCount = CasualtyCount()
+
+    def __add__(self, other: Casualties) -> Casualties:
+        return Casualties(
+            killed=self.killed + other.killed,
+            injured=self.injured + other.injured,
+            missing=self.missing + other.missing,
+        )
+
+    @property
+    def total(self) -> int:
+        return self.killed.total + self.injured.total + self.missing.total
+
+
+CASUALTY_KINDS = ("killed", "injured", "missing")
+CASUALTY_GROUPS = ("civilians", "un_personnel", "national_forces", "others")
 
 
 class Incident(Record):
