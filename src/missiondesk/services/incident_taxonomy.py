@@ -4,7 +4,8 @@ The taxonomy is one record (`incident_taxonomy`, entity `incident-taxonomy`) tha
 of the mission receives. Until someone changes it, the defaults apply. In a mission, only the
 laptop holding the mission authority key or a commander may change it; in a vault with no
 mission, its officer may. A category taken out of use is *retired*: incidents that carry it keep
-it and show its label, but new incidents and edits cannot choose it.
+it and show its label, but new incidents and edits cannot choose it. The order of the list is
+the order in which the form offers them.
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ from missiondesk.domain.records.incidents import (
     CATEGORY_SLUG,
     DEFAULT_CATEGORIES,
     TAXONOMY_ENTITY,
+    Category,
     IncidentTaxonomy,
 )
 from missiondesk.domain.records.people import Role
 from missiondesk.services.records import RecordService, explain
 from missiondesk.store.vault import Vault
 
-DEFAULT_TAXONOMY = IncidentTaxonomy(categories=dict(DEFAULT_CATEGORIES))
+DEFAULT_TAXONOMY = IncidentTaxonomy.of(DEFAULT_CATEGORIES)
 
 
 def slug_of(text: str) -> str:
@@ -47,26 +49,26 @@ class TaxonomyService:
 
     def label(self, slug: str) -> str:
         """A category's label, retired ones included; the slug itself if unknown."""
-        taxonomy = self.current()
-        return taxonomy.categories.get(slug) or taxonomy.retired.get(slug) or slug
+        return self.current().labels().get(slug, slug)
 
     def labels(self) -> dict[str, str]:
-        """Every label known, current and retired: for showing old incidents."""
-        taxonomy = self.current()
-        return {**taxonomy.retired, **taxonomy.categories}
+        """Every label known, in use and retired: for showing old incidents."""
+        return self.current().labels()
 
     def resolve(self, text: str) -> str:
         """A category in use, by slug or label in any case; the message lists the ones there are."""
         taxonomy = self.current()
         wanted = slug_of(text.replace("-", "_"))
-        for slug, label in taxonomy.categories.items():
-            if wanted in (slug, slug_of(label)):
-                return slug
-        if wanted in taxonomy.retired:
-            raise InvalidInput(f"'{text}' is a retired incident category; choose one in use.")
+        for category in taxonomy.categories:
+            if wanted in (category.slug, slug_of(category.label)):
+                if category.retired:
+                    raise InvalidInput(
+                        f"'{text}' is a retired incident category; choose one in use."
+                    )
+                return category.slug
         raise InvalidInput(
             f"'{text}' is not an incident category of this mission. Categories: "
-            + ", ".join(taxonomy.categories)
+            + ", ".join(taxonomy.in_use())
             + "."
         )
 
@@ -92,7 +94,7 @@ class TaxonomyService:
     def add(
         self, slug: str, label: str, *, role: Role | None, is_authority: bool, in_mission: bool
     ) -> IncidentTaxonomy:
-        """Add a category (or bring a retired one back, with a new label if given)."""
+        """Add a category at the end (or bring a retired one back, with the label given)."""
         self._may_change(role, is_authority, in_mission)
         slug = slug.strip()
         if not re.match(CATEGORY_SLUG, slug):
@@ -101,13 +103,11 @@ class TaxonomyService:
                 "starting with a letter (e.g. cattle_raid)."
             )
         current = self.current()
-        if slug in current.categories:
+        if slug in current.in_use():
             raise InvalidInput(f"The category '{slug}' exists already.")
-        retired = {k: v for k, v in current.retired.items() if k != slug}
+        kept = tuple(c for c in current.categories if c.slug != slug)
         try:
-            taxonomy = IncidentTaxonomy(
-                categories={**current.categories, slug: label.strip()}, retired=retired
-            )
+            taxonomy = IncidentTaxonomy(categories=(*kept, Category(slug=slug, label=label)))
         except ValidationError as exc:
             raise explain(exc, "category") from None
         return self._write(taxonomy)
@@ -117,10 +117,12 @@ class TaxonomyService:
     ) -> IncidentTaxonomy:
         self._may_change(role, is_authority, in_mission)
         current = self.current()
-        if slug not in current.categories:
+        if slug not in current.in_use():
             raise InvalidInput(f"'{slug}' is not a category in use.")
-        if len(current.categories) == 1:
-            raise InvalidInput("The last category cannot be retired.")
-        categories = {k: v for k, v in current.categories.items() if k != slug}
-        retired = {**current.retired, slug: current.categories[slug]}
-        return self._write(IncidentTaxonomy(categories=categories, retired=retired))
+        if len(current.in_use()) == 1:
+            raise InvalidInput("The last category in use cannot be retired.")
+        categories = tuple(
+            c.model_copy(update={"retired": True}) if c.slug == slug else c
+            for c in current.categories
+        )
+        return self._write(IncidentTaxonomy(categories=categories))

@@ -39,6 +39,7 @@ from missiondesk.domain.records.incidents import (
     DEFAULT_CATEGORIES,
     Incident,
     IncidentStatus,
+    IncidentTaxonomy,
 )
 from missiondesk.domain.records.people import Role
 from missiondesk.services.attachments import AttachmentInfo, AttachmentService, NewAttachment
@@ -267,6 +268,25 @@ class IncidentService:
         if role is not None and role not in REPORTERS:
             raise AccessDenied(f"An {role.value} cannot log or edit incidents.")
 
+    # -- the mission's categories -------------------------------------------------------------
+
+    def categories(self) -> dict[str, str]:
+        """The categories in use: slug -> label, in the order to offer them."""
+        return self.taxonomy.current().in_use()
+
+    def add_category(self, slug: str, label: str) -> IncidentTaxonomy:
+        return self.taxonomy.add(slug, label, **self._taxonomy_rights())
+
+    def retire_category(self, slug: str) -> IncidentTaxonomy:
+        return self.taxonomy.retire(slug, **self._taxonomy_rights())
+
+    def _taxonomy_rights(self) -> dict[str, Any]:
+        return {
+            "role": self.my_role(),
+            "is_authority": self._mission.is_authority(),
+            "in_mission": self._mission.info() is not None,
+        }
+
     # -- reading ------------------------------------------------------------------------------
 
     def resolve_id(self, text: str) -> str:
@@ -407,7 +427,7 @@ class IncidentService:
             given["location"] = location
         if place:
             given["place"] = place
-        return self._create(given, files, complete=True)
+        return self.create(given, files)
 
     def save_draft(
         self,
@@ -420,7 +440,7 @@ class IncidentService:
         degrees or DMS, a category label, an Admiralty code like B2 under `admiralty`, a `place`
         name) or the model's own values. Returns the incident id."""
         if incident_id is None:
-            return self._create(values, files, complete=False)
+            return self.create(values, files, complete=False)
         current = self._records.stored(Incident, incident_id).doc
         if current.get("status", "draft") != IncidentStatus.DRAFT.value:
             raise InvalidInput("Only a draft can be saved as a draft; this one was submitted.")
@@ -462,9 +482,11 @@ class IncidentService:
             self._records.submit([*changes, update])
         return self.get(incident_id)
 
-    def _create(
-        self, values: dict[str, Any], files: Sequence[NewAttachment], complete: bool
+    def create(
+        self, values: dict[str, Any], files: Sequence[NewAttachment] = (), *, complete: bool = True
     ) -> str:
+        """A new incident (a draft, reported now by this officer unless `reported` is given)
+        from typed values as `save_draft` takes them; `complete` checks it as at submission."""
         self._require_reporter()
         me = self._people.me()
         fields = self._checked({"reported": datetime.now(UTC), **values}, {}, None)
@@ -644,7 +666,7 @@ class IncidentService:
             raise InvalidFields("incident", tuple(missing))
         incident = validate(Incident, doc)
         problems: list[FieldProblem] = []
-        if incident.category not in self.taxonomy.current().categories:
+        if incident.category not in self.taxonomy.current().in_use():
             problems.append(
                 FieldProblem("category", "is not a category in use in this mission (or retired)")
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from missiondesk.domain.changeset import ChangeSet, Origin
 from missiondesk.domain.errors import FieldProblem, InvalidFields, InvalidInput
@@ -16,6 +16,7 @@ from missiondesk.store.reads import StoredRecord
 from missiondesk.store.vault import Vault
 
 R = TypeVar("R", bound=Record)
+M = TypeVar("M", bound=BaseModel)
 _TYPE_NAMES: dict[type[Record], str] = {model: name for name, model in RECORD_TYPES.items()}
 
 
@@ -28,7 +29,8 @@ def problems_of(exc: ValidationError) -> list[FieldProblem]:
     problems = []
     for error in exc.errors(include_input=False, include_url=False):
         where = ".".join(str(p) for p in error["loc"]) or "value"
-        problems.append(FieldProblem(where, error["msg"][:1].lower() + error["msg"][1:]))
+        message = error["msg"].removeprefix("Value error, ")
+        problems.append(FieldProblem(where, message[:1].lower() + message[1:]))
     return problems
 
 
@@ -42,6 +44,14 @@ def validate(model: type[R], fields: dict[str, Any]) -> R:
         return model.model_validate(fields)
     except ValidationError as exc:
         raise explain(exc, type_name(model).replace("_", " ")) from None
+
+
+def validate_model(model: type[M], fields: dict[str, Any], what: str) -> M:
+    """Any model (a filter, a request), with the same field-naming errors as records."""
+    try:
+        return model.model_validate(fields)
+    except ValidationError as exc:
+        raise explain(exc, what) from None
 
 
 class RecordService:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from enum import StrEnum
 from typing import Literal
@@ -47,24 +46,40 @@ class IncidentStatus(StrEnum):
     CLOSED = "closed"
 
 
+class Category(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    slug: str = Field(pattern=CATEGORY_SLUG)
+    label: str = Field(min_length=1, max_length=120)
+    retired: bool = False  # kept for old incidents; not offered for new ones
+
+
 class IncidentTaxonomy(Record):
-    """The categories a mission logs incidents under: slug -> label, in the order shown.
-    Retired categories stay readable on old incidents but cannot be chosen for new ones."""
+    """The categories a mission logs incidents under, in the order they are offered (a list:
+    stored documents keep the order of lists, not of keys). Retired categories stay readable
+    on old incidents but cannot be chosen for new ones."""
 
-    categories: dict[str, str] = Field(min_length=1, max_length=200)
-    retired: dict[str, str] = Field(default_factory=dict, max_length=1000)
+    categories: tuple[Category, ...] = Field(min_length=1, max_length=500)
 
-    @field_validator("categories", "retired")
+    @field_validator("categories")
     @classmethod
-    def _slugs_and_labels(cls, value: dict[str, str]) -> dict[str, str]:
-        for slug, label in value.items():
-            if not re.match(CATEGORY_SLUG, slug):
-                raise ValueError(
-                    "a category's short name is lower-case letters, digits and _ (at most 64)"
-                )
-            if not label.strip() or len(label) > 120:
-                raise ValueError("a category's label has 1 to 120 characters")
+    def _unique(cls, value: tuple[Category, ...]) -> tuple[Category, ...]:
+        if len({c.slug for c in value}) != len(value):
+            raise ValueError("each category's short name appears once")
+        if all(c.retired for c in value):
+            raise ValueError("at least one category stays in use")
         return value
+
+    def in_use(self) -> dict[str, str]:
+        return {c.slug: c.label for c in self.categories if not c.retired}
+
+    def labels(self) -> dict[str, str]:
+        """Every category's label, retired ones included."""
+        return {c.slug: c.label for c in self.categories}
+
+    @classmethod
+    def of(cls, labels: dict[str, str]) -> IncidentTaxonomy:
+        return cls(categories=tuple(Category(slug=k, label=v) for k, v in labels.items()))
 
 
 class CasualtyCount(BaseModel):
