@@ -63,8 +63,13 @@ def test_a_draft_may_be_partial_but_each_given_field_is_checked(session):
         )
     problems = caught.value.fields()
     assert set(problems) == {
-        "severity", "location", "admiralty", "category", "casualties.killed.civilians", "occurred",
-    }  # fmt: skip
+        "severity",
+        "location",
+        "admiralty",
+        "category",
+        "casualties.killed.civilians",
+        "occurred",
+    }
     assert "1 (low) to 5" in problems["severity"]
     assert "not a location" in problems["location"]
     assert "A-F" in problems["admiralty"]
@@ -97,9 +102,14 @@ def test_submitting_needs_a_complete_report(session):
     with pytest.raises(InvalidFields, match="occurred: is in the future"):
         session.incidents.submit(future)
     half = session.incidents.save_draft(
-        {"title": "y", "category": "fire", "severity": 1, "occurred": NOW,
-         "source_reliability": "B"}
-    )  # fmt: skip
+        {
+            "title": "y",
+            "category": "fire",
+            "severity": 1,
+            "occurred": NOW,
+            "source_reliability": "B",
+        }
+    )
     with pytest.raises(InvalidFields) as caught:
         session.incidents.submit(half)
     assert list(caught.value.fields()) == ["source_credibility"]
@@ -142,9 +152,13 @@ def test_workflow_without_a_mission_and_its_history(session):
         session.incidents.transition(incident, S.SUBMITTED)
     history = session.incidents.get(incident).history
     assert [(t.source, t.target) for t in history] == [
-        (S.DRAFT, S.SUBMITTED), (S.SUBMITTED, S.VERIFIED), (S.VERIFIED, S.DRAFT),
-        (S.DRAFT, S.SUBMITTED), (S.SUBMITTED, S.VERIFIED), (S.VERIFIED, S.CLOSED),
-    ]  # fmt: skip
+        (S.DRAFT, S.SUBMITTED),
+        (S.SUBMITTED, S.VERIFIED),
+        (S.VERIFIED, S.DRAFT),
+        (S.DRAFT, S.SUBMITTED),
+        (S.SUBMITTED, S.VERIFIED),
+        (S.VERIFIED, S.CLOSED),
+    ]
     assert history[2].reason == "Casualty figures to be confirmed"
     assert {t.by for t in history} == {"ALPHA-1"} and {t.role for t in history} == {None}
     assert [t.at for t in history] == sorted(t.at for t in history)
@@ -199,9 +213,7 @@ def test_who_may_verify_and_close_follows_the_role_and_steps_sync(tmp_path):
 # -- merging edits made apart ------------------------------------------------------------------
 
 
-def test_edits_on_two_laptops_merge_per_field_and_a_real_conflict_shows_both(
-    session, make_session
-):
+def test_edits_on_two_laptops_merge_per_field_and_a_real_conflict_shows_both(session, make_session):
     other = make_session()
     share(session, other)
     incident = complete(session)
@@ -254,13 +266,27 @@ def logged(session):
     """Six incidents over three days in two areas."""
     base = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
     specs = [
-        ("Convoy ambushed", "armed_clash", 5, 0, "38S MB 44845 36965", {"killed": {"un_personnel": 1}}),
-        ("Shelling of the camp", "indirect_fire", 4, 1, "38S MB 41000 33000", {"injured": {"civilians": 3}}),
+        (
+            "Convoy ambushed",
+            "armed_clash",
+            5,
+            0,
+            "38S MB 44845 36965",
+            {"killed": {"un_personnel": 1}},
+        ),
+        (
+            "Shelling of the camp",
+            "indirect_fire",
+            4,
+            1,
+            "38S MB 41000 33000",
+            {"injured": {"civilians": 3}},
+        ),
         ("Roadblock on MSR Amber", "movement_restriction", 2, 1, "33.31,44.36", {}),
         ("Market robbery", "crime", 1, 26, "38S MC 10000 20000", {}),
         ("Second ambush", "armed_clash", 4, 27, "38S MB 44000 36000", {"killed": {"civilians": 2}}),
         ("Bridge flooded", "natural_hazard", 3, 50, "9.3010, 32.1902", {"missing": {"others": 1}}),
-    ]  # fmt: skip
+    ]
     ids = {}
     for title, category, severity, hours, where, casualties in specs:
         ids[title] = session.incidents.create(
@@ -291,8 +317,10 @@ def test_filters_narrow_the_list_and_the_counts(session, logged):
         occurred_to=datetime(2026, 11, 21, tzinfo=UTC),
     )
     assert sorted(titles(session.incidents.page(day1))) == [
-        "Convoy ambushed", "Roadblock on MSR Amber", "Shelling of the camp",
-    ]  # fmt: skip
+        "Convoy ambushed",
+        "Roadblock on MSR Amber",
+        "Shelling of the camp",
+    ]
     clashes = session.incidents.page(IncidentFilter(categories=("armed_clash",)))
     assert titles(clashes) == ["Second ambush", "Convoy ambushed"]
     severe = session.incidents.page(IncidentFilter(severities=(4, 5)))
@@ -301,8 +329,11 @@ def test_filters_narrow_the_list_and_the_counts(session, logged):
     assert titles(submitted) == ["Convoy ambushed"]
     square = session.incidents.page(IncidentFilter(grid="38S MB"))
     assert sorted(titles(square)) == [
-        "Convoy ambushed", "Roadblock on MSR Amber", "Second ambush", "Shelling of the camp",
-    ]  # fmt: skip
+        "Convoy ambushed",
+        "Roadblock on MSR Amber",
+        "Second ambush",
+        "Shelling of the camp",
+    ]
     ten_km = session.incidents.page(IncidentFilter(grid="38SMB43"))
     assert sorted(titles(ten_km)) == ["Convoy ambushed", "Second ambush", "Shelling of the camp"]
     one_km = session.incidents.page(IncidentFilter(grid="38S MB 44 36"))
@@ -332,9 +363,12 @@ def test_sorting_paging_and_chart_counts(session, logged):
     assert counts.by_category["natural_hazard"] == (0, 0, 1)
     assert counts.by_severity[4] == (1, 1, 0)
     assert counts.category_totals == {
-        "armed_clash": 2, "indirect_fire": 1, "movement_restriction": 1, "crime": 1,
+        "armed_clash": 2,
+        "indirect_fire": 1,
+        "movement_restriction": 1,
+        "crime": 1,
         "natural_hazard": 1,
-    }  # fmt: skip
+    }
     assert sum(counts.severity_totals.values()) == counts.total == 6
     row = next(r for r in first.rows + rest.rows if r.title == "Convoy ambushed")
     assert (row.killed, row.injured, row.mgrs) == (1, 0, "38S MB 44845 36965")

@@ -510,10 +510,14 @@ class IncidentService:
     # -- the workflow --------------------------------------------------------------------------
 
     def transition(
-        self, incident_id: str, target: IncidentStatus, reason: str = ""
+        self, incident_id: str, target: IncidentStatus | str, reason: str = ""
     ) -> TransitionView:
         """Move an incident one step: the step must exist, this laptop's role must allow it,
         a back-step needs a reason, and submitting needs a complete report."""
+        try:
+            target = IncidentStatus(target)
+        except ValueError:
+            raise InvalidInput("A status is draft, submitted, verified or closed.") from None
         stored = self._records.stored(Incident, incident_id)
         source = IncidentStatus(stored.doc.get("status", "draft"))
         step = step_for(source, target)

@@ -257,7 +257,11 @@ class ReportService:
             start, end, area=area, grid=grid, statuses=statuses, floor=floor
         )
         labels = self._incidents.taxonomy.labels()
-        status_text = ", ".join(f"{n} {s}" for s, n in sorted(figures.by_status.items()))
+        status_text = ", ".join(
+            f"{figures.by_status[s.value]} {s.value}"
+            for s in IncidentStatus
+            if s.value in figures.by_status
+        )
         listed = tuple(
             (
                 _dtg(r.occurred),
