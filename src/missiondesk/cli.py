@@ -25,7 +25,16 @@ def data_dir() -> Path:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from missiondesk.commands import conflicts, incidents, messages, mission, search, sync, vault
+    from missiondesk.commands import (
+        conflicts,
+        incidents,
+        messages,
+        mission,
+        reports,
+        search,
+        sync,
+        vault,
+    )
 
     parser = argparse.ArgumentParser(
         prog="missiondesk",
@@ -43,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (vault, messages, incidents, search, mission, conflicts):
+    for module in (vault, messages, incidents, reports, search, mission, conflicts):
         module.register(sub)
     sync.register_all(sub)
     return parser

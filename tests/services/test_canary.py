@@ -11,6 +11,7 @@ CANARY = "CANARY-7f3a9c-KILO-BRIDGE"
 
 WRITER = textwrap.dedent("""
     import base64, hashlib, logging, sys
+    from datetime import UTC, datetime
     from pathlib import Path
     from missiondesk.diagnostics import configure_logging
     from missiondesk.crypto.keywrap import KdfParams
@@ -30,8 +31,26 @@ WRITER = textwrap.dedent("""
     r = s.records
     s.messaging.create_channel(canary, description=canary)
     s.messaging.send(canary, canary, Precedence.FLASH)
-    s.incidents.add(title=canary, category="other", severity=3, location="33.3,44.4",
-                    place=canary, description=canary, perpetrators=canary, assessment=canary)
+    incident = s.incidents.add(
+        title=canary, category="other", severity=3, location="33.3,44.4", place=canary,
+        description=canary, perpetrators=canary, assessment=canary, source=canary,
+        action_taken=canary)
+    s.incidents.add_category("canary_kind", canary)
+    s.incidents.submit(incident)
+    s.incidents.transition(incident, "draft", canary)
+    s.incidents.save_draft({"title": canary})
+    from missiondesk.domain.incident_filter import IncidentFilter
+    s.incidents.save_filter(canary, IncidentFilter(text=canary))
+    assert s.incidents.page(IncidentFilter(text=canary.split("-")[0])).total == 2
+    # reports and exports are made in memory; only an explicit write puts them on disk
+    from missiondesk.services.incident_exports import ExportFormat
+    from missiondesk.services.reports import ReportFormat
+    for fmt in ReportFormat:
+        assert s.reports.render(s.reports.increp(incident), fmt)
+        start = datetime(2000, 1, 1, tzinfo=UTC)
+        assert s.reports.render(s.reports.sitrep(start, datetime.now(UTC))[0], fmt)
+    for fmt in ExportFormat:
+        assert canary.encode() in s.exports.render(fmt, IncidentFilter())[0]
     r.create(Person(name=canary, callsign="X", emergency_contact=canary))
     template_id, _ = r.create(ChecklistTemplate(name=canary, sections=(
         TemplateSection(title=canary, items=(TemplateItem(key="k", label=canary),)),)))

@@ -212,6 +212,10 @@ def test_migration_from_schema_1_backs_up_first(tmp_path):
         assert AuditEvent.MIGRATED in events(session)
         assert [r.type for r in session.search.search("bridge")] == ["message"]
         assert [r.type for r in session.search.search("roadblock")] == ["incident"]
+        from missiondesk.domain.incident_filter import IncidentFilter
+
+        listed = session.incidents.page(IncidentFilter(grid="38SMB", text="militia"))
+        assert [r.title for r in listed.rows] == ["Roadblock on the northern supply route"]
         assert session.verify_operations().ok
         key_file = json.loads((vault_dir / "vault.key").read_text())
         key = unwrap_data_key(WrappedKey.from_dict(key_file), FIXTURE_PASSPHRASE)

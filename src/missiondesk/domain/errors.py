@@ -6,6 +6,7 @@ app; the message itself is one plain sentence meant for an officer, never a trac
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import IntEnum
 
 
@@ -46,3 +47,32 @@ class InvalidInput(MissionDeskError):
 
 class Unavailable(MissionDeskError):
     kind = ErrorKind.UNAVAILABLE
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """What is wrong with one field: its dotted name (``casualties.killed.civilians``) and why,
+    in words that never quote the typed value."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+class InvalidFields(InvalidInput):
+    """Invalid input naming each wrong field, so a form can mark the fields and the command
+    line can print one line that names them."""
+
+    def __init__(self, what: str, problems: tuple[FieldProblem, ...]) -> None:
+        super().__init__(f"Invalid {what}: " + "; ".join(str(p) for p in problems))
+        self.what = what
+        self.problems = problems
+
+    def fields(self) -> dict[str, str]:
+        """Field -> message (the first problem of each field)."""
+        found: dict[str, str] = {}
+        for problem in self.problems:
+            found.setdefault(problem.field, problem.message)
+        return found

@@ -13,7 +13,7 @@ from missiondesk.domain.markings import Precedence
 from missiondesk.domain.records.attachments import Attachment
 from missiondesk.domain.records.base import Record
 from missiondesk.domain.records.checklists import Checklist, ChecklistItem, ChecklistTemplate
-from missiondesk.domain.records.incidents import Incident
+from missiondesk.domain.records.incidents import Incident, IncidentTaxonomy
 from missiondesk.domain.records.mapping import MapFeature
 from missiondesk.domain.records.messaging import Channel, Message
 from missiondesk.domain.records.mission import Mission
@@ -35,6 +35,7 @@ RECORD_TYPES: dict[str, type[Record]] = {
     "channel": Channel,
     "message": Message,
     "incident": Incident,
+    "incident_taxonomy": IncidentTaxonomy,
     "checklist_template": ChecklistTemplate,
     "checklist": Checklist,
     "checklist_item": ChecklistItem,

@@ -157,6 +157,31 @@ class MissionService:
             raise AccessDenied("Only the laptop holding the mission authority key can do this.")
         return MissionAuthority.from_private_bytes(raw)
 
+    def my_membership(self) -> Membership | None:
+        """This laptop's latest membership certificate, or None in a vault with no mission (or
+        before its certificate arrived). Refused (AccessDenied) when it was revoked or has
+        expired: nothing that needs a role can be done then."""
+        if self.info() is None:
+            return None
+        device = self._keys.device_id
+        if self._vault.trust.revoked_at(device) is not None:
+            raise AccessDenied("This laptop's membership of the mission was revoked.")
+        found = self._vault.trust.memberships_of(device)
+        if not found:
+            return None
+        latest = found[-1]
+        if latest.valid_until < self._clock.now():
+            raise AccessDenied(
+                "This laptop's membership certificate has expired; ask the mission authority "
+                "to renew it."
+            )
+        return latest
+
+    def role_of(self, device: str) -> Role | None:
+        """The role a device's latest certificate gives it (None if it has none here)."""
+        found = self._vault.trust.memberships_of(device)
+        return found[-1].role if found else None
+
     def is_authority(self) -> bool:
         return self._vault.trust.secret(AUTHORITY_SECRET) is not None
 

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from missiondesk.domain.changeset import ChangeSet, Origin
-from missiondesk.domain.errors import InvalidInput
+from missiondesk.domain.errors import FieldProblem, InvalidFields, InvalidInput
 from missiondesk.domain.ids import uuid7
 from missiondesk.domain.kinds import APPEND_ONLY, RECORD_TYPES
 from missiondesk.domain.records.base import Record
-from missiondesk.services.writer import OperationWriter
+from missiondesk.services.writer import Change, OperationWriter
 from missiondesk.store.reads import StoredRecord
 from missiondesk.store.vault import Vault
 
 R = TypeVar("R", bound=Record)
+M = TypeVar("M", bound=BaseModel)
 _TYPE_NAMES: dict[type[Record], str] = {model: name for name, model in RECORD_TYPES.items()}
 
 
@@ -23,13 +24,19 @@ def type_name(model: type[Record]) -> str:
     return _TYPE_NAMES[model]
 
 
-def explain(exc: ValidationError, what: str) -> InvalidInput:
-    """One readable sentence per problem, naming the field; never echoes the typed value."""
+def problems_of(exc: ValidationError) -> list[FieldProblem]:
+    """One problem per pydantic error, naming the field; never echoes the typed value."""
     problems = []
     for error in exc.errors(include_input=False, include_url=False):
         where = ".".join(str(p) for p in error["loc"]) or "value"
-        problems.append(f"{where}: {error['msg'].lower()}")
-    return InvalidInput(f"Invalid {what}: " + "; ".join(problems))
+        message = error["msg"].removeprefix("Value error, ")
+        problems.append(FieldProblem(where, message[:1].lower() + message[1:]))
+    return problems
+
+
+def explain(exc: ValidationError, what: str) -> InvalidFields:
+    """One readable sentence per problem, naming the field; never echoes the typed value."""
+    return InvalidFields(what, tuple(problems_of(exc)))
 
 
 def validate(model: type[R], fields: dict[str, Any]) -> R:
@@ -37,6 +44,14 @@ def validate(model: type[R], fields: dict[str, Any]) -> R:
         return model.model_validate(fields)
     except ValidationError as exc:
         raise explain(exc, type_name(model).replace("_", " ")) from None
+
+
+def validate_model(model: type[M], fields: dict[str, Any], what: str) -> M:
+    """Any model (a filter, a request), with the same field-naming errors as records."""
+    try:
+        return model.model_validate(fields)
+    except ValidationError as exc:
+        raise explain(exc, what) from None
 
 
 class RecordService:
@@ -65,6 +80,36 @@ class RecordService:
         if not fields:
             return ChangeSet(Origin.LOCAL)
         return self._writer.submit(f"{name}.update", entity_id, self._body(stored, fields))
+
+    def submit(self, changes: list[Change]) -> ChangeSet:
+        """Sign and apply prepared changes in one transaction."""
+        return self._writer.submit_many(changes)
+
+    def create_change(
+        self, model: type[Record], fields: dict[str, Any], entity_id: str | None = None
+    ) -> tuple[str, Change]:
+        """The operation that creates a record from fields the caller has validated (JSON
+        values; a draft may lack required ones), to submit with others in one transaction."""
+        entity = entity_id or uuid7()
+        return entity, (f"{type_name(model)}.create", entity, {"fields": fields})
+
+    def update_change(
+        self,
+        model: type[Record],
+        entity_id: str,
+        fields: dict[str, Any],
+        extra: dict[str, Any] | None = None,
+    ) -> Change | None:
+        """The operation that sets fields the caller has validated (JSON values), naming the
+        base of each; only fields that differ are sent. None when nothing would change and no
+        `extra` (e.g. a status change's transition) asks for an operation anyway."""
+        stored = self.stored(model, entity_id)
+        changed = {k: v for k, v in fields.items() if stored.doc.get(k) != v}
+        if not changed and not extra:
+            return None
+        body = self._body(stored, changed)
+        body.update(extra or {})
+        return f"{type_name(model)}.update", entity_id, body
 
     @staticmethod
     def _body(

@@ -14,6 +14,7 @@ from missiondesk.services.audit import AuditService
 from missiondesk.services.changes import ChangeFeed
 from missiondesk.services.channels import ChannelService
 from missiondesk.services.conflicts import ConflictService
+from missiondesk.services.incident_taxonomy import TaxonomyService
 from missiondesk.services.incidents import IncidentService
 from missiondesk.services.messaging import MessagingService
 from missiondesk.services.mission import MissionService
@@ -27,6 +28,8 @@ from missiondesk.store.vault import Vault
 
 if TYPE_CHECKING:
     from missiondesk.services.bundles import BundleService
+    from missiondesk.services.incident_exports import ExportService
+    from missiondesk.services.reports import ReportService
 
 
 @dataclass
@@ -75,7 +78,9 @@ class Session:
             channels=channels,
             attachments=attachments,
             messaging=MessagingService(vault, records, writer, people, channels, attachments),
-            incidents=IncidentService(records, people),
+            incidents=IncidentService(
+                vault, records, people, mission, attachments, TaxonomyService(vault, records)
+            ),
             search=SearchService(vault),
             audit=audit,
             mission=mission,
@@ -92,6 +97,20 @@ class Session:
         return BundleService(
             self.vault, self.mission, self.keys, self.clock, self.changes, self.audit
         )
+
+    @cached_property
+    def reports(self) -> ReportService:
+        """INCREP, SITREP and 9-line MEDEVAC as text or PDF (made when first used)."""
+        from missiondesk.services.reports import ReportService
+
+        return ReportService(self.incidents, self.people, self.attachments, self.audit)
+
+    @cached_property
+    def exports(self) -> ExportService:
+        """Incidents as CSV (optionally HXL) and GeoJSON files (made when first used)."""
+        from missiondesk.services.incident_exports import ExportService
+
+        return ExportService(self.incidents, self.audit)
 
     @property
     def device_id(self) -> str:

@@ -19,6 +19,8 @@ from missiondesk.domain.operation import Operation
 from missiondesk.domain.trust import Membership, Revocation
 from missiondesk.store.conflicts import ConflictLedger
 from missiondesk.store.connection import Connection
+from missiondesk.store.incident_rows import project as project_incident
+from missiondesk.store.incident_rows import record_transition
 from missiondesk.store.trust_store import TrustStore
 
 TOMBSTONE = "_deleted"
@@ -83,6 +85,7 @@ class Materializer:
         self._search = schema >= 2
         self._trust = TrustStore(conn)
         self._ledger = ConflictLedger(conn) if schema >= 3 else None
+        self._incidents = schema >= 6
 
     def apply(self, op: Operation) -> tuple[str, str] | None:
         """Fold `op` in; returns (record type, entity id) if anything visible changed."""
@@ -112,6 +115,11 @@ class Materializer:
         if op.record_type == "attachment" and action is Action.SET:
             self._store_blob(fields, body.get("data"))
         changed = self._merge(op, fields)
+        if self._incidents and op.record_type == "incident" and action is Action.SET:
+            transition = body.get("transition")
+            if isinstance(transition, dict):  # kept even when a later status wins the field
+                record_transition(self._conn, op.entity, op.hlc, op.author, transition)
+                changed = True
         if self._ledger is not None and action is Action.SET and op.record_type not in APPEND_ONLY:
             changed = self._track(op, fields, body) or changed
         return (op.record_type, op.entity) if changed else None
@@ -255,6 +263,8 @@ class Materializer:
             else:
                 rank = _PRECEDENCE_RANK.get(doc.get("precedence", "routine"), 3)
                 conn.execute(UPSERT_MESSAGE, (rowid, channel, created_hlc, rank))
+        elif record_type == "incident" and self._incidents:
+            project_incident(conn, rowid, doc, deleted)
         if not self._search:
             return
         if not fresh:

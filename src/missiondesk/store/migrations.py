@@ -14,6 +14,8 @@ from missiondesk.domain.kinds import search_text
 from missiondesk.store.atomic import fsync_directory
 from missiondesk.store.connection import Connection, transaction
 from missiondesk.store.errors import VaultCorrupt
+from missiondesk.store.incident_rows import SCHEMA as INCIDENT_SCHEMA
+from missiondesk.store.incident_rows import backfill as backfill_incidents
 
 _CORE = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -217,6 +219,15 @@ def _urgent_order(conn: Connection) -> None:
             conn.execute(statement)
 
 
+def _incidents(conn: Connection) -> None:
+    """The incident projection (filters, sorting, chart counts), status history, saved
+    filters; filled from the incidents already in the vault."""
+    for statement in INCIDENT_SCHEMA.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    backfill_incidents(conn)
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -230,6 +241,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "sync: trust, peers, bundles, conflicts, urgency of ops", _sync),
     Migration(4, "messaging: read marks per channel, urgent messages indexed", _messaging),
     Migration(5, "messaging: urgent messages indexed by time and by channel", _urgent_order),
+    Migration(
+        6, "incidents: projection for lists and counts, status history, saved filters", _incidents
+    ),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -22,6 +22,7 @@ from missiondesk.store.connection import (
     transaction,
 )
 from missiondesk.store.errors import Equivocation, VaultCorrupt
+from missiondesk.store.incident_reads import IncidentReads
 from missiondesk.store.layout import VaultLayout
 from missiondesk.store.lock import VaultLock
 from missiondesk.store.message_reads import MessageReads
@@ -46,6 +47,7 @@ class Vault:
         self.oplog = OpLog(conn, schema=schema)
         self.reads = Reads(conn, search=schema >= 2)
         self.messages = MessageReads(conn, search=schema >= 2, schema=schema)
+        self.incidents = IncidentReads(conn, enabled=schema >= 6, search=schema >= 2)
         self.trust = TrustStore(conn)
         self.conflicts = ConflictLedger(conn)
         self.audit = AuditLog(conn)

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from missiondesk.domain.coordinates import Location
 from missiondesk.domain.records.base import Record
@@ -34,11 +34,52 @@ DEFAULT_CATEGORIES: dict[str, str] = {
 }
 
 
+# The one entity that holds a vault's incident categories (it syncs like any record).
+TAXONOMY_ENTITY = "incident-taxonomy"
+CATEGORY_SLUG = r"^[a-z][a-z0-9_]{0,63}$"
+
+
 class IncidentStatus(StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
     VERIFIED = "verified"
     CLOSED = "closed"
+
+
+class Category(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    slug: str = Field(pattern=CATEGORY_SLUG)
+    label: str = Field(min_length=1, max_length=120)
+    retired: bool = False  # kept for old incidents; not offered for new ones
+
+
+class IncidentTaxonomy(Record):
+    """The categories a mission logs incidents under, in the order they are offered (a list:
+    stored documents keep the order of lists, not of keys). Retired categories stay readable
+    on old incidents but cannot be chosen for new ones."""
+
+    categories: tuple[Category, ...] = Field(min_length=1, max_length=500)
+
+    @field_validator("categories")
+    @classmethod
+    def _unique(cls, value: tuple[Category, ...]) -> tuple[Category, ...]:
+        if len({c.slug for c in value}) != len(value):
+            raise ValueError("each category's short name appears once")
+        if all(c.retired for c in value):
+            raise ValueError("at least one category stays in use")
+        return value
+
+    def in_use(self) -> dict[str, str]:
+        return {c.slug: c.label for c in self.categories if not c.retired}
+
+    def labels(self) -> dict[str, str]:
+        """Every category's label, retired ones included."""
+        return {c.slug: c.label for c in self.categories}
+
+    @classmethod
+    def of(cls, labels: dict[str, str]) -> IncidentTaxonomy:
+        return cls(categories=tuple(Category(slug=k, label=v) for k, v in labels.items()))
 
 
 class CasualtyCount(BaseModel):
@@ -53,6 +94,14 @@ class CasualtyCount(BaseModel):
     def total(self) -> int:
         return self.civilians + self.un_personnel + self.national_forces + self.others
 
+    def __add__(self, other: CasualtyCount) -> CasualtyCount:
+        return CasualtyCount(
+            civilians=self.civilians + other.civilians,
+            un_personnel=self.un_personnel + other.un_personnel,
+            national_forces=self.national_forces + other.national_forces,
+            others=self.others + other.others,
+        )
+
 
 class Casualties(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
@@ -60,6 +109,21 @@ class Casualties(BaseModel):
     killed: CasualtyCount = CasualtyCount()
     injured: CasualtyCount = CasualtyCount()
     missing: CasualtyCount = CasualtyCount()
+
+    def __add__(self, other: Casualties) -> Casualties:
+        return Casualties(
+            killed=self.killed + other.killed,
+            injured=self.injured + other.injured,
+            missing=self.missing + other.missing,
+        )
+
+    @property
+    def total(self) -> int:
+        return self.killed.total + self.injured.total + self.missing.total
+
+
+CASUALTY_KINDS = ("killed", "injured", "missing")
+CASUALTY_GROUPS = ("civilians", "un_personnel", "national_forces", "others")
 
 
 class Incident(Record):

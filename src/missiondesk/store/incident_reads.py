@@ -1,0 +1,231 @@
+"""Queries over the incident projection: a filtered, sorted page of rows; counts per day,
+category and severity; casualty totals; status history; saved filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from missiondesk.domain.incident_filter import IncidentFilter, SortKey
+from missiondesk.domain.records.base import Sensitivity
+from missiondesk.domain.records.incidents import IncidentStatus
+from missiondesk.store.connection import Connection
+from missiondesk.store.incident_rows import CASUALTY_COLUMNS, COLUMNS, STATUS_RANK
+from missiondesk.store.reads import fts_query
+
+# What a page of the list reads: the record's id and the projection's columns.
+ROW_SELECT = f"SELECT e.id, {', '.join('r.' + c for c in COLUMNS)} FROM incident_rows r" + (
+    " JOIN entities e ON e.rowid = r.entity"
+)
+COUNT_SELECT = (
+    "SELECT r.day, r.category, r.severity, count(*) FROM incident_rows r"  # + WHERE, GROUP BY
+)
+_SORT_COLUMNS = {
+    SortKey.OCCURRED: "r.occurred",
+    SortKey.REPORTED: "r.reported",
+    SortKey.SEVERITY: "r.severity",
+    SortKey.CATEGORY: "r.category",
+    SortKey.STATUS: "r.status",
+    SortKey.TITLE: "r.title COLLATE NOCASE",
+}
+
+
+@dataclass(frozen=True)
+class IncidentRow:
+    """One line of the incident list, read from the projection (no document is parsed)."""
+
+    id: str
+    occurred: int | None
+    day: int | None
+    reported: int | None
+    category: str
+    severity: int | None
+    status: IncidentStatus
+    sensitivity: Sensitivity
+    lat: float | None
+    lon: float | None
+    mgrs: str
+    grid: str
+    place: str
+    title: str
+    officer: str
+    casualties: tuple[int, ...]  # CASUALTY_COLUMNS, in order
+
+    @property
+    def killed(self) -> int:
+        return sum(self.casualties[0:4])
+
+    @property
+    def injured(self) -> int:
+        return sum(self.casualties[4:8])
+
+    @property
+    def missing(self) -> int:
+        return sum(self.casualties[8:12])
+
+
+_SENSITIVITIES = list(Sensitivity)
+_STATUSES = list(IncidentStatus)
+
+
+def _row(r: Any) -> IncidentRow:
+    return IncidentRow(
+        r[0], r[1], r[2], r[3], r[4], r[5], _STATUSES[r[6]], _SENSITIVITIES[r[7]],
+        r[8], r[9], r[10], r[11], r[12], r[13], r[14], tuple(r[15:]),
+    )  # fmt: skip
+
+
+def _epoch(moment: datetime) -> int:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp())
+
+
+def where_clause(spec: IncidentFilter, *, search: bool = True) -> tuple[str, list[Any]]:
+    """SQL conditions over `incident_rows r` for a filter, and their parameters."""
+    where: list[str] = []
+    params: list[Any] = []
+    if spec.occurred_from is not None:
+        where.append("r.occurred >= ?")
+        params.append(_epoch(spec.occurred_from))
+    if spec.occurred_to is not None:
+        where.append("r.occurred < ?")
+        params.append(_epoch(spec.occurred_to))
+    for column, values in (
+        ("r.category", list(spec.categories)),
+        ("r.severity", list(spec.severities)),
+        ("r.status", [STATUS_RANK[s.value] for s in spec.statuses]),
+    ):
+        if values:
+            where.append(f"{column} IN ({', '.join('?' * len(values))})")
+            params.extend(values)
+    if spec.area is not None:
+        box = spec.area
+        where.append("r.lat BETWEEN ? AND ?")
+        params += [box.south, box.north]
+        if box.west <= box.east:
+            where.append("r.lon BETWEEN ? AND ?")
+        else:  # across the antimeridian
+            where.append("(r.lon >= ? OR r.lon <= ?)")
+        params += [box.west, box.east]
+    if prefix := spec.grid_prefix:
+        where.append("r.grid >= ? AND r.grid < ?")
+        params += [prefix, prefix + "~"]  # keys are digits and capitals, all below '~'
+    if spec.text.strip():
+        query = fts_query(spec.text) if search else ""
+        if not query:
+            where.append("0")
+        else:
+            where.append("r.entity IN (SELECT rowid FROM search WHERE search MATCH ?)")
+            params.append(query)
+    return (" WHERE " + " AND ".join(where)) if where else "", params
+
+
+def order_clause(spec: IncidentFilter) -> str:
+    direction = "DESC" if spec.descending else "ASC"
+    column = _SORT_COLUMNS[spec.sort]
+    tail = "" if spec.sort is SortKey.OCCURRED else f", r.occurred {direction}"
+    return f" ORDER BY {column} {direction}{tail}, r.entity {direction}"
+
+
+@dataclass(frozen=True)
+class Transition:
+    entity: str
+    hlc: int
+    author: str
+    source: IncidentStatus
+    target: IncidentStatus
+    reason: str
+
+
+class IncidentReads:
+    def __init__(self, conn: Connection, *, enabled: bool, search: bool) -> None:
+        self._conn = conn
+        self._enabled = enabled
+        self._search = search
+
+    def page(self, spec: IncidentFilter, *, offset: int, limit: int) -> list[IncidentRow]:
+        if not self._enabled:
+            return []
+        where, params = where_clause(spec, search=self._search)
+        rows = self._conn.execute(
+            ROW_SELECT + where + order_clause(spec) + " LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        ).fetchall()
+        return [_row(r) for r in rows]
+
+    def documents(self, spec: IncidentFilter, *, limit: int) -> list[tuple[str, str]]:
+        """(id, document JSON) of the filtered incidents, in the filter's order (exports)."""
+        if not self._enabled:
+            return []
+        where, params = where_clause(spec, search=self._search)
+        rows = self._conn.execute(
+            "SELECT e.id, e.doc FROM incident_rows r JOIN entities e ON e.rowid = r.entity"
+            + where
+            + order_clause(spec)
+            + " LIMIT ?",
+            (*params, limit),
+        ).fetchall()
+        return [(r[0], r[1]) for r in rows]
+
+    def counts(self, spec: IncidentFilter) -> list[tuple[int | None, str, int | None, int]]:
+        """(day, category, severity, count) of the filtered incidents."""
+        if not self._enabled:
+            return []
+        where, params = where_clause(spec, search=self._search)
+        rows = self._conn.execute(
+            COUNT_SELECT + where + " GROUP BY r.day, r.category, r.severity", params
+        ).fetchall()
+        return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+    def casualty_totals(self, spec: IncidentFilter) -> tuple[int, ...]:
+        """Sums of CASUALTY_COLUMNS over the filtered incidents."""
+        if not self._enabled:
+            return (0,) * len(CASUALTY_COLUMNS)
+        where, params = where_clause(spec, search=self._search)
+        row = self._conn.execute(
+            f"SELECT {', '.join(f'total(r.{c})' for c in CASUALTY_COLUMNS)}"
+            f" FROM incident_rows r{where}",
+            params,
+        ).fetchone()
+        return tuple(int(v) for v in row)
+
+    def history(self, entity: str) -> list[Transition]:
+        if not self._enabled:
+            return []
+        rows = self._conn.execute(
+            "SELECT entity, hlc, author, source, target, reason FROM incident_history"
+            " WHERE entity = ? ORDER BY hlc, author",
+            (entity,),
+        ).fetchall()
+        return [
+            Transition(r[0], r[1], r[2], IncidentStatus(r[3]), IncidentStatus(r[4]), r[5])
+            for r in rows
+        ]
+
+    def ids_with_prefix(self, prefix: str, limit: int = 2) -> list[str]:
+        rows = self._conn.execute(
+            "SELECT id FROM entities WHERE type = 'incident' AND deleted = 0"
+            " AND id >= ? AND id < ? ORDER BY id LIMIT ?",
+            (prefix, prefix + "\U0010ffff", limit),
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    # -- saved filters (this laptop's only: they are preferences, not mission data) ---------
+
+    def saved_filters(self) -> list[tuple[str, str]]:
+        if not self._enabled:
+            return []
+        rows = self._conn.execute("SELECT name, spec FROM incident_filters ORDER BY name")
+        return [(r[0], r[1]) for r in rows.fetchall()]
+
+    def save_filter(self, name: str, spec: str, at: int) -> None:
+        self._conn.execute(
+            "INSERT OR REPLACE INTO incident_filters (name, spec, saved_at) VALUES (?, ?, ?)",
+            (name, spec, at),
+        )
+
+    def delete_filter(self, name: str) -> bool:
+        cur = self._conn.execute("DELETE FROM incident_filters WHERE name = ?", (name,))
+        return bool(cur.rowcount)
