@@ -15,3 +15,7 @@ class Record(BaseModel):
     )
 
     sensitivity: Sensitivity = Sensitivity.UNCLASSIFIED
+
+
+# Sensitivity lives in domain/markings.py (no pydantic); it is kept importable from here.
+__all__ = ["Record", "Sensitivity"]

@@ -33,3 +33,7 @@ class Message(Record):
     precedence: Precedence = Precedence.ROUTINE
     reply_to: str | None = None
     attachments: tuple[str, ...] = ()
+
+
+# Precedence lives in domain/markings.py (no pydantic); it is kept importable from here.
+__all__ = ["MAX_MESSAGE_TEXT", "Channel", "ChannelKind", "Message", "Precedence"]
