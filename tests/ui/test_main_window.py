@@ -19,7 +19,7 @@ from missiondesk.domain.markings import Precedence
 from missiondesk.services.session import Session
 from missiondesk.services.settings import SettingsStore, Theme
 from missiondesk.store.errors import VaultCorrupt
-from missiondesk.ui.incidents_page import IncidentsModel
+from missiondesk.ui.incidents.page import IncidentRowsModel
 from missiondesk.ui.main_window import SECTIONS, MainWindow, WindowOptions
 from missiondesk.ui.messages.message_model import MessageListModel
 from missiondesk.ui.pages import LaterPage
@@ -136,10 +136,10 @@ def test_incidents_are_listed_and_follow_changes(
         ),
     )
     qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=5000)
-    m = IncidentsModel
+    m = IncidentRowsModel
     assert cell(model, 0, m.TITLE) == "Roadblock on MSR Tampa"
     assert cell(model, 0, m.CATEGORY) == "Movement restriction / checkpoint denial"
-    assert cell(model, 0, m.SEVERITY) == "4 of 5"
+    assert cell(model, 0, m.SEVERITY) == "4"
     assert QColor(cell(model, 0, m.SEVERITY, Qt.ItemDataRole.ForegroundRole)) == ERROR
     assert re.fullmatch(r"38S MB \d{5} \d{5}", cell(model, 0, m.MGRS))
     assert cell(model, 0, m.STATUS) == "Draft"

@@ -530,7 +530,8 @@ class IncidentService:
         role = self.my_role()
         if role is not None and role not in step.roles:
             raise AccessDenied(
-                f"A {role.value.replace('_', ' ')} cannot {step.verb} an incident; that takes a "
+                f"{_article(role.value)} {role.value.replace('_', ' ')} cannot {step.verb} an "
+                "incident; that takes a "
                 f"{role_names(step.roles)}."
             )
         reason = reason.strip()
@@ -695,3 +696,7 @@ class IncidentService:
         found = [IncidentView(s.id, i) for s, i in self._records.list(Incident, limit=1_000_000)]
         found.sort(key=lambda v: v.incident.occurred, reverse=True)
         return found
+
+
+def _article(word: str) -> str:
+    return "An" if word[:1].lower() in "aeiou" else "A"

@@ -43,7 +43,7 @@ from missiondesk.ui.theme import THEME_LABELS, muted
 from missiondesk.ui.window_options import WindowOptions
 
 if TYPE_CHECKING:  # built when first opened (the Incidents page: when first shown)
-    from missiondesk.ui.incidents_page import IncidentsPage
+    from missiondesk.ui.incidents.page import IncidentsPage
     from missiondesk.ui.search_dialog import SearchDialog
 
 LATER_SECTIONS: dict[str, str] = {
@@ -316,10 +316,15 @@ class MainWindow(QMainWindow):
         if self._incidents_page is None:
             if self._session is None:
                 raise RuntimeError("the window is locked")
-            from missiondesk.ui.incidents_page import IncidentsPage
+            from missiondesk.ui.incidents.page import IncidentsPage
 
             page = IncidentsPage(
-                self._session.incidents, self._tasks, self._relay, parent=self.stack
+                self._session,
+                self._tasks,
+                self._relay,
+                choose_files=self._options.choose_files,
+                choose_save_path=self._options.choose_save_path,
+                parent=self.stack,
             )
             self.stack.insertWidget(SECTIONS.index("Incidents"), page)
             self.stack.removeWidget(self._incidents_placeholder)

@@ -1,0 +1,770 @@
+"""The Incidents section: the filtered log, its chart, and the doors to the form and reports.
+
+A filter change reads one page of rows and the counts of everything the filter matches in one
+call on the vault thread (`IncidentService.page`); the table and the chart are redrawn from
+that answer together, so they always agree. Answers to an older filter are dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any, ClassVar
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QRadioButton,
+    QSplitter,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from missiondesk.domain.dtg import format_dtg
+from missiondesk.domain.incident_filter import IncidentFilter, SortKey
+from missiondesk.domain.records.incidents import IncidentStatus
+from missiondesk.services.incident_exports import ExportFormat
+from missiondesk.services.incidents import IncidentDetail, IncidentPage, IncidentService
+from missiondesk.services.session import Session
+from missiondesk.store.incident_reads import IncidentRow
+from missiondesk.ui.changes import ChangeRelay, RefreshScheduler
+from missiondesk.ui.choosers import FilesChooser, PathChooser
+from missiondesk.ui.incidents.chart import SEVERITY_COLOURS, IncidentChart
+from missiondesk.ui.incidents.editor import IncidentDialog
+from missiondesk.ui.incidents.report_view import ReportView
+from missiondesk.ui.rows_model import RowsModel
+from missiondesk.ui.tasks import Failure, TaskRunner
+from missiondesk.ui.theme import ERROR, MUTED_STYLE, muted_label, page_title
+
+Index = QModelIndex | QPersistentModelIndex
+HIGH_SEVERITY = 4
+FILTER_DELAY_MS = 150  # typing in the search box: one read when the officer pauses
+PERIODS: dict[str, timedelta | None] = {
+    "Last 24 hours": timedelta(hours=24),
+    "Last 7 days": timedelta(days=7),
+    "Last 30 days": timedelta(days=30),
+    "Last 90 days": timedelta(days=90),
+    "Last year": timedelta(days=365),
+    "Any time": None,
+}
+DEFAULT_PERIOD = "Any time"
+
+
+class IncidentRowsModel(RowsModel[IncidentRow]):
+    COLUMNS = (
+        "Occurred",
+        "Sev.",
+        "Title",
+        "Category",
+        "Status",
+        "MGRS",
+        "Place",
+        "K / I / M",
+        "Reported by",
+    )
+    OCCURRED, SEVERITY, TITLE, CATEGORY, STATUS, MGRS, PLACE, CASUALTIES, OFFICER = range(9)
+    SORT_KEYS: ClassVar[dict[int, SortKey]] = {
+        OCCURRED: SortKey.OCCURRED,
+        SEVERITY: SortKey.SEVERITY,
+        TITLE: SortKey.TITLE,
+        CATEGORY: SortKey.CATEGORY,
+        STATUS: SortKey.STATUS,
+    }
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.labels: dict[str, str] = {}
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return {
+                self.SEVERITY: "Severity, 1 (minor) to 5 (critical)",
+                self.CASUALTIES: "Killed / injured / missing, all groups",
+            }.get(section, "Click to sort" if section in self.SORT_KEYS else None)
+        return super().headerData(section, orientation, role)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        high = (row.severity or 0) >= HIGH_SEVERITY
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._text(row, column)
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.SEVERITY and high:
+            return ERROR
+        if role == Qt.ItemDataRole.FontRole and column == self.SEVERITY and high:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.TITLE:
+            return row.title
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.MGRS and row.lat is not None:
+            return f"{row.lat:.5f}, {row.lon:.5f}"
+        return None
+
+    def _text(self, row: IncidentRow, column: int) -> str:
+        if column == self.OCCURRED:
+            return format_dtg(datetime.fromtimestamp(row.occurred, UTC)) if row.occurred else "—"
+        if column == self.SEVERITY:
+            return str(row.severity) if row.severity else "—"
+        if column == self.TITLE:
+            return row.title or "(untitled draft)"
+        if column == self.CATEGORY:
+            return self.labels.get(row.category, row.category)
+        if column == self.STATUS:
+            return row.status.value.capitalize()
+        if column == self.MGRS:
+            return row.mgrs or "—"
+        if column == self.PLACE:
+            return row.place
+        if column == self.CASUALTIES:
+            return f"{row.killed} / {row.injured} / {row.missing}"
+        return row.officer
+
+
+@dataclass
+class FilterBar:
+    """The widgets of the filter row, read into one IncidentFilter."""
+
+    text: QLineEdit
+    period: QComboBox
+    category: QComboBox
+    severity: QComboBox
+    status: QComboBox
+    grid: QLineEdit
+    saved: QComboBox
+    widgets: list[QWidget] = field(default_factory=list)
+
+
+class IncidentsPage(QWidget):
+    """The incident log, its filters and its chart. `incident_opened` fires with the dialog."""
+
+    incident_opened = Signal(object)  # the IncidentDialog shown
+
+    def __init__(
+        self,
+        session: Session,
+        tasks: TaskRunner,
+        changes: ChangeRelay,
+        *,
+        choose_files: FilesChooser | None = None,
+        choose_save_path: PathChooser | None = None,
+        ask_name: Callable[[QWidget, str], str | None] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._incidents: IncidentService = session.incidents
+        self._tasks = tasks
+        self._choose_files = choose_files
+        self._choose_save_path = choose_save_path
+        self._ask_name = ask_name or _ask_name
+        self._closed = False
+        self._generation = 0
+        self._loading_filters = False
+        self.categories: dict[str, str] = {}
+        self.saved_filters: dict[str, IncidentFilter] = {}
+        self.spec = IncidentFilter()
+        self.page: IncidentPage | None = None
+        self.dialogs: list[IncidentDialog] = []
+        self.report_views: list[ReportView] = []
+
+        self.title = page_title("Incidents", self)
+        self.summary = muted_label("", self)
+        self.filters = self._build_filters()
+        self.model = IncidentRowsModel()
+        self.model.setParent(self)
+        self.table = self._build_table()
+        self.chart = IncidentChart(self)
+        self.chart_mode = QButtonGroup(self)
+        by_category = QRadioButton("By &category", self)
+        by_severity = QRadioButton("By severit&y", self)
+        by_category.setChecked(True)
+        self.chart_mode.addButton(by_category, 0)
+        self.chart_mode.addButton(by_severity, 1)
+        self.chart_mode.idToggled.connect(self._on_chart_mode)
+
+        self.new_button = QPushButton("&New incident", self)
+        self.new_button.setToolTip("Log a new incident (Ctrl+I)")
+        self.new_button.clicked.connect(self.new_incident)
+        self.open_button = QPushButton("&Open", self)
+        self.open_button.setToolTip("Open the selected incident (Enter)")
+        self.open_button.clicked.connect(self.open_selected)
+        self.export_button = QToolButton(self)
+        self.export_button.setText("E&xport…")
+        self.export_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.export_menu = self._build_export_menu()
+        self.export_button.setMenu(self.export_menu)
+        self.sitrep_button = QPushButton("SI&TREP…", self)
+        self.sitrep_button.setToolTip("A situation report for the filter's period and area")
+        self.sitrep_button.clicked.connect(self.sitrep)
+        self.result = QLabel(self)
+        self.result.setWordWrap(True)
+        self.result.setTextFormat(Qt.TextFormat.PlainText)
+
+        new_action = QAction(self)
+        new_action.setShortcut(QKeySequence("Ctrl+I"))
+        new_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        new_action.triggered.connect(self.new_incident)
+        self.addAction(new_action)
+
+        actions = QHBoxLayout()
+        for widget in (self.new_button, self.open_button, self.export_button, self.sitrep_button):
+            actions.addWidget(widget)
+        actions.addWidget(self.result, 1)
+        chart_box = QWidget(self)
+        chart_layout = QVBoxLayout(chart_box)
+        chart_layout.setContentsMargins(0, 4, 0, 0)
+        modes = QHBoxLayout()
+        modes.addWidget(QLabel("Chart:", self))
+        modes.addWidget(by_category)
+        modes.addWidget(by_severity)
+        modes.addStretch(1)
+        chart_layout.addLayout(modes)
+        chart_layout.addWidget(self.chart, 1)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(chart_box)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(6)
+        heading = QHBoxLayout()
+        heading.addWidget(self.title)
+        heading.addWidget(self.summary, 1, Qt.AlignmentFlag.AlignBottom)
+        layout.addLayout(heading)
+        layout.addLayout(self._filter_rows())
+        layout.addLayout(actions)
+        layout.addWidget(self.splitter, 1)
+
+        self._delay = QTimer(self)
+        self._delay.setSingleShot(True)
+        self._delay.setInterval(FILTER_DELAY_MS)
+        self._delay.timeout.connect(self.apply_filter)
+        self._scheduler = RefreshScheduler(changes, frozenset({"incident"}), self)
+        self._scheduler.refresh_requested.connect(self.refresh)
+        self._read_choices()
+
+    # -- building --------------------------------------------------------------------------------
+
+    def _build_filters(self) -> FilterBar:
+        text = QLineEdit(self)
+        text.setPlaceholderText("Search words in titles and narratives")
+        text.setClearButtonEnabled(True)
+        text.setAccessibleName("Search incidents")
+        period = QComboBox(self)
+        period.addItems(list(PERIODS))
+        period.setCurrentText(DEFAULT_PERIOD)
+        category = QComboBox(self)
+        severity = QComboBox(self)
+        severity.addItem("Any severity", ())
+        for low in (2, 3, 4, 5):
+            severity.addItem(f"Severity {low} or more" if low < 5 else "Severity 5", low)
+        status = QComboBox(self)
+        status.addItem("Any status", None)
+        status.addItem("Not closed", "open")
+        for value in IncidentStatus:
+            status.addItem(value.value.capitalize(), value.value)
+        grid = QLineEdit(self)
+        grid.setPlaceholderText("MGRS square, e.g. 36N UL")
+        grid.setClearButtonEnabled(True)
+        grid.setAccessibleName("MGRS grid square")
+        grid.setMaximumWidth(190)
+        saved = QComboBox(self)
+        saved.setAccessibleName("Saved filters")
+        bar = FilterBar(text, period, category, severity, status, grid, saved)
+        text.textChanged.connect(self._on_filter_typed)
+        grid.textChanged.connect(self._on_filter_typed)
+        for box in (period, category, severity, status):
+            box.currentIndexChanged.connect(self._on_filter_chosen)
+        saved.activated.connect(self._on_saved_chosen)
+        return bar
+
+    def _filter_rows(self) -> QVBoxLayout:
+        bar = self.filters
+        first = QHBoxLayout()
+        find = QLabel("&Find:", self)
+        find.setBuddy(bar.text)
+        first.addWidget(find)
+        first.addWidget(bar.text, 2)
+        first.addWidget(bar.period)
+        first.addWidget(bar.category, 1)
+        first.addWidget(bar.severity)
+        first.addWidget(bar.status)
+        second = QHBoxLayout()
+        square = QLabel("S&quare:", self)
+        square.setBuddy(bar.grid)
+        second.addWidget(square)
+        second.addWidget(bar.grid)
+        saved = QLabel("Sa&ved filters:", self)
+        saved.setBuddy(bar.saved)
+        second.addWidget(saved)
+        second.addWidget(bar.saved, 1)
+        self.save_filter_button = QPushButton("Save filter…", self)
+        self.save_filter_button.clicked.connect(self.save_filter)
+        self.clear_filter_button = QPushButton("Clear filter", self)
+        self.clear_filter_button.clicked.connect(self.clear_filter)
+        second.addWidget(self.save_filter_button)
+        second.addWidget(self.clear_filter_button)
+        self.filter_error = QLabel(self)
+        self.filter_error.setStyleSheet(f"color: {ERROR.name()}; font-weight: bold;")
+        self.filter_error.hide()
+        rows = QVBoxLayout()
+        rows.addLayout(first)
+        rows.addLayout(second)
+        rows.addWidget(self.filter_error)
+        return rows
+
+    def _build_table(self) -> QTableView:
+        table = QTableView(self)
+        table.setModel(self.model)
+        table.setAccessibleName("Incidents")
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.setShowGrid(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        table.setStyleSheet("QTableView::item { padding: 0px 6px; }")
+        table.verticalHeader().hide()
+        table.doubleClicked.connect(lambda _index: self.open_selected())
+        table.activated.connect(lambda _index: self.open_selected())
+        header = table.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setHighlightSections(False)
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(IncidentRowsModel.OCCURRED, Qt.SortOrder.DescendingOrder)
+        header.sortIndicatorChanged.connect(self._on_sort)
+        header.setStyleSheet("QHeaderView::section { padding: 3px 6px; }")
+        for column in range(self.model.columnCount()):
+            mode = (
+                QHeaderView.ResizeMode.Stretch
+                if column == IncidentRowsModel.TITLE
+                else QHeaderView.ResizeMode.Interactive
+            )
+            header.setSectionResizeMode(column, mode)
+        metrics = table.fontMetrics()
+        widths = {
+            IncidentRowsModel.OCCURRED: "000000Z MMM 00",
+            IncidentRowsModel.SEVERITY: "Sev.",
+            IncidentRowsModel.CATEGORY: "Movement restriction",
+            IncidentRowsModel.STATUS: "Submitted",
+            IncidentRowsModel.MGRS: "36N UL 44753 36243",
+            IncidentRowsModel.PLACE: "Kilo Point 7, MSR",
+            IncidentRowsModel.CASUALTIES: "K / I / M",
+            IncidentRowsModel.OFFICER: "Reported by",
+        }
+        for column, sample in widths.items():
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 28)
+        return table
+
+    def _build_export_menu(self) -> QMenu:
+        menu = QMenu(self)
+        self.strip_action = QAction("Remove personal data (names, sources)", menu)
+        self.strip_action.setCheckable(True)
+        for text, fmt, hxl in (
+            ("CSV…", ExportFormat.CSV, False),
+            ("CSV with HXL hashtags…", ExportFormat.CSV, True),
+            ("GeoJSON…", ExportFormat.GEOJSON, False),
+        ):
+            action = QAction(text, menu)
+            action.triggered.connect(lambda _=False, f=fmt, h=hxl: self.export(f, hxl=h))
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.strip_action)
+        return menu
+
+    # -- the filter ------------------------------------------------------------------------------
+
+    def current_filter(self) -> IncidentFilter:
+        """What the filter row says; raises InvalidInput (e.g. for a grid square)."""
+        bar = self.filters
+        span = PERIODS[bar.period.currentText()]
+        start = datetime.now(UTC) - span if span is not None else None
+        category = bar.category.currentData()
+        low = bar.severity.currentData()
+        status = bar.status.currentData()
+        statuses: tuple[IncidentStatus, ...] = ()
+        if status == "open":
+            statuses = tuple(s for s in IncidentStatus if s is not IncidentStatus.CLOSED)
+        elif status:
+            statuses = (IncidentStatus(status),)
+        header = self.table.horizontalHeader()
+        key = IncidentRowsModel.SORT_KEYS.get(header.sortIndicatorSection(), SortKey.OCCURRED)
+        return IncidentFilter(
+            occurred_from=start,
+            categories=(category,) if category else (),
+            severities=tuple(range(low, 6)) if low else (),
+            statuses=statuses,
+            grid=bar.grid.text().strip(),
+            text=bar.text.text().strip(),
+            sort=key,
+            descending=header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder,
+        )
+
+    @Slot()
+    def _on_filter_typed(self) -> None:
+        if not self._loading_filters:
+            self._delay.start()
+
+    @Slot()
+    def _on_filter_chosen(self) -> None:
+        if not self._loading_filters:
+            self.apply_filter()
+
+    @Slot(int, Qt.SortOrder)
+    def _on_sort(self, column: int, _order: Qt.SortOrder) -> None:
+        if column not in IncidentRowsModel.SORT_KEYS:
+            header = self.table.horizontalHeader()
+            header.blockSignals(True)
+            header.setSortIndicator(IncidentRowsModel.OCCURRED, Qt.SortOrder.DescendingOrder)
+            header.blockSignals(False)
+        self.apply_filter()
+
+    @Slot()
+    def apply_filter(self) -> None:
+        from pydantic import ValidationError
+
+        from missiondesk.domain.errors import MissionDeskError
+
+        self._delay.stop()
+        try:
+            spec = self.current_filter()
+        except (MissionDeskError, ValidationError) as exc:
+            message = exc.message if isinstance(exc, MissionDeskError) else _first_error(exc)
+            self.filter_error.setText(message)
+            self.filter_error.show()
+            return
+        self.filter_error.hide()
+        self.spec = spec
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the page and counts for the filter in force, off the GUI thread."""
+        if self._closed:
+            return
+        self._generation += 1
+        generation = self._generation
+        spec = self.spec
+        incidents = self._incidents
+        self._tasks.run(
+            "read incidents",
+            lambda: incidents.page(spec),
+            lambda page: self._on_page(page, generation),
+            self._on_failed,
+        )
+
+    def _on_page(self, page: IncidentPage, generation: int) -> None:
+        if self._closed or generation != self._generation:
+            return  # the officer has changed the filter since
+        self.page = page
+        self.model.set_rows(page.rows)
+        self._show_chart()
+        total = page.total
+        if total == 0:
+            filtered = self.spec != IncidentFilter()
+            self.summary.setText(
+                "No incident matches this filter."
+                if filtered
+                else "No incidents logged yet. New incident (Ctrl+I) logs one; incidents "
+                "from other outposts arrive with sync."
+            )
+            return
+        noun = "incident" if total == 1 else "incidents"
+        shown = f"; the first {len(page.rows):,} shown" if len(page.rows) < total else ""
+        self.summary.setText(f"{total:,} {noun} match{'es' if total == 1 else ''}{shown}.")
+
+    def _show_chart(self) -> None:
+        if self.page is None:
+            return
+        counts = self.page.counts
+        if self.chart_mode.checkedId() == 1:
+            series = {f"Severity {k}": v for k, v in sorted(counts.by_severity.items())}
+            colours = {f"Severity {k}": c for k, c in SEVERITY_COLOURS.items()}
+            self.chart.show_counts(counts.days, series, colours)
+        else:
+            order = sorted(counts.by_category, key=lambda k: -counts.category_totals.get(k, 0))
+            series = {self.categories.get(k, k): counts.by_category[k] for k in order}
+            self.chart.show_counts(counts.days, series)
+
+    @Slot(int, bool)
+    def _on_chart_mode(self, _id: int, checked: bool) -> None:
+        if checked:
+            self._show_chart()
+
+    def _on_failed(self, failure: Failure) -> None:
+        if not self._closed:
+            self.summary.setText(failure.message)
+
+    # -- categories and saved filters ------------------------------------------------------------
+
+    def _read_choices(self) -> None:
+        incidents = self._incidents
+
+        def read() -> tuple[dict[str, str], dict[str, str], dict[str, IncidentFilter]]:
+            return incidents.categories(), incidents.taxonomy.labels(), incidents.saved_filters()
+
+        self._tasks.run("read incident choices", read, self._on_choices, self._on_failed)
+
+    def _on_choices(
+        self, choices: tuple[dict[str, str], dict[str, str], dict[str, IncidentFilter]]
+    ) -> None:
+        if self._closed:
+            return
+        in_use, labels, saved = choices
+        self.categories = in_use
+        self.model.labels = labels
+        self.saved_filters = saved
+        self._loading_filters = True
+        box = self.filters.category
+        current = box.currentData()
+        box.clear()
+        box.addItem("All categories", None)
+        for slug, label in in_use.items():
+            box.addItem(label, slug)
+        box.setCurrentIndex(max(box.findData(current), 0))
+        self._fill_saved()
+        self._loading_filters = False
+        self.apply_filter()
+
+    def _fill_saved(self) -> None:
+        box = self.filters.saved
+        box.clear()
+        box.addItem("Choose a saved filter…" if self.saved_filters else "None saved yet", None)
+        for name in self.saved_filters:
+            box.addItem(name, name)
+
+    @Slot()
+    def save_filter(self) -> None:
+        name = self._ask_name(self, "Name this filter:")
+        if not name:
+            return
+        spec, incidents = self.spec, self._incidents
+
+        def work() -> dict[str, IncidentFilter]:
+            incidents.save_filter(name, spec)
+            return incidents.saved_filters()
+
+        self._tasks.run("save filter", work, self._on_filter_saved, self._on_action_failed)
+
+    def _on_filter_saved(self, saved: dict[str, IncidentFilter]) -> None:
+        self.saved_filters = saved
+        self._fill_saved()
+        self._say("Filter saved on this computer.")
+
+    @Slot(int)
+    def _on_saved_chosen(self, index: int) -> None:
+        name = self.filters.saved.itemData(index)
+        if name in self.saved_filters:
+            self.show_filter(self.saved_filters[name])
+
+    def show_filter(self, spec: IncidentFilter) -> None:
+        """Put a (saved) filter into the filter row and apply it."""
+        bar = self.filters
+        self._loading_filters = True
+        bar.text.setText(spec.text)
+        bar.grid.setText(spec.grid)
+        bar.period.setCurrentText(DEFAULT_PERIOD)
+        if spec.occurred_from is not None:
+            span = datetime.now(UTC) - spec.occurred_from
+            fitting = [n for n, d in PERIODS.items() if d is not None and d >= span]
+            bar.period.setCurrentText(fitting[0] if fitting else DEFAULT_PERIOD)
+        bar.category.setCurrentIndex(
+            max(bar.category.findData(spec.categories[0]), 0) if spec.categories else 0
+        )
+        bar.severity.setCurrentIndex(
+            max(bar.severity.findData(min(spec.severities)), 0) if spec.severities else 0
+        )
+        if len(spec.statuses) == 1:
+            bar.status.setCurrentIndex(max(bar.status.findData(spec.statuses[0].value), 0))
+        elif spec.statuses:
+            bar.status.setCurrentIndex(bar.status.findData("open"))
+        else:
+            bar.status.setCurrentIndex(0)
+        self._loading_filters = False
+        self.apply_filter()
+
+    @Slot()
+    def clear_filter(self) -> None:
+        self.show_filter(IncidentFilter())
+
+    # -- incidents -------------------------------------------------------------------------------
+
+    def related_choices(self) -> list[tuple[str, str]]:
+        rows = self.page.rows if self.page is not None else []
+        return [
+            (r.id, f"{self.model._text(r, IncidentRowsModel.OCCURRED)} · {r.title}")
+            for r in rows[:100]
+        ]
+
+    @Slot()
+    def new_incident(self) -> None:
+        self._show_dialog(None)
+
+    @Slot()
+    def open_selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            self._say("Select an incident first.")
+            return
+        self.open_incident(self.model.row_at(rows[0].row()).id)
+
+    def open_incident(self, incident_id: str) -> None:
+        incidents = self._incidents
+        self._tasks.run(
+            "read incident",
+            lambda: incidents.get(incident_id),
+            self._show_dialog,
+            self._on_action_failed,
+        )
+
+    def _show_dialog(self, detail: IncidentDetail | None) -> None:
+        if self._closed:
+            return
+        for open_dialog in self.dialogs:
+            if detail is not None and open_dialog.incident_id == detail.id:
+                open_dialog.raise_()
+                open_dialog.activateWindow()
+                return
+        dialog = IncidentDialog(
+            self._incidents,
+            self._tasks,
+            self.categories or {"other": "Other"},
+            detail=detail,
+            related=self.related_choices(),
+            choose_files=self._choose_files,
+            parent=self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(lambda _id: self.refresh())
+        dialog.report_requested.connect(self.increp)
+        dialog.destroyed.connect(lambda: self._forget_dialog(dialog))
+        self.dialogs.append(dialog)
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        self.incident_opened.emit(dialog)
+
+    def _forget_dialog(self, dialog: IncidentDialog) -> None:
+        if dialog in self.dialogs:
+            self.dialogs.remove(dialog)
+
+    # -- reports and exports ---------------------------------------------------------------------
+
+    def increp(self, incident_id: str) -> None:
+        reports = self._session.reports
+        self._tasks.run(
+            "prepare INCREP",
+            lambda: reports.increp(incident_id),
+            self._show_report,
+            self._on_action_failed,
+        )
+
+    @Slot()
+    def sitrep(self) -> None:
+        """The SITREP of the filter's period (the last 24 hours when it has none) and square."""
+        reports = self._session.reports
+        spec = self.spec
+        end = datetime.now(UTC)
+        start = spec.occurred_from or end - timedelta(hours=24)
+        self._tasks.run(
+            "prepare SITREP",
+            lambda: reports.sitrep(start, end, area=spec.area, grid=spec.grid)[0],
+            self._show_report,
+            self._on_action_failed,
+        )
+
+    def _show_report(self, document: Any) -> None:
+        if self._closed:
+            return
+        view = ReportView(
+            document, self._session.reports, self._tasks, self._choose_save_path, parent=self
+        )
+        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        view.destroyed.connect(lambda: self._forget_report(view))
+        self.report_views.append(view)
+        view.show()
+
+    def _forget_report(self, view: ReportView) -> None:
+        if view in self.report_views:
+            self.report_views.remove(view)
+
+    def export(self, fmt: ExportFormat, *, hxl: bool = False) -> None:
+        if self._choose_save_path is None:
+            return
+        suffix = "geojson" if fmt is ExportFormat.GEOJSON else "csv"
+        stamp = date.today().strftime("%Y%m%d")
+        path = self._choose_save_path(self, f"incidents-{stamp}.{suffix}")
+        if not path:
+            return
+        exports, spec, strip = self._session.exports, self.spec, self.strip_action.isChecked()
+        self._tasks.run(
+            "export incidents",
+            lambda: exports.export(fmt, spec, Path(path), hxl=hxl, strip_personal=strip),
+            self._on_exported,
+            self._on_action_failed,
+        )
+
+    def _on_exported(self, result: Any) -> None:
+        stripped = ", personal data removed" if result.stripped else ""
+        self._say(
+            f"{result.count:,} incidents exported to {result.path} "
+            f"(marked {result.sensitivity.label}{stripped})."
+        )
+
+    def _say(self, text: str, *, failed: bool = False) -> None:
+        self.result.setStyleSheet(
+            f"color: {ERROR.name()}; font-weight: bold;" if failed else MUTED_STYLE
+        )
+        self.result.setText(text)
+
+    def _on_action_failed(self, failure: Failure) -> None:
+        if not self._closed:
+            self._say(failure.message, failed=True)
+
+    # -- lock ------------------------------------------------------------------------------------
+
+    def clear(self) -> None:
+        """On lock: no more reads; every window of the section goes, saved drafts stay."""
+        self._closed = True
+        self._delay.stop()
+        for dialog in list(self.dialogs):
+            dialog.discard()
+        for view in list(self.report_views):
+            view.close()
+        self.model.set_rows([])
+        self.chart.show_counts([], {})
+        self.summary.setText("")
+
+
+def _first_error(error: Any) -> str:
+    errors = error.errors()
+    return str(errors[0].get("msg", "Invalid filter")) if errors else "Invalid filter"
+
+
+def _ask_name(parent: QWidget, question: str) -> str | None:
+    text, ok = QInputDialog.getText(parent, "MissionDesk", question)
+    return text.strip() if ok and text.strip() else None

@@ -1,0 +1,128 @@
+"""A report as it will leave the laptop: its plain text laid out for the radio, and Save as.
+
+The text shown is exactly what "Save as text" writes; "Save as PDF" writes Qt's PDF of the same
+report, marked on every page. Saving is an explicit export, recorded in the audit log by the
+service; nothing is written anywhere else.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from missiondesk.reports.document import ReportDocument
+from missiondesk.reports.text import render_text
+from missiondesk.services.reports import ReportFormat, ReportService
+from missiondesk.ui.choosers import PathChooser
+from missiondesk.ui.feedback import InlineError
+from missiondesk.ui.tasks import Failure, TaskRunner
+from missiondesk.ui.theme import MUTED_STYLE, scaled_font
+
+
+class ReportView(QDialog):
+    """Shows one report's text; saves it as text or PDF where the officer chooses."""
+
+    def __init__(
+        self,
+        document: ReportDocument,
+        reports: ReportService,
+        tasks: TaskRunner,
+        choose_save_path: PathChooser | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.document = document
+        self._reports = reports
+        self._tasks = tasks
+        self._choose = choose_save_path
+        self.setWindowTitle(f"MissionDesk: {document.kind}")
+        self.resize(720, 640)
+        title = QLabel(document.title, self)
+        title.setFont(scaled_font(title, 1.2, bold=True))
+        self.marking = QLabel(document.marking, self)
+        self.marking.setStyleSheet("font-weight: bold;")
+        self.marking.setAccessibleName(f"Marking: {document.marking}")
+        self.text = QPlainTextEdit(self)
+        self.text.setReadOnly(True)
+        self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.text.setPlainText(render_text(document))
+        self.text.setAccessibleName(f"{document.kind} text")
+        self.note = QLabel(
+            "Saving writes a copy outside the vault, marked with its sensitivity; the export is "
+            "recorded in the audit log.",
+            self,
+        )
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet(MUTED_STYLE)
+        self.result_line = QLabel(self)
+        self.result_line.setWordWrap(True)
+        self.result_line.setTextFormat(Qt.TextFormat.PlainText)
+        self.error = InlineError(self)
+        self.text_button = QPushButton("Save as &text…", self)
+        self.pdf_button = QPushButton("Save as &PDF…", self)
+        self.copy_button = QPushButton("&Copy text", self)
+        close = QPushButton("Close", self)
+        self.text_button.clicked.connect(lambda: self.save(ReportFormat.TEXT))
+        self.pdf_button.clicked.connect(lambda: self.save(ReportFormat.PDF))
+        self.copy_button.clicked.connect(self._copy)
+        close.clicked.connect(self.close)
+        for button in (self.text_button, self.pdf_button):
+            button.setEnabled(choose_save_path is not None)
+        buttons = QHBoxLayout()
+        for button in (self.text_button, self.pdf_button, self.copy_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        top = QHBoxLayout()
+        top.addWidget(title, 1)
+        top.addWidget(self.marking)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.note)
+        layout.addWidget(self.result_line)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+
+    def save(self, fmt: ReportFormat) -> None:
+        if self._choose is None:
+            return
+        suffix = "pdf" if fmt is ReportFormat.PDF else "txt"
+        path = self._choose(self, f"{self.document.kind.lower()}.{suffix}")
+        if not path:
+            return
+        reports, document = self._reports, self.document
+        self._tasks.run(
+            "save report",
+            lambda: reports.write(document, fmt, Path(path)),
+            self._on_saved,
+            self._on_failed,
+        )
+
+    def _on_saved(self, written: Any) -> None:
+        self.error.clear_message()
+        self.result_line.setText(
+            f"Saved to {written.path} ({written.format.value.upper()}, marked "
+            f"{written.sensitivity.label})."
+        )
+
+    def _on_failed(self, failure: Failure) -> None:
+        self.error.show_message(f"Not saved: {failure.message}")
+
+    def _copy(self) -> None:
+        clipboard = QGuiApplication.clipboard()
+        if clipboard is not None:
+            clipboard.setText(self.text.toPlainText())  # cleared by a panic lock
+            self.result_line.setText("Copied. A panic lock (Ctrl+Shift+L) clears the clipboard.")
