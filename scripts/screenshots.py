@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import random
 import shutil
 import sys
 import tempfile
@@ -199,7 +200,7 @@ def build_demo_mission(root: Path) -> Path:
         me = create_vault(
             vault_dir, PASSPHRASE, name="Ingrid Halvorsen", callsign="TANGO-1", kdf=kdf
         )
-        me.mission.create("Sector North")
+        me.mission.create("Sector North", role=Role.COMMANDER)  # verifies and closes reports
         channels = {
             "general": me.messaging.require_channel("general")[0],
             "ops-north": me.messaging.create_channel(
@@ -246,12 +247,57 @@ def build_demo_mission(root: Path) -> Path:
         ) -> None:
             clock.advance(after)
             session = me if who == "TANGO-1" else peers[who]
-            session.incidents.add(
+            status = str(fields.pop("status", "draft"))
+            incident_id = session.incidents.add(
                 occurred=clock.now - timedelta(hours=hours_ago),
                 location=location,
                 place=place,
                 **fields,  # type: ignore[arg-type]
             )
+            walk(session, incident_id, status)
+
+        def walk(session: object, incident_id: str, status: str) -> None:
+            """The reporter submits; the commander (this officer) verifies and closes."""
+            if status == "draft":
+                return
+            session.incidents.submit(incident_id)  # type: ignore[attr-defined]
+            if status in ("verified", "closed"):
+                if session is not me:
+                    share(session, me)
+                clock.advance(0.5)
+                me.incidents.verify(incident_id)
+            if status == "closed":
+                clock.advance(0.5)
+                me.incidents.close(incident_id)
+
+        # Six weeks of the sector's log before today, for the list and its chart.
+        rng = random.Random(26)
+        history = (
+            ("movement_restriction", "Patrol denied passage at", 2),
+            ("armed_clash", "Exchange of fire near", 4),
+            ("ied_mine_uxo", "Suspected device reported on the road to", 4),
+            ("crime", "Robbery of traders near", 2),
+            ("threat", "Threats against aid workers at", 3),
+            ("civil_unrest", "Demonstration at", 2),
+            ("traffic_accident", "Vehicle accident near", 1),
+        )
+        places = ("Leer", "Mayom", "Rubkona", "Guit", "Koch", "Bentiu market", "Km 8, MSR Amber")
+        for day in range(42, 0, -1):
+            for _ in range(rng.choice((0, 1, 1, 2, 2, 3))):
+                category, words, severity = rng.choice(history)
+                place = rng.choice(places)
+                occurred = clock.now - timedelta(days=day, hours=rng.uniform(0, 20))
+                old = me.incidents.add(
+                    occurred=occurred,
+                    title=f"{words} {place}",
+                    category=category,
+                    severity=max(1, min(5, severity + rng.choice((-1, 0, 0, 1)))),
+                    location=f"{9.2 + rng.uniform(0, 0.4):.4f}, {31.6 + rng.uniform(0, 0.6):.4f}",
+                    place=place,
+                    casualties={"injured": {"civilians": rng.choice((0, 0, 0, 1, 2))}},
+                    description="Reported by the team site; details in the patrol report.",
+                )
+                walk(me, old, "closed" if day > 7 else rng.choice(("submitted", "verified")))
 
         say(
             "OPS-JOC", "general", "Radio check complete: all stations loud and clear.", P.ROUTINE, 3
@@ -616,11 +662,83 @@ def shoot_messages(window: object, store: object, out: Path, tasks: object) -> l
 
     # 13-14. Incidents, and a section still to come.
     window.show_section("Incidents")
-    wait_until(lambda: window.incidents_page.model.rowCount() > 0)
+    incidents = window.incidents_page
+    wait_until(lambda: incidents.model.rowCount() > 0)
     shots.append(save(window, out, "13-incidents"))
+    shots += shoot_incident_windows(incidents, out)
     window.show_section("Map")
     shots.append(save(window, out, "14-later-release"))
     return shots
+
+
+def shoot_incident_windows(page: object, out: Path) -> list[Path]:
+    """18-21: a new report with a refusal, an incident's window, its INCREP, the PDF's page."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from missiondesk.domain.records.incidents import IncidentStatus
+    from missiondesk.ui.incidents.page import IncidentRowsModel, IncidentsPage
+
+    assert isinstance(page, IncidentsPage)
+    shots: list[Path] = []
+    page.new_incident()
+    wait_until(lambda: bool(page.dialogs))
+    new = page.dialogs[-1]
+    form = new.form
+    type_into(form.title_edit, "Checkpoint closed at Km 12, MSR Amber")
+    form.category_box.setCurrentIndex(form.category_box.findData("movement_restriction"))
+    form.occurred_edit.clear()
+    type_into(form.occurred_edit, "0112")
+    type_into(form.location_edit, "36N UL 44753 36243")
+    type_into(form.place_edit, "Km 12, MSR Amber")
+    QTest.mouseClick(new.step_buttons[IncidentStatus.SUBMITTED], Qt.MouseButton.LeftButton)
+    wait_until(lambda: form.error_text("occurred") != "")
+    shots.append(save(new, out, "18-incident-new-refused"))
+    new.discard()
+
+    titles = [
+        page.model.data(page.model.index(r, IncidentRowsModel.TITLE))
+        for r in range(page.model.rowCount())
+    ]
+    page.table.selectRow(titles.index("Small-arms fire near OP North"))
+    page.open_selected()
+    wait_until(lambda: bool(page.dialogs) and page.dialogs[-1].detail is not None)
+    shown = page.dialogs[-1]
+    shots.append(save(shown, out, "19-incident-submitted"))
+    assert shown.incident_id is not None
+    page.increp(shown.incident_id)
+    wait_until(lambda: bool(page.report_views))
+    view = page.report_views[-1]
+    view.resize(720, 700)
+    shots.append(save(view, out, "20-increp"))
+    pdf_page = render_pdf_page(view.document, out / "21-increp-pdf.png")
+    if pdf_page is not None:
+        shots.append(pdf_page)
+    view.close()
+    shown.close()
+    wait_until(lambda: not page.dialogs)
+    return shots
+
+
+def render_pdf_page(document: object, target: Path) -> Path | None:
+    """The report's first PDF page as the officer's PDF reader shows it (poppler's pdftoppm)."""
+    import subprocess
+
+    from missiondesk.services.reports import ReportFormat, ReportService
+
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        print("pdftoppm not found (apt-get install poppler-utils): no PDF page rendered")
+        return None
+    data = ReportService.render(document, ReportFormat.PDF)  # type: ignore[arg-type]
+    # Fed on stdin: the report's plaintext PDF is never written to a temp file.
+    subprocess.run(
+        [pdftoppm, "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", "-", str(target)[:-4]],
+        input=data,
+        check=True,
+    )
+    print(f"wrote {target.relative_to(REPO) if target.is_relative_to(REPO) else target}")
+    return target
 
 
 def shoot(out: Path, workdir: Path) -> list[Path]:

@@ -70,7 +70,7 @@ def test_refusals_go_under_their_fields_and_keep_what_was_typed(qtbot, form: Inc
     qtbot.keyClicks(form.title_edit, "Roadblock")
     form.occurred_edit.clear()
     qtbot.keyClicks(form.occurred_edit, "yesterday")
-    assert form.occurred_hint.text().startswith("Not understood yet:")
+    assert form.occurred_hint.text() == "Not a date-time group yet: DDHHMMZ MON YY, in UTC."
     form.text_edits["narrative"].setFocus()
     form.show_errors(
         {

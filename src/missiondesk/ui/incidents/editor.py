@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
+    QGroupBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -113,17 +114,14 @@ class IncidentDialog(QDialog):
         self.history_list = QListWidget(self)
         self.history_list.setAccessibleName("History")
         self.history_list.setMaximumHeight(self.fontMetrics().lineSpacing() * 4 + 10)
-        side = QHBoxLayout()
-        files_column = QVBoxLayout()
-        files_column.addWidget(QLabel("Files (kept encrypted in the vault):", self))
+        files_box = QGroupBox("Files (kept encrypted in the vault)", self)
+        files_column = QVBoxLayout(files_box)
         files_column.addWidget(self.files_list)
         files_column.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignLeft)
-        history_column = QVBoxLayout()
-        history_column.addWidget(QLabel("History:", self))
-        history_column.addWidget(self.history_list)
-        history_column.addStretch(1)
-        side.addLayout(files_column, 1)
-        side.addLayout(history_column, 1)
+        history_box = QGroupBox("History", self)
+        QVBoxLayout(history_box).addWidget(self.history_list)
+        self.form.add_section(files_box)
+        self.form.add_section(history_box)
 
         self.error = InlineError(self)
         self.save_button = QPushButton("&Save", self)
@@ -150,7 +148,6 @@ class IncidentDialog(QDialog):
         layout.addLayout(top)
         layout.addWidget(self.state_line)
         layout.addWidget(self.form, 1)
-        layout.addLayout(side)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
 

@@ -97,6 +97,7 @@ class IncidentForm(QScrollArea):
         column.addWidget(self._source_group())
         column.addWidget(self._related_group())
         column.addStretch(1)
+        self._column = column
         self.setWidget(body)
         self._connect_edits()
         self.clear()
@@ -254,6 +255,10 @@ class IncidentForm(QScrollArea):
         self.occurred_edit.textChanged.connect(self._explain_occurred)
         self.location_edit.textChanged.connect(self._explain_location)
 
+    def add_section(self, widget: QWidget) -> None:
+        """A part the window adds below the fields (files, history): it scrolls with them."""
+        self._column.insertWidget(self._column.count() - 1, widget)
+
     # -- reading and filling -------------------------------------------------------------------
 
     def set_categories(self, categories: Mapping[str, str]) -> None:
@@ -398,8 +403,8 @@ class IncidentForm(QScrollArea):
             return
         try:
             moment = parse_dtg(text)
-        except MissionDeskError as exc:
-            self.occurred_hint.setText(f"Not understood yet: {exc.message}")
+        except MissionDeskError:
+            self.occurred_hint.setText("Not a date-time group yet: DDHHMMZ MON YY, in UTC.")
             return
         local = moment.astimezone()
         self.occurred_hint.setText(
@@ -413,7 +418,7 @@ class IncidentForm(QScrollArea):
             return
         try:
             where = parse_location(text)
-        except MissionDeskError as exc:
-            self.location_hint.setText(f"Not understood yet: {exc.message}")
+        except MissionDeskError:
+            self.location_hint.setText("Not a location yet: MGRS, decimal degrees or DMS.")
             return
         self.location_hint.setText(f"MGRS {where.mgrs} · {where.lat:.5f}, {where.lon:.5f}")

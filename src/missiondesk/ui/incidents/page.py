@@ -287,10 +287,10 @@ class IncidentsPage(QWidget):
         for value in IncidentStatus:
             status.addItem(value.value.capitalize(), value.value)
         grid = QLineEdit(self)
-        grid.setPlaceholderText("MGRS square, e.g. 36N UL")
+        grid.setPlaceholderText("e.g. 36N UL")
         grid.setClearButtonEnabled(True)
         grid.setAccessibleName("MGRS grid square")
-        grid.setMaximumWidth(190)
+        grid.setMaximumWidth(150)
         saved = QComboBox(self)
         saved.setAccessibleName("Saved filters")
         bar = FilterBar(text, period, category, severity, status, grid, saved)
@@ -370,12 +370,12 @@ class IncidentsPage(QWidget):
         widths = {
             IncidentRowsModel.OCCURRED: "000000Z MMM 00",
             IncidentRowsModel.SEVERITY: "Sev.",
-            IncidentRowsModel.CATEGORY: "Movement restriction",
+            IncidentRowsModel.CATEGORY: "Small-arms fire",
             IncidentRowsModel.STATUS: "Submitted",
             IncidentRowsModel.MGRS: "36N UL 44753 36243",
-            IncidentRowsModel.PLACE: "Kilo Point 7, MSR",
+            IncidentRowsModel.PLACE: "Km 42, MSR",
             IncidentRowsModel.CASUALTIES: "K / I / M",
-            IncidentRowsModel.OFFICER: "Reported by",
+            IncidentRowsModel.OFFICER: "BRAVO-22",
         }
         for column, sample in widths.items():
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 28)
