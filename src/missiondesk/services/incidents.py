@@ -192,46 +192,47 @@ class IncidentPage:
         return self.counts.total
 
 
-def fold_counts(raw: list[tuple[int | None, str, int | None, int]]) -> IncidentCounts:
-    """(day, category, severity, count) groups from the store, as the charts' series."""
+def fold_counts(raw: list[tuple[Any, ...]]) -> IncidentCounts:
+    """(day, category, count, severity 1 count .. severity 5 count) groups from the store, as
+    the charts' series."""
     if not raw:
         return IncidentCounts()
-    dated = [r for r in raw if r[0] is not None]
-    undated = sum(r[3] for r in raw if r[0] is None)
-    category_totals: dict[str, int] = {}
-    severity_totals: dict[int, int] = {}
-    for _, category, severity, count in raw:
-        category_totals[category] = category_totals.get(category, 0) + count
-        if severity is not None:
-            severity_totals[severity] = severity_totals.get(severity, 0) + count
-    if not dated:
-        return IncidentCounts((), {}, {}, category_totals, severity_totals, undated, undated)
-    first = min(r[0] for r in dated if r[0] is not None)
-    last = max(r[0] for r in dated if r[0] is not None)
+    days = [r[0] for r in raw if r[0] is not None]
+    first, last = (min(days), max(days)) if days else (0, -1)
     width = last - first + 1
     by_category: dict[str, list[int]] = {}
-    by_severity: dict[int, list[int]] = {}
-    for day, category, severity, count in dated:
-        assert day is not None
+    sev1, sev2, sev3, sev4, sev5 = ([0] * width for _ in range(5))
+    undated = 0
+    for day, category, count, s1, s2, s3, s4, s5 in raw:
+        if day is None:
+            undated += count
+            continue
         at = day - first
         series = by_category.get(category)
         if series is None:
             series = by_category[category] = [0] * width
         series[at] += count
-        if severity is not None:
-            sev = by_severity.get(severity)
-            if sev is None:
-                sev = by_severity[severity] = [0] * width
-            sev[at] += count
+        sev1[at] += int(s1)
+        sev2[at] += int(s2)
+        sev3[at] += int(s3)
+        sev4[at] += int(s4)
+        sev5[at] += int(s5)
+    category_totals: dict[str, int] = {}
+    severity_totals = [0] * 5
+    for _, category, count, *per_severity in raw:
+        category_totals[category] = category_totals.get(category, 0) + count
+        for n, c in enumerate(per_severity):
+            severity_totals[n] += int(c)
+    series_of = {1: sev1, 2: sev2, 3: sev3, 4: sev4, 5: sev5}
     epoch = date(1970, 1, 1)
     return IncidentCounts(
         days=tuple(epoch + timedelta(days=first + i) for i in range(width)),
         by_category={k: tuple(v) for k, v in sorted(by_category.items())},
-        by_severity={k: tuple(v) for k, v in sorted(by_severity.items())},
+        by_severity={n: tuple(v) for n, v in series_of.items() if severity_totals[n - 1]},
         category_totals=category_totals,
-        severity_totals=severity_totals,
+        severity_totals={n + 1: c for n, c in enumerate(severity_totals) if c},
         undated=undated,
-        total=sum(r[3] for r in raw),
+        total=sum(category_totals.values()),
     )
 
 
