@@ -21,13 +21,16 @@ class Sensitivity(StrEnum):
     @property
     def rank(self) -> int:
         """0 for Unclassified .. 2 for Strictly Confidential."""
-        return list(Sensitivity).index(self)
+        return _RANKS[self]
 
     @classmethod
     def parse(cls, text: str) -> Sensitivity:
         key = text.strip().lower().replace(" ", "_").replace("-", "_")
         aliases = {"u": "unclassified", "c": "confidential", "sc": "strictly_confidential"}
         return cls(aliases.get(key, key))
+
+
+_RANKS = {level: i for i, level in enumerate(Sensitivity)}
 
 
 class Record(BaseModel):
