@@ -173,7 +173,8 @@ def test_a_long_sitrep_pdf_has_the_marking_and_header_row_on_every_page(session)
         assert page.count("STRICTLY CONFIDENTIAL") >= 2
         assert f"page {number} of {len(pages)}" in page
     assert all("TITLE" in page for page in pages[1:])  # the table's header again
-    assert "Patrol contact 149" in pages[-1]
+    # table rows are monospaced text, which pypdf may split inside words: compare without spaces
+    assert "Patrolcontact149" in pages[-1].replace(" ", "")
 
 
 def test_increp_lists_every_line(session, fixture_incidents):

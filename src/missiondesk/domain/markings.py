@@ -23,7 +23,7 @@ class Sensitivity(StrEnum):
     @property
     def rank(self) -> int:
         """0 for Unclassified .. 2 for Strictly Confidential."""
-        return list(Sensitivity).index(self)
+        return _SENSITIVITY_RANKS[self]
 
     @classmethod
     def parse(cls, text: str) -> Sensitivity:
@@ -47,7 +47,7 @@ class Precedence(StrEnum):
     @property
     def rank(self) -> int:
         """0 for FLASH .. 3 for ROUTINE: sort ascending to see the most urgent first."""
-        return list(Precedence).index(self)
+        return _PRECEDENCE_RANKS[self]
 
     @property
     def needs_acknowledgement(self) -> bool:
@@ -60,3 +60,7 @@ class Precedence(StrEnum):
         if key in by_prosign:
             return by_prosign[key]
         return cls(key)
+
+
+_SENSITIVITY_RANKS = {level: i for i, level in enumerate(Sensitivity)}
+_PRECEDENCE_RANKS = {level: i for i, level in enumerate(Precedence)}

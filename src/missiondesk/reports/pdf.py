@@ -25,6 +25,7 @@ DPI = 300
 MARGIN_MM = 16.0
 BODY_PT, SMALL_PT, TITLE_PT, MARK_PT = 9.0, 7.5, 13.0, 10.0
 FONT_FAMILY = "DejaVu Sans"
+MONO_FAMILY = "DejaVu Sans Mono"
 _app: Any = None  # the QGuiApplication made here, kept for the life of the process
 
 
@@ -121,37 +122,31 @@ class _Layout:
             return
         self.text_rows([head], "bold", 0, gap)
         indent = self.width * 0.04
-        usable = self.width - indent
         count = len(table.headers)
         shares = table.widths if len(table.widths) == count else (1.0,) * count
+        # A table is set in a monospaced font, one string per row: columns are characters, so
+        # a row is one drawText call and nothing is measured (a SITREP has thousands of rows).
+        chars = int((self.width - indent) // self.metrics["mono"].horizontalAdvance("M"))
         total = sum(shares)
-        xs, widths = [], []
-        x = indent
-        for share in shares:
-            w = usable * share / total
-            xs.append(x)
-            widths.append(w)
-            x += w
-        pad = self.metrics["small"].horizontalAdvance(" ")
+        columns = [max(2, int(chars * share / total) - 1) for share in shares]
+
+        right = [table.alignment(c) == "r" for c in range(count)]
+        height = self.line_height("mono")
 
         def row(values: tuple[str, ...], font: str) -> _Row:
-            metrics = self.metrics[font]
-            cells = [
-                _Cell(
-                    xs[c],
-                    widths[c] - pad,
-                    metrics.elidedText(str(values[c]), _elide_right(), widths[c] - pad),
-                    font,
-                    table.alignment(c),
-                )
-                for c in range(count)
-            ]
-            return _Row(self.line_height(font), cells)
+            parts = []
+            for value, width, to_right in zip(values, columns, right, strict=True):
+                text = value if "\n" not in value else " ".join(value.split())
+                if len(text) > width:
+                    text = text[: width - 1] + "…"
+                parts.append(text.rjust(width) if to_right else text.ljust(width))
+            line = " ".join(parts).rstrip()
+            return _Row(height, [_Cell(indent, self.width - indent, line, font)])
 
-        header = row(table.headers, "small_bold")
+        header = row(table.headers, "mono_bold")
         self.rows.append(header)
         for values in table.rows:
-            body = row(values, "small")
+            body = row(values, "mono")
             body.header = header
             self.rows.append(body)
 
@@ -165,8 +160,8 @@ def _elide_right() -> Any:
 def _fonts() -> dict[str, QFont]:
     from PySide6.QtGui import QFont
 
-    def make(size: float, bold: bool = False) -> QFont:
-        font = QFont(FONT_FAMILY)
+    def make(size: float, bold: bool = False, family: str = FONT_FAMILY) -> QFont:
+        font = QFont(family)
         font.setPointSizeF(size)
         font.setBold(bold)
         font.setFeature(QFont.Tag("liga"), 0)  # "fi" stays two letters for text extraction
@@ -178,6 +173,8 @@ def _fonts() -> dict[str, QFont]:
         "bold": make(BODY_PT, True),
         "small": make(SMALL_PT),
         "small_bold": make(SMALL_PT, True),
+        "mono": make(SMALL_PT, family=MONO_FAMILY),
+        "mono_bold": make(SMALL_PT, True, MONO_FAMILY),
         "title": make(TITLE_PT, True),
         "mark": make(MARK_PT, True),
     }
@@ -248,14 +245,10 @@ def _paint(
     height: float,
     band: float,
 ) -> None:
-    from PySide6.QtCore import QRectF, Qt
+    from PySide6.QtCore import QPointF, QRectF, Qt
     from PySide6.QtGui import QPainter
 
     fonts, metrics = layout.fonts, layout.metrics
-    align = {
-        "l": Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-        "r": Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-    }
     centre = Qt.AlignmentFlag.AlignHCenter
     mark_h = metrics["mark"].lineSpacing()
     small_h = metrics["small"].lineSpacing()
@@ -280,10 +273,11 @@ def _paint(
                     if cell.font != current:
                         painter.setFont(fonts[cell.font])
                         current = cell.font
-                    painter.drawText(
-                        QRectF(cell.x, band + top, cell.width, row.height),
-                        align[cell.align],
-                        cell.text,
-                    )
+                    cell_metrics = metrics[cell.font]
+                    # Drawing at a baseline point skips the text layout a rectangle asks for
+                    # (a SITREP draws tens of thousands of cells).
+                    baseline = band + top + (row.height + cell_metrics.ascent()
+                                             - cell_metrics.descent()) / 2  # fmt: skip
+                    painter.drawText(QPointF(cell.x, baseline), cell.text)
     finally:
         painter.end()

@@ -10,14 +10,13 @@ Validation failures are `InvalidFields`: each problem names its field.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
 
 from missiondesk.domain.coordinates import Location, parse_location
-from missiondesk.domain.dtg import format_dtg, parse_dtg
+from missiondesk.domain.dtg import parse_dtg
 from missiondesk.domain.errors import (
     AccessDenied,
     FieldProblem,
@@ -36,14 +35,21 @@ from missiondesk.domain.incident_workflow import (
 )
 from missiondesk.domain.records.base import Sensitivity
 from missiondesk.domain.records.incidents import (
-    DEFAULT_CATEGORIES,
     Incident,
     IncidentStatus,
     IncidentTaxonomy,
 )
 from missiondesk.domain.records.people import Role
-from missiondesk.services.attachments import AttachmentInfo, AttachmentService, NewAttachment
+from missiondesk.services.attachments import AttachmentService, NewAttachment
 from missiondesk.services.incident_taxonomy import TaxonomyService
+from missiondesk.services.incident_views import (
+    IncidentCounts,
+    IncidentDetail,
+    IncidentPage,
+    IncidentView,
+    TransitionView,
+    fold_counts,
+)
 from missiondesk.services.mission import MissionService
 from missiondesk.services.people import PeopleService
 from missiondesk.services.records import RecordService, problems_of, validate
@@ -51,7 +57,14 @@ from missiondesk.services.writer import Change
 from missiondesk.store.incident_reads import IncidentRow
 from missiondesk.store.vault import Vault
 
-DAY = 86_400
+__all__ = [  # the views live in incident_views; callers import them from here too
+    "IncidentCounts",
+    "IncidentDetail",
+    "IncidentPage",
+    "IncidentService",
+    "IncidentView",
+    "TransitionView",
+]
 FUTURE_SLACK = timedelta(minutes=15)  # clocks of field laptops drift
 PAGE = 200
 # Fields an officer types; status, reporting officer and attachments are set by the service.
@@ -78,161 +91,6 @@ _PLACEHOLDERS: dict[str, Any] = {
     "occurred": "2000-01-01T00:00:00Z",
     "reported": "2000-01-01T00:00:00Z",
 }
-
-
-@dataclass(frozen=True)
-class IncidentView:
-    id: str
-    incident: Incident
-
-    def as_json(self) -> dict[str, Any]:
-        data = self.incident.model_dump(mode="json")
-        data["id"] = self.id
-        data["occurred_dtg"] = format_dtg(self.incident.occurred)
-        data["category_label"] = DEFAULT_CATEGORIES.get(
-            self.incident.category, self.incident.category
-        )
-        return data
-
-
-def resolve_category(text: str, taxonomy: dict[str, str] = DEFAULT_CATEGORIES) -> str:
-    """Accept a category's slug or its label, in any case; say which ones exist otherwise."""
-    wanted = text.strip().casefold().replace("-", "_").replace(" ", "_")
-    for slug, label in taxonomy.items():
-        if wanted in (slug, label.casefold().replace(" ", "_")):
-            return slug
-    raise InvalidInput(
-        f"'{text}' is not an incident category. Categories: " + ", ".join(taxonomy) + "."
-    )
-
-
-@dataclass(frozen=True)
-class TransitionView:
-    source: IncidentStatus
-    target: IncidentStatus
-    reason: str
-    at: datetime
-    by: str  # callsign or name of the device's person
-    device: str
-    role: Role | None  # from the device's certificate; None in a vault with no mission
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "from": self.source.value,
-            "to": self.target.value,
-            "reason": self.reason,
-            "at": self.at.isoformat(timespec="seconds"),
-            "dtg": format_dtg(self.at),
-            "by": self.by,
-            "device": self.device,
-            "role": self.role.value if self.role else None,
-        }
-
-
-@dataclass(frozen=True)
-class IncidentDetail:
-    """One incident as the form and `incident show` present it."""
-
-    id: str
-    fields: dict[str, Any]  # the stored fields (JSON values); a draft may lack some
-    incident: Incident | None  # the complete report, None while a draft is partial
-    status: IncidentStatus
-    category_label: str
-    history: tuple[TransitionView, ...]
-    attachments: tuple[AttachmentInfo, ...]
-    next_steps: tuple[IncidentStatus, ...]  # steps this laptop may take now
-    editable: bool
-    missing: tuple[str, ...]  # required fields a draft still lacks
-
-    def as_json(self) -> dict[str, Any]:
-        data = dict(self.fields)
-        data.update(
-            id=self.id,
-            status=self.status.value,
-            category_label=self.category_label,
-            complete=self.incident is not None,
-            missing=list(self.missing),
-            editable=self.editable,
-            next_steps=[s.value for s in self.next_steps],
-            history=[t.as_json() for t in self.history],
-            attachment_files=[a.as_json() for a in self.attachments],
-        )
-        if self.incident is not None:
-            data["occurred_dtg"] = format_dtg(self.incident.occurred)
-            data["reported_dtg"] = format_dtg(self.incident.reported)
-        return data
-
-
-@dataclass(frozen=True)
-class IncidentCounts:
-    """What the charts draw for a filter: counts per day (UTC), per category and per severity.
-    `days` runs without gaps from the first day with an incident to the last; each series is
-    aligned with it."""
-
-    days: tuple[date, ...] = ()
-    by_category: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    by_severity: dict[int, tuple[int, ...]] = field(default_factory=dict)
-    category_totals: dict[str, int] = field(default_factory=dict)
-    severity_totals: dict[int, int] = field(default_factory=dict)
-    undated: int = 0  # drafts with no time of occurrence yet (in no day)
-    total: int = 0
-
-
-@dataclass(frozen=True)
-class IncidentPage:
-    """A page of the filtered, sorted list and the counts of everything the filter matches."""
-
-    rows: list[IncidentRow]
-    counts: IncidentCounts
-    offset: int
-    limit: int
-
-    @property
-    def total(self) -> int:
-        return self.counts.total
-
-
-def fold_counts(raw: list[tuple[int | None, str, int | None, int]]) -> IncidentCounts:
-    """(day, category, severity, count) groups from the store, as the charts' series."""
-    if not raw:
-        return IncidentCounts()
-    dated = [r for r in raw if r[0] is not None]
-    undated = sum(r[3] for r in raw if r[0] is None)
-    category_totals: dict[str, int] = {}
-    severity_totals: dict[int, int] = {}
-    for _, category, severity, count in raw:
-        category_totals[category] = category_totals.get(category, 0) + count
-        if severity is not None:
-            severity_totals[severity] = severity_totals.get(severity, 0) + count
-    if not dated:
-        return IncidentCounts((), {}, {}, category_totals, severity_totals, undated, undated)
-    first = min(r[0] for r in dated if r[0] is not None)
-    last = max(r[0] for r in dated if r[0] is not None)
-    width = last - first + 1
-    by_category: dict[str, list[int]] = {}
-    by_severity: dict[int, list[int]] = {}
-    for day, category, severity, count in dated:
-        assert day is not None
-        at = day - first
-        series = by_category.get(category)
-        if series is None:
-            series = by_category[category] = [0] * width
-        series[at] += count
-        if severity is not None:
-            sev = by_severity.get(severity)
-            if sev is None:
-                sev = by_severity[severity] = [0] * width
-            sev[at] += count
-    epoch = date(1970, 1, 1)
-    return IncidentCounts(
-        days=tuple(epoch + timedelta(days=first + i) for i in range(width)),
-        by_category={k: tuple(v) for k, v in sorted(by_category.items())},
-        by_severity={k: tuple(v) for k, v in sorted(by_severity.items())},
-        category_totals=category_totals,
-        severity_totals=severity_totals,
-        undated=undated,
-        total=sum(r[3] for r in raw),
-    )
 
 
 class IncidentService:

@@ -11,16 +11,21 @@ from missiondesk.domain.incident_filter import IncidentFilter, SortKey
 from missiondesk.domain.records.base import Sensitivity
 from missiondesk.domain.records.incidents import IncidentStatus
 from missiondesk.store.connection import Connection
-from missiondesk.store.incident_rows import CASUALTY_COLUMNS, COLUMNS, STATUS_RANK
+from missiondesk.store.incident_rows import CASUALTY_COLUMNS, COLUMNS, DAY, STATUS_RANK
 from missiondesk.store.reads import fts_query
 
 # What a page of the list reads: the record's id and the projection's columns.
 ROW_SELECT = f"SELECT e.id, {', '.join('r.' + c for c in COLUMNS)} FROM incident_rows r" + (
     " JOIN entities e ON e.rowid = r.entity"
 )
+# One row per (day, category): its count and its count per severity 1..5, so the charts' two
+# series come from one walk of `incident_rows_for_counts` with at most days x categories rows.
 COUNT_SELECT = (
-    "SELECT r.day, r.category, r.severity, count(*) FROM incident_rows r"  # + WHERE, GROUP BY
+    "SELECT r.day, r.category, count(*), "
+    + ", ".join(f"total(r.severity = {n})" for n in range(1, 6))
+    + " FROM incident_rows r"
 )
+COUNT_GROUP = " GROUP BY r.day, r.category"
 _SORT_COLUMNS = {
     SortKey.OCCURRED: "r.occurred",
     SortKey.REPORTED: "r.reported",
@@ -82,23 +87,35 @@ def _epoch(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
-def where_clause(spec: IncidentFilter, *, search: bool = True) -> tuple[str, list[Any]]:
-    """SQL conditions over `incident_rows r` for a filter, and their parameters."""
+def where_clause(
+    spec: IncidentFilter, *, search: bool = True, walk_in_time_order: bool = False
+) -> tuple[str, list[Any]]:
+    """SQL conditions over `incident_rows r` for a filter, and their parameters.
+
+    `walk_in_time_order` (a page sorted by occurrence) keeps the planner on the covering
+    `incident_rows_by_occurred`: category, severity and status are tested on its entries
+    (``+column`` is no index for SQLite) instead of being looked up through their own index
+    and sorted, so a page costs a walk that stops at its last row, without table lookups. The
+    text filter is always a membership test against the words' matches (``+r.entity``), never
+    a lookup per match: a common word matches half the incidents."""
+    plain = "+" if walk_in_time_order else ""
     where: list[str] = []
     params: list[Any] = []
     if spec.occurred_from is not None:
-        where.append("r.occurred >= ?")
-        params.append(_epoch(spec.occurred_from))
+        start = _epoch(spec.occurred_from)
+        where.append("r.day >= ? AND r.occurred >= ?")  # the day: a range of the counts index
+        params += [start // DAY, start]
     if spec.occurred_to is not None:
-        where.append("r.occurred < ?")
-        params.append(_epoch(spec.occurred_to))
+        end = _epoch(spec.occurred_to)
+        where.append("r.day <= ? AND r.occurred < ?")
+        params += [(end - 1) // DAY, end]
     for column, values in (
         ("r.category", list(spec.categories)),
         ("r.severity", list(spec.severities)),
         ("r.status", [STATUS_RANK[s.value] for s in spec.statuses]),
     ):
         if values:
-            where.append(f"{column} IN ({', '.join('?' * len(values))})")
+            where.append(f"{plain}{column} IN ({', '.join('?' * len(values))})")
             params.extend(values)
     if spec.area is not None:
         box = spec.area
@@ -110,16 +127,21 @@ def where_clause(spec: IncidentFilter, *, search: bool = True) -> tuple[str, lis
             where.append("(r.lon >= ? OR r.lon <= ?)")
         params += [box.west, box.east]
     if prefix := spec.grid_prefix:
-        where.append("r.grid >= ? AND r.grid < ?")
+        where.append(f"{plain}r.grid >= ? AND {plain}r.grid < ?")
         params += [prefix, prefix + "~"]  # keys are digits and capitals, all below '~'
     if spec.text.strip():
         query = fts_query(spec.text) if search else ""
         if not query:
             where.append("0")
         else:
-            where.append("r.entity IN (SELECT rowid FROM search WHERE search MATCH ?)")
+            where.append("+r.entity IN (SELECT rowid FROM search WHERE search MATCH ?)")
             params.append(query)
     return (" WHERE " + " AND ".join(where)) if where else "", params
+
+
+def page_where(spec: IncidentFilter, *, search: bool = True) -> tuple[str, list[Any]]:
+    """The conditions of a page of the list (see `where_clause`)."""
+    return where_clause(spec, search=search, walk_in_time_order=spec.sort is SortKey.OCCURRED)
 
 
 def order_clause(spec: IncidentFilter) -> str:
@@ -148,7 +170,7 @@ class IncidentReads:
     def page(self, spec: IncidentFilter, *, offset: int, limit: int) -> list[IncidentRow]:
         if not self._enabled:
             return []
-        where, params = where_clause(spec, search=self._search)
+        where, params = page_where(spec, search=self._search)
         rows = self._conn.execute(
             ROW_SELECT + where + order_clause(spec) + " LIMIT ? OFFSET ?",
             (*params, limit, offset),
@@ -169,15 +191,15 @@ class IncidentReads:
         ).fetchall()
         return [(r[0], r[1]) for r in rows]
 
-    def counts(self, spec: IncidentFilter) -> list[tuple[int | None, str, int | None, int]]:
-        """(day, category, severity, count) of the filtered incidents."""
+    def counts(self, spec: IncidentFilter) -> list[tuple[Any, ...]]:
+        """(day, category, count, count of severity 1, ..., of severity 5) of the filtered
+        incidents; day is None for drafts with no time of occurrence."""
         if not self._enabled:
             return []
         where, params = where_clause(spec, search=self._search)
-        rows = self._conn.execute(
-            COUNT_SELECT + where + " GROUP BY r.day, r.category, r.severity", params
-        ).fetchall()
-        return [(r[0], r[1], r[2], r[3]) for r in rows]
+        cursor = self._conn.cursor()
+        cursor.row_factory = None  # plain tuples: thousands of groups, no Row objects
+        return cursor.execute(COUNT_SELECT + where + COUNT_GROUP, params).fetchall()
 
     def casualty_totals(self, spec: IncidentFilter) -> tuple[int, ...]:
         """Sums of CASUALTY_COLUMNS over the filtered incidents."""

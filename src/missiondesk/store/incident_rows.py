@@ -47,10 +47,15 @@ CREATE TABLE incident_rows (
     officer TEXT NOT NULL DEFAULT '',
     {", ".join(f"{c} INTEGER NOT NULL DEFAULT 0" for c in CASUALTY_COLUMNS)}
 );
-CREATE INDEX incident_rows_by_occurred ON incident_rows (occurred);
+-- Pages in time order walk this one and stop at their last row: it holds every column a
+-- filter tests, so the walk reads no table row until the page's own.
+CREATE INDEX incident_rows_by_occurred ON incident_rows
+    (occurred, entity, category, severity, status, lat, lon, grid);
 CREATE INDEX incident_rows_by_category ON incident_rows (category, occurred);
-CREATE INDEX incident_rows_by_status ON incident_rows (status, occurred);
-CREATE INDEX incident_rows_by_severity ON incident_rows (severity, occurred);
+-- Counts for the charts walk this one in (day, category) order, never the table: every column
+-- a filter tests is in it (the row id too, for the text filter).
+CREATE INDEX incident_rows_for_counts ON incident_rows
+    (day, category, severity, status, occurred, lat, lon, grid);
 CREATE INDEX incident_rows_by_grid ON incident_rows (grid) WHERE grid != '';
 CREATE TABLE incident_history (
     entity TEXT NOT NULL,
