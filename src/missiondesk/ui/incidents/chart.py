@@ -62,15 +62,18 @@ def bin_counts(
 
     starts: list[date] = []
     index: dict[date, int] = {}
+    slots: list[int] = []  # the bin of each day, worked out once for every series
     for d in days:
         k = key(d)
         if k not in index:
             index[k] = len(starts)
             starts.append(k)
+        slots.append(index[k])
     grouped = {name: [0] * len(starts) for name in series}
     for name, counts in series.items():
-        for d, n in zip(days, counts, strict=True):
-            grouped[name][index[key(d)]] += n
+        sums = grouped[name]
+        for slot, n in zip(slots, counts, strict=True):
+            sums[slot] += n
     return Bins(starts, 7.0 if by_week else 30.0, "week" if by_week else "month", grouped)
 
 
@@ -104,6 +107,9 @@ class IncidentChart(QWidget):
         layout.addWidget(self.legend)
         self.legend_entries: list[tuple[str, str]] = []  # (text, colour), in drawing order
         self.bins: Bins | None = None
+        self._bars: list[pg.BarGraphItem] = []
+        self._no_pen = pg.mkPen(None)
+        self.plot.getViewBox().disableAutoRange()  # the ranges are set from the data
         self._follow_palette()
 
     def _follow_palette(self) -> None:
@@ -114,6 +120,18 @@ class IncidentChart(QWidget):
             axis = self.plot.getAxis(name)
             axis.setPen(pg.mkPen(text))
             axis.setTextPen(pg.mkPen(text))
+
+    def _series_item(self, index: int) -> pg.BarGraphItem:
+        """The bars of the index-th series drawn: items are kept and refilled, not remade."""
+        while len(self._bars) <= index:
+            bars = pg.BarGraphItem(x=[0], height=[0], width=1, pen=self._no_pen)
+            self.plot.addItem(bars)
+            self._bars.append(bars)
+        return self._bars[index]
+
+    @property
+    def series_shown(self) -> int:
+        return sum(1 for bars in self._bars if bars.isVisible())
 
     def changeEvent(self, event: object) -> None:  # the theme changed: follow it
         from PySide6.QtCore import QEvent
@@ -131,7 +149,6 @@ class IncidentChart(QWidget):
         what: str = "incidents",
     ) -> None:
         """Draw `series` (label -> one count per day of `days`), stacked in the given order."""
-        self.plot.clear()
         self.legend_entries = []
         self.legend.clear()
         bins = bin_counts(days, series)
@@ -139,21 +156,29 @@ class IncidentChart(QWidget):
         totals = {name: sum(counts) for name, counts in bins.series.items()}
         grand = sum(totals.values())
         if not bins.starts or grand == 0:
+            for bars in self._bars:
+                bars.hide()
             self.summary.setText(f"No {what} in this period.")
             return
-        x = [_seconds(d) + bins.width_days * DAY_SECONDS / 2 for d in bins.starts]
+        half = bins.width_days * DAY_SECONDS / 2
+        x = [_seconds(d) + half for d in bins.starts]
         width = bins.width_days * DAY_SECONDS * 0.85
         bottom = [0] * len(bins.starts)
+        used = 0
         for i, (name, counts) in enumerate(bins.series.items()):
             if totals[name] == 0:
                 continue
             colour = QColor((colours or {}).get(name, SERIES_COLOURS[i % len(SERIES_COLOURS)]))
-            bars = pg.BarGraphItem(
-                x=x, height=counts, y0=bottom, width=width, brush=colour, pen=pg.mkPen(None)
+            self._series_item(used).setOpts(
+                x=x, height=counts, y0=bottom, width=width, brush=colour, pen=self._no_pen
             )
-            self.plot.addItem(bars)
+            self._bars[used].show()
+            used += 1
             self.legend_entries.append((f"{name} ({totals[name]:,})", colour.name()))
             bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
+        for bars in self._bars[used:]:
+            bars.hide()
+        self.plot.setXRange(x[0] - half, x[-1] + half, padding=0.01)
         self.plot.setYRange(0, max(bottom) * 1.08 + 1, padding=0)
         self.legend.setText(
             "&nbsp;&nbsp; ".join(

@@ -88,6 +88,11 @@ class IncidentRowsModel(RowsModel[IncidentRow]):
     def __init__(self) -> None:
         super().__init__()
         self.labels: dict[str, str] = {}
+        self._texts: list[tuple[str, ...]] = []  # each row's cells, made once per page
+
+    def set_rows(self, rows: list[IncidentRow]) -> None:
+        self._texts = [tuple(self._text(r, c) for c in range(len(self.COLUMNS))) for r in rows]
+        super().set_rows(rows)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -104,9 +109,11 @@ class IncidentRowsModel(RowsModel[IncidentRow]):
             return None
         row = self._rows[index.row()]
         column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:  # the common case first
+            return self._texts[index.row()][column]
         high = (row.severity or 0) >= HIGH_SEVERITY
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._text(row, column)
+            return self._texts[index.row()][column]
         if role == Qt.ItemDataRole.ForegroundRole and column == self.SEVERITY and high:
             return ERROR
         if role == Qt.ItemDataRole.FontRole and column == self.SEVERITY and high:
