@@ -153,6 +153,7 @@ def test_list_filters_counts_saved_filters_and_exports(vault, tmp_path):
                 "210000Z NOV 26",
                 "--save-filter",
                 "clashes",
+                "--counts",
                 "--json",
             )
         )
@@ -160,8 +161,9 @@ def test_list_filters_counts_saved_filters_and_exports(vault, tmp_path):
     assert [r["title"] for r in listed["rows"]] == ["Second ambush", "Convoy ambushed"]
     assert listed["counts"]["by_severity"] == {"4": 1, "5": 1}
     grid = json.loads(ok(run(vault, "incident", "list", "--grid", "38S MB 44 36", "--json")))
-    assert {r["title"] for r in grid["rows"]} >= {"Convoy ambushed", "Second ambush"}
-    assert "Bridge flooded" not in {r["title"] for r in grid["rows"]}
+    assert {r["title"] for r in grid} >= {"Convoy ambushed", "Second ambush"}
+    assert "Bridge flooded" not in {r["title"] for r in grid}
+    assert grid[0]["location"]["mgrs"].startswith("38S MB 44")
     saved = json.loads(
         ok(
             run(
@@ -177,7 +179,7 @@ def test_list_filters_counts_saved_filters_and_exports(vault, tmp_path):
             )
         )
     )
-    assert [r["title"] for r in saved["rows"]] == ["Second ambush", "Convoy ambushed"]
+    assert [r["title"] for r in saved] == ["Second ambush", "Convoy ambushed"]
     assert "clashes" in ok(run(vault, "incident", "filters"))
     bad = run(vault, "incident", "list", "--grid", "38S MB 4")
     assert bad.returncode == 4 and "grid" in bad.stderr

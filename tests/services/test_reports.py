@@ -24,6 +24,15 @@ from missiondesk.services.incident_exports import ExportFormat
 from missiondesk.services.reports import ReportFormat
 
 BASE = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _qt_application(qapp):
+    """The PDF renderer makes a QGuiApplication if none runs; in the test process the widgets'
+    tests need a QApplication, so pytest-qt's is made first (the desktop app has its own)."""
+    return qapp
+
+
 START, END = BASE - timedelta(hours=1), BASE + timedelta(days=2)
 
 

@@ -18,7 +18,8 @@ from missiondesk.commands.incident_options import (
     incident_status,
 )
 from missiondesk.domain.dtg import format_dtg
-from missiondesk.domain.records.incidents import DEFAULT_CATEGORIES
+from missiondesk.domain.records.incidents import DEFAULT_CATEGORIES, Incident
+from missiondesk.services.session import Session
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -185,18 +186,23 @@ def cmd_incident_list(ctx: CommandContext) -> int:
             session.incidents.save_filter(a.save_filter, spec)
         page = session.incidents.page(spec, offset=max(0, a.offset), limit=min(a.limit, 10_000))
         labels = session.incidents.taxonomy.labels()
+        records = [_record_json(session, r.id, labels) for r in page.rows] if a.json else []
+    if a.json and not a.counts:
+        ctx.out_json(records)
+        return 0
     if a.json:
         ctx.out_json(
             {
                 "total": page.total,
                 "offset": page.offset,
-                "rows": [_row_json(r, labels) for r in page.rows],
+                "rows": records,
                 "counts": {
                     "by_category": page.counts.category_totals,
                     "by_severity": {str(k): v for k, v in page.counts.severity_totals.items()},
                     "days": [d.isoformat() for d in page.counts.days],
                     "per_day_by_category": page.counts.by_category,
                     "per_day_by_severity": {str(k): v for k, v in page.counts.by_severity.items()},
+                    "undated": page.counts.undated,
                 },
             }
         )
@@ -225,34 +231,17 @@ def cmd_incident_list(ctx: CommandContext) -> int:
     return 0
 
 
-def _row_json(r: Any, labels: dict[str, str]) -> dict[str, Any]:
-    def iso(seconds: int | None) -> str | None:
-        if seconds is None:
-            return None
-        return datetime.fromtimestamp(seconds, UTC).isoformat().replace("+00:00", "Z")
-
-    return {
-        "id": r.id,
-        "occurred": iso(r.occurred),
-        "occurred_dtg": format_dtg(datetime.fromtimestamp(r.occurred, UTC))
-        if r.occurred is not None
-        else None,
-        "reported": iso(r.reported),
-        "title": r.title,
-        "category": r.category,
-        "category_label": labels.get(r.category, r.category),
-        "severity": r.severity,
-        "status": r.status.value,
-        "sensitivity": r.sensitivity.value,
-        "lat": r.lat,
-        "lon": r.lon,
-        "mgrs": r.mgrs,
-        "place": r.place,
-        "reporting_officer": r.officer,
-        "killed": r.killed,
-        "injured": r.injured,
-        "missing": r.missing,
-    }
+def _record_json(session: Session, incident_id: str, labels: dict[str, str]) -> dict[str, Any]:
+    """Every stored field of an incident, plus its id, DTG of occurrence and category label."""
+    data = dict(session.records.stored(Incident, incident_id).doc)
+    try:
+        data["occurred_dtg"] = format_dtg(datetime.fromisoformat(str(data.get("occurred"))))
+    except ValueError:
+        data["occurred_dtg"] = None
+    data["id"] = incident_id
+    data["category_label"] = labels.get(str(data.get("category", "")), data.get("category"))
+    data.setdefault("status", "draft")
+    return data
 
 
 def cmd_incident_export(ctx: CommandContext) -> int:

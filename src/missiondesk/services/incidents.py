@@ -93,6 +93,14 @@ _PLACEHOLDERS: dict[str, Any] = {
 }
 
 
+def status_of(doc: dict[str, Any]) -> IncidentStatus:
+    """A stored incident's status; a value this version does not know reads as draft."""
+    try:
+        return IncidentStatus(doc.get("status", "draft"))
+    except ValueError:
+        return IncidentStatus.DRAFT
+
+
 class IncidentService:
     def __init__(
         self,
@@ -166,7 +174,7 @@ class IncidentService:
             incident: Incident | None = Incident.model_validate(doc)
         except ValidationError:
             incident = None
-        status = IncidentStatus(doc.get("status", "draft"))
+        status = status_of(doc)
         history = tuple(self._history(incident_id))
         try:
             role = self.my_role()
@@ -312,7 +320,7 @@ class IncidentService:
         `files` are attached in the same transaction. Only what changed is sent."""
         self._require_reporter()
         stored = self._records.stored(Incident, incident_id)
-        status = IncidentStatus(stored.doc.get("status", "draft"))
+        status = status_of(stored.doc)
         if status not in EDITABLE:
             raise InvalidInput(
                 f"This incident is {status.value} and locked; send it back to draft (with a "
@@ -377,7 +385,7 @@ class IncidentService:
         except ValueError:
             raise InvalidInput("A status is draft, submitted, verified or closed.") from None
         stored = self._records.stored(Incident, incident_id)
-        source = IncidentStatus(stored.doc.get("status", "draft"))
+        source = status_of(stored.doc)
         step = step_for(source, target)
         if step is None:
             open_steps = [s.target.value for s in next_steps(source, None)]
