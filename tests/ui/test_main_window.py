@@ -297,3 +297,39 @@ def test_banner_shows_flash_already_waiting_when_the_window_opens(
     qtbot.waitUntil(window.banner.isVisible, timeout=5000)  # after the first screen of messages
     assert "Convoy ambushed at checkpoint 4" in window.banner.text.text()
     assert window.messages_page.model.rowCount() == 1
+
+
+def test_a_lock_keeps_what_was_typed_in_an_incident_window(
+    qtbot, window: MainWindow, open_session: Session, tasks: TaskRunner, vault_path: Path
+):
+    """Typed, then locked before the draft's autosave pause: the window goes at once, and the
+    draft is in the vault when it is opened again."""
+    from missiondesk.domain.incident_filter import IncidentFilter
+    from missiondesk.services.vault_access import unlock_vault
+
+    from .conftest import PASSPHRASE
+
+    window.show_section("Incidents")
+    page = window.incidents_page
+    with qtbot.waitSignal(page.incident_opened, timeout=5000) as opened:
+        page.new_incident()
+    dialog = opened.args[0]
+    show_and_activate(qtbot, dialog)
+    qtbot.keyClicks(dialog.form.title_edit, "Fuel theft at the depot")
+    assert dialog.is_dirty
+    with qtbot.waitSignal(window.panic, timeout=2000):
+        qtbot.keyClick(
+            dialog,
+            Qt.Key.Key_L,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+        )
+    assert not dialog.isVisible()
+    assert window.is_locked
+    assert tasks.wait_for_done(5000)
+    again = unlock_vault(vault_path, PASSPHRASE)
+    try:
+        rows = again.incidents.page(IncidentFilter()).rows
+        assert [r.title for r in rows] == ["Fuel theft at the depot"]
+        assert rows[0].status.value == "draft"
+    finally:
+        again.close()

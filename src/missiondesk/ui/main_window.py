@@ -477,6 +477,8 @@ class MainWindow(QMainWindow):
             return False
         self._relay.stop()
         self.sync_controller.stop()
+        if self._incidents_page is not None:  # first: its windows save what was typed
+            self._incidents_page.clear()
         for other in QApplication.topLevelWidgets():  # dialogs of this window: settings, about
             if other is not self and other.isVisible() and self._owns(other):
                 other.close()
@@ -487,8 +489,6 @@ class MainWindow(QMainWindow):
             self.search_dialog.deleteLater()
             self.search_dialog = None
         self.messages_page.clear()
-        if self._incidents_page is not None:
-            self._incidents_page.clear()
         self.sync_page.clear()
         self.banner.clear()
         self.status_panel.clear()

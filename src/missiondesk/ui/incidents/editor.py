@@ -87,6 +87,10 @@ class IncidentDialog(QDialog):
         self._saved_edits = 0
         self._saving = False
         self._closing = False
+        self._gone = False  # locked away: answers still on their way are dropped
+        # The id as the vault thread knows it: a save queued behind the one that creates the
+        # draft reads it there, so a draft is never made twice.
+        self._id_box: list[str | None] = [self.incident_id]
         self._pending_files: list[NewAttachment] = []
         self.setWindowTitle("MissionDesk: incident")
         self.resize(760, 820)
@@ -274,29 +278,35 @@ class IncidentDialog(QDialog):
             self._autosave.start()  # again once this save is in
             return
         self._autosave.stop()
-        values = self.form.values()
-        files = tuple(self._pending_files)
         marker = self._edits
-        incident_id = self.incident_id
+        files = tuple(self._pending_files)
+        self._set_saving(True)
+        self._tasks.run(
+            "save incident",
+            self._save_work(files),
+            lambda detail: self._on_saved(detail, marker, len(files), then),
+            self._on_save_failed,
+        )
+
+    def _save_work(self, files: tuple[NewAttachment, ...]) -> Callable[[], IncidentDetail]:
+        """What a save does on the vault thread, with the values as they are now."""
+        values = self.form.values()
+        box = self._id_box
         service = self._incidents
         if self.status is IncidentStatus.DRAFT:
 
             def work() -> IncidentDetail:
-                saved_id = service.save_draft(draft_values(values), incident_id, files)
-                return service.get(saved_id)
-        else:
-            assert incident_id is not None
+                saved = service.save_draft(draft_values(values), box[0], files)
+                box[0] = saved
+                return service.get(saved)
 
-            def work() -> IncidentDetail:
-                return service.update(incident_id, values, files)
+            return work
 
-        self._set_saving(True)
-        self._tasks.run(
-            "save incident",
-            work,
-            lambda detail: self._on_saved(detail, marker, len(files), then),
-            self._on_save_failed,
-        )
+        def update() -> IncidentDetail:
+            assert box[0] is not None
+            return service.update(box[0], values, files)
+
+        return update
 
     def _set_saving(self, saving: bool) -> None:
         self._saving = saving
@@ -309,6 +319,8 @@ class IncidentDialog(QDialog):
         files: int,
         then: Callable[[], None] | None,
     ) -> None:
+        if self._gone:
+            return
         self._set_saving(False)
         self.incident_id = detail.id
         self._saved_edits = marker
@@ -332,6 +344,8 @@ class IncidentDialog(QDialog):
             then()
 
     def _on_save_failed(self, failure: Failure) -> None:
+        if self._gone:
+            return
         self._set_saving(False)
         self._closing = False
         if isinstance(failure.error, InvalidFields):
@@ -378,12 +392,16 @@ class IncidentDialog(QDialog):
         self._tasks.run("change incident status", work, self._on_stepped, self._on_step_failed)
 
     def _on_stepped(self, detail: IncidentDetail) -> None:
+        if self._gone:
+            return
         self._set_saving(False)
         self.error.clear_message()
         self._show_detail(detail)
         self.saved.emit(detail.id)
 
     def _on_step_failed(self, failure: Failure) -> None:
+        if self._gone:
+            return
         self._set_saving(False)
         if isinstance(failure.error, InvalidFields):
             fields = failure.error.fields()
@@ -408,6 +426,8 @@ class IncidentDialog(QDialog):
         self._tasks.run("read files", read, self._on_files_read, self._on_save_failed)
 
     def _on_files_read(self, files: list[NewAttachment]) -> None:
+        if self._gone:
+            return
         self._pending_files.extend(files)
         self._show_lists()
         if self.status is IncidentStatus.DRAFT:
@@ -422,6 +442,9 @@ class IncidentDialog(QDialog):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Nothing typed is lost: a draft with changes is saved before the window goes."""
+        if self._gone:
+            super().closeEvent(event)
+            return
         if self._saving or (self.is_dirty and self._can_save_now()):
             event.ignore()
             if not self._closing:
@@ -439,13 +462,17 @@ class IncidentDialog(QDialog):
     def _can_save_now(self) -> bool:
         return self.detail is None or self.detail.editable
 
-    def discard(self) -> None:
-        """Close without saving (on lock: the vault is closing; autosave already ran)."""
+    def close_for_lock(self) -> None:
+        """At lock or panic: the window goes at once. What was typed and not saved yet is
+        saved on the vault thread, queued before the vault closes; its answer is dropped (a
+        refusal is logged). A report that is locked or not this laptop's to edit is not."""
         self._autosave.stop()
-        self._edits = self._saved_edits
-        self._pending_files.clear()
+        if self.is_dirty and self._can_save_now():
+            self._tasks.run("save incident at lock", self._save_work(tuple(self._pending_files)))
+        self._gone = True
         self._saving = False
         self.done(0)
+        self.close()
 
 
 def _colour(name: str) -> QColor:

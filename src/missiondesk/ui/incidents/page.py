@@ -755,11 +755,12 @@ class IncidentsPage(QWidget):
     # -- lock ------------------------------------------------------------------------------------
 
     def clear(self) -> None:
-        """On lock: no more reads; every window of the section goes, saved drafts stay."""
+        """On lock: no more reads; every window of the section goes at once, and what was
+        typed in them is saved before the vault closes."""
         self._closed = True
         self._delay.stop()
         for dialog in list(self.dialogs):
-            dialog.discard()
+            dialog.close_for_lock()
         for view in list(self.report_views):
             view.close()
         self.model.set_rows([])
