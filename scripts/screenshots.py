@@ -672,11 +672,13 @@ def shoot_messages(window: object, store: object, out: Path, tasks: object) -> l
 
 
 def shoot_incident_windows(page: object, out: Path) -> list[Path]:
-    """18-21: a new report with a refusal, an incident's window, its INCREP, the PDF's page."""
+    """18-22: a new report with a refusal, an incident's window, its INCREP, the PDF's page,
+    the 9-line MEDEVAC form."""
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
     from missiondesk.domain.records.incidents import IncidentStatus
+    from missiondesk.ui.incidents.medevac import MedevacDialog
     from missiondesk.ui.incidents.page import IncidentRowsModel, IncidentsPage
 
     assert isinstance(page, IncidentsPage)
@@ -694,7 +696,7 @@ def shoot_incident_windows(page: object, out: Path) -> list[Path]:
     QTest.mouseClick(new.step_buttons[IncidentStatus.SUBMITTED], Qt.MouseButton.LeftButton)
     wait_until(lambda: form.error_text("occurred") != "")
     shots.append(save(new, out, "18-incident-new-refused"))
-    new.discard()
+    new.close_for_lock()  # closed at once; what was typed is kept as a draft
 
     titles = [
         page.model.data(page.model.index(r, IncidentRowsModel.TITLE))
@@ -715,6 +717,20 @@ def shoot_incident_windows(page: object, out: Path) -> list[Path]:
     if pdf_page is not None:
         shots.append(pdf_page)
     view.close()
+    # 22. The 9-line MEDEVAC form, opened from the incident (line 1 is its site).
+    shown.medevac_requested.emit()
+    wait_until(lambda: any(isinstance(v, MedevacDialog) for v in page.report_views))
+    form9 = next(v for v in page.report_views if isinstance(v, MedevacDialog))
+    type_into(form9.frequency_edit, "45.500")
+    type_into(form9.callsign_edit, "BRAVO-2")
+    form9.patients["B"].setValue(1)
+    form9.litter_spin.setValue(1)
+    form9.security_box.setCurrentIndex(form9.security_box.findData("P"))
+    form9.marking_box.setCurrentIndex(form9.marking_box.findData("C"))
+    type_into(form9.marking_detail, "green smoke")
+    form9.nationality["A"].setValue(1)
+    shots.append(save(form9, out, "22-medevac"))
+    form9.close()
     shown.close()
     wait_until(lambda: not page.dialogs)
     return shots

@@ -334,3 +334,57 @@ def page_format(name: str):  # the ExportFormat the menu's actions pass
     from missiondesk.services.incident_exports import ExportFormat
 
     return ExportFormat(name)
+
+
+def test_a_medevac_request_from_an_incident_is_checked_and_read_out(
+    qtbot, mission, laptops, tmp_path: Path
+):
+    from missiondesk.ui.incidents.medevac import MedevacDialog
+    from missiondesk.ui.incidents.report_view import ReportView
+
+    _hq, bravo = mission
+    incident_id = bravo.incidents.create(
+        {
+            "title": "Mine strike on the Leer road",
+            "category": "ied_mine_uxo",
+            "severity": 5,
+            "occurred": datetime.now(UTC) - timedelta(minutes=20),
+            "location": "36N UL 44753 36243",
+            "sensitivity": "confidential",
+        }
+    )
+    laptop = open_page(qtbot, laptops, bravo, tmp_path)
+    page = laptop.page
+    page.open_incident(incident_id)
+    qtbot.waitUntil(lambda: bool(page.dialogs), timeout=10_000)
+    incident = page.dialogs[0]
+    with qtbot.waitSignal(page.medevac_opened, timeout=5000) as opened:
+        qtbot.mouseClick(incident.medevac_button, Qt.MouseButton.LeftButton)
+    form: MedevacDialog = opened.args[0]
+    assert form.location_edit.text() == "36N UL 44753 36243"  # line 1 from the incident
+    show_and_activate(qtbot, form)
+    assert QApplication.focusWidget() is form.frequency_edit
+    qtbot.keyClicks(form.frequency_edit, "45.500")
+    qtbot.keyClicks(form.callsign_edit, "BRAVO-2")
+    form.patients["A"].setValue(2)
+    form.litter_spin.setValue(1)  # 1 litter + 0 ambulatory: not the 2 patients of line 3
+    form.nationality["A"].setValue(2)
+    qtbot.keyClick(form.callsign_edit, Qt.Key.Key_Return)  # Prepare is the default button
+    assert "litter + ambulatory patients must equal the patients of line 3" in form.error.text()
+    assert form.frequency_edit.text() == "45.500"  # nothing typed is lost
+    assert not any(isinstance(v, ReportView) for v in page.report_views)
+
+    form.ambulatory_spin.setValue(1)
+    qtbot.mouseClick(form.prepare_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: any(isinstance(v, ReportView) for v in page.report_views), timeout=10_000
+    )
+    view = next(v for v in page.report_views if isinstance(v, ReportView))
+    text = view.text.toPlainText()
+    assert text.splitlines()[0] == "CONFIDENTIAL"  # the incident's sensitivity
+    assert "1. LOCATION OF PICKUP SITE: 36N UL 44753 36243" in text
+    assert "2. RADIO FREQUENCY, CALLSIGN: 45.500, BRAVO-2" in text
+    assert "1 LIMA (litter), 1 ALPHA (ambulatory)" in text
+    view.close()
+    form.close()
+    incident.close()

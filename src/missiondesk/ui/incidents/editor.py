@@ -46,10 +46,10 @@ STATUS_COLOURS = {
     IncidentStatus.CLOSED: "#37474f",
 }
 STEP_LABELS = {
-    IncidentStatus.SUBMITTED: "&Submit",
-    IncidentStatus.VERIFIED: "&Verify",
-    IncidentStatus.CLOSED: "C&lose incident",
-    IncidentStatus.DRAFT: "Back to &draft…",
+    IncidentStatus.SUBMITTED: "Su&bmit",
+    IncidentStatus.VERIFIED: "V&erify",
+    IncidentStatus.CLOSED: "Close i&ncident",
+    IncidentStatus.DRAFT: "Back to dr&aft…",
 }
 
 
@@ -63,6 +63,7 @@ class IncidentDialog(QDialog):
 
     saved = Signal(str)
     report_requested = Signal(str)  # the incident id: the page shows its INCREP
+    medevac_requested = Signal()  # the page opens the 9-line form for this incident
 
     def __init__(
         self,
@@ -113,7 +114,7 @@ class IncidentDialog(QDialog):
         self.files_list = QListWidget(self)
         self.files_list.setAccessibleName("Attached files")
         self.files_list.setMaximumHeight(self.fontMetrics().lineSpacing() * 4 + 10)
-        self.attach_button = QPushButton("&Attach files…", self)
+        self.attach_button = QPushButton("Attac&h files…", self)
         self.attach_button.clicked.connect(self._on_attach)
         self.history_list = QListWidget(self)
         self.history_list.setAccessibleName("History")
@@ -143,6 +144,10 @@ class IncidentDialog(QDialog):
         self.report_button.setToolTip("The incident report as it goes out: text or PDF")
         self.report_button.clicked.connect(self._on_report)
         buttons.addWidget(self.report_button)
+        self.medevac_button = QPushButton("&MEDEVAC…", self)
+        self.medevac_button.setToolTip("A 9-line MEDEVAC request from this incident's site")
+        self.medevac_button.clicked.connect(self.medevac_requested)
+        buttons.addWidget(self.medevac_button)
         buttons.addStretch(1)
         self.close_button = QPushButton("Close", self)
         self.close_button.clicked.connect(self.close)
@@ -254,6 +259,7 @@ class IncidentDialog(QDialog):
             button.setVisible(status in steps)
             button.setEnabled(not self._saving)
         self.report_button.setEnabled(detail is not None and detail.incident is not None)
+        self.medevac_button.setEnabled(detail is not None)
 
     # -- saving ----------------------------------------------------------------------------------
 

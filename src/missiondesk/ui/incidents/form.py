@@ -152,7 +152,7 @@ class IncidentForm(QScrollArea):
         self.sensitivity_box = QComboBox(self)
         for level in Sensitivity:
             self.sensitivity_box.addItem(level.label.title(), level)
-        self._row(form, "sensitivity", "Sensiti&vity:", self.sensitivity_box)
+        self._row(form, "sensitivity", "Sens&itivity:", self.sensitivity_box)
         return box
 
     def _where_group(self) -> QGroupBox:
@@ -208,7 +208,7 @@ class IncidentForm(QScrollArea):
         self.source_edit = QLineEdit(self)
         self.source_edit.setMaxLength(500)
         self.source_edit.setPlaceholderText("Who told us, or how we know")
-        self._row(form, "source", "&Source:", self.source_edit)
+        self._row(form, "source", "Sour&ce:", self.source_edit)
         self.reliability_box = QComboBox(self)
         self.reliability_box.addItem("Not graded", None)
         for value, label in RELIABILITY.items():

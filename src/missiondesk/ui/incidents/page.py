@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -36,6 +37,8 @@ from PySide6.QtWidgets import (
 
 from missiondesk.domain.dtg import format_dtg
 from missiondesk.domain.incident_filter import IncidentFilter, SortKey
+from missiondesk.domain.markings import Sensitivity
+from missiondesk.domain.medevac import MedevacRequest
 from missiondesk.domain.records.incidents import IncidentStatus
 from missiondesk.services.incident_exports import ExportFormat
 from missiondesk.services.incidents import IncidentDetail, IncidentPage, IncidentService
@@ -45,6 +48,7 @@ from missiondesk.ui.changes import ChangeRelay, RefreshScheduler
 from missiondesk.ui.choosers import FilesChooser, PathChooser
 from missiondesk.ui.incidents.chart import SEVERITY_COLOURS, IncidentChart
 from missiondesk.ui.incidents.editor import IncidentDialog
+from missiondesk.ui.incidents.medevac import MedevacDialog
 from missiondesk.ui.incidents.report_view import ReportView
 from missiondesk.ui.rows_model import RowsModel
 from missiondesk.ui.tasks import Failure, TaskRunner
@@ -88,11 +92,19 @@ class IncidentRowsModel(RowsModel[IncidentRow]):
     def __init__(self) -> None:
         super().__init__()
         self.labels: dict[str, str] = {}
-        self._texts: list[tuple[str, ...]] = []  # each row's cells, made once per page
+        self._texts: dict[int, tuple[str, ...]] = {}  # cells of the rows painted so far
 
     def set_rows(self, rows: list[IncidentRow]) -> None:
-        self._texts = [tuple(self._text(r, c) for c in range(len(self.COLUMNS))) for r in rows]
+        self._texts = {}  # made when a row is first painted: a page paints ~25 of its 200
         super().set_rows(rows)
+
+    def cells(self, row: int) -> tuple[str, ...]:
+        found = self._texts.get(row)
+        if found is None:
+            record = self._rows[row]
+            found = tuple(self._text(record, c) for c in range(len(self.COLUMNS)))
+            self._texts[row] = found
+        return found
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -110,10 +122,10 @@ class IncidentRowsModel(RowsModel[IncidentRow]):
         row = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:  # the common case first
-            return self._texts[index.row()][column]
+            return self.cells(index.row())[column]
         high = (row.severity or 0) >= HIGH_SEVERITY
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._texts[index.row()][column]
+            return self.cells(index.row())[column]
         if role == Qt.ItemDataRole.ForegroundRole and column == self.SEVERITY and high:
             return ERROR
         if role == Qt.ItemDataRole.FontRole and column == self.SEVERITY and high:
@@ -164,6 +176,7 @@ class IncidentsPage(QWidget):
     """The incident log, its filters and its chart. `incident_opened` fires with the dialog."""
 
     incident_opened = Signal(object)  # the IncidentDialog shown
+    medevac_opened = Signal(object)  # the MedevacDialog shown
 
     def __init__(
         self,
@@ -191,7 +204,7 @@ class IncidentsPage(QWidget):
         self.spec = IncidentFilter()
         self.page: IncidentPage | None = None
         self.dialogs: list[IncidentDialog] = []
-        self.report_views: list[ReportView] = []
+        self.report_views: list[QDialog] = []  # reports shown and MEDEVAC forms
 
         self.title = page_title("Incidents", self)
         self.summary = muted_label("", self)
@@ -223,6 +236,9 @@ class IncidentsPage(QWidget):
         self.sitrep_button = QPushButton("SI&TREP…", self)
         self.sitrep_button.setToolTip("A situation report for the filter's period and area")
         self.sitrep_button.clicked.connect(self.sitrep)
+        self.medevac_button = QPushButton("9-&line MEDEVAC…", self)
+        self.medevac_button.setToolTip("A 9-line MEDEVAC request and its readout for the radio")
+        self.medevac_button.clicked.connect(self.new_medevac)
         self.result = QLabel(self)
         self.result.setWordWrap(True)
         self.result.setTextFormat(Qt.TextFormat.PlainText)
@@ -234,7 +250,13 @@ class IncidentsPage(QWidget):
         self.addAction(new_action)
 
         actions = QHBoxLayout()
-        for widget in (self.new_button, self.open_button, self.export_button, self.sitrep_button):
+        for widget in (
+            self.new_button,
+            self.open_button,
+            self.export_button,
+            self.sitrep_button,
+            self.medevac_button,
+        ):
             actions.addWidget(widget)
         actions.addWidget(self.result, 1)
         chart_box = QWidget(self)
@@ -324,7 +346,7 @@ class IncidentsPage(QWidget):
         square.setBuddy(bar.grid)
         second.addWidget(square)
         second.addWidget(bar.grid)
-        saved = QLabel("Sa&ved filters:", self)
+        saved = QLabel("Saved filte&rs:", self)
         saved.setBuddy(bar.saved)
         second.addWidget(saved)
         second.addWidget(bar.saved, 1)
@@ -668,6 +690,7 @@ class IncidentsPage(QWidget):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(lambda _id: self.refresh())
         dialog.report_requested.connect(self.increp)
+        dialog.medevac_requested.connect(lambda d=dialog: self.medevac(d.detail))
         dialog.destroyed.connect(lambda: self._forget_dialog(dialog))
         self.dialogs.append(dialog)
         dialog.show()
@@ -704,6 +727,41 @@ class IncidentsPage(QWidget):
             self._on_action_failed,
         )
 
+    @Slot()
+    def new_medevac(self) -> None:
+        self.medevac()
+
+    def medevac(self, detail: IncidentDetail | None = None) -> None:
+        """The 9-line form; from an incident, with its pickup site and sensitivity."""
+        location = ""
+        sensitivity = Sensitivity.UNCLASSIFIED
+        if detail is not None:
+            where = detail.fields.get("location") or {}
+            location = str(where.get("mgrs") or "")
+            sensitivity = Sensitivity(detail.fields.get("sensitivity", sensitivity.value))
+        reports = self._session.reports
+
+        def prepare(request: MedevacRequest) -> None:
+            self._tasks.run(
+                "prepare MEDEVAC",
+                lambda: reports.medevac(request),
+                self._show_report,
+                self._on_action_failed,
+            )
+
+        form = MedevacDialog(
+            prepare,
+            location=location,
+            incident=detail.id if detail is not None else "",
+            sensitivity=sensitivity,
+            parent=self,
+        )
+        form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        form.destroyed.connect(lambda: self._forget_report(form))
+        self.report_views.append(form)
+        form.show()
+        self.medevac_opened.emit(form)
+
     def _show_report(self, document: Any) -> None:
         if self._closed:
             return
@@ -715,7 +773,7 @@ class IncidentsPage(QWidget):
         self.report_views.append(view)
         view.show()
 
-    def _forget_report(self, view: ReportView) -> None:
+    def _forget_report(self, view: QDialog) -> None:
         if view in self.report_views:
             self.report_views.remove(view)
 
