@@ -1,5 +1,5 @@
-"""The file choosers the screens use (tests replace them): a light module, so the main window
-does not load the dialogs that use them until one is opened."""
+"""The file choosers and questions the screens ask (tests replace them): a light module, so
+the main window does not load the dialogs that use them until one is opened."""
 
 from __future__ import annotations
 
@@ -23,3 +23,11 @@ def ask_for_path(parent: QWidget, suggestion: str) -> str:
 
     path, _ = QFileDialog.getSaveFileName(parent, "Save a decrypted copy as", suggestion)
     return path
+
+
+def ask_text(parent: QWidget, question: str) -> str | None:
+    """One line of text (a filter's name, a reason); None if cancelled."""
+    from PySide6.QtWidgets import QInputDialog
+
+    text, ok = QInputDialog.getText(parent, "MissionDesk", question)
+    return text.strip() if ok else None

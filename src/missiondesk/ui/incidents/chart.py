@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
@@ -133,12 +133,10 @@ class IncidentChart(QWidget):
     def series_shown(self) -> int:
         return sum(1 for bars in self._bars if bars.isVisible())
 
-    def changeEvent(self, event: object) -> None:  # the theme changed: follow it
-        from PySide6.QtCore import QEvent
-
-        if isinstance(event, QEvent) and event.type() == QEvent.Type.PaletteChange:
+    def changeEvent(self, event: QEvent) -> None:  # the theme changed: follow it
+        if event.type() == QEvent.Type.PaletteChange:
             self._follow_palette()
-        super().changeEvent(event)  # type: ignore[arg-type]
+        super().changeEvent(event)
 
     def show_counts(
         self,

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QGroupBox,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QListWidget,
     QPushButton,
@@ -32,7 +31,7 @@ from missiondesk.domain.errors import InvalidFields
 from missiondesk.domain.records.incidents import IncidentStatus
 from missiondesk.services.attachments import NewAttachment
 from missiondesk.services.incidents import IncidentDetail, IncidentService
-from missiondesk.ui.choosers import FilesChooser
+from missiondesk.ui.choosers import FilesChooser, ask_text
 from missiondesk.ui.feedback import InlineError
 from missiondesk.ui.incidents.form import IncidentForm
 from missiondesk.ui.tasks import Failure, TaskRunner
@@ -81,7 +80,7 @@ class IncidentDialog(QDialog):
         self._incidents = incidents
         self._tasks = tasks
         self._choose_files = choose_files
-        self._ask_reason = ask_reason or _ask_reason
+        self._ask_reason = ask_reason or ask_text
         self.detail = detail
         self.incident_id = detail.id if detail is not None else None
         self._edits = 0  # changes typed; `_saved_edits` of them are in the vault
@@ -229,7 +228,7 @@ class IncidentDialog(QDialog):
     def _show_lists(self) -> None:
         status = self.status
         self.status_badge.setText(status.value.capitalize())
-        self.status_badge.setStyleSheet(badge_style(_colour(STATUS_COLOURS[status])))
+        self.status_badge.setStyleSheet(badge_style(QColor(STATUS_COLOURS[status])))
         self.status_badge.setAccessibleName(f"Status: {status.value}")
         self.files_list.clear()
         for info in self.detail.attachments if self.detail is not None else ():
@@ -376,12 +375,10 @@ class IncidentDialog(QDialog):
             if asked is None:
                 return
             reason = asked
-        if self.is_dirty or self.incident_id is None:
-            if self.status in (IncidentStatus.VERIFIED, IncidentStatus.CLOSED):
-                pass  # locked: nothing typed can be saved
-            else:
-                self.save(then=lambda: self.step_now(target, reason))
-                return
+        locked = self.status in (IncidentStatus.VERIFIED, IncidentStatus.CLOSED)
+        if (self.is_dirty or self.incident_id is None) and not locked:
+            self.save(then=lambda: self.step_now(target, reason))  # nothing typed is lost
+            return
         self.step_now(target, reason)
 
     def step_now(self, target: IncidentStatus, reason: str = "") -> None:
@@ -481,14 +478,5 @@ class IncidentDialog(QDialog):
         self.close()
 
 
-def _colour(name: str) -> QColor:
-    return QColor(name)
-
-
 def _now_dtg() -> str:
     return format_dtg(datetime.now(UTC))
-
-
-def _ask_reason(parent: QWidget, question: str) -> str | None:
-    text, ok = QInputDialog.getText(parent, "MissionDesk", question)
-    return text if ok else None

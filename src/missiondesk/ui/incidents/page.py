@@ -8,23 +8,19 @@ that answer together, so they always agree. Answers to an older filter are dropp
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
-    QComboBox,
     QDialog,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
-    QLineEdit,
     QMenu,
     QPushButton,
     QRadioButton,
@@ -35,141 +31,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from missiondesk.domain.dtg import format_dtg
+from missiondesk.domain.errors import MissionDeskError
 from missiondesk.domain.incident_filter import IncidentFilter, SortKey
 from missiondesk.domain.markings import Sensitivity
 from missiondesk.domain.medevac import MedevacRequest
-from missiondesk.domain.records.incidents import IncidentStatus
 from missiondesk.services.incident_exports import ExportFormat
 from missiondesk.services.incidents import IncidentDetail, IncidentPage, IncidentService
 from missiondesk.services.session import Session
-from missiondesk.store.incident_reads import IncidentRow
 from missiondesk.ui.changes import ChangeRelay, RefreshScheduler
-from missiondesk.ui.choosers import FilesChooser, PathChooser
+from missiondesk.ui.choosers import FilesChooser, PathChooser, ask_text
 from missiondesk.ui.incidents.chart import SEVERITY_COLOURS, IncidentChart
 from missiondesk.ui.incidents.editor import IncidentDialog
+from missiondesk.ui.incidents.filter_bar import FilterBar
+from missiondesk.ui.incidents.list_model import IncidentRowsModel
 from missiondesk.ui.incidents.medevac import MedevacDialog
 from missiondesk.ui.incidents.report_view import ReportView
-from missiondesk.ui.rows_model import RowsModel
 from missiondesk.ui.tasks import Failure, TaskRunner
 from missiondesk.ui.theme import ERROR, MUTED_STYLE, muted_label, page_title
 
-Index = QModelIndex | QPersistentModelIndex
-HIGH_SEVERITY = 4
 FILTER_DELAY_MS = 150  # typing in the search box: one read when the officer pauses
-PERIODS: dict[str, timedelta | None] = {
-    "Last 24 hours": timedelta(hours=24),
-    "Last 7 days": timedelta(days=7),
-    "Last 30 days": timedelta(days=30),
-    "Last 90 days": timedelta(days=90),
-    "Last year": timedelta(days=365),
-    "Any time": None,
-}
-DEFAULT_PERIOD = "Any time"
-
-
-class IncidentRowsModel(RowsModel[IncidentRow]):
-    COLUMNS = (
-        "Occurred",
-        "Sev.",
-        "Title",
-        "Category",
-        "Status",
-        "MGRS",
-        "Place",
-        "K / I / M",
-        "Reported by",
-    )
-    OCCURRED, SEVERITY, TITLE, CATEGORY, STATUS, MGRS, PLACE, CASUALTIES, OFFICER = range(9)
-    SORT_KEYS: ClassVar[dict[int, SortKey]] = {
-        OCCURRED: SortKey.OCCURRED,
-        SEVERITY: SortKey.SEVERITY,
-        TITLE: SortKey.TITLE,
-        CATEGORY: SortKey.CATEGORY,
-        STATUS: SortKey.STATUS,
-    }
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.labels: dict[str, str] = {}
-        self._texts: dict[int, tuple[str, ...]] = {}  # cells of the rows painted so far
-
-    def set_rows(self, rows: list[IncidentRow]) -> None:
-        self._texts = {}  # made when a row is first painted: a page paints ~25 of its 200
-        super().set_rows(rows)
-
-    def cells(self, row: int) -> tuple[str, ...]:
-        found = self._texts.get(row)
-        if found is None:
-            record = self._rows[row]
-            found = tuple(self._text(record, c) for c in range(len(self.COLUMNS)))
-            self._texts[row] = found
-        return found
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
-            return {
-                self.SEVERITY: "Severity, 1 (minor) to 5 (critical)",
-                self.CASUALTIES: "Killed / injured / missing, all groups",
-            }.get(section, "Click to sort" if section in self.SORT_KEYS else None)
-        return super().headerData(section, orientation, role)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:  # the common case first
-            return self.cells(index.row())[column]
-        high = (row.severity or 0) >= HIGH_SEVERITY
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self.cells(index.row())[column]
-        if role == Qt.ItemDataRole.ForegroundRole and column == self.SEVERITY and high:
-            return ERROR
-        if role == Qt.ItemDataRole.FontRole and column == self.SEVERITY and high:
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.ToolTipRole and column == self.TITLE:
-            return row.title
-        if role == Qt.ItemDataRole.ToolTipRole and column == self.MGRS and row.lat is not None:
-            return f"{row.lat:.5f}, {row.lon:.5f}"
-        return None
-
-    def _text(self, row: IncidentRow, column: int) -> str:
-        if column == self.OCCURRED:
-            return format_dtg(datetime.fromtimestamp(row.occurred, UTC)) if row.occurred else "—"
-        if column == self.SEVERITY:
-            return str(row.severity) if row.severity else "—"
-        if column == self.TITLE:
-            return row.title or "(untitled draft)"
-        if column == self.CATEGORY:
-            return self.labels.get(row.category, row.category)
-        if column == self.STATUS:
-            return row.status.value.capitalize()
-        if column == self.MGRS:
-            return row.mgrs or "—"
-        if column == self.PLACE:
-            return row.place
-        if column == self.CASUALTIES:
-            return f"{row.killed} / {row.injured} / {row.missing}"
-        return row.officer
-
-
-@dataclass
-class FilterBar:
-    """The widgets of the filter row, read into one IncidentFilter."""
-
-    text: QLineEdit
-    period: QComboBox
-    category: QComboBox
-    severity: QComboBox
-    status: QComboBox
-    grid: QLineEdit
-    saved: QComboBox
-    widgets: list[QWidget] = field(default_factory=list)
 
 
 class IncidentsPage(QWidget):
@@ -195,10 +75,9 @@ class IncidentsPage(QWidget):
         self._tasks = tasks
         self._choose_files = choose_files
         self._choose_save_path = choose_save_path
-        self._ask_name = ask_name or _ask_name
+        self._ask_name = ask_name or ask_text
         self._closed = False
         self._generation = 0
-        self._loading_filters = False
         self.categories: dict[str, str] = {}
         self.saved_filters: dict[str, IncidentFilter] = {}
         self.spec = IncidentFilter()
@@ -208,7 +87,13 @@ class IncidentsPage(QWidget):
 
         self.title = page_title("Incidents", self)
         self.summary = muted_label("", self)
-        self.filters = self._build_filters()
+        self.filters = FilterBar(self)
+        self.filter_error = self.filters.error
+        self.filters.typed.connect(self._delay_filter)
+        self.filters.chosen.connect(self.apply_filter)
+        self.filters.saved_chosen.connect(self._on_saved_chosen)
+        self.filters.save_button.clicked.connect(self.save_filter)
+        self.filters.clear_button.clicked.connect(self.clear_filter)
         self.model = IncidentRowsModel()
         self.model.setParent(self)
         self.table = self._build_table()
@@ -283,7 +168,7 @@ class IncidentsPage(QWidget):
         heading.addWidget(self.title)
         heading.addWidget(self.summary, 1, Qt.AlignmentFlag.AlignBottom)
         layout.addLayout(heading)
-        layout.addLayout(self._filter_rows())
+        layout.addWidget(self.filters)
         layout.addLayout(actions)
         layout.addWidget(self.splitter, 1)
 
@@ -296,74 +181,6 @@ class IncidentsPage(QWidget):
         self._read_choices()
 
     # -- building --------------------------------------------------------------------------------
-
-    def _build_filters(self) -> FilterBar:
-        text = QLineEdit(self)
-        text.setPlaceholderText("Search words in titles and narratives")
-        text.setClearButtonEnabled(True)
-        text.setAccessibleName("Search incidents")
-        period = QComboBox(self)
-        period.addItems(list(PERIODS))
-        period.setCurrentText(DEFAULT_PERIOD)
-        category = QComboBox(self)
-        severity = QComboBox(self)
-        severity.addItem("Any severity", ())
-        for low in (2, 3, 4, 5):
-            severity.addItem(f"Severity {low} or more" if low < 5 else "Severity 5", low)
-        status = QComboBox(self)
-        status.addItem("Any status", None)
-        status.addItem("Not closed", "open")
-        for value in IncidentStatus:
-            status.addItem(value.value.capitalize(), value.value)
-        grid = QLineEdit(self)
-        grid.setPlaceholderText("e.g. 36N UL")
-        grid.setClearButtonEnabled(True)
-        grid.setAccessibleName("MGRS grid square")
-        grid.setMaximumWidth(150)
-        saved = QComboBox(self)
-        saved.setAccessibleName("Saved filters")
-        bar = FilterBar(text, period, category, severity, status, grid, saved)
-        text.textChanged.connect(self._on_filter_typed)
-        grid.textChanged.connect(self._on_filter_typed)
-        for box in (period, category, severity, status):
-            box.currentIndexChanged.connect(self._on_filter_chosen)
-        saved.activated.connect(self._on_saved_chosen)
-        return bar
-
-    def _filter_rows(self) -> QVBoxLayout:
-        bar = self.filters
-        first = QHBoxLayout()
-        find = QLabel("&Find:", self)
-        find.setBuddy(bar.text)
-        first.addWidget(find)
-        first.addWidget(bar.text, 2)
-        first.addWidget(bar.period)
-        first.addWidget(bar.category, 1)
-        first.addWidget(bar.severity)
-        first.addWidget(bar.status)
-        second = QHBoxLayout()
-        square = QLabel("S&quare:", self)
-        square.setBuddy(bar.grid)
-        second.addWidget(square)
-        second.addWidget(bar.grid)
-        saved = QLabel("Saved filte&rs:", self)
-        saved.setBuddy(bar.saved)
-        second.addWidget(saved)
-        second.addWidget(bar.saved, 1)
-        self.save_filter_button = QPushButton("Save filter…", self)
-        self.save_filter_button.clicked.connect(self.save_filter)
-        self.clear_filter_button = QPushButton("Clear filter", self)
-        self.clear_filter_button.clicked.connect(self.clear_filter)
-        second.addWidget(self.save_filter_button)
-        second.addWidget(self.clear_filter_button)
-        self.filter_error = QLabel(self)
-        self.filter_error.setStyleSheet(f"color: {ERROR.name()}; font-weight: bold;")
-        self.filter_error.hide()
-        rows = QVBoxLayout()
-        rows.addLayout(first)
-        rows.addLayout(second)
-        rows.addWidget(self.filter_error)
-        return rows
 
     def _build_table(self) -> QTableView:
         table = QTableView(self)
@@ -429,40 +246,15 @@ class IncidentsPage(QWidget):
     # -- the filter ------------------------------------------------------------------------------
 
     def current_filter(self) -> IncidentFilter:
-        """What the filter row says; raises InvalidInput (e.g. for a grid square)."""
-        bar = self.filters
-        span = PERIODS[bar.period.currentText()]
-        start = datetime.now(UTC) - span if span is not None else None
-        category = bar.category.currentData()
-        low = bar.severity.currentData()
-        status = bar.status.currentData()
-        statuses: tuple[IncidentStatus, ...] = ()
-        if status == "open":
-            statuses = tuple(s for s in IncidentStatus if s is not IncidentStatus.CLOSED)
-        elif status:
-            statuses = (IncidentStatus(status),)
+        """What the filter row says, in the table's order; raises InvalidInput (e.g. for a
+        grid square that is not one)."""
         header = self.table.horizontalHeader()
         key = IncidentRowsModel.SORT_KEYS.get(header.sortIndicatorSection(), SortKey.OCCURRED)
-        return IncidentFilter(
-            occurred_from=start,
-            categories=(category,) if category else (),
-            severities=tuple(range(low, 6)) if low else (),
-            statuses=statuses,
-            grid=bar.grid.text().strip(),
-            text=bar.text.text().strip(),
-            sort=key,
-            descending=header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder,
-        )
+        return self.filters.read(key, header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder)
 
     @Slot()
-    def _on_filter_typed(self) -> None:
-        if not self._loading_filters:
-            self._delay.start()
-
-    @Slot()
-    def _on_filter_chosen(self) -> None:
-        if not self._loading_filters:
-            self.apply_filter()
+    def _delay_filter(self) -> None:
+        self._delay.start()
 
     @Slot(int, Qt.SortOrder)
     def _on_sort(self, column: int, _order: Qt.SortOrder) -> None:
@@ -475,19 +267,13 @@ class IncidentsPage(QWidget):
 
     @Slot()
     def apply_filter(self) -> None:
-        from pydantic import ValidationError
-
-        from missiondesk.domain.errors import MissionDeskError
-
         self._delay.stop()
         try:
             spec = self.current_filter()
-        except (MissionDeskError, ValidationError) as exc:
-            message = exc.message if isinstance(exc, MissionDeskError) else _first_error(exc)
-            self.filter_error.setText(message)
-            self.filter_error.show()
+        except MissionDeskError as exc:
+            self.filters.show_error(exc.message)  # the last good filter stays
             return
-        self.filter_error.hide()
+        self.filters.show_error("")
         self.spec = spec
         self.refresh()
 
@@ -567,24 +353,9 @@ class IncidentsPage(QWidget):
         self.categories = in_use
         self.model.labels = labels
         self.saved_filters = saved
-        self._loading_filters = True
-        box = self.filters.category
-        current = box.currentData()
-        box.clear()
-        box.addItem("All categories", None)
-        for slug, label in in_use.items():
-            box.addItem(label, slug)
-        box.setCurrentIndex(max(box.findData(current), 0))
-        self._fill_saved()
-        self._loading_filters = False
+        self.filters.set_categories(in_use)
+        self.filters.set_saved(list(saved))
         self.apply_filter()
-
-    def _fill_saved(self) -> None:
-        box = self.filters.saved
-        box.clear()
-        box.addItem("Choose a saved filter…" if self.saved_filters else "None saved yet", None)
-        for name in self.saved_filters:
-            box.addItem(name, name)
 
     @Slot()
     def save_filter(self) -> None:
@@ -601,39 +372,17 @@ class IncidentsPage(QWidget):
 
     def _on_filter_saved(self, saved: dict[str, IncidentFilter]) -> None:
         self.saved_filters = saved
-        self._fill_saved()
+        self.filters.set_saved(list(saved))
         self._say("Filter saved on this computer.")
 
-    @Slot(int)
-    def _on_saved_chosen(self, index: int) -> None:
-        name = self.filters.saved.itemData(index)
+    @Slot(str)
+    def _on_saved_chosen(self, name: str) -> None:
         if name in self.saved_filters:
             self.show_filter(self.saved_filters[name])
 
     def show_filter(self, spec: IncidentFilter) -> None:
         """Put a (saved) filter into the filter row and apply it."""
-        bar = self.filters
-        self._loading_filters = True
-        bar.text.setText(spec.text)
-        bar.grid.setText(spec.grid)
-        bar.period.setCurrentText(DEFAULT_PERIOD)
-        if spec.occurred_from is not None:
-            span = datetime.now(UTC) - spec.occurred_from
-            fitting = [n for n, d in PERIODS.items() if d is not None and d >= span]
-            bar.period.setCurrentText(fitting[0] if fitting else DEFAULT_PERIOD)
-        bar.category.setCurrentIndex(
-            max(bar.category.findData(spec.categories[0]), 0) if spec.categories else 0
-        )
-        bar.severity.setCurrentIndex(
-            max(bar.severity.findData(min(spec.severities)), 0) if spec.severities else 0
-        )
-        if len(spec.statuses) == 1:
-            bar.status.setCurrentIndex(max(bar.status.findData(spec.statuses[0].value), 0))
-        elif spec.statuses:
-            bar.status.setCurrentIndex(bar.status.findData("open"))
-        else:
-            bar.status.setCurrentIndex(0)
-        self._loading_filters = False
+        self.filters.show_filter(spec)
         self.apply_filter()
 
     @Slot()
@@ -645,8 +394,8 @@ class IncidentsPage(QWidget):
     def related_choices(self) -> list[tuple[str, str]]:
         rows = self.page.rows if self.page is not None else []
         return [
-            (r.id, f"{self.model._text(r, IncidentRowsModel.OCCURRED)} · {r.title}")
-            for r in rows[:100]
+            (r.id, f"{self.model.cells(i)[IncidentRowsModel.OCCURRED]} · {r.title}")
+            for i, r in enumerate(rows[:100])
         ]
 
     @Slot()
@@ -824,13 +573,3 @@ class IncidentsPage(QWidget):
         self.model.set_rows([])
         self.chart.show_counts([], {})
         self.summary.setText("")
-
-
-def _first_error(error: Any) -> str:
-    errors = error.errors()
-    return str(errors[0].get("msg", "Invalid filter")) if errors else "Invalid filter"
-
-
-def _ask_name(parent: QWidget, question: str) -> str | None:
-    text, ok = QInputDialog.getText(parent, "MissionDesk", question)
-    return text.strip() if ok and text.strip() else None
