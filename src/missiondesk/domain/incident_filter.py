@@ -62,6 +62,13 @@ class SortKey(StrEnum):
     TITLE = "title"
 
 
+class CountsBy(StrEnum):
+    """Which series of chart counts a read needs: by category, by severity (or both, None)."""
+
+    CATEGORY = "category"
+    SEVERITY = "severity"
+
+
 class BoundingBox(BaseModel):
     """South, west, north, east in decimal degrees; west > east crosses the antimeridian."""
 

@@ -90,7 +90,7 @@ class IncidentDetail:
 class IncidentCounts:
     """What the charts draw for a filter: counts per day (UTC), per category and per severity.
     `days` runs without gaps from the first day with an incident to the last; each series is
-    aligned with it."""
+    aligned with it. A read for one series only (`CountsBy`) leaves the other's empty."""
 
     days: tuple[date, ...] = ()
     by_category: dict[str, tuple[int, ...]] = field(default_factory=dict)
@@ -116,37 +116,44 @@ class IncidentPage:
 
 
 def fold_counts(raw: list[tuple[Any, ...]]) -> IncidentCounts:
-    """(day, category, count, severity 1 count .. severity 5 count) groups from the store, as
-    the charts' series."""
+    """(day, category, count, severity 1 count .. severity 5 count) groups from the store, in
+    any order, as the charts' series. A severity count is an integer, or None where SQL's sum
+    met no severity or the read asked for categories only; category is None where it asked for
+    severities only. Thousands of groups are folded, so the loop does as little as it can."""
     if not raw:
         return IncidentCounts()
     days = [r[0] for r in raw if r[0] is not None]
     first, last = (min(days), max(days)) if days else (0, -1)
     width = last - first + 1
     by_category: dict[str, list[int]] = {}
+    category_totals: dict[str, int] = {}
     sev1, sev2, sev3, sev4, sev5 = ([0] * width for _ in range(5))
-    undated = 0
+    undated = [0] * 6  # count, then per severity, of the groups with no day
     for day, category, count, s1, s2, s3, s4, s5 in raw:
+        if category is not None:
+            category_totals[category] = category_totals.get(category, 0) + count
         if day is None:
-            undated += count
+            for n, c in enumerate((count, s1, s2, s3, s4, s5)):
+                undated[n] += int(c or 0)
             continue
         at = day - first
-        series = by_category.get(category)
-        if series is None:
-            series = by_category[category] = [0] * width
-        series[at] += count
-        sev1[at] += int(s1)
-        sev2[at] += int(s2)
-        sev3[at] += int(s3)
-        sev4[at] += int(s4)
-        sev5[at] += int(s5)
-    category_totals: dict[str, int] = {}
-    severity_totals = [0] * 5
-    for _, category, count, *per_severity in raw:
-        category_totals[category] = category_totals.get(category, 0) + count
-        for n, c in enumerate(per_severity):
-            severity_totals[n] += int(c)
+        if category is not None:
+            series = by_category.get(category)
+            if series is None:
+                series = by_category[category] = [0] * width
+            series[at] += count
+        if s1:
+            sev1[at] += s1
+        if s2:
+            sev2[at] += s2
+        if s3:
+            sev3[at] += s3
+        if s4:
+            sev4[at] += s4
+        if s5:
+            sev5[at] += s5
     series_of = {1: sev1, 2: sev2, 3: sev3, 4: sev4, 5: sev5}
+    severity_totals = [sum(series_of[n + 1]) + undated[n + 1] for n in range(5)]
     epoch = date(1970, 1, 1)
     return IncidentCounts(
         days=tuple(epoch + timedelta(days=first + i) for i in range(width)),
@@ -154,6 +161,6 @@ def fold_counts(raw: list[tuple[Any, ...]]) -> IncidentCounts:
         by_severity={n: tuple(v) for n, v in series_of.items() if severity_totals[n - 1]},
         category_totals=category_totals,
         severity_totals={n + 1: c for n, c in enumerate(severity_totals) if c},
-        undated=undated,
-        total=sum(category_totals.values()),
+        undated=undated[0],
+        total=sum(r[2] for r in raw),
     )

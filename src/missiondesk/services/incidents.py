@@ -25,7 +25,7 @@ from missiondesk.domain.errors import (
     MissionDeskError,
 )
 from missiondesk.domain.hlc import to_datetime
-from missiondesk.domain.incident_filter import IncidentFilter
+from missiondesk.domain.incident_filter import CountsBy, IncidentFilter
 from missiondesk.domain.incident_workflow import (
     EDITABLE,
     REPORTERS,
@@ -210,14 +210,22 @@ class IncidentService:
             for t in self._vault.incidents.history(incident_id)
         ]
 
-    def page(self, spec: IncidentFilter, *, offset: int = 0, limit: int = PAGE) -> IncidentPage:
-        """One page of the filtered, sorted list plus the chart counts of the whole filter: two
-        queries over the indexed projection, whatever the number of incidents."""
+    def page(
+        self,
+        spec: IncidentFilter,
+        *,
+        offset: int = 0,
+        limit: int = PAGE,
+        counts_by: CountsBy | None = None,
+    ) -> IncidentPage:
+        """One page of the filtered, sorted list plus the chart counts of the whole filter (both
+        series, or the one `counts_by` names: a chart shows one at a time, and a filter on words
+        groups half the log for each): two queries over the indexed projection."""
         if offset < 0 or not 0 < limit <= 10_000:
             raise InvalidInput("A page starts at 0 or later and holds 1 to 10,000 rows.")
         reads = self._vault.incidents
         rows = reads.page(spec, offset=offset, limit=limit)
-        return IncidentPage(rows, fold_counts(reads.counts(spec)), offset, limit)
+        return IncidentPage(rows, fold_counts(reads.counts(spec, counts_by)), offset, limit)
 
     def rows(self, spec: IncidentFilter, *, limit: int = 1_000_000) -> list[IncidentRow]:
         """Every row the filter matches, in its order (reports and exports)."""

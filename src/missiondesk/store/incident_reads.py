@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from missiondesk.domain.incident_filter import IncidentFilter, SortKey
+from missiondesk.domain.incident_filter import CountsBy, IncidentFilter, SortKey
 from missiondesk.domain.records.base import Sensitivity
 from missiondesk.domain.records.incidents import IncidentStatus
 from missiondesk.store.connection import Connection
+from missiondesk.store.incident_counts import answerable, summary_select, whole_days
 from missiondesk.store.incident_rows import CASUALTY_COLUMNS, COLUMNS, DAY, STATUS_RANK
 from missiondesk.store.reads import fts_query
 
@@ -22,10 +23,24 @@ ROW_SELECT = f"SELECT e.id, {', '.join('r.' + c for c in COLUMNS)} FROM incident
 # series come from one walk of `incident_rows_for_counts` with at most days x categories rows.
 COUNT_SELECT = (
     "SELECT r.day, r.category, count(*), "
-    + ", ".join(f"total(r.severity = {n})" for n in range(1, 6))
+    + ", ".join(f"sum(r.severity = {n})" for n in range(1, 6))
     + " FROM incident_rows r"
 )
 COUNT_GROUP = " GROUP BY r.day, r.category"
+# The same with one series only: per category (no severities), or per severity (no category).
+COUNT_SELECTS = {
+    None: (COUNT_SELECT, COUNT_GROUP),
+    CountsBy.CATEGORY: (
+        "SELECT r.day, r.category, count(*), NULL, NULL, NULL, NULL, NULL FROM incident_rows r",
+        COUNT_GROUP,
+    ),
+    CountsBy.SEVERITY: (
+        "SELECT r.day, NULL, count(*), "
+        + ", ".join(f"sum(r.severity = {n})" for n in range(1, 6))
+        + " FROM incident_rows r",
+        " GROUP BY r.day",
+    ),
+}
 _SORT_COLUMNS = {
     SortKey.OCCURRED: "r.occurred",
     SortKey.REPORTED: "r.reported",
@@ -162,10 +177,11 @@ class Transition:
 
 
 class IncidentReads:
-    def __init__(self, conn: Connection, *, enabled: bool, search: bool) -> None:
+    def __init__(self, conn: Connection, *, enabled: bool, search: bool, summary: bool) -> None:
         self._conn = conn
         self._enabled = enabled
         self._search = search
+        self._summary = summary  # incident_counts is there (schema 7)
 
     def page(self, spec: IncidentFilter, *, offset: int, limit: int) -> list[IncidentRow]:
         if not self._enabled:
@@ -191,15 +207,33 @@ class IncidentReads:
         ).fetchall()
         return [(r[0], r[1]) for r in rows]
 
-    def counts(self, spec: IncidentFilter) -> list[tuple[Any, ...]]:
+    def counts(self, spec: IncidentFilter, by: CountsBy | None = None) -> list[tuple[Any, ...]]:
         """(day, category, count, count of severity 1, ..., of severity 5) of the filtered
-        incidents; day is None for drafts with no time of occurrence."""
+        incidents, in no set order; day is None for drafts with no time of occurrence. With
+        `by`, one series only: category None (per day) or the severity counts None.
+
+        Filters on time, category, severity and status read `incident_counts` for their whole
+        days and group the rows of their partial days only; others group every matching row."""
         if not self._enabled:
             return []
-        where, params = where_clause(spec, search=self._search)
         cursor = self._conn.cursor()
         cursor.row_factory = None  # plain tuples: thousands of groups, no Row objects
-        return cursor.execute(COUNT_SELECT + where + COUNT_GROUP, params).fetchall()
+        select, group = COUNT_SELECTS[by]
+        if not (self._summary and answerable(spec)):
+            where, params = where_clause(spec, search=self._search)
+            return cursor.execute(select + where + group, params).fetchall()
+        start = None if spec.occurred_from is None else _epoch(spec.occurred_from)
+        end = None if spec.occurred_to is None else _epoch(spec.occurred_to)
+        first, last, partial = whole_days(start, end)
+        found: list[tuple[Any, ...]] = []
+        if first is None or last is None or first <= last:
+            sql, params = summary_select(spec, first, last, by)
+            found += cursor.execute(sql, params).fetchall()
+        if partial:
+            where, params = where_clause(spec, search=self._search)
+            where += f" AND r.day IN ({', '.join('?' * len(partial))})"
+            found += cursor.execute(select + where + group, params + partial).fetchall()
+        return found
 
     def casualty_totals(self, spec: IncidentFilter) -> tuple[int, ...]:
         """Sums of CASUALTY_COLUMNS over the filtered incidents."""

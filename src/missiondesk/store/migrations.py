@@ -14,6 +14,8 @@ from missiondesk.domain.kinds import search_text
 from missiondesk.store.atomic import fsync_directory
 from missiondesk.store.connection import Connection, transaction
 from missiondesk.store.errors import VaultCorrupt
+from missiondesk.store.incident_counts import STATEMENTS as COUNT_STATEMENTS
+from missiondesk.store.incident_counts import backfill as backfill_counts
 from missiondesk.store.incident_rows import SCHEMA as INCIDENT_SCHEMA
 from missiondesk.store.incident_rows import backfill as backfill_incidents
 
@@ -228,6 +230,13 @@ def _incidents(conn: Connection) -> None:
     backfill_incidents(conn)
 
 
+def _incident_counts(conn: Connection) -> None:
+    """Chart counts per day and category, kept by triggers; filled from the projection."""
+    for statement in COUNT_STATEMENTS:
+        conn.execute(statement)
+    backfill_counts(conn)
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -243,6 +252,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "messaging: urgent messages indexed by time and by channel", _urgent_order),
     Migration(
         6, "incidents: projection for lists and counts, status history, saved filters", _incidents
+    ),
+    Migration(
+        7, "incidents: chart counts per day and category, kept by triggers", _incident_counts
     ),
 )
 LATEST = MIGRATIONS[-1].version

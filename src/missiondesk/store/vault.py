@@ -47,7 +47,9 @@ class Vault:
         self.oplog = OpLog(conn, schema=schema)
         self.reads = Reads(conn, search=schema >= 2)
         self.messages = MessageReads(conn, search=schema >= 2, schema=schema)
-        self.incidents = IncidentReads(conn, enabled=schema >= 6, search=schema >= 2)
+        self.incidents = IncidentReads(
+            conn, enabled=schema >= 6, search=schema >= 2, summary=schema >= 7
+        )
         self.trust = TrustStore(conn)
         self.conflicts = ConflictLedger(conn)
         self.audit = AuditLog(conn)

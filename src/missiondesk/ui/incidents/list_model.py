@@ -17,6 +17,18 @@ from missiondesk.ui.theme import ERROR
 
 Index = QModelIndex | QPersistentModelIndex
 HIGH_SEVERITY = 4
+_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+_ACCESSIBLE = Qt.ItemDataRole.AccessibleTextRole.value
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
+_FONT = Qt.ItemDataRole.FontRole.value
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+_STYLED = frozenset((_FOREGROUND, _FONT, _TOOLTIP))
+
+
+def _bold() -> QFont:
+    font = QFont()
+    font.setBold(True)
+    return font
 
 
 class IncidentRowsModel(RowsModel[IncidentRow]):
@@ -68,24 +80,22 @@ class IncidentRowsModel(RowsModel[IncidentRow]):
         return super().headerData(section, orientation, role)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # Called about ten times per cell painted, for roles this model mostly does not use:
+        # those are answered before anything else is looked at.
+        if role in (_DISPLAY, _ACCESSIBLE):
+            return self.cells(index.row())[index.column()]
+        if role not in _STYLED:
             return None
         row = self._rows[index.row()]
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:  # the common case first
-            return self.cells(index.row())[column]
-        high = (row.severity or 0) >= HIGH_SEVERITY
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self.cells(index.row())[column]
-        if role == Qt.ItemDataRole.ForegroundRole and column == self.SEVERITY and high:
-            return ERROR
-        if role == Qt.ItemDataRole.FontRole and column == self.SEVERITY and high:
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.ToolTipRole and column == self.TITLE:
+        if column == self.SEVERITY and (row.severity or 0) >= HIGH_SEVERITY:
+            if role == _FOREGROUND:
+                return ERROR
+            if role == _FONT:
+                return _bold()
+        if role == _TOOLTIP and column == self.TITLE:
             return row.title
-        if role == Qt.ItemDataRole.ToolTipRole and column == self.MGRS and row.lat is not None:
+        if role == _TOOLTIP and column == self.MGRS and row.lat is not None:
             return f"{row.lat:.5f}, {row.lon:.5f}"
         return None
 

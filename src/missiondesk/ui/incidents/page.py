@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from missiondesk.domain.errors import MissionDeskError
-from missiondesk.domain.incident_filter import IncidentFilter, SortKey
+from missiondesk.domain.incident_filter import CountsBy, IncidentFilter, SortKey
 from missiondesk.domain.markings import Sensitivity
 from missiondesk.domain.medevac import MedevacRequest
 from missiondesk.services.incident_exports import ExportFormat
@@ -285,9 +285,10 @@ class IncidentsPage(QWidget):
         generation = self._generation
         spec = self.spec
         incidents = self._incidents
+        by = self.counts_by
         self._tasks.run(
             "read incidents",
-            lambda: incidents.page(spec),
+            lambda: incidents.page(spec, counts_by=by),
             lambda page: self._on_page(page, generation),
             self._on_failed,
         )
@@ -325,10 +326,15 @@ class IncidentsPage(QWidget):
             series = {self.categories.get(k, k): counts.by_category[k] for k in order}
             self.chart.show_counts(counts.days, series)
 
+    @property
+    def counts_by(self) -> CountsBy:
+        """The series the chart shows; a read fetches that one only."""
+        return CountsBy.SEVERITY if self.chart_mode.checkedId() == 1 else CountsBy.CATEGORY
+
     @Slot(int, bool)
     def _on_chart_mode(self, _id: int, checked: bool) -> None:
         if checked:
-            self._show_chart()
+            self.refresh()  # the other series is read, for the same filter
 
     def _on_failed(self, failure: Failure) -> None:
         if not self._closed:
