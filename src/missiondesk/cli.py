@@ -26,6 +26,7 @@ def data_dir() -> Path:
 
 def build_parser() -> argparse.ArgumentParser:
     from missiondesk.commands import (
+        checklists,
         conflicts,
         incidents,
         messages,
@@ -52,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (vault, messages, incidents, reports, search, mission, conflicts):
+    for module in (vault, messages, incidents, reports, search, mission, conflicts, checklists):
         module.register(sub)
     sync.register_all(sub)
     return parser

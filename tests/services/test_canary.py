@@ -16,8 +16,6 @@ WRITER = textwrap.dedent("""
     from missiondesk.diagnostics import configure_logging
     from missiondesk.crypto.keywrap import KdfParams
     from missiondesk.domain.records.attachments import Attachment
-    from missiondesk.domain.records.checklists import (
-        Checklist, ChecklistItem, ChecklistTemplate, TemplateItem, TemplateSection)
     from missiondesk.domain.records.incidents import Incident
     from missiondesk.domain.records.mapping import Geometry, MapFeature
     from missiondesk.domain.markings import Precedence
@@ -52,10 +50,20 @@ WRITER = textwrap.dedent("""
     for fmt in ExportFormat:
         assert canary.encode() in s.exports.render(fmt, IncidentFilter())[0]
     r.create(Person(name=canary, callsign="X", emergency_contact=canary))
-    template_id, _ = r.create(ChecklistTemplate(name=canary, sections=(
-        TemplateSection(title=canary, items=(TemplateItem(key="k", label=canary),)),)))
-    checklist_id, _ = r.create(Checklist(template=template_id, title=canary, assignee=canary))
-    r.create(ChecklistItem(checklist=checklist_id, key="k", value=canary, note=canary))
+    c = s.checklists
+    c.templates.install_library()
+    c.templates.save({"key": "canary", "name": canary, "description": canary, "sections": [
+        {"title": canary, "items": [{"key": "k", "label": canary, "type": "text",
+                                     "evidence": "note", "hint": canary}]}]})
+    checklist_id = c.start("canary", assignee=canary, outpost=canary, title=canary,
+                           due=datetime(2030, 1, 1, tzinfo=UTC))
+    c.tick(checklist_id, "k", value=canary, note=canary)
+    convoy = c.start("convoy-predeparture", assignee=canary, due=datetime(2030, 1, 1, tzinfo=UTC))
+    from missiondesk.services.attachments import NewAttachment
+    picture = NewAttachment.of(canary + ".jpg", bytes([255, 216, 255]) + (canary * 9).encode())
+    c.tick(convoy, "markings", photo=picture)
+    c.tick(convoy, "leader", sign_off=canary)
+    assert c.lines() and c.compliance() and c.detail(checklist_id).status.value == "complete"
     r.create(MapFeature(name=canary, notes=canary,
                         geometry=Geometry(type="Point", coordinates=(44.4, 33.3))))
     data = (canary * 50).encode()

@@ -13,6 +13,8 @@ from missiondesk.services.attachments import AttachmentService
 from missiondesk.services.audit import AuditService
 from missiondesk.services.changes import ChangeFeed
 from missiondesk.services.channels import ChannelService
+from missiondesk.services.checklist_templates import TemplateService
+from missiondesk.services.checklists import ChecklistService
 from missiondesk.services.conflicts import ConflictService
 from missiondesk.services.incident_taxonomy import TaxonomyService
 from missiondesk.services.incidents import IncidentService
@@ -50,6 +52,7 @@ class Session:
     mission: MissionService
     sync: SyncService
     conflicts: ConflictService
+    checklists: ChecklistService
 
     @classmethod
     def start(
@@ -86,6 +89,9 @@ class Session:
             mission=mission,
             sync=SyncService(vault, mission, device_id, clock, feed),
             conflicts=ConflictService(vault, records, people),
+            checklists=ChecklistService(
+                vault, records, people, attachments, TemplateService(vault, records, mission), wall
+            ),
         )
 
     @cached_property

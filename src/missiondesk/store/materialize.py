@@ -17,6 +17,7 @@ from missiondesk.domain.kinds import APPEND_ONLY, KINDS, Action, search_text
 from missiondesk.domain.markings import Precedence
 from missiondesk.domain.operation import Operation
 from missiondesk.domain.trust import Membership, Revocation
+from missiondesk.store.checklist_rows import project_checklist, project_item
 from missiondesk.store.conflicts import ConflictLedger
 from missiondesk.store.connection import Connection
 from missiondesk.store.incident_rows import project as project_incident
@@ -86,6 +87,7 @@ class Materializer:
         self._trust = TrustStore(conn)
         self._ledger = ConflictLedger(conn) if schema >= 3 else None
         self._incidents = schema >= 6
+        self._checklists = schema >= 8
 
     def apply(self, op: Operation) -> tuple[str, str] | None:
         """Fold `op` in; returns (record type, entity id) if anything visible changed."""
@@ -265,6 +267,10 @@ class Materializer:
                 conn.execute(UPSERT_MESSAGE, (rowid, channel, created_hlc, rank))
         elif record_type == "incident" and self._incidents:
             project_incident(conn, rowid, doc, deleted)
+        elif record_type == "checklist" and self._checklists:
+            project_checklist(conn, rowid, doc, deleted)
+        elif record_type == "checklist_item" and self._checklists:
+            project_item(conn, doc)
         if not self._search:
             return
         if not fresh:

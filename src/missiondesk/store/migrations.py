@@ -12,6 +12,8 @@ from pathlib import Path
 
 from missiondesk.domain.kinds import search_text
 from missiondesk.store.atomic import fsync_directory
+from missiondesk.store.checklist_rows import SCHEMA as CHECKLIST_SCHEMA
+from missiondesk.store.checklist_rows import backfill as backfill_checklists
 from missiondesk.store.connection import Connection, transaction
 from missiondesk.store.errors import VaultCorrupt
 from missiondesk.store.incident_counts import STATEMENTS as COUNT_STATEMENTS
@@ -237,6 +239,15 @@ def _incident_counts(conn: Connection) -> None:
     backfill_counts(conn)
 
 
+def _checklists(conn: Connection) -> None:
+    """The checklist projection (lists, compliance, what turned late); filled from the
+    checklists already in the vault."""
+    for statement in CHECKLIST_SCHEMA.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    backfill_checklists(conn)
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -256,6 +267,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         7, "incidents: chart counts per day and category, kept by triggers", _incident_counts
     ),
+    Migration(8, "checklists: projection for lists, compliance and late checklists", _checklists),
 )
 LATEST = MIGRATIONS[-1].version
 

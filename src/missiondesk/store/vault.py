@@ -12,6 +12,7 @@ from pathlib import Path
 from missiondesk.domain.changeset import ChangeSet, Origin
 from missiondesk.domain.operation import SignedOperation
 from missiondesk.store.audit_log import AuditLog
+from missiondesk.store.checklist_reads import ChecklistReads
 from missiondesk.store.conflicts import ConflictLedger
 from missiondesk.store.connection import (
     NEW_VAULT_CIPHER,
@@ -50,6 +51,7 @@ class Vault:
         self.incidents = IncidentReads(
             conn, enabled=schema >= 6, search=schema >= 2, summary=schema >= 7
         )
+        self.checklists = ChecklistReads(conn, enabled=schema >= 8)
         self.trust = TrustStore(conn)
         self.conflicts = ConflictLedger(conn)
         self.audit = AuditLog(conn)

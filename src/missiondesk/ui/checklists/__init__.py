@@ -1,0 +1,1 @@
+"""The Checklists section: the list, one checklist worked item by item, compliance."""
