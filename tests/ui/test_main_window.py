@@ -145,7 +145,7 @@ def test_incidents_are_listed_and_follow_changes(
     assert cell(model, 0, m.STATUS) == "Draft"
 
 
-@pytest.mark.parametrize("section", ["Checklists", "Personnel", "Map"])
+@pytest.mark.parametrize("section", ["Personnel", "Map"])
 def test_sections_to_come_say_so(window: MainWindow, section: str):
     window.show_section(section)
     page = window.stack.currentWidget()
@@ -153,6 +153,21 @@ def test_sections_to_come_say_so(window: MainWindow, section: str):
     texts = [label.text() for label in page.findChildren(QLabel)]
     assert section in texts
     assert "Coming in a later release" in texts
+
+
+def test_checklists_section_is_built_when_shown_and_emptied_at_lock(
+    qtbot, window: MainWindow, open_session: Session, tasks: TaskRunner
+):
+    from missiondesk.ui.checklists.page import ChecklistsPage
+
+    on_vault(tasks, open_session.checklists.templates.install_library)
+    assert not window.stack.findChildren(ChecklistsPage)
+    window.show_section("Checklists")
+    page = window.stack.currentWidget()
+    assert isinstance(page, ChecklistsPage) and page is window.checklists_page
+    qtbot.waitUntil(lambda: page.view is not None and bool(page.view.templates), timeout=5000)
+    window.lock()
+    assert page.view is None and page.list.rowCount() == 0
 
 
 def test_status_bar_shows_what_waits_to_go_out(qtbot, window: MainWindow, open_session: Session):

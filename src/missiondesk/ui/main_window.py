@@ -42,17 +42,17 @@ from missiondesk.ui.tasks import TaskRunner
 from missiondesk.ui.theme import THEME_LABELS, muted
 from missiondesk.ui.window_options import WindowOptions
 
-if TYPE_CHECKING:  # built when first opened (the Incidents page: when first shown)
+if TYPE_CHECKING:  # built when first opened (a section's page: when first shown)
+    from missiondesk.ui.checklists.page import ChecklistsPage
     from missiondesk.ui.incidents.page import IncidentsPage
     from missiondesk.ui.search_dialog import SearchDialog
 
 LATER_SECTIONS: dict[str, str] = {
-    "Checklists": "Run the mission's standard checklists (patrol departure, radio check, "
-    "relocation) and record who completed each step and when.",
     "Personnel": "See who is in the mission: names, callsigns, roles, outposts and their devices.",
     "Map": "Show incidents and mission features on an offline map, with MGRS grid lines.",
 }
 SECTIONS: tuple[str, ...] = ("Messages", "Incidents", "Checklists", "Personnel", "Map", "Sync")
+LAZY_SECTIONS = ("Incidents", "Checklists")  # built when first shown
 PANIC_KEYS = ("Ctrl+Shift+L", "Pause")
 BANNER_WAIT_MS = 1000  # the FLASH banner's first read: after the first screen, or this
 
@@ -110,14 +110,16 @@ class MainWindow(QMainWindow):
             parent=self.stack,
         )
         self.messages_page.unread_changed.connect(self._on_unread_changed)
-        self._incidents_page: IncidentsPage | None = None  # built when first shown
-        self._incidents_placeholder = QWidget(self.stack)
+        # Sections built (and read) the first time they are shown; a placeholder until then.
+        self._built: dict[str, QWidget] = {}
+        self._clear_built: list[Callable[[], None]] = []  # each built page's clear()
+        self._placeholders = {title: QWidget(self.stack) for title in LAZY_SECTIONS}
         self.sync_page = SyncPage(
             session, tasks, self._relay, self.sync_controller, parent=self.stack
         )
         pages: dict[str, QWidget] = {
             "Messages": self.messages_page,
-            "Incidents": self._incidents_placeholder,
+            **self._placeholders,
             "Sync": self.sync_page,
         }
         for title in SECTIONS:
@@ -313,30 +315,60 @@ class MainWindow(QMainWindow):
     @property
     def incidents_page(self) -> IncidentsPage:
         """The Incidents section, built (and read) the first time it is wanted."""
-        if self._incidents_page is None:
-            if self._session is None:
-                raise RuntimeError("the window is locked")
+        from missiondesk.ui.incidents.page import IncidentsPage
+
+        page = self.section_page("Incidents")
+        assert isinstance(page, IncidentsPage)
+        return page
+
+    @property
+    def checklists_page(self) -> ChecklistsPage:
+        from missiondesk.ui.checklists.page import ChecklistsPage
+
+        page = self.section_page("Checklists")
+        assert isinstance(page, ChecklistsPage)
+        return page
+
+    def section_page(self, title: str) -> QWidget:
+        """The page of a section built when first shown (LAZY_SECTIONS), built now if need be."""
+        built = self._built.get(title)
+        if built is not None:
+            return built
+        if self._session is None:
+            raise RuntimeError("the window is locked")
+        page, clear = self._build_section(title, self._session)
+        self._clear_built.append(clear)
+        self.stack.insertWidget(SECTIONS.index(title), page)
+        placeholder = self._placeholders.pop(title)
+        self.stack.removeWidget(placeholder)
+        placeholder.deleteLater()
+        self._built[title] = page
+        return page
+
+    def _build_section(self, title: str, session: Session) -> tuple[QWidget, Callable[[], None]]:
+        """A section's page and what drops its data at lock."""
+        if title == "Incidents":
             from missiondesk.ui.incidents.page import IncidentsPage
 
-            page = IncidentsPage(
-                self._session,
+            incidents = IncidentsPage(
+                session,
                 self._tasks,
                 self._relay,
                 choose_files=self._options.choose_files,
                 choose_save_path=self._options.choose_save_path,
                 parent=self.stack,
             )
-            self.stack.insertWidget(SECTIONS.index("Incidents"), page)
-            self.stack.removeWidget(self._incidents_placeholder)
-            self._incidents_placeholder.deleteLater()
-            self._incidents_page = page
-        return self._incidents_page
+            return incidents, incidents.clear
+        from missiondesk.ui.checklists.page import ChecklistsPage
+
+        checklists = ChecklistsPage(session, self._tasks, self._relay, parent=self.stack)
+        return checklists, checklists.clear
 
     @Slot(int)
     def _on_section_chosen(self, row: int) -> None:
         if row >= 0:
-            if SECTIONS[row] == "Incidents" and self._session is not None:
-                self.incidents_page  # noqa: B018 - built on first show
+            if SECTIONS[row] in LAZY_SECTIONS and self._session is not None:
+                self.section_page(SECTIONS[row])
             self.stack.setCurrentIndex(row)
 
     @Slot()
@@ -477,8 +509,8 @@ class MainWindow(QMainWindow):
             return False
         self._relay.stop()
         self.sync_controller.stop()
-        if self._incidents_page is not None:  # first: its windows save what was typed
-            self._incidents_page.clear()
+        for clear in self._clear_built:  # first: their windows save what was typed
+            clear()
         for other in QApplication.topLevelWidgets():  # dialogs of this window: settings, about
             if other is not self and other.isVisible() and self._owns(other):
                 other.close()
