@@ -28,6 +28,7 @@ BENCHMARKS = (
     *("vault_vs_sqlite", "unlock", "road", "sync_import", "sync_deltas", "sync_thin_link"),
     *("desk_start", "desk_channel", "desk_search"),
     *("incident_list", "sitrep_pdf", "desk_incidents"),
+    "escalation",
 )
 # Options a benchmark gets in quick and smoke runs (py-spy is a developer's tool, not CI's).
 QUICK_OPTIONS = {"sync_import": ["--no-profile"], "sync_deltas": ["--no-partition"]}

@@ -28,10 +28,13 @@ def build_parser() -> argparse.ArgumentParser:
     from missiondesk.commands import (
         checklists,
         conflicts,
+        headcount,
         incidents,
         messages,
         mission,
+        movements,
         reports,
+        roster,
         search,
         sync,
         vault,
@@ -54,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (vault, messages, incidents, reports, search, mission, conflicts, checklists):
+        module.register(sub)
+    for module in (roster, movements, headcount):  # personnel protection
         module.register(sub)
     sync.register_all(sub)
     return parser

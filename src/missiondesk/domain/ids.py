@@ -25,6 +25,16 @@ def uuid7(now_ms: int | None = None) -> str:
     return str(uuid.UUID(int=value))
 
 
+def derived_id(*parts: str) -> str:
+    """An entity id that is a function of `parts` (a UUID, version 8): laptops that make the
+    same record while apart (an alert for the same missed check-in, a headcount mark for the
+    same person) give it the same id, so their writes merge into one record."""
+    digest = bytearray(hashlib.sha256("\x1f".join(parts).encode()).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x80
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    return str(uuid.UUID(bytes=bytes(digest)))
+
+
 def device_id_for(signing_public_key: bytes) -> str:
     """A device's id: the first 16 bytes of SHA-256 of its Ed25519 public key, in hex."""
     return hashlib.sha256(signing_public_key).digest()[:DEVICE_ID_BYTES].hex()

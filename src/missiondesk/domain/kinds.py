@@ -10,14 +10,18 @@ from enum import StrEnum
 from typing import Any
 
 from missiondesk.domain.markings import Precedence
+from missiondesk.domain.records.alerts import Alert
 from missiondesk.domain.records.attachments import Attachment
 from missiondesk.domain.records.base import Record
 from missiondesk.domain.records.checklists import Checklist, ChecklistItem, ChecklistTemplate
+from missiondesk.domain.records.headcount import Headcount, HeadcountMark
 from missiondesk.domain.records.incidents import Incident, IncidentTaxonomy
 from missiondesk.domain.records.mapping import MapFeature
 from missiondesk.domain.records.messaging import Channel, Message
 from missiondesk.domain.records.mission import Mission
+from missiondesk.domain.records.movements import Movement, MovementCheckin
 from missiondesk.domain.records.people import Device, Person
+from missiondesk.domain.records.roster import EmergencyDetails
 
 
 class Action(StrEnum):
@@ -42,9 +46,15 @@ RECORD_TYPES: dict[str, type[Record]] = {
     "map_feature": MapFeature,
     "attachment": Attachment,
     "mission": Mission,
+    "emergency_details": EmergencyDetails,
+    "movement": Movement,
+    "movement_checkin": MovementCheckin,
+    "alert": Alert,
+    "headcount": Headcount,
+    "headcount_mark": HeadcountMark,
 }
 
-APPEND_ONLY = frozenset({"message", "attachment"})
+APPEND_ONLY = frozenset({"message", "attachment", "movement_checkin"})
 
 
 def _build_kinds() -> dict[str, Action]:
@@ -80,6 +90,7 @@ _SEARCH_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "checklist_item": ("", ("value", "note")),
     "map_feature": ("name", ("notes",)),
     "attachment": ("name", ()),
+    "movement": ("title", ("planned_by",)),
 }
 
 
@@ -113,13 +124,23 @@ _BY_PRECEDENCE = {
 
 
 def urgency(kind: str, body: dict[str, Any]) -> int:
-    """Trust changes first, then FLASH, IMMEDIATE (and alerts), PRIORITY, then the rest."""
+    """Trust changes first, then FLASH, IMMEDIATE (and alerts), PRIORITY, then the rest.
+
+    Personnel protection: FLASH alerts (a missed check-in's last step, a panic) and the start
+    of a headcount go as FLASH; other alerts, check-ins, arrivals and headcount marks as
+    IMMEDIATE, so a check-in reaches a peer before it escalates the same movement."""
     if kind.startswith(("membership.", "mission.", "device.")):
         return TRUST
+    fields = body.get("fields")
+    fields = fields if isinstance(fields, dict) else {}
     if kind.startswith("alert."):
+        return FLASH if fields.get("precedence") == Precedence.FLASH.value else IMMEDIATE
+    if kind.startswith("headcount."):
+        return FLASH
+    if kind.startswith(("headcount_mark.", "movement_checkin.")):
+        return IMMEDIATE
+    if kind == "movement.update" and fields.get("status") not in (None, "active"):
         return IMMEDIATE
     if kind == "message.create":
-        fields = body.get("fields")
-        if isinstance(fields, dict):
-            return _BY_PRECEDENCE.get(str(fields.get("precedence")), ROUTINE)
+        return _BY_PRECEDENCE.get(str(fields.get("precedence")), ROUTINE)
     return ROUTINE

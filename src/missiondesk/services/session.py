@@ -29,9 +29,15 @@ from missiondesk.services.writer import OperationWriter
 from missiondesk.store.vault import Vault
 
 if TYPE_CHECKING:
+    from missiondesk.services.alerts import AlertService
     from missiondesk.services.bundles import BundleService
+    from missiondesk.services.headcount import HeadcountService
     from missiondesk.services.incident_exports import ExportService
+    from missiondesk.services.movements import MovementService
+    from missiondesk.services.protection_access import ProtectionAccess
     from missiondesk.services.reports import ReportService
+    from missiondesk.services.roster import RosterService
+    from missiondesk.services.watch import Watch
 
 
 @dataclass
@@ -53,6 +59,7 @@ class Session:
     sync: SyncService
     conflicts: ConflictService
     checklists: ChecklistService
+    wall: Callable[[], int] = wall_clock_ms
 
     @classmethod
     def start(
@@ -92,6 +99,7 @@ class Session:
             checklists=ChecklistService(
                 vault, records, people, attachments, TemplateService(vault, records, mission), wall
             ),
+            wall=wall,
         )
 
     @cached_property
@@ -117,6 +125,59 @@ class Session:
         from missiondesk.services.incident_exports import ExportService
 
         return ExportService(self.incidents, self.audit)
+
+    # -- personnel protection (made when first used) -------------------------------------------
+
+    @cached_property
+    def protection_access(self) -> ProtectionAccess:
+        from missiondesk.services.protection_access import ProtectionAccess
+
+        return ProtectionAccess(self.mission)
+
+    @cached_property
+    def roster(self) -> RosterService:
+        """The mission's people and their (Strictly Confidential) emergency details."""
+        from missiondesk.services.roster import RosterService
+
+        return RosterService(self.vault, self.records, self.people, self.protection_access)
+
+    @cached_property
+    def movements(self) -> MovementService:
+        """Planned movements, check-ins, arrivals and the escalation of missed check-ins."""
+        from missiondesk.services.movements import MovementService
+
+        return MovementService(
+            self.vault, self.records, self.people, self.roster, self.protection_access, self.wall
+        )
+
+    @cached_property
+    def alerts(self) -> AlertService:
+        """Escalation and panic alerts: list, acknowledge, panic."""
+        from missiondesk.services.alerts import AlertService
+
+        return AlertService(
+            self.vault, self.records, self.people, self.roster, self.movements, self.wall
+        )
+
+    @cached_property
+    def headcount(self) -> HeadcountService:
+        """Emergency headcounts and their roll-up."""
+        from missiondesk.services.headcount import HeadcountService
+
+        return HeadcountService(
+            self.vault, self.records, self.people, self.roster, self.protection_access, self.wall
+        )
+
+    @cached_property
+    def watch(self) -> Watch:
+        """`tick(now)`: escalates missed check-ins and finds the checklists that turned late;
+        other watchers are added with `add`."""
+        from missiondesk.services.watch import Watch
+
+        watch = Watch(self.wall)
+        watch.add("movements", self.movements.escalate)
+        watch.add("checklists", self.checklists.turned_late)
+        return watch
 
     @property
     def device_id(self) -> str:

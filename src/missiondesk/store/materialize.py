@@ -22,6 +22,8 @@ from missiondesk.store.conflicts import ConflictLedger
 from missiondesk.store.connection import Connection
 from missiondesk.store.incident_rows import project as project_incident
 from missiondesk.store.incident_rows import record_transition
+from missiondesk.store.protection_rows import PROTECTION_TYPES
+from missiondesk.store.protection_rows import project as project_protection
 from missiondesk.store.trust_store import TrustStore
 
 TOMBSTONE = "_deleted"
@@ -88,6 +90,7 @@ class Materializer:
         self._ledger = ConflictLedger(conn) if schema >= 3 else None
         self._incidents = schema >= 6
         self._checklists = schema >= 8
+        self._protection = schema >= 9
 
     def apply(self, op: Operation) -> tuple[str, str] | None:
         """Fold `op` in; returns (record type, entity id) if anything visible changed."""
@@ -212,7 +215,9 @@ class Materializer:
                     int(deleted),
                 ),
             )
-            self._project(cur.lastrowid, op.record_type, doc, op.hlc, deleted, fresh=True)
+            self._project(
+                cur.lastrowid, op.entity, op.record_type, doc, op.hlc, deleted, fresh=True
+            )
             return True
         rowid, record_type, doc_text, clocks_text, created_hlc, was_deleted = row
         if record_type != op.record_type:
@@ -243,12 +248,13 @@ class Materializer:
             " updated_hlc = max(updated_hlc, ?), deleted = ? WHERE rowid = ?",
             (_dumps(doc), _dumps(clocks), created, op.hlc, int(deleted), rowid),
         )
-        self._project(rowid, record_type, doc, created, deleted, fresh=False)
+        self._project(rowid, op.entity, record_type, doc, created, deleted, fresh=False)
         return True
 
     def _project(
         self,
         rowid: int | None,
+        entity: str,
         record_type: str,
         doc: dict[str, Any],
         created_hlc: int,
@@ -271,6 +277,8 @@ class Materializer:
             project_checklist(conn, rowid, doc, deleted)
         elif record_type == "checklist_item" and self._checklists:
             project_item(conn, doc)
+        elif record_type in PROTECTION_TYPES and self._protection:
+            project_protection(conn, record_type, entity, doc, deleted)
         if not self._search:
             return
         if not fresh:

@@ -20,6 +20,8 @@ from missiondesk.store.incident_counts import STATEMENTS as COUNT_STATEMENTS
 from missiondesk.store.incident_counts import backfill as backfill_counts
 from missiondesk.store.incident_rows import SCHEMA as INCIDENT_SCHEMA
 from missiondesk.store.incident_rows import backfill as backfill_incidents
+from missiondesk.store.protection_rows import SCHEMA as PROTECTION_SCHEMA
+from missiondesk.store.protection_rows import backfill as backfill_protection
 
 _CORE = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -248,6 +250,15 @@ def _checklists(conn: Connection) -> None:
     backfill_checklists(conn)
 
 
+def _protection(conn: Connection) -> None:
+    """Personnel protection: movements watched by their next due time, check-ins, the steps
+    raised, headcount marks; filled from such records already in the vault."""
+    for statement in PROTECTION_SCHEMA.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    backfill_protection(conn)
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -268,6 +279,9 @@ MIGRATIONS: tuple[Migration, ...] = (
         7, "incidents: chart counts per day and category, kept by triggers", _incident_counts
     ),
     Migration(8, "checklists: projection for lists, compliance and late checklists", _checklists),
+    Migration(
+        9, "protection: movements by next due time, check-ins, escalation, headcounts", _protection
+    ),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -29,6 +29,7 @@ from missiondesk.store.lock import VaultLock
 from missiondesk.store.message_reads import MessageReads
 from missiondesk.store.migrations import LATEST, migrate, schema_version
 from missiondesk.store.oplog import OpLog
+from missiondesk.store.protection_reads import ProtectionReads
 from missiondesk.store.reads import Reads
 from missiondesk.store.trust_store import TrustStore
 
@@ -52,6 +53,7 @@ class Vault:
             conn, enabled=schema >= 6, search=schema >= 2, summary=schema >= 7
         )
         self.checklists = ChecklistReads(conn, enabled=schema >= 8)
+        self.protection = ProtectionReads(conn, enabled=schema >= 9)
         self.trust = TrustStore(conn)
         self.conflicts = ConflictLedger(conn)
         self.audit = AuditLog(conn)

@@ -26,6 +26,8 @@ class Person(Record):
     unit: str = Field(default="", max_length=120)
     outpost: str = Field(default="", max_length=120)
     emergency_contact: str = Field(default="", max_length=500)
+    # devices this person uses (ids); a device's own registration may name its person too
+    devices: tuple[str, ...] = Field(default=(), max_length=20)
 
 
 class Device(Record):

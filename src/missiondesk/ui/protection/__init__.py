@@ -1,0 +1,1 @@
+"""Personnel protection screens: the movement board (more to come: headcount, roster)."""
