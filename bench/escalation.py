@@ -1,4 +1,5 @@
-"""One tick of the watch over 1,000 active movements: find what is overdue, raise the steps due.
+"""One tick of the watch over 1,000 active movements and 10,000 checklists: find what is
+overdue, raise the steps due, find the checklists that turned late.
 
 Subject: `session.watch.tick(now)` on a real vault holding `--movements` active movements
 (written through the one road; 60-minute check-in interval, default steps: warning at the due
@@ -7,14 +8,16 @@ nobody checking in. The clock is driven: one catch-up tick at two hours raises e
 and the alarms due so far (~1,500 alerts), then each timed tick (every 30 s of the clock)
 raises the alarms of the movements due 30 min before and the FLASH alerts of those due an
 hour before (~16 alerts a tick for 1,000 movements), each an operation signed and applied,
-all in one transaction. Also timed: a quiet tick (nothing due). The
-watch's other watchers (checklists, when they land) are not in it yet: a placeholder watcher
-that returns nothing stands for them.
+all in one transaction. The same vault holds `--checklists` checklists started from the default
+library (through `ChecklistService.start`), nobody working them, their due times spread evenly
+from 30 minutes after the start to the last tick: each tick also finds the ~30 that turned late
+since the previous one (`ChecklistService.turned_late`, the session's second watcher). Also
+timed: a quiet tick (nothing due).
 
-Baseline, interleaved in the same run: the watch's one indexed query (`DUE_SELECT`, taken
-from `store/protection_reads.py`) at the same `now`, on a plain `sqlite3` copy of the
-`movement_watch` table and its index, copied again (untimed) before each tick so that both
-query the same state.
+Baseline, interleaved in the same run: the watch's two indexed queries (`DUE_SELECT`, taken
+from `store/protection_reads.py`, and the late checklists' range of `checklist_rows_by_late_at`)
+at the same `now`, on a plain `sqlite3` copy of `movement_watch`, `checklist_rows` and their
+indexes, copied again (untimed) before each tick so that both query the same state.
 
 Target: one tick <= 50 ms (median over the ticks).
 """
@@ -33,6 +36,8 @@ from missiondesk.domain.escalation import MINUTE_MS
 from missiondesk.domain.records.movements import Escalation, Movement, Waypoint
 from missiondesk.services.session import Session
 from missiondesk.services.vault_access import create_vault
+from missiondesk.store.checklist_rows import COLUMNS as CHECKLIST_COLUMNS
+from missiondesk.store.checklist_rows import SCHEMA as CHECKLIST_SCHEMA
 from missiondesk.store.protection_reads import DUE_SELECT
 from missiondesk.store.protection_rows import SCHEMA
 
@@ -80,54 +85,93 @@ def fill(session: Session, count: int, people: int = 50) -> None:
         session.records.submit(batch)
 
 
+def fill_checklists(session: Session, count: int, last_due: datetime) -> None:
+    """`count` checklists from the default library, due evenly from START + 30 min to
+    `last_due`, assigned to 50 people at five outposts."""
+    session.checklists.templates.install_library()
+    keys = [v.template.key for v in session.checklists.templates.list()]
+    first = START + timedelta(minutes=30)
+    step = (last_due - first) / max(1, count - 1)
+    for i in range(count):
+        session.checklists.start(
+            keys[i % len(keys)],
+            assignee=f"P-{i % 50:03d}",
+            outpost=f"OP {i % 5}",
+            due=first + step * i,
+            started=START - timedelta(hours=1),
+        )
+
+
 def plain_copy(session: Session, path: Path) -> sqlite3.Connection:
     plain = sqlite3.connect(path)
-    for statement in SCHEMA.split(";"):
-        if statement.strip():
-            plain.execute(statement)
+    for schema in (SCHEMA, CHECKLIST_SCHEMA):
+        for statement in schema.split(";"):
+            if statement.strip():
+                plain.execute(statement)
     resync(session, plain)
     return plain
 
 
 def resync(session: Session, plain: sqlite3.Connection) -> None:
-    """The plain copy of `movement_watch` as the vault holds it now (untimed)."""
-    rows = session.vault.conn.execute("SELECT * FROM movement_watch").fetchall()
-    plain.execute("DELETE FROM movement_watch")
-    plain.executemany(f"INSERT INTO movement_watch VALUES ({', '.join('?' * 11)})", rows)
+    """The plain copies of `movement_watch` and `checklist_rows` as the vault holds them now
+    (untimed)."""
+    for table in ("movement_watch", "checklist_rows"):
+        rows = session.vault.conn.execute(f"SELECT * FROM {table}").fetchall()
+        plain.execute(f"DELETE FROM {table}")
+        marks = ", ".join("?" * len(rows[0])) if rows else ""
+        plain.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
     plain.commit()
 
 
-def _query(plain: sqlite3.Connection, now_ms: int) -> Callable[[], object]:
-    return lambda: plain.execute(DUE_SELECT, (now_ms, 100_000)).fetchall()
+LATE_SELECT = (
+    f"SELECT {', '.join(CHECKLIST_COLUMNS)} FROM checklist_rows"
+    " WHERE late_at > ? AND late_at <= ? ORDER BY late_at LIMIT ?"
+)
 
 
-def _tick(session: Session, found: list[int]) -> Callable[[], object]:
-    return lambda: found.append(len(session.watch.tick().found["movements"]))
+def _query(plain: sqlite3.Connection, since_ms: int, now_ms: int) -> Callable[[], object]:
+    def both() -> None:
+        plain.execute(DUE_SELECT, (now_ms, 100_000)).fetchall()
+        plain.execute(LATE_SELECT, (since_ms // 1000, now_ms // 1000, 10_000)).fetchall()
+
+    return both
+
+
+def _tick(session: Session, found: list[tuple[int, int]]) -> Callable[[], object]:
+    def tick() -> None:
+        report = session.watch.tick()
+        found.append((len(report.found["movements"]), len(report.found["checklists"])))
+
+    return tick
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = parser("one watch tick over 1,000 active movements, against its query on plain SQL")
+    p = parser("one watch tick over 1,000 movements and 10,000 checklists, against plain SQL")
     p.add_argument("--movements", type=int, default=None, help="active movements (1,000)")
+    p.add_argument("--checklists", type=int, default=None, help="checklists (10,000)")
     p.add_argument("--ticks", type=int, default=None, help="ticks timed (40)")
     p.add_argument("--dir", type=Path, default=None, help="parent of the temp folder")
     args = p.parse_args(argv)
     quick = bool(args.quick)
     count = args.movements or (200 if quick else 1_000)
+    checklists = args.checklists or (1_000 if quick else 10_000)
     ticks = args.ticks or (10 if quick else 40)
-    header(f"escalation: one watch tick over {count:,} active movements", quick)
+    header(f"escalation: one watch tick over {count:,} movements, {checklists:,} checklists", quick)
     wall = Wall()
     subject: list[float] = []
     baseline: list[float] = []
-    raised: list[int] = []
+    raised: list[tuple[int, int]] = []
     with tempfile.TemporaryDirectory(prefix="md-bench-", dir=args.dir) as tmp:
         session = create_vault(
             Path(tmp) / "vault", "bench passphrase", name="Bench", callsign="BENCH-1",
             kdf=SETUP_KDF, wall=wall,
         )  # fmt: skip
         try:
-            session.watch.add("checklists", lambda since, now: ())  # placeholder
             spent = timed(lambda: fill(session, count))
             print(f"  planned {count:,} movements through the road in {spent:.1f} s", flush=True)
+            last_due = START + 2 * timedelta(minutes=INTERVAL) + ticks * timedelta(seconds=30)
+            spent = timed(lambda: fill_checklists(session, checklists, last_due))
+            print(f"  started {checklists:,} checklists in {spent:.1f} s", flush=True)
             assert len(session.movements.active()) == count
             plain = plain_copy(session, Path(tmp) / "plain.db")
             # quiet ticks: before the first check-in is due, nothing to raise
@@ -139,10 +183,10 @@ def main(argv: list[str] | None = None) -> int:
             for k in range(ticks):
                 resync(session, plain)  # the baseline queries the same state as the tick
                 wall.ms += TICK_MS
-                query = _query(plain, wall.ms)
+                query = _query(plain, wall.ms - TICK_MS, wall.ms)
                 if k % 2:
                     baseline.append(timed(query))
-                found: list[int] = []
+                found: list[tuple[int, int]] = []
                 subject.append(timed(_tick(session, found)))
                 raised.extend(found)
                 if not k % 2:
@@ -154,19 +198,24 @@ def main(argv: list[str] | None = None) -> int:
     tick_ms, base_ms = median(subject) * 1000, median(baseline) * 1000
     quiet_ms = median(quiet) * 1000
     print(f"\n  catch-up tick raised {caught_up} alerts; {alerts:,} alerts in the vault at the end")
-    print(f"  tick ({median(raised):.0f} alerts raised per tick): {spread(subject)}")
+    alerts_each = median([a for a, _ in raised])
+    late_each = median([c for _, c in raised])
+    print(f"  tick ({alerts_each:.0f} alerts raised, {late_each:.0f} checklists turned late per"
+          f" tick): {spread(subject)}")  # fmt: skip
     print(f"  quiet tick (nothing due): {spread(quiet)}")
-    print(f"  plain sqlite3, the same indexed query: {spread(baseline)}")
+    print(f"  plain sqlite3, the same two indexed queries: {spread(baseline)}")
     print(f"  ratio tick / plain query: {tick_ms / base_ms:.1f}x")
     checks = [
         Check(
             NAME,
-            f"one watch tick over {count:,} active movements (median of {ticks})",
+            f"one watch tick over {count:,} movements and {checklists:,} checklists"
+            f" (median of {ticks})",
             tick_ms,
             TARGET_MS,
             "<=",
             "ms",
-            f"{median(raised):.0f} alerts raised a tick; quiet tick {quiet_ms:.2f} ms; plain "
+            f"{alerts_each:.0f} alerts raised and {late_each:.0f} checklists late a tick; quiet"
+            f" tick {quiet_ms:.2f} ms; plain "
             f"sqlite3 query {base_ms:.3f} ms ({tick_ms / base_ms:.0f}x)",
         )
     ]

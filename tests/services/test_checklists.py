@@ -16,6 +16,7 @@ from missiondesk.domain.records.people import Role
 from missiondesk.services.attachments import NewAttachment
 from missiondesk.services.vault_access import create_vault, unlock_vault
 from tests.conftest import FAST_KDF, PASSPHRASE
+from tests.driven_clock import DrivenWall
 from tests.opfactory import share
 
 S = ItemStatus
@@ -23,26 +24,9 @@ T0 = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)
 JPEG = NewAttachment.of("gate.jpg", b"\xff\xd8\xff" + b"p" * 300)
 
 
-class Wall:
-    """The vault's wall clock, driven by the test (milliseconds)."""
-
-    def __init__(self, start: datetime) -> None:
-        self.ms = int(start.timestamp() * 1000)
-
-    def __call__(self) -> int:
-        return self.ms
-
-    def advance(self, **delta: float) -> None:
-        self.ms += int(timedelta(**delta).total_seconds() * 1000)
-
-    @property
-    def now(self) -> datetime:
-        return datetime.fromtimestamp(self.ms / 1000, UTC)
-
-
 @pytest.fixture
 def wall():
-    return Wall(T0)
+    return DrivenWall(T0)
 
 
 @pytest.fixture

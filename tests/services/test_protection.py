@@ -22,25 +22,11 @@ from missiondesk.services.movements import alert_id
 from missiondesk.services.vault_access import create_vault, unlock_vault
 from missiondesk.store.protection_reads import DUE_SELECT
 from tests.conftest import FAST_KDF, PASSPHRASE
+from tests.driven_clock import DrivenWall
 from tests.opfactory import share
 
 MINUTE = 60_000
 START = (datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(days=1)).replace(minute=0)
-
-
-class Wall:
-    """A wall clock the test moves by hand (ms since the epoch)."""
-
-    def __init__(self, at: datetime = START) -> None:
-        self.ms = int(at.timestamp() * 1000)
-
-    def __call__(self) -> int:
-        return self.ms
-
-    def at(self, minutes: float) -> datetime:
-        """Move to START + `minutes` and return that moment."""
-        self.ms = int(START.timestamp() * 1000 + minutes * MINUTE)
-        return t(minutes)
 
 
 def t(minutes: float) -> datetime:
@@ -50,7 +36,7 @@ def t(minutes: float) -> datetime:
 
 @pytest.fixture
 def wall():
-    return Wall()
+    return DrivenWall(START)
 
 
 @pytest.fixture

@@ -18,27 +18,20 @@ from missiondesk.services.vault_access import create_vault
 from missiondesk.ui.changes import ChangeRelay
 from missiondesk.ui.checklists.page import ChecklistsPage
 from missiondesk.ui.tasks import TaskRunner
+from tests.driven_clock import DrivenWall
 
 from .conftest import FAST_KDF, PASSPHRASE, on_vault, show_and_activate
 
 T0 = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)
 
 
-class Wall:
-    def __init__(self) -> None:
-        self.ms = int(T0.timestamp() * 1000)
-
-    def __call__(self) -> int:
-        return self.ms
+@pytest.fixture
+def wall() -> DrivenWall:
+    return DrivenWall(T0)
 
 
 @pytest.fixture
-def wall() -> Wall:
-    return Wall()
-
-
-@pytest.fixture
-def desk(tmp_path: Path, wall: Wall) -> Iterator[Session]:
+def desk(tmp_path: Path, wall: DrivenWall) -> Iterator[Session]:
     s = create_vault(tmp_path / "v", PASSPHRASE, name="Anna Berg", callsign="ALPHA-1",
                      kdf=FAST_KDF, wall=wall)  # fmt: skip
     try:

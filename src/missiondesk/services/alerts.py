@@ -7,7 +7,8 @@ a person on any laptop and goes to the whole mission as FLASH with their last kn
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import builtins
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from pydantic import ValidationError
@@ -15,8 +16,10 @@ from pydantic import ValidationError
 from missiondesk.domain.coordinates import Location, parse_location
 from missiondesk.domain.errors import FieldProblem, InvalidFields, InvalidInput, MissionDeskError
 from missiondesk.domain.escalation import AUDIENCE, PRECEDENCE
+from missiondesk.domain.protection_rules import reaches
 from missiondesk.domain.records.alerts import Alert, AlertSource, AlertStep
 from missiondesk.services.alert_views import AlertView
+from missiondesk.services.mission import MissionService
 from missiondesk.services.movements import MovementService
 from missiondesk.services.people import PeopleService
 from missiondesk.services.records import RecordService
@@ -32,9 +35,11 @@ class AlertService:
         people: PeopleService,
         roster: RosterService,
         movements: MovementService,
+        mission: MissionService,
         wall: Callable[[], int],
     ) -> None:
         self._vault = vault
+        self._mission = mission
         self._records = records
         self._people = people
         self._roster = roster
@@ -75,6 +80,28 @@ class AlertService:
         if not found:
             raise InvalidInput(f"There is no alert with id {text}.")
         raise InvalidInput(f"Several alerts have ids starting with {text}; give more of it.")
+
+    def views_of(self, alert_ids: Sequence[str]) -> tuple[AlertView, ...]:
+        """The alerts among `alert_ids` that still exist (a notification's read)."""
+        found: builtins.list[AlertView] = []
+        for alert_id in alert_ids:
+            try:
+                found.append(self.get(alert_id))
+            except MissionDeskError:
+                continue  # deleted, or not an alert this version reads
+        return tuple(found)
+
+    def meant_for_me(self, views: Sequence[AlertView]) -> tuple[AlertView, ...]:
+        """The open alerts of `views` this laptop's officer should be told of (see
+        `domain/protection_rules.reaches`)."""
+        membership = self._mission.my_membership()
+        role = membership.role if membership else None
+        in_mission = self._mission.info() is not None
+        me = self._people.person_id or ""
+        return tuple(
+            v for v in views
+            if v.open and reaches(v.alert.audience, v.alert.people, me, role, in_mission)
+        )  # fmt: skip
 
     def acknowledge(self, alert_id: str) -> AlertView:
         """Mark an alert seen and handled by this officer (once; a second time changes

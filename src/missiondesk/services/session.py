@@ -156,8 +156,9 @@ class Session:
         from missiondesk.services.alerts import AlertService
 
         return AlertService(
-            self.vault, self.records, self.people, self.roster, self.movements, self.wall
-        )
+            self.vault, self.records, self.people, self.roster, self.movements, self.mission,
+            self.wall,
+        )  # fmt: skip
 
     @cached_property
     def headcount(self) -> HeadcountService:

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from missiondesk.ui.main_window import MainWindow
     from missiondesk.ui.shell.alerts import MessageAlerts
     from missiondesk.ui.shell.idle_lock import IdleWatcher
+    from missiondesk.ui.shell.watch_ticker import WatchTicker
 
 log = logging.getLogger(__name__)
 # The code of an open session, loaded on the vault thread while the unlock dialog waits for the
@@ -72,10 +73,13 @@ class AppFlow(QObject):
         auto_lock_ms: int | None = None,
         options: WindowOptions | None = None,
         tray: Tray | None = None,
+        watch_ms: int | None = None,
         parent: QObject | None = None,
     ) -> None:
+        """`watch_ms`: how often the watch ticks (None: every few seconds; 0: only at unlock)."""
         super().__init__(parent)
         self._vault_dir = vault_dir
+        self._watch_ms = watch_ms
         self._tasks = tasks
         self._kdf = kdf
         self._store = settings_store
@@ -91,6 +95,7 @@ class AppFlow(QObject):
         self.dialog: FirstRunDialog | UnlockDialog | None = None
         self.idle: IdleWatcher | None = None
         self.alerts: MessageAlerts | None = None
+        self.watch: WatchTicker | None = None
         # Window size and place (no mission data): kept beside settings.json when there is one.
         self._window_state = (
             QSettings(str(settings_store.path.with_name(WINDOW_STATE)), QSettings.Format.IniFormat)
@@ -172,6 +177,7 @@ class AppFlow(QObject):
         from missiondesk.ui.main_window import MainWindow  # loaded while the officer typed
         from missiondesk.ui.shell.alerts import MessageAlerts
         from missiondesk.ui.shell.idle_lock import IdleWatcher
+        from missiondesk.ui.shell.watch_ticker import WatchTicker
 
         self._options.settings = self.settings
         window = MainWindow(session, self._tasks, self._options)
@@ -190,6 +196,10 @@ class AppFlow(QObject):
         self.alerts = MessageAlerts(
             window.relay, session.messaging, self._tasks, self.tray, self.settings, window, self
         )
+        self.watch = WatchTicker(
+            session, window.relay, self._tasks, self.tray, window, tick_ms=self._watch_ms,
+            parent=self,
+        )  # fmt: skip
         window.show()  # before the dialog goes, so there is never a moment with no window
         window.raise_()
         window.activateWindow()
@@ -218,6 +228,10 @@ class AppFlow(QObject):
             self.alerts.stop()
             self.alerts.deleteLater()
             self.alerts = None
+        if self.watch is not None:
+            self.watch.stop()
+            self.watch.deleteLater()
+            self.watch = None
 
     @Slot()
     def _on_panic(self) -> None:
