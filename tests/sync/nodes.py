@@ -27,9 +27,14 @@ def env() -> dict[str, str]:
 
 
 def make_mission(
-    root: Path, count: int, name: str = "Sector North", wall: Callable[[], int] | None = None
+    root: Path,
+    count: int,
+    name: str = "Sector North",
+    wall: Callable[[], int] | None = None,
+    roles: dict[int, Role] | None = None,
 ) -> list[Path]:
-    """`count` vaults in one mission: the first is the authority, the others enrolled by file."""
+    """`count` vaults in one mission: the first is the authority, the others enrolled by file
+    (as officers, or the role `roles` gives their index)."""
     paths = [root / f"node{i}" for i in range(count)]
     extra: dict[str, Any] = {"wall": wall} if wall else {}
     authority = create_vault(
@@ -52,7 +57,8 @@ def make_mission(
                 **extra,
             )
             request, _ = member.mission.request_enrollment()
-            approval, _ = authority.mission.approve(request, role=Role.OFFICER)
+            role = (roles or {}).get(i, Role.OFFICER)
+            approval, _ = authority.mission.approve(request, role=role)
             member.mission.accept(approval)
             member.close()
     finally:
