@@ -462,12 +462,68 @@ def build_demo_mission(root: Path) -> Path:
             9,
         )
         edit_apart(me, peers["BRAVO-2"], clock, water)
+        add_checklists(me, clock)
         for peer in peers.values():
             share(peer, me)
             peer.close()
         record_peers_met(me, clock)
         me.close()
     return vault_dir
+
+
+def add_checklists(me: object, clock: ScriptedClock) -> None:
+    """The default library and five checklists at three outposts: one done, one done late, one
+    late and half done, one under way, one not started."""
+    from missiondesk.services.attachments import NewAttachment
+    from missiondesk.services.session import Session
+
+    assert isinstance(me, Session)
+    lists = me.checklists
+    end = datetime.now(UTC).replace(second=0, microsecond=0)  # when the shots are taken
+    began = end - timedelta(hours=5)
+
+    def start(
+        template: str, assignee: str, outpost: str, due: timedelta, title: str | None = None,
+        started: datetime = began,
+    ) -> str:
+        return lists.start(template, assignee=assignee, outpost=outpost, due=end + due,
+                           started=started, title=title)  # fmt: skip
+
+    with clock.at(began):
+        lists.templates.install_library()
+        kit = start("medical-kit", "MEDIC-4", "Sector North HQ", timedelta(hours=-3))
+        home = start("residential-security", "BRAVO-2", "OP North", timedelta(hours=-4))
+        radio = start("radio-check", "TANGO-1", "Team Site Tango", timedelta(minutes=-50))
+        convoy = start("convoy-predeparture", "BRAVO-2", "OP North", timedelta(hours=2),
+                       title="Convoy to OP North, Km 42")  # fmt: skip
+        # Its first item is due half an hour after the start (the staff list): just started.
+        start("relocation-readiness", "OP North", "OP North", timedelta(days=1),
+              started=end - timedelta(minutes=10))  # fmt: skip
+    with clock.at(end - timedelta(hours=3, minutes=30)):  # before its due time
+        for key, value in (("dressings", None), ("tourniquets", "6"), ("expiry", "151200ZMAR27"),
+                           ("gloves", None), ("haemostatic", None), ("stretcher", None),
+                           ("aed", "ready")):  # fmt: skip
+            lists.tick(kit, key, value=value)
+        lists.tick(kit, "kit-photo", photo=NewAttachment.of("medical-kit-open.png", sketch_png()))
+        lists.tick(kit, "medic", sign_off="Tomás Ruiz (MEDIC-4)")
+    with clock.at(end - timedelta(hours=3)):  # an hour after its due time: Complete (late)
+        lists.tick(home, "wall-fence", photo=NewAttachment.of("north-fence.png", sketch_png()))
+        for key in ("gate", "lighting", "safe-room", "smoke", "grab-bag"):
+            lists.tick(home, key)
+        lists.tick(home, "guard", value="present and briefed")
+        lists.tick(home, "safe-room-stock", note="Water for 3 days; torch batteries replaced")
+        lists.tick(home, "extinguisher", value="301200ZJUN27")
+        lists.tick(home, "warden-list", value="7")
+        lists.tick(home, "warden", sign_off="Samuel Mensah (BRAVO-2)")
+    with clock.at(end - timedelta(hours=2)):
+        lists.tick(radio, "hf", value="5 by 5")
+        lists.tick(radio, "vhf")
+    with clock.at(end - timedelta(minutes=40)):
+        for key, value in (("clearance", "Cleared by S3, ref. SN/0412"), ("fuel", "85"),
+                           ("tyres-spare", None), ("recovery", None)):  # fmt: skip
+            lists.tick(convoy, key, value=value)
+        lists.tick(convoy, "route-brief", note="Alternate route via Km 38 ford briefed")
+        lists.tick(convoy, "radio", note="VHF 5/5 with OPS-JOC at 0640")
 
 
 # -- capture -------------------------------------------------------------------------------------
@@ -668,6 +724,27 @@ def shoot_messages(window: object, store: object, out: Path, tasks: object) -> l
     shots += shoot_incident_windows(incidents, out)
     window.show_section("Map")
     shots.append(save(window, out, "14-later-release"))
+    shots += shoot_checklists(window, out)
+    return shots
+
+
+def shoot_checklists(window: object, out: Path) -> list[Path]:
+    """23. The Checklists section, the convoy checklist being worked; 24. compliance."""
+    from missiondesk.ui.checklists.page import ChecklistsPage
+    from missiondesk.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    window.show_section("Checklists")
+    page = window.checklists_page
+    assert isinstance(page, ChecklistsPage)
+    wait_until(lambda: page.view is not None and len(page.view.lines) >= 5)
+    assert page.view is not None
+    convoy = next(line for line in page.view.lines if line.title.startswith("Convoy"))
+    page.show_checklist(convoy.id)
+    wait_until(lambda: page.view is not None and page.view.detail is not None)
+    shots = [save(window, out, "23-checklist")]
+    page.tabs.setCurrentWidget(page.compliance)
+    shots.append(save(window, out, "24-checklist-compliance"))
     return shots
 
 

@@ -13,8 +13,6 @@ from missiondesk.services.attachments import AttachmentService
 from missiondesk.services.audit import AuditService
 from missiondesk.services.changes import ChangeFeed
 from missiondesk.services.channels import ChannelService
-from missiondesk.services.checklist_templates import TemplateService
-from missiondesk.services.checklists import ChecklistService
 from missiondesk.services.conflicts import ConflictService
 from missiondesk.services.incident_taxonomy import TaxonomyService
 from missiondesk.services.incidents import IncidentService
@@ -31,6 +29,7 @@ from missiondesk.store.vault import Vault
 if TYPE_CHECKING:
     from missiondesk.services.alerts import AlertService
     from missiondesk.services.bundles import BundleService
+    from missiondesk.services.checklists import ChecklistService
     from missiondesk.services.headcount import HeadcountService
     from missiondesk.services.incident_exports import ExportService
     from missiondesk.services.movements import MovementService
@@ -58,7 +57,6 @@ class Session:
     mission: MissionService
     sync: SyncService
     conflicts: ConflictService
-    checklists: ChecklistService
     wall: Callable[[], int] = wall_clock_ms
 
     @classmethod
@@ -96,9 +94,6 @@ class Session:
             mission=mission,
             sync=SyncService(vault, mission, device_id, clock, feed),
             conflicts=ConflictService(vault, records, people),
-            checklists=ChecklistService(
-                vault, records, people, attachments, TemplateService(vault, records, mission), wall
-            ),
             wall=wall,
         )
 
@@ -133,6 +128,18 @@ class Session:
         from missiondesk.services.protection_access import ProtectionAccess
 
         return ProtectionAccess(self.mission)
+
+    @cached_property
+    def checklists(self) -> ChecklistService:
+        """Checklist templates, checklists and their items, compliance (made when first used:
+        the first screen after unlock needs none of it)."""
+        from missiondesk.services.checklist_templates import TemplateService
+        from missiondesk.services.checklists import ChecklistService
+
+        templates = TemplateService(self.vault, self.records, self.mission)
+        return ChecklistService(
+            self.vault, self.records, self.people, self.attachments, templates, self.wall
+        )
 
     @cached_property
     def roster(self) -> RosterService:

@@ -159,8 +159,8 @@ class ChecklistsPage(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.list)
         splitter.addWidget(self.tabs)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(0, 4)  # the list's five columns fit at 1280 px wide
+        splitter.setStretchFactor(1, 5)
         splitter.setChildrenCollapsible(False)
         heading = QHBoxLayout()
         heading.addWidget(self.title)
