@@ -483,7 +483,11 @@ def add_checklists(me: object, clock: ScriptedClock) -> None:
     began = end - timedelta(hours=5)
 
     def start(
-        template: str, assignee: str, outpost: str, due: timedelta, title: str | None = None,
+        template: str,
+        assignee: str,
+        outpost: str,
+        due: timedelta,
+        title: str | None = None,
         started: datetime = began,
     ) -> str:
         return lists.start(template, assignee=assignee, outpost=outpost, due=end + due,
