@@ -9,7 +9,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from missiondesk.ui.feedback import InlineError
 from missiondesk.ui.theme import MUTED_STYLE
@@ -95,3 +103,17 @@ def hint_label(parent: QWidget, name: str) -> QLabel:
     hint.setWordWrap(True)
     hint.setAccessibleName(name)
     return hint
+
+
+def wipe(widget: QWidget) -> None:
+    """Empty every input under `widget` (a dialog closing at lock: nothing typed stays in a
+    widget waiting to be deleted)."""
+    for line in widget.findChildren(QLineEdit):
+        line.clear()
+    for text in widget.findChildren(QPlainTextEdit):
+        text.clear()
+    for names in widget.findChildren(QListWidget):
+        names.clear()
+    for label in widget.findChildren(QLabel):
+        if label.buddy() is None:
+            label.clear()

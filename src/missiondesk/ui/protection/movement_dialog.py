@@ -35,7 +35,7 @@ from missiondesk.domain.records.movements import MAX_INTERVAL_MIN, Waypoint
 from missiondesk.services.movements import MovementService
 from missiondesk.services.roster import RosterEntry
 from missiondesk.ui.feedback import InlineError, fit_height_to_width
-from missiondesk.ui.protection.fields import FieldRows, hint_label
+from missiondesk.ui.protection.fields import FieldRows, hint_label, wipe
 from missiondesk.ui.tasks import Failure, TaskRunner
 
 NOT_A_DTG = "is not a date-time group: write it like 221530Z NOV 26 (UTC)"
@@ -253,5 +253,6 @@ class PlanMovementDialog(QDialog):
     def close_for_lock(self) -> None:
         """At lock: the window goes at once; an answer still on its way is dropped."""
         self._gone = True
+        wipe(self)
         self.done(0)
         self.close()
