@@ -436,3 +436,33 @@ def test_migration_9_adds_the_protection_projections(tmp_path):
     finally:
         again.close()
     shutil.rmtree(path)
+
+
+def test_a_movement_s_detail_and_who_may_start_a_headcount(desk, wall, tmp_path):
+    roster_of(desk)
+    movement = plan(desk, wall)
+    wall.at(30)
+    desk.movements.check_in(movement, position="33.31, 44.36", note="at checkpoint 4")
+    tick(desk, wall, 120)  # the check-in due at 90 was missed: warning, alarm
+    detail = desk.movements.detail(movement)
+    assert [c.note for c in detail.checkins] == ["at checkpoint 4"]
+    assert detail.checkins[0].position is not None
+    assert [a.alert.step for a in detail.alerts] == [AlertStep.WARNING, AlertStep.ALARM]
+    assert detail.view.people == ("BRAVO-2", "CHARLIE-3")
+    # no mission: this laptop's officer may do everything and reads everything
+    assert desk.protection_access.refusal(frozenset({Role.COMMANDER}), "start") is None
+    assert desk.protection_access.clearance() is None
+    officer = create_vault(
+        tmp_path / "officer", PASSPHRASE, name="Ben", callsign="B-2", kdf=FAST_KDF, wall=wall
+    )
+    try:
+        officer.mission.create("Sector North", role=Role.OFFICER)
+        refusal = officer.protection_access.refusal(
+            frozenset({Role.COMMANDER}), "start a headcount"
+        )
+        assert refusal == "An officer cannot start a headcount; ask a commander."
+        assert officer.protection_access.clearance() is Sensitivity.STRICTLY_CONFIDENTIAL
+        with pytest.raises(AccessDenied, match="An officer cannot start a headcount"):
+            officer.headcount.start()
+    finally:
+        officer.close()

@@ -92,6 +92,15 @@ class MovementView:
 
 
 @dataclass(frozen=True)
+class MovementDetail:
+    """One movement in full, as the board's details show it."""
+
+    view: MovementView
+    checkins: tuple[MovementCheckin, ...]  # the latest first
+    alerts: tuple[AlertView, ...]  # every step raised for it, in the order raised
+
+
+@dataclass(frozen=True)
 class CheckinResult:
     movement: str
     checkin: str
@@ -280,6 +289,30 @@ class MovementService:
     def get(self, movement_id: str) -> MovementView:
         movement = self._records.get(Movement, movement_id)
         return self._view(movement_id, movement, self._vault.protection.watch(movement_id))
+
+    def detail(self, movement_id: str, limit: int = 200) -> MovementDetail:
+        """A movement with its check-ins (the latest `limit`) and the alerts raised for it."""
+        view = self.get(movement_id)
+        checkins = []
+        for row in self._vault.protection.checkins(movement_id, limit):
+            stored = self._vault.reads.get(row.checkin)
+            if stored is None or stored.deleted:
+                continue
+            try:
+                checkins.append(MovementCheckin.model_validate(stored.doc))
+            except ValueError:
+                continue
+        alerts = []
+        for _due, _step, alert in self._vault.protection.raised(movement_id):
+            stored = self._vault.reads.get(alert)
+            if stored is None or stored.deleted:
+                continue
+            try:
+                found = Alert.model_validate(stored.doc)
+            except ValueError:
+                continue
+            alerts.append(AlertView(alert, found, view.people))
+        return MovementDetail(view, tuple(checkins), tuple(alerts))
 
     def active(self) -> list[MovementView]:
         """Active movements, the next check-in due first."""

@@ -23,11 +23,33 @@ class ProtectionAccess:
 
     def require(self, roles: frozenset[Role], verb: str) -> None:
         """Refuse (AccessDenied, naming who may) unless this laptop's role is in `roles`."""
-        role = self.role()
+        refusal = self.refusal(roles, verb)
+        if refusal is not None:
+            raise AccessDenied(refusal)
+
+    def refusal(self, roles: frozenset[Role], verb: str) -> str | None:
+        """Why this laptop may not `verb` (the sentence `require` refuses with), or None if it
+        may: for screens that say so before the officer tries."""
+        try:
+            role = self.role()
+        except AccessDenied as exc:
+            return exc.message
         if role is not None and role not in roles:
             name = role.value.replace("_", " ")
             article = "An" if name[0] in "aeiou" else "A"
-            raise AccessDenied(f"{article} {name} cannot {verb}; ask a {role_names(roles)}.")
+            return f"{article} {name} cannot {verb}; ask a {role_names(roles)}."
+        return None
+
+    def clearance(self) -> Sensitivity | None:
+        """This laptop's membership clearance; None with no mission (it reads everything) or
+        while its certificate is missing."""
+        if self._mission.info() is None:
+            return None
+        try:
+            membership = self._mission.my_membership()
+        except AccessDenied:
+            return None
+        return membership.clearance if membership else None
 
     def may_read(self, level: Sensitivity) -> bool:
         """Whether this laptop's clearance covers `level` (always, with no mission)."""

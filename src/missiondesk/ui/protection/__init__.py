@@ -1,1 +1,2 @@
-"""Personnel protection screens: the movement board (more to come: headcount, roster)."""
+"""Personnel protection screens: the Personnel section (`page.py`) with its movement board,
+headcount, alerts and roster tabs."""
