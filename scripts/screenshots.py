@@ -466,6 +466,7 @@ def build_demo_mission(root: Path) -> Path:
         for peer in peers.values():
             share(peer, me)
             peer.close()
+        add_protection(me, clock)  # the roster needs the peers' people
         record_peers_met(me, clock)
         me.close()
     return vault_dir
@@ -528,6 +529,55 @@ def add_checklists(me: object, clock: ScriptedClock) -> None:
             lists.tick(convoy, key, value=value)
         lists.tick(convoy, "route-brief", note="Alternate route via Km 38 ford briefed")
         lists.tick(convoy, "radio", note="VHF 5/5 with OPS-JOC at 0640")
+
+
+def add_protection(me: object, clock: ScriptedClock) -> None:
+    """Outposts on the roster, two movements (one with its check-in missed: the watch raises its
+    steps when the window opens), and a headcount under way."""
+    from missiondesk.services.session import Session
+
+    assert isinstance(me, Session)
+    end = datetime.now(UTC).replace(second=0, microsecond=0)
+    ids = {}
+    for callsign, outpost, unit in (
+        ("TANGO-1", "Team Site Tango", "Sector North HQ"),
+        ("BRAVO-2", "OP North", "NORBAT 2nd Coy"),
+        ("OPS-JOC", "Sector North HQ", "JOC"),
+        ("MEDIC-4", "Sector North HQ", "Level 1 hospital"),
+    ):
+        person = me.roster.resolve(callsign)
+        me.roster.update(person, {"outpost": outpost, "unit": unit})
+        ids[callsign] = person
+    me.roster.set_emergency(
+        ids["BRAVO-2"],
+        {
+            "next_of_kin": "A. Mensah",
+            "next_of_kin_contact": "+233 20 000 0000",
+            "blood_group": "O+",
+        },
+    )
+    with clock.at(end - timedelta(hours=2)):
+        me.movements.plan(
+            "Convoy to OP North, Km 42", ["BRAVO-2", "MEDIC-4"],
+            ["Camp Alpha=9.5312, 31.6605", "Km 38 ford", "OP North=9.5468, 31.6990"],
+            depart=end - timedelta(minutes=95), eta=end + timedelta(hours=2), interval=60,
+            vehicles=["UN-1042", "UN-1077"],
+        )  # fmt: skip
+        patrol = me.movements.plan(
+            "Night patrol, Team Site Tango", ["TANGO-1"], ["Team Site Tango", "Village market"],
+            depart=end - timedelta(minutes=40), eta=end + timedelta(hours=1), interval=30,
+        )  # fmt: skip
+    with clock.at(end - timedelta(minutes=12)):
+        me.movements.check_in(patrol, position="9.3320, 31.5902")
+    with clock.at(end - timedelta(minutes=25)):
+        count = me.headcount.start("Shelling reported near Km 42")
+    for callsign, status, minutes, note in (
+        ("TANGO-1", "safe", 22, ""),
+        ("MEDIC-4", "safe", 18, "With the convoy, unhurt"),
+        ("BRAVO-2", "needs_help", 15, "Vehicle hit by debris; minor injuries"),
+    ):
+        with clock.at(end - timedelta(minutes=minutes)):
+            me.headcount.mark(count, callsign, status, note=note)
 
 
 # -- capture -------------------------------------------------------------------------------------
@@ -729,6 +779,32 @@ def shoot_messages(window: object, store: object, out: Path, tasks: object) -> l
     window.show_section("Map")
     shots.append(save(window, out, "14-later-release"))
     shots += shoot_checklists(window, out)
+    shots += shoot_personnel(window, out)
+    return shots
+
+
+def shoot_personnel(window: object, out: Path) -> list[Path]:
+    """25. The movement board with a missed check-in escalated; 26. the headcount board;
+    27. the alerts."""
+    from missiondesk.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    window.show_section("Personnel")
+    page = window.personnel_page
+    board = page.movements
+    wait_until(lambda: board.model.rowCount() == 2)
+    wait_until(lambda: page.alerts.model.rowCount() >= 2)  # the watch ticked at unlock
+    board.table.selectRow(0)
+    settle()
+    shots = [save(window, out, "25-movement-board")]
+    page.tabs.setCurrentWidget(page.headcount)
+    wait_until(lambda: page.headcount.people.topLevelItemCount() > 0)
+    page.headcount.people.expandAll()
+    shots.append(save(window, out, "26-headcount"))
+    page.tabs.setCurrentWidget(page.alerts)
+    page.alerts.table.selectRow(0)
+    settle()
+    shots.append(save(window, out, "27-alerts"))
     return shots
 
 

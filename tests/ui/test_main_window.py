@@ -55,7 +55,7 @@ def test_header_sections_and_menus(window: MainWindow, open_session: Session):
     )
     assert window.current_section() == "Messages"
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
-    assert menus == ["File", "Edit", "Message", "Go", "View", "Help"]
+    assert menus == ["File", "Edit", "Message", "Safety", "Go", "View", "Help"]
     shortcuts = {a.text().replace("&", ""): a.shortcut().toString() for a in window.actions()}
     assert shortcuts["Lock"] == "Ctrl+L"
     assert shortcuts["Panic lock"] == "Ctrl+Shift+L"
@@ -145,7 +145,7 @@ def test_incidents_are_listed_and_follow_changes(
     assert cell(model, 0, m.STATUS) == "Draft"
 
 
-@pytest.mark.parametrize("section", ["Personnel", "Map"])
+@pytest.mark.parametrize("section", ["Map"])
 def test_sections_to_come_say_so(window: MainWindow, section: str):
     window.show_section(section)
     page = window.stack.currentWidget()
@@ -168,6 +168,38 @@ def test_checklists_section_is_built_when_shown_and_emptied_at_lock(
     qtbot.waitUntil(lambda: page.view is not None and bool(page.view.templates), timeout=5000)
     window.lock()
     assert page.view is None and page.list.rowCount() == 0
+
+
+def test_personnel_section_owns_its_keys_and_the_panic_alarm_asks_first(
+    qtbot, window: MainWindow, open_session: Session
+):
+    from PySide6.QtWidgets import QDialog
+
+    from missiondesk.ui.protection.alerts_tab import PanicDialog
+    from missiondesk.ui.protection.movement_dialog import PlanMovementDialog
+    from missiondesk.ui.protection.page import PersonnelPage
+
+    def shown(kind: type[QDialog]) -> list[QDialog]:
+        return [w for w in window.findChildren(kind) if w.isVisible()]
+
+    show_and_activate(qtbot, window)
+    window.show_section("Personnel")
+    page = window.stack.currentWidget()
+    assert isinstance(page, PersonnelPage) and page is window.personnel_page
+    assert window.new_message_action.shortcut().isEmpty()  # Ctrl+N plans a movement here
+    page.movements.setFocus()
+    qtbot.keyClick(page.movements, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(shown(PlanMovementDialog)), timeout=5000)
+    shown(PlanMovementDialog)[0].close()
+    window.show_section("Messages")
+    assert window.new_message_action.shortcut().toString() == "Ctrl+N"
+
+    window.panic_alarm_action.trigger()  # from any section: the Alerts tab, and a confirmation
+    assert window.current_section() == "Personnel" and page.tabs.currentWidget() is page.alerts
+    qtbot.waitUntil(lambda: bool(shown(PanicDialog)), timeout=5000)
+    assert open_session.alerts.list() == []  # nothing is sent before the officer confirms
+    window.lock()
+    assert not shown(PanicDialog)
 
 
 def test_status_bar_shows_what_waits_to_go_out(qtbot, window: MainWindow, open_session: Session):

@@ -23,31 +23,20 @@ from missiondesk.ui.changes import ChangeRelay
 from missiondesk.ui.protection.movement_board import MovementBoard
 from missiondesk.ui.protection.movement_dialog import PlanMovementDialog
 from missiondesk.ui.tasks import TaskRunner
+from tests.driven_clock import DrivenWall
 
 from .conftest import FAST_KDF, PASSPHRASE, on_vault, show_and_activate
 
 START = (datetime.now(UTC) - timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
 
 
-class Wall:
-    def __init__(self) -> None:
-        self.ms = int(START.timestamp() * 1000)
-
-    def __call__(self) -> int:
-        return self.ms
-
-    def at(self, minutes: int) -> datetime:
-        self.ms = int(START.timestamp() * 1000) + minutes * 60_000
-        return START + timedelta(minutes=minutes)
+@pytest.fixture
+def wall() -> DrivenWall:
+    return DrivenWall(START)
 
 
 @pytest.fixture
-def wall() -> Wall:
-    return Wall()
-
-
-@pytest.fixture
-def session(tmp_path: Path, wall: Wall) -> Iterator[Session]:
+def session(tmp_path: Path, wall: DrivenWall) -> Iterator[Session]:
     s = create_vault(
         tmp_path / "vault", PASSPHRASE, name="Anna", callsign="ALPHA-1", kdf=FAST_KDF, wall=wall
     )

@@ -45,14 +45,15 @@ from missiondesk.ui.window_options import WindowOptions
 if TYPE_CHECKING:  # built when first opened (a section's page: when first shown)
     from missiondesk.ui.checklists.page import ChecklistsPage
     from missiondesk.ui.incidents.page import IncidentsPage
+    from missiondesk.ui.protection.page import PersonnelPage
     from missiondesk.ui.search_dialog import SearchDialog
 
 LATER_SECTIONS: dict[str, str] = {
-    "Personnel": "See who is in the mission: names, callsigns, roles, outposts and their devices.",
     "Map": "Show incidents and mission features on an offline map, with MGRS grid lines.",
 }
 SECTIONS: tuple[str, ...] = ("Messages", "Incidents", "Checklists", "Personnel", "Map", "Sync")
-LAZY_SECTIONS = ("Incidents", "Checklists")  # built when first shown
+LAZY_SECTIONS = ("Incidents", "Checklists", "Personnel")  # built when first shown
+PANIC_ALARM_KEYS = "Ctrl+Shift+P"
 PANIC_KEYS = ("Ctrl+Shift+L", "Pause")
 BANNER_WAIT_MS = 1000  # the FLASH banner's first read: after the first screen, or this
 
@@ -221,6 +222,14 @@ class MainWindow(QMainWindow):
             self._action(f"&{i + 1} {title}", partial(self.show_section, title), f"Ctrl+{i + 1}")
             for i, title in enumerate(SECTIONS)
         ]
+        self._section_keys = {self.new_message_action: "Ctrl+N", self.ack_action: "Ctrl+K"}
+        self.panic_alarm_action = self._action(
+            "Raise panic &alarm…",
+            self.raise_panic_alarm,
+            PANIC_ALARM_KEYS,
+            "Raise panic alarm (Ctrl+Shift+P): a FLASH alert to the whole mission with your last"
+            " known position, after you confirm",
+        )
         self.shortcuts_action = self._action("&Keyboard shortcuts", self._show_shortcuts, "F1")
         self.about_action = self._action("&About MissionDesk", self._show_about)
 
@@ -239,6 +248,10 @@ class MainWindow(QMainWindow):
         message_menu = bar.addMenu("&Message")
         message_menu.addAction(self.ack_action)
         message_menu.addAction(self.attach_action)
+        safety_menu = bar.addMenu("&Safety")
+        safety_menu.addAction(self.panic_alarm_action)
+        safety_menu.addSeparator()
+        safety_menu.addAction(self.panic_action)
         go_menu = bar.addMenu("&Go")
         for action in self.section_actions:
             go_menu.addAction(action)
@@ -329,6 +342,14 @@ class MainWindow(QMainWindow):
         assert isinstance(page, ChecklistsPage)
         return page
 
+    @property
+    def personnel_page(self) -> PersonnelPage:
+        from missiondesk.ui.protection.page import PersonnelPage
+
+        page = self.section_page("Personnel")
+        assert isinstance(page, PersonnelPage)
+        return page
+
     def section_page(self, title: str) -> QWidget:
         """The page of a section built when first shown (LAZY_SECTIONS), built now if need be."""
         built = self._built.get(title)
@@ -359,10 +380,15 @@ class MainWindow(QMainWindow):
                 parent=self.stack,
             )
             return incidents, incidents.clear
-        from missiondesk.ui.checklists.page import ChecklistsPage
+        if title == "Checklists":
+            from missiondesk.ui.checklists.page import ChecklistsPage
 
-        checklists = ChecklistsPage(session, self._tasks, self._relay, parent=self.stack)
-        return checklists, checklists.clear
+            checklists = ChecklistsPage(session, self._tasks, self._relay, parent=self.stack)
+            return checklists, checklists.clear
+        from missiondesk.ui.protection.page import PersonnelPage
+
+        personnel = PersonnelPage(session, self._tasks, self._relay, parent=self.stack)
+        return personnel, personnel.clear
 
     @Slot(int)
     def _on_section_chosen(self, row: int) -> None:
@@ -370,6 +396,22 @@ class MainWindow(QMainWindow):
             if SECTIONS[row] in LAZY_SECTIONS and self._session is not None:
                 self.section_page(SECTIONS[row])
             self.stack.setCurrentIndex(row)
+            self._hand_over_keys(SECTIONS[row])
+
+    def _hand_over_keys(self, section: str) -> None:
+        """Personnel's board answers Ctrl+N (plan a movement) and Ctrl+K (check in): while it
+        is shown, the window's New message and Acknowledge give those keys up (two owners of a
+        key make Qt fire neither); their menu items still work."""
+        yielding = section == "Personnel"
+        for action, keys in self._section_keys.items():
+            action.setShortcut(QKeySequence() if yielding else QKeySequence(keys))
+
+    def raise_panic_alarm(self) -> None:
+        """Ask to confirm a FLASH panic alert to the whole mission (Personnel, Alerts)."""
+        if self._session is None:
+            return
+        self.show_section("Personnel")
+        self.personnel_page.raise_panic()
 
     @Slot()
     def _start_banner(self) -> None:
