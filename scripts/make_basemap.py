@@ -36,6 +36,8 @@ MAGIC = b"MDBASEMAP1\n"
 SCALE = 10_000
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = Path("/tmp/gpd/x/geopandas/datasets")
+# The shapefile's ISO-8859-1 lost the letters Latin-1 has not; Natural Earth's own names.
+RESTORED = {"Chi?in?u": "Chișinău", "?saka": "Ōsaka"}
 DEFAULT_OUT = REPO / "resources" / "basemap" / "naturalearth-110m.bin.gz"
 
 
@@ -77,7 +79,8 @@ def read_places(path: Path, coords: array) -> list[str]:
     for shape_record in reader.iterShapeRecords():
         (x, y) = shape_record.shape.points[0]
         coords.extend((scaled(x), scaled(y)))
-        places.append(str(shape_record.record[0]))
+        name = str(shape_record.record[0])
+        places.append(RESTORED.get(name, name))
     return places
 
 

@@ -26,6 +26,8 @@ def test_world_basemap_holds_natural_earth_countries_and_places():
     assert ring[:, 0].min() < 36.82 < ring[:, 0].max()
     assert ring[:, 1].min() < -1.29 < ring[:, 1].max()
     assert any(c.name == "Côte d'Ivoire" for c in world.countries)  # ISO-8859-1 decoded
+    assert {"Chișinău", "Ōsaka"} <= {p.name for p in world.places}  # restored
+    assert not [p.name for p in world.places if "?" in p.name]
     nairobi = next(p for p in world.places if p.name == "Nairobi")
     assert nairobi.lon == pytest.approx(36.81, abs=0.05)
     assert nairobi.lat == pytest.approx(-1.28, abs=0.05)
