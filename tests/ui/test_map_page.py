@@ -173,18 +173,22 @@ def test_the_readout_shows_mgrs_decimal_and_dms(qtbot, opened):
     assert "S 29°13'" in text
 
 
-def test_export_png_writes_the_view_where_chosen(qtbot, opened, tmp_path: Path):
+def test_export_png_writes_the_view_where_chosen(qtbot, opened, tasks, tmp_path: Path):
     page, saved = opened
     show(qtbot, page, 0)
     target = tmp_path / "out" / "view.png"
     target.parent.mkdir()
     saved.append(str(target))
+    width = page.view.width()
     page.export_png()
     qtbot.waitUntil(lambda: "saved" in page.result.text(), timeout=5000)
     image = QImage(str(target))
     assert not image.isNull()
-    assert image.width() == page.view.width()
+    assert image.width() == width == page.view.width()
     assert [p.name for p in target.parent.iterdir()] == ["view.png"]  # no temp file left
+    assert "UNCLASSIFIED" in page.result.text()
+    exported = on_vault(tasks, lambda: page._session.audit.entries()[-1])
+    assert exported.event == "data.exported" and "map view" in exported.detail
 
 
 def test_importing_the_page_loads_neither_pyqtgraph_nor_the_basemap():

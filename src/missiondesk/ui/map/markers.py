@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from missiondesk.domain.markings import Sensitivity
 from missiondesk.domain.web_mercator import Floats, project_arrays
 from missiondesk.store.incident_reads import IncidentRow
 
@@ -19,6 +20,7 @@ class Markers:
     y: Floats
     categories: tuple[str, ...]
     severities: tuple[int, ...]  # 0 where a draft has none yet
+    sensitivity: Sensitivity = Sensitivity.UNCLASSIFIED  # the highest of the markers
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -42,4 +44,5 @@ def markers_from_rows(rows: Sequence[IncidentRow]) -> Markers:
         y,
         tuple(r.category for r in placed),
         tuple(r.severity or 0 for r in placed),
+        max((r.sensitivity for r in placed), key=lambda level: level.rank),
     )

@@ -15,13 +15,22 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from missiondesk.domain.coordinates import parse_location
 from missiondesk.domain.errors import MissionDeskError
 from missiondesk.domain.incident_filter import IncidentFilter
+from missiondesk.domain.markings import Sensitivity
+from missiondesk.services.map_exports import WrittenMap, write_map_png
 from missiondesk.services.session import Session
-from missiondesk.store.atomic import write_atomically
 from missiondesk.ui.changes import ChangeRelay, RefreshScheduler
 from missiondesk.ui.choosers import PathChooser
 from missiondesk.ui.tasks import Failure, TaskRunner
@@ -63,6 +72,7 @@ class MapPage(QWidget):
         self._generation = 0
         self.view: MapView | None = None
         self.marker_count = 0
+        self._sensitivity = Sensitivity.UNCLASSIFIED  # the highest of the markers shown
 
         self.title = page_title("Map", self)
         self.summary = muted_label("", self)
@@ -87,6 +97,8 @@ class MapPage(QWidget):
         self.result = QLabel(self)
         self.result.setTextFormat(Qt.TextFormat.PlainText)
         self.result.setStyleSheet(MUTED_STYLE)
+        self.result.setWordWrap(True)
+        self.result.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         heading = QHBoxLayout()
         heading.addWidget(self.title)
@@ -152,6 +164,7 @@ class MapPage(QWidget):
         first = self.marker_count == 0 and not self.view.marker_ids
         self.view.set_markers(markers)
         self.marker_count = len(markers)
+        self._sensitivity = markers.sensitivity
         if first and len(markers):
             self.view.show_box(
                 float(markers.x.min()),
@@ -204,12 +217,19 @@ class MapPage(QWidget):
         if not path:
             return
         data = self.view.png_bytes()
-        target = Path(path)
+        target, audit = Path(path), self._session.audit
+        count, level = self.marker_count, self._sensitivity
         self._tasks.run(
             "export map",
-            lambda: write_atomically(target, data),
-            lambda _result: self._say(f"The map view was saved to {target}."),
+            lambda: write_map_png(audit, target, data, incidents=count, sensitivity=level),
+            self._on_exported,
             lambda failure: self._say(failure.message),
+        )
+
+    def _on_exported(self, written: WrittenMap) -> None:
+        self._say(
+            f"The map view was saved to {written.path}, marked {written.sensitivity.label} "
+            "(the file is not encrypted)."
         )
 
     def _say(self, text: str) -> None:

@@ -35,6 +35,7 @@ from missiondesk.ui.map.style import MARKER_OUTLINE, WATER, colour_for, size_for
 MIN_ZOOM = 0.5
 TOP_ZOOM = 19.0  # a street; beyond it the basemap and markers say nothing more
 SCALE_BAR_PX = 120
+FIT_MAX_ZOOM = 10.0  # one incident alone is shown with its district around it
 CREDIT = "Natural Earth"
 
 
@@ -135,11 +136,11 @@ class MapView(pg.GraphicsView):  # type: ignore[misc]  # pyqtgraph has no type h
         self._apply()
 
     def show_box(self, left: float, bottom: float, right: float, top: float) -> None:
-        """Fit a box of projected metres (markers' extent), at most at zoom 14."""
+        """Fit a box of projected metres (the markers' extent), at most at FIT_MAX_ZOOM."""
         width, height = self._pixels()
         span = max((right - left) / width, (top - bottom) / height, 1e-9)
         self._centre = ((left + right) / 2, (bottom + top) / 2)
-        self._zoom = min(max(zoom_for(span * 1.1), MIN_ZOOM), 14.0)
+        self._zoom = min(max(zoom_for(span * 1.2), MIN_ZOOM), FIT_MAX_ZOOM)
         self._apply()
 
     def fit_world(self) -> None:
