@@ -29,6 +29,7 @@ BENCHMARKS = (
     *("desk_start", "desk_channel", "desk_search"),
     *("incident_list", "sitrep_pdf", "desk_incidents"),
     "escalation",
+    "map_render",
 )
 # Options a benchmark gets in quick and smoke runs (py-spy is a developer's tool, not CI's).
 QUICK_OPTIONS = {"sync_import": ["--no-profile"], "sync_deltas": ["--no-partition"]}

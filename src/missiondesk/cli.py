@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
         conflicts,
         headcount,
         incidents,
+        maps,
         messages,
         mission,
         movements,
@@ -58,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (vault, messages, incidents, reports, search, mission, conflicts, checklists):
         module.register(sub)
+    maps.register(sub)
     for module in (roster, movements, headcount):  # personnel protection
         module.register(sub)
     sync.register_all(sub)
