@@ -770,14 +770,13 @@ def shoot_messages(window: object, store: object, out: Path, tasks: object) -> l
     shots.append(save(window, out, "12-direct-dark-theme"))
     window.theme_actions[Theme.LIGHT].trigger()
 
-    # 13-14. Incidents, and a section still to come.
+    # 13-14. Incidents, and the map of the world with them.
     window.show_section("Incidents")
     incidents = window.incidents_page
     wait_until(lambda: incidents.model.rowCount() > 0)
     shots.append(save(window, out, "13-incidents"))
     shots += shoot_incident_windows(incidents, out)
-    window.show_section("Map")
-    shots.append(save(window, out, "14-later-release"))
+    shots += shoot_map(window, out)
     shots += shoot_checklists(window, out)
     shots += shoot_personnel(window, out)
     return shots
@@ -806,6 +805,20 @@ def shoot_personnel(window: object, out: Path) -> list[Path]:
     settle()
     shots.append(save(window, out, "27-alerts"))
     return shots
+
+
+def shoot_map(window: object, out: Path) -> list[Path]:
+    """14. The Map section: the world, then zoomed on Sector North with the incidents."""
+    from missiondesk.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    window.show_section("Map")
+    page = window.map_page
+    wait_until(lambda: page.view is not None and page.marker_count > 0)
+    assert page.view is not None
+    page.view.show_place(9.45, 31.70, zoom=9)
+    settle()
+    return [save(window, out, "14-map")]
 
 
 def shoot_checklists(window: object, out: Path) -> list[Path]:

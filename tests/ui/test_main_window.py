@@ -22,7 +22,6 @@ from missiondesk.store.errors import VaultCorrupt
 from missiondesk.ui.incidents.page import IncidentRowsModel
 from missiondesk.ui.main_window import SECTIONS, MainWindow, WindowOptions
 from missiondesk.ui.messages.message_model import MessageListModel
-from missiondesk.ui.pages import LaterPage
 from missiondesk.ui.tasks import TaskRunner
 from missiondesk.ui.theme import ERROR, PRECEDENCE_COLOURS
 from tests.opfactory import share
@@ -145,14 +144,25 @@ def test_incidents_are_listed_and_follow_changes(
     assert cell(model, 0, m.STATUS) == "Draft"
 
 
-@pytest.mark.parametrize("section", ["Map"])
-def test_sections_to_come_say_so(window: MainWindow, section: str):
-    window.show_section(section)
+def test_a_marker_clicked_on_the_map_opens_its_incident(
+    qtbot, window: MainWindow, open_session: Session, tasks: TaskRunner
+):
+    from missiondesk.ui.map.page import MapPage
+
+    incident = on_vault(
+        tasks,
+        lambda: open_session.incidents.add(
+            title="Roadblock at Km 42", category="crime", severity=3, location="9.5468, 31.6990"
+        ),
+    )
+    window.show_section("Map")
     page = window.stack.currentWidget()
-    assert isinstance(page, LaterPage)
-    texts = [label.text() for label in page.findChildren(QLabel)]
-    assert section in texts
-    assert "Coming in a later release" in texts
+    assert isinstance(page, MapPage) and page is window.map_page
+    with qtbot.waitSignal(window.incidents_page.incident_opened, timeout=5000) as opened:
+        page.incident_opened.emit(incident)  # what a click on its marker emits
+    assert opened.args[0].isVisible()
+    window.lock()
+    assert not opened.args[0].isVisible()
 
 
 def test_checklists_section_is_built_when_shown_and_emptied_at_lock(

@@ -33,26 +33,23 @@ from missiondesk.services.settings import Settings, Theme
 from missiondesk.ui.changes import ChangeRelay
 from missiondesk.ui.icons import icon
 from missiondesk.ui.messages.page import MessagesPage
-from missiondesk.ui.pages import LaterPage
 from missiondesk.ui.shell.flash_banner import FlashBanner
 from missiondesk.ui.shell.status_panel import StatusPanel
 from missiondesk.ui.sync.controller import SyncController
 from missiondesk.ui.sync.page import SyncPage
 from missiondesk.ui.tasks import TaskRunner
-from missiondesk.ui.theme import THEME_LABELS, muted
+from missiondesk.ui.theme import THEME_LABELS
 from missiondesk.ui.window_options import WindowOptions
 
 if TYPE_CHECKING:  # built when first opened (a section's page: when first shown)
     from missiondesk.ui.checklists.page import ChecklistsPage
     from missiondesk.ui.incidents.page import IncidentsPage
+    from missiondesk.ui.map.page import MapPage
     from missiondesk.ui.protection.page import PersonnelPage
     from missiondesk.ui.search_dialog import SearchDialog
 
-LATER_SECTIONS: dict[str, str] = {
-    "Map": "Show incidents and mission features on an offline map, with MGRS grid lines.",
-}
 SECTIONS: tuple[str, ...] = ("Messages", "Incidents", "Checklists", "Personnel", "Map", "Sync")
-LAZY_SECTIONS = ("Incidents", "Checklists", "Personnel")  # built when first shown
+LAZY_SECTIONS = ("Incidents", "Checklists", "Personnel", "Map")  # built when first shown
 PANIC_ALARM_KEYS = "Ctrl+Shift+P"
 PANIC_KEYS = ("Ctrl+Shift+L", "Pause")
 BANNER_WAIT_MS = 1000  # the FLASH banner's first read: after the first screen, or this
@@ -124,16 +121,8 @@ class MainWindow(QMainWindow):
             "Sync": self.sync_page,
         }
         for title in SECTIONS:
-            page = pages.get(title) or LaterPage(title, LATER_SECTIONS[title], self.stack)
-            self.stack.addWidget(page)
-            item = QListWidgetItem(title if title in pages else f"{title}  (later)")
-            if title not in pages:
-                item.setForeground(muted())
-                font = QFont(self.nav.font())
-                font.setItalic(True)
-                item.setFont(font)
-                item.setToolTip("Coming in a later release")
-            self.nav.addItem(item)
+            self.stack.addWidget(pages[title])
+            self.nav.addItem(QListWidgetItem(title))
         self.nav.currentRowChanged.connect(self._on_section_chosen)
 
         # The banner's first read waits for the first screen of messages: both want the
@@ -343,6 +332,14 @@ class MainWindow(QMainWindow):
         return page
 
     @property
+    def map_page(self) -> MapPage:
+        from missiondesk.ui.map.page import MapPage
+
+        page = self.section_page("Map")
+        assert isinstance(page, MapPage)
+        return page
+
+    @property
     def personnel_page(self) -> PersonnelPage:
         from missiondesk.ui.protection.page import PersonnelPage
 
@@ -385,10 +382,28 @@ class MainWindow(QMainWindow):
 
             checklists = ChecklistsPage(session, self._tasks, self._relay, parent=self.stack)
             return checklists, checklists.clear
-        from missiondesk.ui.protection.page import PersonnelPage
+        if title == "Personnel":
+            from missiondesk.ui.protection.page import PersonnelPage
 
-        personnel = PersonnelPage(session, self._tasks, self._relay, parent=self.stack)
-        return personnel, personnel.clear
+            personnel = PersonnelPage(session, self._tasks, self._relay, parent=self.stack)
+            return personnel, personnel.clear
+        from missiondesk.ui.map.page import MapPage
+
+        world = MapPage(
+            session,
+            self._tasks,
+            self._relay,
+            choose_save_path=self._options.choose_save_path,
+            parent=self.stack,
+        )
+        world.incident_opened.connect(self._open_incident)
+        return world, world.clear
+
+    @Slot(str)
+    def _open_incident(self, incident_id: str) -> None:
+        """A marker clicked on the map: the incident in its own window, as from the list."""
+        if self._session is not None:
+            self.incidents_page.open_incident(incident_id)
 
     @Slot(int)
     def _on_section_chosen(self, row: int) -> None:

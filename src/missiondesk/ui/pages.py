@@ -115,34 +115,3 @@ class TablePage(QWidget):
     def close_page(self) -> None:
         """No more reads or updates (on lock)."""
         self._closed = True
-
-
-class LaterPage(QWidget):
-    """A section not built yet: says so plainly, and what it will do, so nothing looks broken."""
-
-    def __init__(self, title: str, purpose: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        heading = page_title(title, self)
-        badge = QLabel("Coming in a later release", self)
-        badge.setStyleSheet(
-            "QLabel { background: #e8eef7; color: #1f3b63; border: 1px solid #b7c7de;"
-            " border-radius: 10px; padding: 3px 10px; font-weight: bold; }"
-        )
-        badge.setAccessibleName("Coming in a later release")
-        what = QLabel(purpose, self)
-        what.setWordWrap(True)
-        note = muted_label(
-            "This section is not part of this version of MissionDesk yet. Nothing is missing "
-            "from your vault: messages and incidents are available in their own sections.",
-            self,
-        )
-        for label in (what, note):
-            label.setMaximumWidth(720)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
-        layout.setSpacing(10)
-        layout.addWidget(heading)
-        layout.addWidget(badge, 0, Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(what)
-        layout.addWidget(note)
-        layout.addStretch(1)
