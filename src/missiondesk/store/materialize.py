@@ -49,6 +49,8 @@ def expand_clocks(clocks: dict[str, Any], doc: dict[str, Any]) -> dict[str, Any]
     return expanded
 
 
+# Records whose create carries content bytes (`data`, base64) kept once in `blobs` by SHA-256.
+BLOB_TYPES = frozenset({"attachment", "map_layer"})
 _PRECEDENCE_RANK = {p.value: p.rank for p in Precedence}
 # The app's writes of a new record and of its message projection (the bench uses them too).
 INSERT_ENTITY = (
@@ -117,7 +119,7 @@ class Materializer:
             fields = raw
         if action is Action.REGISTER:
             self._register_author(op, fields)
-        if op.record_type == "attachment" and action is Action.SET:
+        if op.record_type in BLOB_TYPES and action is Action.SET:
             self._store_blob(fields, body.get("data"))
         changed = self._merge(op, fields)
         if self._incidents and op.record_type == "incident" and action is Action.SET:

@@ -1,0 +1,120 @@
+"""Map layers in a real vault: import each kind, list, read tiles and shapes, remove; bad files
+refused naming the file and the problem, with nothing left behind."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from missiondesk.domain.errors import InvalidInput
+from missiondesk.domain.overlay_formats import read_overlay
+from missiondesk.domain.records.layers import LayerKind
+from missiondesk.services.session import Session
+from tests.layer_files import (
+    BROKEN_KML,
+    EMPTY_GPX,
+    ENTITY_KML,
+    GEOJSON,
+    GPX,
+    KML,
+    TILES,
+    all_overlays,
+    make_mbtiles,
+    solid_png,
+    write,
+)
+
+
+def _counts(session: Session) -> tuple[int, int, int]:
+    conn = session.vault.conn
+    return (
+        conn.execute("SELECT count(*) FROM ops").fetchone()[0],
+        conn.execute("SELECT count(*) FROM entities WHERE type = 'map_layer'").fetchone()[0],
+        conn.execute("SELECT count(*) FROM layer_tiles").fetchone()[0],
+    )
+
+
+def test_an_mbtiles_package_is_stored_with_xyz_rows(session: Session, tmp_path: Path) -> None:
+    info = session.layers.import_file(make_mbtiles(tmp_path / "sector.mbtiles"))
+    layer = info.layer
+    assert layer.kind is LayerKind.TILES and layer.name == "Sector tiles"
+    assert (layer.min_zoom, layer.max_zoom, layer.tiles, layer.tile_format) == (2, 3, 5, "png")
+    assert layer.origin == session.device_id and info.tiles_here == 5
+    for (z, x, y), rgb in TILES.items():
+        assert session.layers.tile(info.id, z, x, y) == solid_png(rgb)
+    # The TMS row is not where the tile is asked for.
+    assert session.layers.tile(info.id, 2, 2, 0) is None
+    assert [i.id for i in session.layers.layers()] == [info.id]
+
+
+def test_each_overlay_kind_is_read(session: Session, tmp_path: Path) -> None:
+    names = []
+    for path in all_overlays(tmp_path):
+        info = session.layers.import_file(path)
+        shapes = session.layers.shapes(info.id)
+        assert info.layer.kind is LayerKind.OVERLAY and info.layer.features == len(shapes) == 3
+        assert {s.type for s in shapes} == {"Point", "LineString"} | (
+            set() if path.suffix == ".gpx" else {"Polygon"}
+        )
+        names.append(info.name)
+    assert names == ["sector", "sites", "sites", "patrol"]
+    assert [i.layer.order for i in session.layers.layers()] == [0, 1, 2, 3]
+
+
+def test_a_name_can_be_given_and_removal_drops_the_tiles(session: Session, tmp_path: Path) -> None:
+    info = session.layers.import_file(make_mbtiles(tmp_path / "a.mbtiles"), name="North")
+    assert session.layers.find("north").id == info.id
+    assert session.layers.remove(info.id[:12]).id == info.id
+    assert session.layers.layers() == [] and _counts(session)[2] == 0
+    with pytest.raises(InvalidInput, match="no map layer 'North'"):
+        session.layers.remove("North")
+
+
+def _refused(session: Session, path: Path, match: str) -> None:
+    before = _counts(session)
+    with pytest.raises(InvalidInput, match=match) as caught:
+        session.layers.import_file(path)
+    assert path.name in str(caught.value) and "Nothing was added" in str(caught.value)
+    assert _counts(session) == before
+
+
+def test_bad_packages_are_refused_whole(session: Session, tmp_path: Path) -> None:
+    _refused(session, write(tmp_path / "notes.mbtiles", "hello"), "not an SQLite file")
+    damaged = make_mbtiles(tmp_path / "damaged.mbtiles")
+    raw = bytearray(damaged.read_bytes())
+    raw[100:] = b"\x00" * (len(raw) - 100)
+    damaged.write_bytes(bytes(raw))
+    _refused(session, damaged, "damaged|not an MBTiles")
+    # One bad tile after good ones: the good ones are not kept either.
+    bad_tile = make_mbtiles(tmp_path / "gif.mbtiles", data={(3, 5, 5): b"GIF89a..."})
+    _refused(session, bad_tile, r"tile z=3 x=5 row=2: it is neither PNG nor JPEG")
+    _refused(session, make_mbtiles(tmp_path / "empty.mbtiles", {}), "holds no tiles")
+    _refused(session, make_mbtiles(tmp_path / "pbf.mbtiles", fmt="pbf"), "'pbf'")
+
+
+def test_bad_overlays_are_refused(session: Session, tmp_path: Path) -> None:
+    _refused(session, write(tmp_path / "broken.kml", BROKEN_KML), "placemark 1 \\(Team site\\)")
+    _refused(session, write(tmp_path / "empty.gpx", EMPTY_GPX), "no waypoints, routes or tracks")
+    _refused(session, write(tmp_path / "x.kml", ENTITY_KML), "DOCTYPE")
+    _refused(session, write(tmp_path / "cut.kml", KML[:200]), "not well-formed XML \\(line")
+    _refused(session, write(tmp_path / "bad.geojson", GEOJSON[:-3]), "not JSON \\(line")
+    far = GEOJSON.replace("[30.5, 10.25]", "[300.5, 10.25]")
+    _refused(session, write(tmp_path / "far.geojson", far), "feature 1: longitude 300.5")
+    one = GPX.replace('<rtept lat="10.2" lon="30.4"/>', "").replace(
+        'lat="10" lon="30"/></rte', 'lat="x" lon="30"/></rte'
+    )
+    _refused(session, write(tmp_path / "r.gpx", one), "route 1: its lat or lon")
+    _refused(session, write(tmp_path / "z.kmz", "not a zip"), "not a KMZ")
+    with zipfile.ZipFile(tmp_path / "nokml.kmz", "w") as archive:
+        archive.writestr("a.txt", "x")
+    _refused(session, tmp_path / "nokml.kmz", "holds no .kml")
+    with pytest.raises(InvalidInput, match=r"notes\.txt was not imported: MissionDesk imports"):
+        session.layers.import_file(write(tmp_path / "notes.txt", "x"))
+
+
+def test_a_one_point_line_in_kml_is_broken_geometry() -> None:
+    kml = KML.replace("30,10 30.5,10.5 31,10.7", "30,10")
+    with pytest.raises(ValueError, match="placemark 2 \\(Patrol\\): a line needs at least 2"):
+        read_overlay("kml", kml.encode())
