@@ -27,6 +27,7 @@ from missiondesk.domain.overlay_formats import (
 )
 from missiondesk.domain.overlay_geometry import Shape, bounds_of
 from missiondesk.domain.records.layers import MAX_OVERLAY_BYTES, LayerKind, MapLayer
+from missiondesk.services.audit import AuditEvent, AuditService
 from missiondesk.services.records import RecordService, type_name, validate
 from missiondesk.services.writer import OperationWriter
 from missiondesk.store.connection import Connection
@@ -91,10 +92,13 @@ def _refused(path: Path, problem: str) -> InvalidInput:
 
 
 class LayerService:
-    def __init__(self, vault: Vault, records: RecordService, writer: OperationWriter) -> None:
+    def __init__(
+        self, vault: Vault, records: RecordService, writer: OperationWriter, audit: AuditService
+    ) -> None:
         self._vault = vault
         self._records = records
         self._writer = writer
+        self._audit = audit
 
     # -- import -------------------------------------------------------------------------------
 
@@ -107,8 +111,17 @@ class LayerService:
     ) -> LayerInfo:
         fmt = format_of(path)
         if fmt == "mbtiles":
-            return self._import_package(path, name, sensitivity)
-        return self._import_overlay(path, fmt, name, sensitivity)
+            info = self._import_package(path, name, sensitivity)
+        else:
+            info = self._import_overlay(path, fmt, name, sensitivity)
+        self._audit.record(
+            AuditEvent.IMPORTED,
+            what="map layer",
+            id=info.id,
+            format=fmt,
+            sensitivity=sensitivity.value,
+        )
+        return info
 
     def _next_order(self) -> int:
         return max((info.layer.order for info in self.layers()), default=-1) + 1

@@ -113,7 +113,7 @@ class Session:
         """Map layers: MBTiles packages and GeoJSON / KML / KMZ / GPX overlays."""
         from missiondesk.services.layers import LayerService
 
-        return LayerService(self.vault, self.records, self.writer)
+        return LayerService(self.vault, self.records, self.writer, self.audit)
 
     @cached_property
     def reports(self) -> ReportService:
