@@ -82,3 +82,34 @@ def test_a_file_of_another_kind_is_refused_before_the_passphrase(tmp_path):
     assert done.returncode == 4 and "MissionDesk imports .mbtiles, .geojson" in done.stderr
     missing = run(tmp_path / "no-vault", "layer", "remove", "x", passphrase=None)
     assert missing.returncode != 0
+
+
+def test_map_render_draws_the_visible_layers(tmp_path):
+    from PySide6.QtGui import QColor, QImage
+
+    from missiondesk.domain.web_mercator import Tile, tile_bounds
+    from missiondesk.ui.map.overlay_layer import COLOURS
+    from tests.cli.test_map_cli import pixel
+    from tests.layer_files import TILES, write
+
+    path = tmp_path / "vault"
+    assert run(path, "init", "--name", "Anna Berg", "--callsign", "ALPHA-1").returncode == 0
+    assert run(path, "layer", "import", str(make_mbtiles(tmp_path / "s.mbtiles"))).returncode == 0
+    dot = write(tmp_path / "dot.geojson", '{"type": "Point", "coordinates": [-60, -40]}')
+    assert run(path, "layer", "import", str(dot), "--sensitivity", "confidential").returncode == 0
+    out = tmp_path / "map.png"
+    centre, zoom, size = (0.0, 0.0), 2.0, (800, 600)
+    done = run(path, "map", "render", "--out", str(out), "--center=0,0", "--zoom", "2",
+               "--size", "800x600")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "marked CONFIDENTIAL" in done.stdout  # the overlay's sensitivity
+    image = QImage(str(out))
+    for (z, x, y), rgb in TILES.items():
+        if z == 2:
+            box = tile_bounds(Tile(z, x, y))
+            lat, lon = box.north * 0.4 + box.south * 0.6, (box.west + box.east) / 2
+            colour = image.pixelColor(*pixel(lat, lon, centre, zoom, size))
+            assert all(abs(a - b) <= 14 for a, b in zip(colour.getRgb()[:3], rgb, strict=True))
+    dot_colour = image.pixelColor(*pixel(-40, -60, centre, zoom, size))
+    want = QColor(COLOURS[1]).getRgb()[:3]  # the second layer's colour
+    assert all(abs(a - b) <= 40 for a, b in zip(dot_colour.getRgb()[:3], want, strict=True))
