@@ -118,3 +118,30 @@ def test_a_one_point_line_in_kml_is_broken_geometry() -> None:
     kml = KML.replace("30,10 30.5,10.5 31,10.7", "30,10")
     with pytest.raises(ValueError, match="placemark 2 \\(Patrol\\): a line needs at least 2"):
         read_overlay("kml", kml.encode())
+
+
+def test_entities_are_refused_in_any_encoding_and_deep_nesting_is_refused() -> None:
+    with pytest.raises(ValueError, match="DOCTYPE or entities"):
+        read_overlay("kml", ENTITY_KML.encode("utf-16"))
+    with pytest.raises(ValueError, match="nested too deeply"):
+        read_overlay("geojson", b"[" * 100_000)
+    deep = "<MultiGeometry>" * 3000 + "</MultiGeometry>" * 3000
+    kml = f"<kml><Placemark>{deep}</Placemark></kml>"
+    with pytest.raises(ValueError, match="nested too deeply"):
+        read_overlay("kml", kml.encode())
+
+
+def test_a_vault_of_schema_9_gains_the_tile_table(tmp_path: Path) -> None:
+    from missiondesk.services.vault_access import create_vault, unlock_vault
+    from tests.conftest import FAST_KDF, PASSPHRASE
+
+    path = tmp_path / "v9"
+    old = create_vault(path, PASSPHRASE, name="Anna", callsign="A-1", kdf=FAST_KDF, schema_target=9)
+    old.close()
+    again = unlock_vault(path, PASSPHRASE)
+    try:
+        assert again.vault.schema_version == 10
+        info = again.layers.import_file(make_mbtiles(tmp_path / "a.mbtiles"))
+        assert again.layers.tile(info.id, 2, 2, 1) == solid_png(TILES[(2, 2, 1)])
+    finally:
+        again.close()

@@ -12,6 +12,7 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from typing import Any
 from xml.etree import ElementTree
+from xml.parsers import expat
 
 from missiondesk.domain.overlay_geometry import (
     Shape,
@@ -31,16 +32,19 @@ class OverlayError(ValueError):
 
 def read_overlay(fmt: str, data: bytes) -> list[Shape]:
     """The shapes of an overlay file of format `fmt` (see FORMATS); at least one."""
-    if fmt == "geojson":
-        shapes = _geojson(data)
-    elif fmt == "kml":
-        shapes = _kml(_xml(data))
-    elif fmt == "kmz":
-        shapes = _kml(_xml(_kmz_document(data)))
-    elif fmt == "gpx":
-        shapes = _gpx(_xml(data))
-    else:
-        raise OverlayError(f"'{fmt}' is not an overlay format")
+    try:
+        if fmt == "geojson":
+            shapes = _geojson(data)
+        elif fmt == "kml":
+            shapes = _kml(_xml(data))
+        elif fmt == "kmz":
+            shapes = _kml(_xml(_kmz_document(data)))
+        elif fmt == "gpx":
+            shapes = _gpx(_xml(data))
+        else:
+            raise OverlayError(f"'{fmt}' is not an overlay format")
+    except RecursionError:
+        raise OverlayError("it is nested too deeply to be read") from None
     if not shapes:
         what = "waypoints, routes or tracks" if fmt == "gpx" else "points, lines or areas"
         raise OverlayError(f"it has no {what}")
@@ -132,15 +136,38 @@ def _list(value: Any) -> list[Any]:
 # -- XML (KML, GPX) ----------------------------------------------------------------------------
 
 
+_DECLARATIONS = "it declares a DOCTYPE or entities, which are refused"
+
+
+def _refuse_declarations(data: bytes) -> None:
+    """A first pass with expat itself, so a DOCTYPE in any encoding (UTF-16 too) is seen."""
+    if b"<!doctype" in data.lower() or b"<!entity" in data.lower():
+        raise OverlayError(_DECLARATIONS)
+
+    def refuse(*_args: object) -> None:
+        raise OverlayError(_DECLARATIONS)
+
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        raise OverlayError(
+            f"it is not well-formed XML (line {exc.lineno}, column {exc.offset + 1})"
+        ) from None
+
+
 def _xml(data: bytes) -> ElementTree.Element:
-    head = data.lower()
-    if b"<!doctype" in head or b"<!entity" in head:
-        raise OverlayError("it declares a DOCTYPE or entities, which are refused")
+    _refuse_declarations(data)
     try:
         return ElementTree.fromstring(data)  # noqa: S314 - DOCTYPE and ENTITY refused above
     except ElementTree.ParseError as exc:
         line, column = exc.position
-        raise OverlayError(f"it is not well-formed XML (line {line}, column {column})") from None
+        raise OverlayError(
+            f"it is not well-formed XML (line {line}, column {column + 1})"
+        ) from None
 
 
 def _local(tag: str) -> str:

@@ -31,7 +31,7 @@ from missiondesk.services.audit import AuditEvent, AuditService
 from missiondesk.services.records import RecordService, type_name, validate
 from missiondesk.services.writer import OperationWriter
 from missiondesk.store.connection import Connection
-from missiondesk.store.layer_tiles import read_tile, remove_tiles, tile_count, write_tiles
+from missiondesk.store.layer_tiles import has_tiles, read_tile, remove_tiles, write_tiles
 from missiondesk.store.mbtiles import MBTilesError, MBTilesReader
 from missiondesk.store.vault import Vault
 
@@ -43,7 +43,7 @@ KINDS_TEXT = ".mbtiles, .geojson (or .json), .kml, .kmz and .gpx"
 class LayerInfo:
     id: str
     layer: MapLayer
-    tiles_here: int  # tiles of a package held by this vault (0 for overlays)
+    tiles_here: int  # tiles of a package held by this vault (0 for overlays and elsewhere)
 
     @property
     def name(self) -> str:
@@ -207,7 +207,7 @@ class LayerService:
     def _tiles_here(self, entity: str, layer: MapLayer) -> int:
         if layer.kind is not LayerKind.TILES:
             return 0
-        return tile_count(self._vault.conn, entity)
+        return layer.tiles if has_tiles(self._vault.conn, entity) else 0
 
     def find(self, ref: str) -> LayerInfo:
         """A layer by id, by the start of its id (at least 8 characters) or by its name."""

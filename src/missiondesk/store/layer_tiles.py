@@ -43,6 +43,12 @@ def read_tile(conn: Connection, layer: str, z: int, x: int, y: int) -> bytes | N
     return bytes(row[0]) if row else None
 
 
+def has_tiles(conn: Connection, layer: str) -> bool:
+    """Whether this vault holds tiles of `layer` (one index probe, whatever the package's size)."""
+    row = conn.execute("SELECT 1 FROM layer_tiles WHERE layer = ? LIMIT 1", (layer,)).fetchone()
+    return row is not None
+
+
 def tile_count(conn: Connection, layer: str) -> int:
     row = conn.execute("SELECT count(*) FROM layer_tiles WHERE layer = ?", (layer,)).fetchone()
     return int(row[0])
