@@ -145,3 +145,28 @@ def test_a_vault_of_schema_9_gains_the_tile_table(tmp_path: Path) -> None:
         assert again.layers.tile(info.id, 2, 2, 1) == solid_png(TILES[(2, 2, 1)])
     finally:
         again.close()
+
+
+def test_a_layer_syncs_overlays_with_their_shapes_and_packages_without_tiles(
+    session: Session, make_session, tmp_path: Path
+) -> None:
+    from tests.opfactory import share
+
+    overlay = session.layers.import_file(all_overlays(tmp_path)[3])  # the GPX
+    package = session.layers.import_file(make_mbtiles(tmp_path / "a.mbtiles"))
+    other = make_session()
+    share(session, other)
+    there = {info.id: info for info in other.layers.layers()}
+    assert set(there) == {overlay.id, package.id}
+    assert other.layers.shapes(overlay.id) == session.layers.shapes(overlay.id)
+    assert there[overlay.id].has_content
+    assert there[package.id].layer.tiles == 5 and there[package.id].tiles_here == 0
+    assert (
+        not there[package.id].has_content and there[package.id].as_json()["drawable_here"] is False
+    )
+    assert other.layers.tile(package.id, 2, 2, 1) is None
+    # removed there, it is gone here once the delete arrives; the tiles here go with it
+    other.layers.remove(package.id)
+    share(other, session)
+    assert [i.id for i in session.layers.layers()] == [overlay.id]
+    assert _counts(session)[2] == 0

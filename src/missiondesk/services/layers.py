@@ -31,7 +31,7 @@ from missiondesk.services.audit import AuditEvent, AuditService
 from missiondesk.services.records import RecordService, type_name, validate
 from missiondesk.services.writer import OperationWriter
 from missiondesk.store.connection import Connection
-from missiondesk.store.layer_tiles import has_tiles, read_tile, remove_tiles, write_tiles
+from missiondesk.store.layer_tiles import has_tiles, read_tile, write_tiles
 from missiondesk.store.mbtiles import MBTilesError, MBTilesReader
 from missiondesk.store.vault import Vault
 
@@ -247,15 +247,10 @@ class LayerService:
     # -- removing -----------------------------------------------------------------------------
 
     def remove(self, ref: str) -> LayerInfo:
-        """Delete the layer (the record, for every laptop) and its tiles here, in one commit."""
+        """Delete the layer (the record, for every laptop); folding the delete removes its
+        tiles in the same commit, here and in every vault that holds them."""
         info = self.find(ref)
-
-        def drop_tiles(conn: Connection) -> None:
-            remove_tiles(conn, info.id)
-
-        self._writer.submit_many(
-            [(f"{type_name(MapLayer)}.delete", info.id, {})], alongside=drop_tiles
-        )
+        self._writer.submit(f"{type_name(MapLayer)}.delete", info.id, {})
         return info
 
 
