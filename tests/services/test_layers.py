@@ -170,3 +170,9 @@ def test_a_layer_syncs_overlays_with_their_shapes_and_packages_without_tiles(
     share(other, session)
     assert [i.id for i in session.layers.layers()] == [overlay.id]
     assert _counts(session)[2] == 0
+
+
+def test_a_layer_is_found_by_its_name(session: Session, tmp_path: Path) -> None:
+    session.layers.import_file(write(tmp_path / "patrol.gpx", GPX), name="Night patrol")
+    hits = session.search.search("patrol")
+    assert [(h.type, h.title) for h in hits] == [("map_layer", "Night patrol")]

@@ -35,14 +35,18 @@ class LayerEntry:
     problem: str = ""  # why it cannot be drawn here ("" if it can)
 
 
-def read_layers(session: Session) -> list[LayerEntry]:
-    """Every layer bottom to top, with an overlay's shapes (runs on the vault thread)."""
+def read_layers(session: Session, drawn: frozenset[str] = frozenset()) -> list[LayerEntry]:
+    """Every layer bottom to top, with an overlay's shapes unless it is `drawn` already (runs
+    on the vault thread)."""
     from missiondesk.domain.errors import MissionDeskError
 
     entries = []
     for info in session.layers.layers():
         if not info.has_content:
             entries.append(LayerEntry(info, problem="tiles not in this vault"))
+            continue
+        if info.id in drawn:
+            entries.append(LayerEntry(info))
             continue
         try:
             entries.append(LayerEntry(info, tuple(session.layers.shapes(info.id))))

@@ -219,10 +219,10 @@ class MapPage(QWidget):
 
         self._layer_generation += 1
         generation = self._layer_generation
-        session = self._session
+        session, drawn = self._session, frozenset(self.layers.items)
         self._tasks.run(
             "read map layers",
-            lambda: read_layers(session),
+            lambda: read_layers(session, drawn),
             lambda entries: self._on_layers(entries, generation),
             lambda failure: self._say(failure.message),
         )
