@@ -176,3 +176,25 @@ def test_a_layer_is_found_by_its_name(session: Session, tmp_path: Path) -> None:
     session.layers.import_file(write(tmp_path / "patrol.gpx", GPX), name="Night patrol")
     hits = session.search.search("patrol")
     assert [(h.type, h.title) for h in hits] == [("map_layer", "Night patrol")]
+
+
+def test_a_package_whose_tiles_are_a_view_and_rows_xyz(session: Session, tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "tilemill.mbtiles"
+    conn = sqlite3.connect(path)
+    conn.executescript(
+        """CREATE TABLE metadata (name TEXT, value TEXT);
+        CREATE TABLE map (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, id TEXT);
+        CREATE TABLE images (tile_id TEXT, tile_data BLOB);
+        CREATE VIEW tiles AS SELECT zoom_level, tile_column, tile_row, tile_data
+            FROM map JOIN images ON map.id = images.tile_id;"""
+    )
+    conn.executemany("INSERT INTO metadata VALUES (?, ?)", [("format", "png"), ("scheme", "xyz")])
+    conn.execute("INSERT INTO map VALUES (1, 1, 0, 'a')")
+    conn.execute("INSERT INTO images VALUES ('a', ?)", (solid_png((1, 2, 3)),))
+    conn.commit()
+    conn.close()
+    info = session.layers.import_file(path)
+    assert info.name == "tilemill" and info.layer.tiles == 1
+    assert session.layers.tile(info.id, 1, 1, 0) == solid_png((1, 2, 3))  # not flipped

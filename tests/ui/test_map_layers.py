@@ -176,3 +176,23 @@ def test_a_removed_layer_leaves_the_map(qtbot, page, open_session, tasks, tmp_pa
     on_vault(tasks, lambda: open_session.layers.remove(info.id))
     shown(qtbot, page, 0)
     assert page.layers is not None and not page.layers.items
+
+
+def test_jpeg_tiles_are_drawn_too(qtbot, page, open_session, tasks, tmp_path):
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+
+    image = QImage(256, 256, QImage.Format.Format_RGB32)
+    image.fill(QColor(20, 120, 220))
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "JPEG", 95)
+    package = make_mbtiles(
+        tmp_path / "photo.mbtiles", {}, fmt="jpg", data={(2, 2, 1): bytes(data.data())}
+    )
+    on_vault(tasks, lambda: open_session.layers.import_file(package))
+    shown(qtbot, page, 1)
+    assert page.view is not None
+    page.view.show_place(0.0, 0.0, 2.0)
+    grabbed = grab(qtbot, page, 2)
+    assert near(pixel(page, grabbed, *tile_centre(2, 2, 1)), (20, 120, 220))
