@@ -106,12 +106,15 @@ def test_each_overlay_kind_imported_from_the_panel_and_toggled(qtbot, page, tmp_
     assert panel is not None and layers is not None and view is not None
     qtbot.waitUntil(lambda: panel.empty.isVisibleTo(page), timeout=10_000)
     page.chosen[:] = [str(p) for p in all_overlays(tmp_path)]
+    panel.sensitivity_box.setCurrentIndex(1)
     with qtbot.waitSignal(page.layers_imported, timeout=10_000) as imported:
         panel.import_button.click()
     assert imported.args == [4]
     shown(qtbot, page, 4)
     assert "Imported 'sector', 'sites', 'sites', 'patrol'." in page.result.text()
     assert panel.list.count() == 4 and not panel.empty.isVisibleTo(page)
+    assert {e.info.layer.sensitivity.value for e in layers.entries} == {"confidential"}
+    assert layers.shown_sensitivity().value == "confidential"
     ids = panel.ids()  # top to bottom: the last imported on top
     assert [layers.entries[i].info.id for i in (3, 2, 1, 0)] == ids
     assert all(

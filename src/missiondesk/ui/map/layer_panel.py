@@ -1,11 +1,13 @@
 """The layer panel beside the map: every layer with a check box to show or hide it, Up and
 Down to change which is drawn over which (top of the list: drawn on top), and Import… to
-bring in an MBTiles, GeoJSON, KML/KMZ or GPX file."""
+bring in an MBTiles, GeoJSON, KML/KMZ or GPX file, marked with the sensitivity chosen beside
+it."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from missiondesk.domain.markings import Sensitivity
 from missiondesk.ui.map.map_layers import LayerEntry
 from missiondesk.ui.theme import muted_label
 
@@ -23,11 +26,14 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 
 def _describe(entry: LayerEntry) -> str:
     layer = entry.info.layer
+    marking = (
+        "" if layer.sensitivity is Sensitivity.UNCLASSIFIED else f", {layer.sensitivity.label}"
+    )
     if entry.problem:
-        return f"{layer.name} ({entry.problem})"
+        return f"{layer.name} ({entry.problem}{marking})"
     if layer.kind.value == "tiles":
-        return f"{layer.name} (tiles, zoom {layer.min_zoom}-{layer.max_zoom})"
-    return f"{layer.name} ({layer.format.upper()}, {layer.features} features)"
+        return f"{layer.name} (tiles, zoom {layer.min_zoom}-{layer.max_zoom}{marking})"
+    return f"{layer.name} ({layer.format.upper()}, {layer.features} features{marking})"
 
 
 class LayerPanel(QWidget):
@@ -56,6 +62,11 @@ class LayerPanel(QWidget):
         self.import_button = QPushButton("&Import…", self)
         self.import_button.setToolTip("Import an MBTiles, GeoJSON, KML, KMZ or GPX file")
         self.import_button.clicked.connect(self.import_requested)
+        self.sensitivity_box = QComboBox(self)
+        self.sensitivity_box.setAccessibleName("Sensitivity of imported layers")
+        self.sensitivity_box.setToolTip("The sensitivity the next import is marked with")
+        for level in Sensitivity:
+            self.sensitivity_box.addItem(level.label.title(), level)
         buttons = QHBoxLayout()
         buttons.addWidget(self.up_button)
         buttons.addWidget(self.down_button)
@@ -67,6 +78,10 @@ class LayerPanel(QWidget):
         layout.addWidget(self.list, 1)
         layout.addWidget(self.empty)
         layout.addLayout(buttons)
+        marking = QHBoxLayout()
+        marking.addWidget(QLabel("Import as:", self))
+        marking.addWidget(self.sensitivity_box, 1)
+        layout.addLayout(marking)
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M" * 18))
         self._filling = False
         self._update_buttons()
@@ -94,6 +109,9 @@ class LayerPanel(QWidget):
             self._filling = False
         self.empty.setVisible(not entries)
         self._update_buttons()
+
+    def import_sensitivity(self) -> Sensitivity:
+        return Sensitivity(self.sensitivity_box.currentData())
 
     def ids(self) -> list[str]:
         """Top to bottom, as listed."""

@@ -240,10 +240,15 @@ class MapPage(QWidget):
         if not paths or self._closed:
             return
         session = self._session
+        level = (
+            self.layer_panel.import_sensitivity()
+            if self.layer_panel is not None
+            else Sensitivity.UNCLASSIFIED
+        )
         self._say(f"Importing {len(paths)} file{'s' if len(paths) > 1 else ''}…")
         self._tasks.run(
             "import map layers",
-            lambda: _import_each(session, paths),
+            lambda: _import_each(session, paths, level),
             self._on_imported,
             lambda failure: self._say(failure.message),
         )
@@ -332,12 +337,14 @@ class MapPage(QWidget):
         self.readout.setText("")
 
 
-def _import_each(session: Session, paths: list[Path]) -> tuple[list[LayerInfo], list[str]]:
+def _import_each(
+    session: Session, paths: list[Path], sensitivity: Sensitivity
+) -> tuple[list[LayerInfo], list[str]]:
     """Import each file on its own (runs on the vault thread): what went in, what was refused."""
     imported, refusals = [], []
     for path in paths:
         try:
-            imported.append(session.layers.import_file(path))
+            imported.append(session.layers.import_file(path, sensitivity=sensitivity))
         except MissionDeskError as exc:
             refusals.append(exc.message)
     return imported, refusals
