@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
         conflicts,
         headcount,
         incidents,
+        layers,
         maps,
         messages,
         mission,
@@ -60,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     for module in (vault, messages, incidents, reports, search, mission, conflicts, checklists):
         module.register(sub)
     maps.register(sub)
+    layers.register(sub)
     for module in (roster, movements, headcount):  # personnel protection
         module.register(sub)
     sync.register_all(sub)

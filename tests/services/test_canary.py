@@ -69,6 +69,31 @@ WRITER = textwrap.dedent("""
     data = (canary * 50).encode()
     r.create(Attachment(name=canary, size=len(data), sha256=hashlib.sha256(data).hexdigest()),
              extra={"data": base64.b64encode(data).decode()})
+    # map layers: the input files are the officer's own; removed before the scan
+    import json, sqlite3
+    inputs = vault.parent / "inputs"
+    inputs.mkdir()
+    overlay = inputs / "canary.geojson"
+    overlay.write_text(json.dumps({"type": "Feature", "properties": {"name": canary},
+                                   "geometry": {"type": "Point", "coordinates": [44.4, 33.3]}}))
+    package = inputs / "canary.mbtiles"
+    db = sqlite3.connect(package)
+    db.execute("CREATE TABLE metadata (name TEXT, value TEXT)")
+    db.execute("CREATE TABLE tiles (zoom_level, tile_column, tile_row, tile_data)")
+    db.executemany("INSERT INTO metadata VALUES (?, ?)", [("name", canary), ("format", "png")])
+    tile = b"\\x89PNG\\r\\n\\x1a\\n" + canary.encode()
+    db.execute("INSERT INTO tiles VALUES (1, 0, 0, ?)", (tile,))
+    db.commit()
+    db.close()
+    for path in (overlay, package):
+        layer = s.layers.import_file(path, name=canary)
+        assert layer.has_content
+    shown = s.layers.layers()
+    assert s.layers.shapes(shown[0].id)[0].name == canary
+    assert canary.encode() in s.layers.tile(shown[1].id, 1, 0, 1)
+    for path in inputs.iterdir():
+        path.unlink()
+    inputs.rmdir()
     assert s.search.search(canary.split("-")[0])
     logging.getLogger("missiondesk.test").warning("an event with no user data")
     try:

@@ -16,6 +16,7 @@ from missiondesk.domain.records.base import Record
 from missiondesk.domain.records.checklists import Checklist, ChecklistItem, ChecklistTemplate
 from missiondesk.domain.records.headcount import Headcount, HeadcountMark
 from missiondesk.domain.records.incidents import Incident, IncidentTaxonomy
+from missiondesk.domain.records.layers import MapLayer
 from missiondesk.domain.records.mapping import MapFeature
 from missiondesk.domain.records.messaging import Channel, Message
 from missiondesk.domain.records.mission import Mission
@@ -44,6 +45,7 @@ RECORD_TYPES: dict[str, type[Record]] = {
     "checklist": Checklist,
     "checklist_item": ChecklistItem,
     "map_feature": MapFeature,
+    "map_layer": MapLayer,
     "attachment": Attachment,
     "mission": Mission,
     "emergency_details": EmergencyDetails,
@@ -89,6 +91,7 @@ _SEARCH_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "checklist": ("title", ("assignee",)),
     "checklist_item": ("", ("value", "note")),
     "map_feature": ("name", ("notes",)),
+    "map_layer": ("name", ("source",)),
     "attachment": ("name", ()),
     "movement": ("title", ("planned_by",)),
 }

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from missiondesk.services.checklists import ChecklistService
     from missiondesk.services.headcount import HeadcountService
     from missiondesk.services.incident_exports import ExportService
+    from missiondesk.services.layers import LayerService
     from missiondesk.services.movements import MovementService
     from missiondesk.services.protection_access import ProtectionAccess
     from missiondesk.services.reports import ReportService
@@ -106,6 +107,13 @@ class Session:
         return BundleService(
             self.vault, self.mission, self.keys, self.clock, self.changes, self.audit
         )
+
+    @cached_property
+    def layers(self) -> LayerService:
+        """Map layers: MBTiles packages and GeoJSON / KML / KMZ / GPX overlays."""
+        from missiondesk.services.layers import LayerService
+
+        return LayerService(self.vault, self.records, self.writer, self.audit)
 
     @cached_property
     def reports(self) -> ReportService:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from missiondesk.crypto.signing import DeviceKeys
@@ -11,6 +11,7 @@ from missiondesk.domain.changeset import ChangeSet, Origin
 from missiondesk.domain.hlc import HybridClock
 from missiondesk.domain.operation import Operation, SignedOperation, op_id_for, signing_message
 from missiondesk.services.changes import ChangeFeed
+from missiondesk.store.connection import Connection
 from missiondesk.store.vault import Vault
 
 Change = tuple[str, str, dict[str, Any]]  # kind, entity id, body
@@ -77,11 +78,14 @@ class OperationWriter:
     def submit(self, kind: str, entity: str, body: dict[str, Any]) -> ChangeSet:
         return self.submit_many([(kind, entity, body)])
 
-    def submit_many(self, changes: Sequence[Change]) -> ChangeSet:
-        """Sign and apply `changes` in one transaction; the chain head moves only on commit."""
+    def submit_many(
+        self, changes: Sequence[Change], *, alongside: Callable[[Connection], None] | None = None
+    ) -> ChangeSet:
+        """Sign and apply `changes` in one transaction; the chain head moves only on commit.
+        `alongside` writes local rows in that transaction (see `Vault.apply`)."""
         with self._lock:
             signed = self._sign_chain(changes)
-            result = self._vault.apply(signed, Origin.LOCAL)
+            result = self._vault.apply(signed, Origin.LOCAL, alongside=alongside)
             if signed:
                 self._head = (signed[-1].op.seq, signed[-1].op_id)
         self._feed.publish(result)

@@ -22,6 +22,7 @@ from missiondesk.store.conflicts import ConflictLedger
 from missiondesk.store.connection import Connection
 from missiondesk.store.incident_rows import project as project_incident
 from missiondesk.store.incident_rows import record_transition
+from missiondesk.store.layer_tiles import remove_tiles
 from missiondesk.store.protection_rows import PROTECTION_TYPES
 from missiondesk.store.protection_rows import project as project_protection
 from missiondesk.store.trust_store import TrustStore
@@ -49,6 +50,8 @@ def expand_clocks(clocks: dict[str, Any], doc: dict[str, Any]) -> dict[str, Any]
     return expanded
 
 
+# Records whose create carries content bytes (`data`, base64) kept once in `blobs` by SHA-256.
+BLOB_TYPES = frozenset({"attachment", "map_layer"})
 _PRECEDENCE_RANK = {p.value: p.rank for p in Precedence}
 # The app's writes of a new record and of its message projection (the bench uses them too).
 INSERT_ENTITY = (
@@ -91,6 +94,7 @@ class Materializer:
         self._incidents = schema >= 6
         self._checklists = schema >= 8
         self._protection = schema >= 9
+        self._layer_tiles = schema >= 10
 
     def apply(self, op: Operation) -> tuple[str, str] | None:
         """Fold `op` in; returns (record type, entity id) if anything visible changed."""
@@ -117,7 +121,7 @@ class Materializer:
             fields = raw
         if action is Action.REGISTER:
             self._register_author(op, fields)
-        if op.record_type == "attachment" and action is Action.SET:
+        if op.record_type in BLOB_TYPES and action is Action.SET:
             self._store_blob(fields, body.get("data"))
         changed = self._merge(op, fields)
         if self._incidents and op.record_type == "incident" and action is Action.SET:
@@ -279,6 +283,8 @@ class Materializer:
             project_item(conn, doc)
         elif record_type in PROTECTION_TYPES and self._protection:
             project_protection(conn, record_type, entity, doc, deleted)
+        elif record_type == "map_layer" and deleted and self._layer_tiles:
+            remove_tiles(conn, entity)  # a layer deleted here or by a peer: its tiles go too
         if not self._search:
             return
         if not fresh:

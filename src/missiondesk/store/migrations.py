@@ -20,6 +20,7 @@ from missiondesk.store.incident_counts import STATEMENTS as COUNT_STATEMENTS
 from missiondesk.store.incident_counts import backfill as backfill_counts
 from missiondesk.store.incident_rows import SCHEMA as INCIDENT_SCHEMA
 from missiondesk.store.incident_rows import backfill as backfill_incidents
+from missiondesk.store.layer_tiles import SCHEMA as LAYER_TILES_SCHEMA
 from missiondesk.store.protection_rows import SCHEMA as PROTECTION_SCHEMA
 from missiondesk.store.protection_rows import backfill as backfill_protection
 
@@ -259,6 +260,11 @@ def _protection(conn: Connection) -> None:
     backfill_protection(conn)
 
 
+def _layer_tiles(conn: Connection) -> None:
+    """Map layers: the tiles of imported MBTiles packages, by (layer, z, x, y)."""
+    conn.execute(LAYER_TILES_SCHEMA)
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -282,6 +288,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         9, "protection: movements by next due time, check-ins, escalation, headcounts", _protection
     ),
+    Migration(10, "map layers: tiles of imported MBTiles packages", _layer_tiles),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -116,18 +116,26 @@ class Vault:
                 conn.execute("ROLLBACK")
 
     def apply(
-        self, ops: Iterable[SignedOperation], origin: Origin = Origin.LOCAL, *, fold: bool = True
+        self,
+        ops: Iterable[SignedOperation],
+        origin: Origin = Origin.LOCAL,
+        *,
+        fold: bool = True,
+        alongside: Callable[[Connection], None] | None = None,
     ) -> ChangeSet:
         """The one road's last step: append to the op log, fold into records, index; one commit.
 
         The caller has verified the signatures. Duplicates are skipped; an op out of its author's
         chain order, or an equivocation, aborts the whole batch and changes nothing. With
         fold=False (a sync import) the ops are committed to the log now and folded by
-        fold_pending, so a short link carries as much as it can.
+        fold_pending, so a short link carries as much as it can. `alongside` writes what is
+        local to this vault (a map layer's tiles) in the same transaction, before the ops.
         """
         batch = list(ops)
         try:
-            with self.transaction():
+            with self.transaction() as conn:
+                if alongside is not None:
+                    alongside(conn)
                 return self.oplog.apply(batch, origin, fold)
         except Equivocation as exc:
             self.flag("equivocation", batch[0].op.author if batch else "", str(exc))

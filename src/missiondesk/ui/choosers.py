@@ -18,6 +18,18 @@ def ask_for_files(parent: QWidget) -> list[str]:
     return list(paths)
 
 
+def ask_for_layer_files(parent: QWidget) -> list[str]:
+    from PySide6.QtWidgets import QFileDialog
+
+    paths, _ = QFileDialog.getOpenFileNames(
+        parent,
+        "Import map layers",
+        "",
+        "Map layers (*.mbtiles *.geojson *.json *.kml *.kmz *.gpx);;All files (*)",
+    )
+    return list(paths)
+
+
 def ask_for_path(parent: QWidget, suggestion: str) -> str:
     from PySide6.QtWidgets import QFileDialog
 

@@ -1,11 +1,13 @@
-"""The Map section: the world basemap with the mission's incidents, a go-to box, the cursor's
-position in MGRS, decimal degrees and DMS, and Export PNG.
+"""The Map section: the world basemap with the mission's incidents and the imported layers
+(with the layer panel beside the map), a go-to box, the cursor's position in MGRS, decimal
+degrees and DMS, and Export PNG.
 
 The map itself (pyqtgraph, the basemap file) is built when the page is first shown, not when
 it is made. Incident positions are read on the vault thread (one read of the projection,
 projected there too) and read again when a ChangeSet touches incidents; an answer older than
-the latest request is dropped. A click on a marker emits `incident_opened(id)`: the window
-opens the incident where incidents are opened.
+the latest request is dropped. Layers are read the same way, again when a ChangeSet touches
+them; an import runs on the vault thread, one file at a time. A click on a marker emits
+`incident_opened(id)`: the window opens the incident where incidents are opened.
 """
 
 from __future__ import annotations
@@ -32,11 +34,14 @@ from missiondesk.domain.markings import Sensitivity
 from missiondesk.services.map_exports import WrittenMap, write_map_png
 from missiondesk.services.session import Session
 from missiondesk.ui.changes import ChangeRelay, RefreshScheduler
-from missiondesk.ui.choosers import PathChooser
+from missiondesk.ui.choosers import FilesChooser, PathChooser, ask_for_layer_files
 from missiondesk.ui.tasks import Failure, TaskRunner
 from missiondesk.ui.theme import ERROR, MUTED_STYLE, muted_label, page_title
 
 if TYPE_CHECKING:
+    from missiondesk.services.layers import LayerInfo
+    from missiondesk.ui.map.layer_panel import LayerPanel
+    from missiondesk.ui.map.map_layers import LayerEntry, MapLayers
     from missiondesk.ui.map.markers import Markers
     from missiondesk.ui.map.view import MapView
 
@@ -54,6 +59,8 @@ def read_markers(session: Session) -> Markers:
 class MapPage(QWidget):
     incident_opened = Signal(str)  # an incident id, from a click on its marker
     markers_shown = Signal(int)  # how many markers the map now draws
+    layers_shown = Signal(int)  # how many layers the panel now lists
+    layers_imported = Signal(int)  # how many files the last import took in
 
     def __init__(
         self,
@@ -62,12 +69,17 @@ class MapPage(QWidget):
         changes: ChangeRelay,
         *,
         choose_save_path: PathChooser | None = None,
+        choose_layer_files: FilesChooser = ask_for_layer_files,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._session = session
         self._tasks = tasks
         self._choose_save_path = choose_save_path
+        self._choose_layer_files = choose_layer_files
+        self._layer_generation = 0
+        self.layers: MapLayers | None = None
+        self.layer_panel: LayerPanel | None = None
         self._closed = False
         self._generation = 0
         self.view: MapView | None = None
@@ -120,6 +132,8 @@ class MapPage(QWidget):
 
         self._scheduler = RefreshScheduler(changes, frozenset({"incident"}), self)
         self._scheduler.refresh_requested.connect(self.refresh)
+        self._layer_scheduler = RefreshScheduler(changes, frozenset({"map_layer"}), self)
+        self._layer_scheduler.refresh_requested.connect(self.refresh_layers)
 
     # -- the map, built when first shown ---------------------------------------------------------
 
@@ -133,16 +147,28 @@ class MapPage(QWidget):
         if self.view is not None:
             return self.view
         from missiondesk.services.basemap import world_basemap
+        from missiondesk.ui.map.layer_panel import LayerPanel
+        from missiondesk.ui.map.map_layers import MapLayers
         from missiondesk.ui.map.view import MapView
 
         view = MapView(self)
         view.set_basemap(world_basemap())
         view.marker_clicked.connect(self.incident_opened)
         view.cursor_moved.connect(self._on_cursor_moved)
-        self._layout.insertWidget(self._map_slot, view, 1)
-        self.view = view
+        layers = MapLayers(view, self._session, self._tasks)
+        panel = LayerPanel(self)
+        panel.visibility_changed.connect(layers.set_visible)
+        panel.move_requested.connect(layers.move)
+        panel.import_requested.connect(self.import_layers)
+        layers.changed.connect(lambda: panel.show_layers(layers.entries, layers.visible))
+        row = QHBoxLayout()
+        row.addWidget(view, 1)
+        row.addWidget(panel)
+        self._layout.insertLayout(self._map_slot, row, 1)
+        self.view, self.layers, self.layer_panel = view, layers, panel
         view.fit_world()
         self.refresh()
+        self.refresh_layers()
         return view
 
     def refresh(self) -> None:
@@ -184,6 +210,62 @@ class MapPage(QWidget):
         if not self._closed:
             self.summary.setText(failure.message)
 
+    # -- layers ----------------------------------------------------------------------------------
+
+    def refresh_layers(self) -> None:
+        if self._closed or self.layers is None:
+            return
+        from missiondesk.ui.map.map_layers import read_layers
+
+        self._layer_generation += 1
+        generation = self._layer_generation
+        session, drawn = self._session, frozenset(self.layers.items)
+        self._tasks.run(
+            "read map layers",
+            lambda: read_layers(session, drawn),
+            lambda entries: self._on_layers(entries, generation),
+            lambda failure: self._say(failure.message),
+        )
+
+    def _on_layers(self, entries: list[LayerEntry], generation: int) -> None:
+        if self._closed or self.layers is None or generation != self._layer_generation:
+            return
+        self.layers.set_layers(entries)
+        self.layers_shown.emit(len(entries))
+
+    @Slot()
+    def import_layers(self) -> None:
+        """Import the files the officer chooses, each whole or not at all."""
+        paths = [Path(p) for p in self._choose_layer_files(self)]
+        if not paths or self._closed:
+            return
+        session = self._session
+        level = (
+            self.layer_panel.import_sensitivity()
+            if self.layer_panel is not None
+            else Sensitivity.UNCLASSIFIED
+        )
+        self._say(f"Importing {len(paths)} file{'s' if len(paths) > 1 else ''}…")
+        self._tasks.run(
+            "import map layers",
+            lambda: _import_each(session, paths, level),
+            self._on_imported,
+            lambda failure: self._say(failure.message),
+        )
+
+    def _on_imported(self, outcome: tuple[list[LayerInfo], list[str]]) -> None:
+        if self._closed:
+            return
+        imported, refusals = outcome
+        said = []
+        if imported:
+            names = ", ".join(f"'{info.name}'" for info in imported)
+            said.append(f"Imported {names}.")
+        self.error.setText("\n".join(refusals))
+        self.error.setVisible(bool(refusals))
+        self._say(" ".join(said))
+        self.layers_imported.emit(len(imported))
+
     # -- go to, readout, export ------------------------------------------------------------------
 
     @Slot()
@@ -219,6 +301,8 @@ class MapPage(QWidget):
         data = self.view.png_bytes()
         target, audit = Path(path), self._session.audit
         count, level = self.marker_count, self._sensitivity
+        if self.layers is not None:
+            level = max(level, self.layers.shown_sensitivity(), key=lambda s: s.rank)
         self._tasks.run(
             "export map",
             lambda: write_map_png(audit, target, data, incidents=count, sensitivity=level),
@@ -241,9 +325,26 @@ class MapPage(QWidget):
     def clear(self) -> None:
         """On lock: no more reads, and no incident left on screen."""
         self._closed = True
+        if self.layers is not None:
+            self.layers.clear()
+        if self.layer_panel is not None:
+            self.layer_panel.show_layers([], {})
         if self.view is not None:
             from missiondesk.ui.map.markers import Markers
 
             self.view.set_markers(Markers.empty())
         self.summary.setText("")
         self.readout.setText("")
+
+
+def _import_each(
+    session: Session, paths: list[Path], sensitivity: Sensitivity
+) -> tuple[list[LayerInfo], list[str]]:
+    """Import each file on its own (runs on the vault thread): what went in, what was refused."""
+    imported, refusals = [], []
+    for path in paths:
+        try:
+            imported.append(session.layers.import_file(path, sensitivity=sensitivity))
+        except MissionDeskError as exc:
+            refusals.append(exc.message)
+    return imported, refusals

@@ -42,10 +42,11 @@ def render_map(
     centre: tuple[float, float] | None = None,
     zoom: float | None = None,
 ) -> RenderedMap:
-    """The basemap and every incident with a position; by default fitted to the incidents
-    (the whole world when there are none)."""
+    """The basemap, the layers visible by default and every incident with a position; by
+    default fitted to the incidents (the whole world when there are none)."""
     _application()
     from missiondesk.services.basemap import world_basemap
+    from missiondesk.ui.map.map_layers import MapLayers, read_layers
     from missiondesk.ui.map.page import read_markers
     from missiondesk.ui.map.view import MapView
 
@@ -71,7 +72,11 @@ def render_map(
             view.fit_world()
             if zoom is not None:
                 view.show_place(0.0, 0.0, zoom)
+        layers = MapLayers(view, session)  # no task runner: tiles are read here, at once
+        layers.set_layers(read_layers(session))
+        layers.load_tiles_now()
         png = view.png_bytes()
-        return RenderedMap(png, len(markers), markers.sensitivity, view.centre, view.zoom)
+        level = max(markers.sensitivity, layers.shown_sensitivity(), key=lambda s: s.rank)
+        return RenderedMap(png, len(markers), level, view.centre, view.zoom)
     finally:
         view.deleteLater()

@@ -121,6 +121,11 @@ class MapView(pg.GraphicsView):  # type: ignore[misc]  # pyqtgraph has no type h
         """(lat, lon) at the middle of the view."""
         return unproject(*self._centre)
 
+    def visible_box(self) -> tuple[float, float, float, float]:
+        """(left, bottom, right, top) of the view in projected metres."""
+        (left, right), (bottom, top) = self.box.viewRange()
+        return float(left), float(bottom), float(right), float(top)
+
     def projected_per_pixel(self) -> float:
         return projected_per_pixel(self._zoom)
 
