@@ -61,7 +61,8 @@ class AlertService:
                 continue
             found.append((stored.id, alert))
         found.sort(key=lambda pair: (pair[1].raised, pair[0]), reverse=True)
-        return [AlertView(i, a, self._roster.labels(a.people)) for i, a in found[:limit]]
+        labels = self._roster.label_map()
+        return [AlertView(i, a, self._roster.labels(a.people, labels)) for i, a in found[:limit]]
 
     def get(self, alert_id: str) -> AlertView:
         alert = self._records.get(Alert, alert_id)

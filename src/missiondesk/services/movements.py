@@ -10,7 +10,7 @@ of the check-in that was missed. It all runs from the vault's own clock and reco
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -288,7 +288,8 @@ class MovementService:
 
     def get(self, movement_id: str) -> MovementView:
         movement = self._records.get(Movement, movement_id)
-        return self._view(movement_id, movement, self._vault.protection.watch(movement_id))
+        watch = self._vault.protection.watch(movement_id)
+        return self._view(movement_id, movement, watch, self._roster.label_map())
 
     def detail(self, movement_id: str, limit: int = 200) -> MovementDetail:
         """A movement with its check-ins (the latest `limit`) and the alerts raised for it."""
@@ -317,6 +318,7 @@ class MovementService:
     def active(self) -> list[MovementView]:
         """Active movements, the next check-in due first."""
         views = []
+        labels = self._roster.label_map()
         for row in self._vault.protection.active():
             stored = self._vault.reads.get(row.movement)
             if stored is None or stored.deleted:
@@ -325,10 +327,16 @@ class MovementService:
                 movement = Movement.model_validate(stored.doc)
             except ValueError:
                 continue
-            views.append(self._view(row.movement, movement, row))
+            views.append(self._view(row.movement, movement, row, labels))
         return views
 
-    def _view(self, movement_id: str, movement: Movement, row: WatchRow | None) -> MovementView:
+    def _view(
+        self,
+        movement_id: str,
+        movement: Movement,
+        row: WatchRow | None,
+        labels: Mapping[str, str],
+    ) -> MovementView:
         last = self._vault.protection.last_position([movement_id])
         position = (
             Location(lat=last.lat, lon=last.lon, mgrs=last.mgrs)
@@ -341,13 +349,14 @@ class MovementService:
             closed = State.CANCELLED if cancelled else State.ARRIVED
             last_at = moment(row.last_checkin) if row and row.last_checkin else None
             return MovementView(
-                movement_id, movement, self._roster.labels(movement.people), last_at, position,
+                movement_id, movement, self._roster.labels(movement.people, labels), last_at,
+                position,
                 None, closed, None,
             )  # fmt: skip
         return MovementView(
             movement_id,
             movement,
-            self._roster.labels(movement.people),
+            self._roster.labels(movement.people, labels),
             moment(row.last_checkin) if row.last_checkin is not None else None,
             position,
             moment(row.next_due),
@@ -405,11 +414,8 @@ class MovementService:
         ]
         if changes:
             self._records.submit(changes)
-        labels: dict[tuple[str, ...], tuple[str, ...]] = {}
-        for _, a in fresh:
-            if a.people not in labels:
-                labels[a.people] = self._roster.labels(a.people)
-        return [AlertView(i, a, labels[a.people]) for i, a in fresh]
+        labels = self._roster.label_map()
+        return [AlertView(i, a, self._roster.labels(a.people, labels)) for i, a in fresh]
 
     @staticmethod
     def _alert(

@@ -127,10 +127,21 @@ class RosterService:
         found = {e.person.outpost for e in self.entries() if e.person.outpost}
         return sorted(found, key=str.casefold)
 
-    def labels(self, person_ids: Sequence[str]) -> tuple[str, ...]:
-        """Callsigns (else names) of these people; an id not on the roster shows as itself."""
-        known = {e.id: e.label for e in self.entries()}
-        return tuple(known.get(p, p) for p in person_ids)
+    def label_map(self) -> dict[str, str]:
+        """Person id -> callsign (else name), read once for a list of many (one read of the
+        people; `labels` per row would read them all for every row)."""
+        return {
+            stored.id: person.callsign or person.name
+            for stored, person in self._records.list(Person, limit=100_000)
+        }
+
+    def labels(
+        self, person_ids: Sequence[str], known: Mapping[str, str] | None = None
+    ) -> tuple[str, ...]:
+        """Callsigns (else names) of these people; an id not on the roster shows as itself.
+        `known`: a `label_map()` already read."""
+        found = self.label_map() if known is None else known
+        return tuple(found.get(p, p) for p in person_ids)
 
     def resolve(self, text: str) -> str:
         """A person's id from their callsign, name, id or its first characters (unique)."""
