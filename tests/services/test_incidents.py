@@ -392,6 +392,22 @@ def test_saved_filters_are_kept_in_the_vault(session, vault_dir, logged):
         again.close()
 
 
+def test_positions_are_the_located_incidents_newest_first(session, logged):
+    session.incidents.save_draft({"title": "Draft with no place yet"})
+    positions = session.incidents.positions()
+    located = [r for r in session.incidents.rows(IncidentFilter()) if r.lat is not None]
+    assert [p.id for p in positions] == [r.id for r in located]  # the list's order
+    assert len(positions) == len(logged) and "Draft with no place yet" not in {
+        r.title for r in located
+    }
+    first = located[0]
+    assert (positions[0].lat, positions[0].lon, positions[0].category) == (
+        first.lat, first.lon, first.category,
+    )  # fmt: skip
+    assert positions[0].severity == first.severity
+    assert session.incidents.positions(limit=2) == positions[:2]
+
+
 def test_deleted_incidents_leave_the_list(session, logged):
     session.records.delete(Incident, logged["Market robbery"])
     assert "Market robbery" not in titles(session.incidents.page(IncidentFilter()))

@@ -54,7 +54,7 @@ from missiondesk.services.mission import MissionService
 from missiondesk.services.people import PeopleService
 from missiondesk.services.records import RecordService, problems_of, validate
 from missiondesk.services.writer import Change
-from missiondesk.store.incident_reads import IncidentRow
+from missiondesk.store.incident_reads import IncidentPosition, IncidentRow
 from missiondesk.store.vault import Vault
 
 __all__ = [  # the views live in incident_views; callers import them from here too
@@ -230,6 +230,10 @@ class IncidentService:
     def rows(self, spec: IncidentFilter, *, limit: int = 1_000_000) -> list[IncidentRow]:
         """Every row the filter matches, in its order (reports and exports)."""
         return self._vault.incidents.page(spec, offset=0, limit=limit)
+
+    def positions(self, limit: int = 50_000) -> list[IncidentPosition]:
+        """Every incident with a position, newest first, as the map draws them."""
+        return self._vault.incidents.positions(limit)
 
     def documents(self, spec: IncidentFilter, *, limit: int) -> list[tuple[str, str]]:
         """(id, stored JSON) of every incident the filter matches, in its order (exports)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from missiondesk.domain.incident_filter import CountsBy, IncidentFilter, SortKey
 from missiondesk.domain.records.base import Sensitivity
@@ -86,6 +86,19 @@ class IncidentRow:
 
 
 _SENSITIVITIES = list(Sensitivity)
+
+
+class IncidentPosition(NamedTuple):
+    """Where an incident is and how the map styles it."""
+
+    id: str
+    lat: float
+    lon: float
+    category: str
+    severity: int  # 0 where a draft has none yet
+    sensitivity: Sensitivity
+
+
 _STATUSES = list(IncidentStatus)
 
 
@@ -192,6 +205,24 @@ class IncidentReads:
             (*params, limit, offset),
         ).fetchall()
         return [_row(r) for r in rows]
+
+    def positions(self, limit: int) -> list[IncidentPosition]:
+        """Every incident with a position, newest first: what the map draws (six columns, not
+        a list row: the map reads tens of thousands)."""
+        if not self._enabled:
+            return []
+        cursor = self._conn.cursor()
+        cursor.row_factory = None
+        rows = cursor.execute(
+            "SELECT e.id, r.lat, r.lon, r.category, r.severity, r.sensitivity"
+            " FROM incident_rows r JOIN entities e ON e.rowid = r.entity"
+            " WHERE r.lat IS NOT NULL AND r.lon IS NOT NULL"
+            " ORDER BY r.occurred DESC, r.entity DESC LIMIT ?",
+            (limit,),
+        ).fetchall()
+        return [
+            IncidentPosition(r[0], r[1], r[2], r[3], r[4] or 0, _SENSITIVITIES[r[5]]) for r in rows
+        ]
 
     def documents(self, spec: IncidentFilter, *, limit: int) -> list[tuple[str, str]]:
         """(id, document JSON) of the filtered incidents, in the filter's order (exports)."""

@@ -10,7 +10,7 @@ import numpy as np
 
 from missiondesk.domain.markings import Sensitivity
 from missiondesk.domain.web_mercator import Floats, project_arrays
-from missiondesk.store.incident_reads import IncidentRow
+from missiondesk.store.incident_reads import IncidentPosition
 
 
 @dataclass(frozen=True)
@@ -30,19 +30,18 @@ class Markers:
         return Markers((), np.zeros(0), np.zeros(0), (), ())
 
 
-def markers_from_rows(rows: Sequence[IncidentRow]) -> Markers:
-    """The rows that have a position, projected (run on the vault thread, not the GUI's)."""
-    placed = [r for r in rows if r.lat is not None and r.lon is not None]
+def markers_from_positions(placed: Sequence[IncidentPosition]) -> Markers:
+    """Incident positions as projected arrays (run on the vault thread, not the GUI's)."""
     if not placed:
         return Markers.empty()
-    lat = np.fromiter((r.lat for r in placed), dtype=np.float64, count=len(placed))
-    lon = np.fromiter((r.lon for r in placed), dtype=np.float64, count=len(placed))
+    lat = np.fromiter((p.lat for p in placed), dtype=np.float64, count=len(placed))
+    lon = np.fromiter((p.lon for p in placed), dtype=np.float64, count=len(placed))
     x, y = project_arrays(lat, lon)
     return Markers(
-        tuple(r.id for r in placed),
+        tuple(p.id for p in placed),
         x,
         y,
-        tuple(r.category for r in placed),
-        tuple(r.severity or 0 for r in placed),
-        max((r.sensitivity for r in placed), key=lambda level: level.rank),
+        tuple(p.category for p in placed),
+        tuple(p.severity for p in placed),
+        max((p.sensitivity for p in placed), key=lambda level: level.rank),
     )

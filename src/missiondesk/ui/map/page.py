@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 
 from missiondesk.domain.coordinates import parse_location
 from missiondesk.domain.errors import MissionDeskError
-from missiondesk.domain.incident_filter import IncidentFilter
 from missiondesk.domain.markings import Sensitivity
 from missiondesk.services.map_exports import WrittenMap, write_map_png
 from missiondesk.services.session import Session
@@ -51,9 +50,9 @@ GO_TO_ZOOM = 11.0  # a go-to from further out lands at a district's scale
 
 def read_markers(session: Session) -> Markers:
     """Every incident with a position, as marker arrays (runs on the vault thread)."""
-    from missiondesk.ui.map.markers import markers_from_rows
+    from missiondesk.ui.map.markers import markers_from_positions
 
-    return markers_from_rows(session.incidents.rows(IncidentFilter(), limit=MAX_MARKERS))
+    return markers_from_positions(session.incidents.positions(MAX_MARKERS))
 
 
 class MapPage(QWidget):
