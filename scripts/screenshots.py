@@ -467,6 +467,7 @@ def build_demo_mission(root: Path) -> Path:
             share(peer, me)
             peer.close()
         add_protection(me, clock)  # the roster needs the peers' people
+        add_layers(me, root)
         record_peers_met(me, clock)
         me.close()
     return vault_dir
@@ -578,6 +579,106 @@ def add_protection(me: object, clock: ScriptedClock) -> None:
     ):
         with clock.at(end - timedelta(minutes=minutes)):
             me.headcount.mark(count, callsign, status, note=note)
+
+
+SECTOR = (31.45, 9.25, 31.95, 9.70)  # west, south, east, north of the demo's Sector North
+
+
+def demo_mbtiles(target: Path, zooms: range = range(8, 12)) -> Path:
+    """A small MBTiles package of Sector North (PNG tiles drawn here: terrain tint, a river
+    and a road continuous across tiles), written the way packages are: TMS rows."""
+    import math
+    import sqlite3
+
+    from PySide6.QtCore import QBuffer, QIODevice, QPointF
+    from PySide6.QtGui import QColor, QImage, QPainter, QPen
+
+    from missiondesk.domain.web_mercator import project, tile_rect, tiles_covering, tms_row
+
+    def river(t: float) -> tuple[float, float]:  # (lat, lon) for t in 0..1, west to east
+        return 9.58 - 0.22 * t + 0.03 * math.sin(t * 9.0), 31.45 + 0.5 * t
+
+    def road(t: float) -> tuple[float, float]:
+        return 9.30 + 0.36 * t, 31.55 + 0.20 * t + 0.02 * math.sin(t * 5.0)
+
+    lines = [
+        ([project(*river(i / 400)) for i in range(401)], QColor("#5b8fc9"), 5.0),
+        ([project(*road(i / 400)) for i in range(401)], QColor("#b0723a"), 3.0),
+    ]
+    conn = sqlite3.connect(target)
+    conn.execute("CREATE TABLE metadata (name TEXT, value TEXT)")
+    conn.execute(
+        "CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER,"
+        " tile_data BLOB)"
+    )
+    for key, value in (("name", "Sector North 1:50k (demo)"), ("format", "png"),
+                       ("bounds", ",".join(map(str, SECTOR))), ("type", "baselayer")):  # fmt: skip
+        conn.execute("INSERT INTO metadata VALUES (?, ?)", (key, value))
+    west, south, east, north = SECTOR
+    (left, bottom), (right, top) = project(south, west), project(north, east)
+    for z in zooms:
+        for tile in tiles_covering(left, bottom, right, top, z):
+            x0, y0, x1, y1 = tile_rect(tile)
+            image = QImage(256, 256, QImage.Format.Format_RGB32)
+            shade = 226 + (tile.x * 7 + tile.y * 13) % 9  # a faint terrain tint
+            image.fill(QColor(shade, shade - 6, shade - 24))
+            painter = QPainter(image)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            for points, colour, width in lines:
+                painter.setPen(QPen(colour, width))
+                pixels = [QPointF((px - x0) / (x1 - x0) * 256, (y1 - py) / (y1 - y0) * 256)
+                          for px, py in points]  # fmt: skip
+                painter.drawPolyline(pixels)
+            painter.end()
+            buffer = QBuffer()
+            buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+            image.save(buffer, "PNG")
+            conn.execute(
+                "INSERT INTO tiles VALUES (?, ?, ?, ?)",
+                (z, tile.x, tms_row(tile.y, z), bytes(buffer.data())),
+            )
+    conn.commit()
+    conn.close()
+    return target
+
+
+def add_layers(me: object, root: Path) -> None:
+    """An MBTiles package, a GeoJSON route and perimeter, a KML no-go area, a GPX track."""
+    import json
+
+    from missiondesk.services.session import Session
+
+    assert isinstance(me, Session)
+    folder = root / "layers"
+    folder.mkdir()
+    geojson = folder / "msr-amber.geojson"
+    geojson.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "MSR Amber"}, "geometry": {
+            "type": "LineString",
+            "coordinates": [[31.52, 9.33], [31.60, 9.42], [31.66, 9.50], [31.70, 9.55]]}},
+        {"type": "Feature", "properties": {"name": "OP North perimeter"}, "geometry": {
+            "type": "Polygon", "coordinates": [[[31.69, 9.54], [31.71, 9.54], [31.71, 9.556],
+                                                [31.69, 9.556], [31.69, 9.54]]]}},
+    ]}))  # fmt: skip
+    kml = folder / "no-go-km40.kml"
+    kml.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2">'
+        "<Document><Placemark><name>No-go: minefield near Km 40</name><Polygon><outerBoundaryIs>"
+        "<LinearRing><coordinates>31.74,9.44 31.80,9.44 31.80,9.49 31.74,9.49 31.74,9.44"
+        "</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark></Document></kml>"
+    )
+    gpx = folder / "patrol-track.gpx"
+    points = "".join(
+        f'<trkpt lat="{9.33 + 0.004 * i}" lon="{31.58 + 0.006 * i}"/>' for i in range(25)
+    )
+    gpx.write_text(
+        '<?xml version="1.0"?><gpx version="1.1" creator="demo"'
+        ' xmlns="http://www.topografix.com/GPX/1/1"><trk><name>Patrol track 30 Nov</name>'
+        f"<trkseg>{points}</trkseg></trk></gpx>"
+    )
+    package = demo_mbtiles(folder / "sector-north-50k.mbtiles")
+    for path in (package, geojson, kml, gpx):
+        me.layers.import_file(path)
 
 
 # -- capture -------------------------------------------------------------------------------------
@@ -808,17 +909,25 @@ def shoot_personnel(window: object, out: Path) -> list[Path]:
 
 
 def shoot_map(window: object, out: Path) -> list[Path]:
-    """14. The Map section: the world, then zoomed on Sector North with the incidents."""
+    """14. The Map section over the world; 28. zoomed on Sector North: the MBTiles package
+    under the overlays and the incident markers, the layer panel beside it."""
     from missiondesk.ui.main_window import MainWindow
 
     assert isinstance(window, MainWindow)
     window.show_section("Map")
     page = window.map_page
     wait_until(lambda: page.view is not None and page.marker_count > 0)
-    assert page.view is not None
-    page.view.show_place(9.45, 31.70, zoom=9)
+    view = page.view
+    assert view is not None
+    view.fit_world()
     settle()
-    return [save(window, out, "14-map")]
+    shots = [save(window, out, "14-map")]
+    view.show_place(9.46, 31.68, zoom=11)
+    settle()
+    time.sleep(0.3)  # the tiles are read 30 ms after the view stops, then drawn
+    settle()
+    shots.append(save(window, out, "28-map-layers"))
+    return shots
 
 
 def shoot_checklists(window: object, out: Path) -> list[Path]:

@@ -33,7 +33,8 @@ def _describe(entry: LayerEntry) -> str:
         return f"{layer.name} ({entry.problem}{marking})"
     if layer.kind.value == "tiles":
         return f"{layer.name} (tiles, zoom {layer.min_zoom}-{layer.max_zoom}{marking})"
-    return f"{layer.name} ({layer.format.upper()}, {layer.features} features{marking})"
+    noun = "feature" if layer.features == 1 else "features"
+    return f"{layer.name} ({layer.format.upper()}, {layer.features} {noun}{marking})"
 
 
 class LayerPanel(QWidget):
@@ -94,6 +95,7 @@ class LayerPanel(QWidget):
             self.list.clear()
             for entry in reversed(entries):
                 item = QListWidgetItem(_describe(entry))
+                item.setToolTip(_describe(entry))  # the whole line, where the panel cuts it
                 item.setData(ID_ROLE, entry.info.id)
                 if entry.problem:
                     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)

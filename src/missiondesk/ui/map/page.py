@@ -147,6 +147,7 @@ class MapPage(QWidget):
             return self.view
         from missiondesk.services.basemap import world_basemap
         from missiondesk.ui.map.layer_panel import LayerPanel
+        from missiondesk.ui.map.legend import MapLegend
         from missiondesk.ui.map.map_layers import MapLayers
         from missiondesk.ui.map.view import MapView
 
@@ -160,9 +161,12 @@ class MapPage(QWidget):
         panel.move_requested.connect(layers.move)
         panel.import_requested.connect(self.import_layers)
         layers.changed.connect(lambda: panel.show_layers(layers.entries, layers.visible))
+        side = QVBoxLayout()
+        side.addWidget(panel, 1)
+        side.addWidget(MapLegend(self))
         row = QHBoxLayout()
         row.addWidget(view, 1)
-        row.addWidget(panel)
+        row.addLayout(side)
         self._layout.insertLayout(self._map_slot, row, 1)
         self.view, self.layers, self.layer_panel = view, layers, panel
         view.fit_world()
