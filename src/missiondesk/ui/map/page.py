@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from missiondesk.ui.map.layer_panel import LayerPanel
     from missiondesk.ui.map.map_layers import LayerEntry, MapLayers
     from missiondesk.ui.map.markers import Markers
+    from missiondesk.ui.map.mission_overlays import Confirmer, MissionOverlays, TextAsker
     from missiondesk.ui.map.view import MapView
 
 MAX_MARKERS = 50_000
@@ -70,10 +71,15 @@ class MapPage(QWidget):
         *,
         choose_save_path: PathChooser | None = None,
         choose_layer_files: FilesChooser = ask_for_layer_files,
+        ask_name: TextAsker | None = None,
+        confirm: Confirmer | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._session = session
+        self._changes = changes
+        self._ask_name, self._confirm = ask_name, confirm
+        self.overlays: MissionOverlays | None = None  # features and movements, when built
         self._tasks = tasks
         self._choose_save_path = choose_save_path
         self._choose_layer_files = choose_layer_files
@@ -166,10 +172,26 @@ class MapPage(QWidget):
         row.addWidget(panel)
         self._layout.insertLayout(self._map_slot, row, 1)
         self.view, self.layers, self.layer_panel = view, layers, panel
+        self.overlays = self._make_overlays(view)
+        self._layout.insertWidget(self._map_slot, self.overlays)
         view.fit_world()
         self.refresh()
         self.refresh_layers()
+        self.overlays.refresh()
         return view
+
+    def _make_overlays(self, view: MapView) -> MissionOverlays:
+        from missiondesk.ui.map.mission_overlays import MissionOverlays
+
+        return MissionOverlays(
+            view,
+            self._session,
+            self._tasks,
+            self._changes,
+            ask_name=self._ask_name,
+            confirm=self._confirm,
+            parent=self,
+        )
 
     def refresh(self) -> None:
         if self._closed or self.view is None:
@@ -329,6 +351,8 @@ class MapPage(QWidget):
             self.layers.clear()
         if self.layer_panel is not None:
             self.layer_panel.show_layers([], {})
+        if self.overlays is not None:
+            self.overlays.clear()
         if self.view is not None:
             from missiondesk.ui.map.markers import Markers
 
