@@ -36,7 +36,7 @@ Confirmer = Callable[[QWidget, str], bool]  # (parent, question) -> yes
 
 TOOLS = (  # kind, button text (with its Alt shortcut), what to do
     (FeatureKind.POINT, "P&oint", "click the place"),
-    (FeatureKind.OUTPOST, "O&utpost", "click the place"),
+    (FeatureKind.OUTPOST, "Ou&tpost", "click the place"),
     (FeatureKind.ROUTE, "&Route", "click each point"),
     (FeatureKind.AREA, "&Area", "click each corner"),
     (FeatureKind.NO_GO, "&No-go", "click each corner"),
