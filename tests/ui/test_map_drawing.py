@@ -16,6 +16,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 
+from missiondesk.domain.markings import Sensitivity
 from missiondesk.domain.records.mapping import FeatureKind
 from missiondesk.domain.records.people import Role
 from missiondesk.services.session import Session
@@ -286,5 +287,8 @@ def test_an_active_movement_route_and_last_position_are_drawn(qtbot, page, missi
     qtbot.waitUntil(lambda: overlays.selection == movement, timeout=5000)
     assert overlays.info.text().startswith("Movement 'Resupply OP North'")
 
+    assert overlays.shown_sensitivity() is Sensitivity.CONFIDENTIAL  # an export is marked so
+
     on_vault(tasks, lambda: hq.movements.arrive(movement))
     qtbot.waitUntil(lambda: overlays.tracks == [], timeout=10_000)
+    assert overlays.shown_sensitivity() is Sensitivity.UNCLASSIFIED

@@ -19,6 +19,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from missiondesk.domain.errors import MissionDeskError
+from missiondesk.domain.markings import Sensitivity
 from missiondesk.domain.records.mapping import FeatureKind
 from missiondesk.services.map_features import FeatureInfo, Position, geometry_for
 from missiondesk.services.session import Session
@@ -321,6 +322,11 @@ class MissionOverlays(QWidget):
             lambda gone: self.say(f"'{gone.name}' was deleted."),
             lambda failure: self.say(failure.message, error=True),
         )
+
+    def shown_sensitivity(self) -> Sensitivity:
+        """The highest sensitivity of what is drawn (movements; features carry none)."""
+        levels = [track.sensitivity for track in self.tracks]
+        return max(levels, key=lambda s: s.rank, default=Sensitivity.UNCLASSIFIED)
 
     # -- the rest --------------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from missiondesk.domain.dtg import format_dtg
+from missiondesk.domain.markings import Sensitivity
 from missiondesk.domain.records.mapping import FeatureKind
 from missiondesk.domain.web_mercator import HALF_WORLD
 from missiondesk.services.movements import MovementView
@@ -32,6 +33,7 @@ class Track:
     route: tuple[tuple[str, QPointF], ...]  # waypoints with a location, in order
     last: QPointF | None  # the last check-in position
     description: str  # what a click on it says
+    sensitivity: Sensitivity  # the movement's (an export that draws it is marked at least so)
 
     @property
     def callsigns(self) -> str:
@@ -71,6 +73,7 @@ def track_of(view: MovementView) -> Track:
         route,
         projected(last.lat, last.lon) if last is not None else None,
         description,
+        view.movement.sensitivity,
     )
 
 

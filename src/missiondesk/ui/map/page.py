@@ -325,6 +325,8 @@ class MapPage(QWidget):
         count, level = self.marker_count, self._sensitivity
         if self.layers is not None:
             level = max(level, self.layers.shown_sensitivity(), key=lambda s: s.rank)
+        if self.overlays is not None:
+            level = max(level, self.overlays.shown_sensitivity(), key=lambda s: s.rank)
         self._tasks.run(
             "export map",
             lambda: write_map_png(audit, target, data, incidents=count, sensitivity=level),
