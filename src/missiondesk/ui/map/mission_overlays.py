@@ -103,7 +103,7 @@ class MissionOverlays(QWidget):
             button.clicked.connect(lambda _checked=False, k=kind: self.start(k))
             self.buttons[kind] = button
             row.addWidget(button)
-        self.rename_button = QPushButton("Rena&me…", self)
+        self.rename_button = QPushButton("Rename…", self)  # F2; Alt+M is the Message menu
         self.rename_button.setToolTip("Rename the selected feature (F2)")
         self.rename_button.clicked.connect(self.rename_selected)
         self.delete_button = QPushButton("&Delete…", self)
