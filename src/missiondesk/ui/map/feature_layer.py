@@ -135,7 +135,9 @@ class FeaturesItem(QGraphicsItem):
         painter.resetTransform()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setFont(self._font)
-        for shape in self.shapes:
+        # areas under lines under points, the selected one over its kind
+        order = sorted(self.shapes, key=lambda s: (s.is_point, not s.closed, s.id == self.selected))
+        for shape in order:
             draw_shape(
                 painter, shape, [to_device.map(p) for p in shape.points], shape.id == self.selected
             )
