@@ -223,6 +223,12 @@ def test_a_feature_is_selected_by_a_click_renamed_and_deleted(qtbot, page, missi
     assert "Outpost 'Camp Alpha'" in overlays.info.text()
     assert overlays.delete_button.isEnabled()
 
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_BracketRight)  # the keyboard's way: the next feature
+    assert overlays.info.text().startswith("Area 'Airstrip'")
+    qtbot.keyClick(view, Qt.Key.Key_BracketLeft)
+    assert overlays.selection == outpost.id
+
     answers.names = ["Camp Alpha (MONUSCO)"]
     view.setFocus()
     qtbot.keyClick(view, Qt.Key.Key_F2)

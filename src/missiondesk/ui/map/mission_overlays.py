@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWi
 from missiondesk.domain.errors import MissionDeskError
 from missiondesk.domain.markings import Sensitivity
 from missiondesk.domain.records.mapping import FeatureKind
+from missiondesk.domain.web_mercator import unproject
 from missiondesk.services.map_features import FeatureInfo, Position, geometry_for
 from missiondesk.services.session import Session
 from missiondesk.ui.changes import ChangeRelay, RefreshScheduler
@@ -120,6 +121,8 @@ class MissionOverlays(QWidget):
         for keys, slot in (
             (QKeySequence(Qt.Key.Key_Delete), self.delete_selected),
             (QKeySequence(Qt.Key.Key_F2), self.rename_selected),
+            (QKeySequence(Qt.Key.Key_BracketRight), lambda: self.select_next(1)),
+            (QKeySequence(Qt.Key.Key_BracketLeft), lambda: self.select_next(-1)),
         ):
             shortcut = QShortcut(keys, view)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
@@ -271,6 +274,30 @@ class MissionOverlays(QWidget):
         else:
             self._describe(target)
         self.selected.emit(target or "")
+
+    def select_next(self, step: int) -> None:
+        """Select the next (or previous) feature or movement and bring it into view: the
+        keyboard's way to what a click selects."""
+        targets = [(s.id, s.points[0]) for s in self.shapes]
+        for track in self.tracks:
+            where = track.last or (track.route[0][1] if track.route else None)
+            if where is not None:
+                targets.append((track.id, where))
+        if not targets or self.tool.active:
+            return
+        ids = [t for t, _ in targets]
+        current = self.selection.removeprefix(POSITION_PREFIX) if self.selection else None
+        index = (ids.index(current) + step) % len(ids) if current in ids else 0
+        if step < 0 and current not in ids:
+            index = len(ids) - 1
+        target, where = targets[index]
+        if not self._on_screen(where):
+            self._view.show_place(*unproject(where.x(), where.y()))
+        self.select(target)
+
+    def _on_screen(self, where: QPointF) -> bool:
+        left, bottom, right, top = self._view.visible_box()
+        return left <= where.x() <= right and bottom <= where.y() <= top
 
     def _is_track(self, target: str) -> bool:
         movement = target.removeprefix(POSITION_PREFIX)
