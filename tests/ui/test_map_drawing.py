@@ -298,3 +298,25 @@ def test_an_active_movement_route_and_last_position_are_drawn(qtbot, page, missi
     on_vault(tasks, lambda: hq.movements.arrive(movement))
     qtbot.waitUntil(lambda: overlays.tracks == [], timeout=10_000)
     assert overlays.shown_sensitivity() is Sensitivity.UNCLASSIFIED
+
+
+def test_a_check_in_from_a_peer_moves_the_position_without_a_reload(qtbot, page, mission, tasks):
+    hq, bravo = mission
+    view, overlays = opened(qtbot, page)
+    on_vault(tasks, lambda: share(hq, bravo))
+    now = datetime.now(UTC)
+    movement = bravo.movements.plan(
+        "Patrol Kibati",
+        ["BRAVO-2"],
+        ["Camp Alpha=-1.6792, 29.2228", "Kibati=-1.6200, 29.2800"],
+        depart=now - timedelta(minutes=10),
+        eta=now + timedelta(hours=2),
+        interval=30,
+    )
+    bravo.movements.check_in(movement, "-1.6500, 29.2500")
+    on_vault(tasks, lambda: share(bravo, hq))  # as sync would
+    qtbot.waitUntil(lambda: len(overlays.tracks) == 1, timeout=10_000)
+    (track,) = overlays.tracks
+    assert track.people == ("BRAVO-2",) and track.last is not None
+    QApplication.processEvents()
+    assert orange_near(view, view.screen_point(-1.65, 29.25))
