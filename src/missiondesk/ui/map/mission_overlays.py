@@ -321,7 +321,7 @@ class MissionOverlays(QWidget):
     @Slot()
     def rename_selected(self) -> None:
         info = self.features.get(self.selection or "")
-        if info is None or self._closed:
+        if info is None or self._closed or self.tool.active:
             return
         name = self._ask_name(self, f"New name of '{info.name}':")
         if not name:
@@ -337,7 +337,7 @@ class MissionOverlays(QWidget):
     @Slot()
     def delete_selected(self) -> None:
         info = self.features.get(self.selection or "")
-        if info is None or self._closed:
+        if info is None or self._closed or self.tool.active:
             return
         kind = KIND_LABELS[info.kind].lower()
         if not self._confirm(self, f"Delete the {kind} '{info.name}' for every laptop?"):

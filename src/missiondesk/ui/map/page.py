@@ -7,7 +7,9 @@ it is made. Incident positions are read on the vault thread (one read of the pro
 projected there too) and read again when a ChangeSet touches incidents; an answer older than
 the latest request is dropped. Layers are read the same way, again when a ChangeSet touches
 them; an import runs on the vault thread, one file at a time. A click on a marker emits
-`incident_opened(id)`: the window opens the incident where incidents are opened.
+`incident_opened(id)`: the window opens the incident where incidents are opened. The mission
+overlays (drawn features, active movements, the drawing toolbar) are `MissionOverlays`
+(`ui/map/mission_overlays.py`), made with the map.
 """
 
 from __future__ import annotations
