@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     from missiondesk.commands import (
         checklists,
         conflicts,
+        features,
         headcount,
         incidents,
         layers,
@@ -62,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
         module.register(sub)
     maps.register(sub)
     layers.register(sub)
+    features.register(sub)
     for module in (roster, movements, headcount):  # personnel protection
         module.register(sub)
     sync.register_all(sub)

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from missiondesk.services.headcount import HeadcountService
     from missiondesk.services.incident_exports import ExportService
     from missiondesk.services.layers import LayerService
+    from missiondesk.services.map_features import MapFeatureService
     from missiondesk.services.movements import MovementService
     from missiondesk.services.protection_access import ProtectionAccess
     from missiondesk.services.reports import ReportService
@@ -114,6 +115,13 @@ class Session:
         from missiondesk.services.layers import LayerService
 
         return LayerService(self.vault, self.records, self.writer, self.audit)
+
+    @cached_property
+    def features(self) -> MapFeatureService:
+        """Points, outposts, routes, areas and no-go zones drawn on the map."""
+        from missiondesk.services.map_features import MapFeatureService
+
+        return MapFeatureService(self.records)
 
     @cached_property
     def reports(self) -> ReportService:

@@ -7,7 +7,9 @@ it is made. Incident positions are read on the vault thread (one read of the pro
 projected there too) and read again when a ChangeSet touches incidents; an answer older than
 the latest request is dropped. Layers are read the same way, again when a ChangeSet touches
 them; an import runs on the vault thread, one file at a time. A click on a marker emits
-`incident_opened(id)`: the window opens the incident where incidents are opened.
+`incident_opened(id)`: the window opens the incident where incidents are opened. The mission
+overlays (drawn features, active movements, the drawing toolbar) are `MissionOverlays`
+(`ui/map/mission_overlays.py`), made with the map.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
     from missiondesk.ui.map.layer_panel import LayerPanel
     from missiondesk.ui.map.map_layers import LayerEntry, MapLayers
     from missiondesk.ui.map.markers import Markers
+    from missiondesk.ui.map.mission_overlays import Confirmer, MissionOverlays, TextAsker
     from missiondesk.ui.map.view import MapView
 
 MAX_MARKERS = 50_000
@@ -69,10 +72,15 @@ class MapPage(QWidget):
         *,
         choose_save_path: PathChooser | None = None,
         choose_layer_files: FilesChooser = ask_for_layer_files,
+        ask_name: TextAsker | None = None,
+        confirm: Confirmer | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._session = session
+        self._changes = changes
+        self._ask_name, self._confirm = ask_name, confirm
+        self.overlays: MissionOverlays | None = None  # features and movements, when built
         self._tasks = tasks
         self._choose_save_path = choose_save_path
         self._choose_layer_files = choose_layer_files
@@ -169,10 +177,26 @@ class MapPage(QWidget):
         row.addLayout(side)
         self._layout.insertLayout(self._map_slot, row, 1)
         self.view, self.layers, self.layer_panel = view, layers, panel
+        self.overlays = self._make_overlays(view)
+        self._layout.insertWidget(self._map_slot, self.overlays)
         view.fit_world()
         self.refresh()
         self.refresh_layers()
+        self.overlays.refresh()
         return view
+
+    def _make_overlays(self, view: MapView) -> MissionOverlays:
+        from missiondesk.ui.map.mission_overlays import MissionOverlays
+
+        return MissionOverlays(
+            view,
+            self._session,
+            self._tasks,
+            self._changes,
+            ask_name=self._ask_name,
+            confirm=self._confirm,
+            parent=self,
+        )
 
     def refresh(self) -> None:
         if self._closed or self.view is None:
@@ -306,6 +330,8 @@ class MapPage(QWidget):
         count, level = self.marker_count, self._sensitivity
         if self.layers is not None:
             level = max(level, self.layers.shown_sensitivity(), key=lambda s: s.rank)
+        if self.overlays is not None:
+            level = max(level, self.overlays.shown_sensitivity(), key=lambda s: s.rank)
         self._tasks.run(
             "export map",
             lambda: write_map_png(audit, target, data, incidents=count, sensitivity=level),
@@ -332,6 +358,8 @@ class MapPage(QWidget):
             self.layers.clear()
         if self.layer_panel is not None:
             self.layer_panel.show_layers([], {})
+        if self.overlays is not None:
+            self.overlays.clear()
         if self.view is not None:
             from missiondesk.ui.map.markers import Markers
 
