@@ -569,7 +569,7 @@ def add_protection(me: object, clock: ScriptedClock) -> None:
             depart=end - timedelta(minutes=40), eta=end + timedelta(hours=1), interval=30,
         )  # fmt: skip
     with clock.at(end - timedelta(minutes=12)):
-        me.movements.check_in(patrol, position="9.3320, 31.5902")
+        me.movements.check_in(patrol, position="9.3610, 31.6215")
     with clock.at(end - timedelta(minutes=25)):
         count = me.headcount.start("Shelling reported near Km 42")
     for callsign, status, minutes, note in (
@@ -679,6 +679,17 @@ def add_layers(me: object, root: Path) -> None:
     package = demo_mbtiles(folder / "sector-north-50k.mbtiles")
     for path in (package, geojson, kml, gpx):
         me.layers.import_file(path)
+    # Drawn on the map: the outposts, a no-go zone and a patrol route (records that sync).
+    features = me.features
+    for name, where in (("OP North", (9.5468, 31.6990)), ("Sector North HQ", (9.5312, 31.6605)),
+                        ("Team Site Tango", (9.3320, 31.5902))):  # fmt: skip
+        features.create(name, "outpost", [where])
+    features.create(
+        "No-go: shelling, Km 42 ridge", "no_go",
+        [(9.49, 31.62), (9.515, 31.66), (9.50, 31.70), (9.475, 31.665)],
+        notes="Reported 0400Z; until further notice",
+    )  # fmt: skip
+    features.create("Patrol route Tango 3", "route", [(9.315, 31.60), (9.30, 31.66), (9.31, 31.72)])
 
 
 # -- capture -------------------------------------------------------------------------------------
