@@ -158,6 +158,17 @@ def test_go_to_refuses_what_is_not_a_place_in_red(qtbot, opened):
     assert "outside the globe" in page.error.text()
 
 
+def test_ctrl_g_puts_the_cursor_in_the_go_to_box(qtbot, opened):
+    from .conftest import show_and_activate
+
+    page, _ = opened
+    show(qtbot, page, 0)
+    show_and_activate(qtbot, page)
+    page.view.setFocus()
+    qtbot.keyClick(page.view, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(page.go_to_box.hasFocus, timeout=2000)
+
+
 def test_the_readout_shows_mgrs_decimal_and_dms(qtbot, opened):
     page, _ = opened
     show(qtbot, page, 0)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -100,8 +100,12 @@ class MapPage(QWidget):
         self.go_to_box.setAccessibleName("Go to")
         self.go_to_box.setClearButtonEnabled(True)
         self.go_to_box.returnPressed.connect(self.go_to)
-        self.go_button = QPushButton("&Go", self)
+        self.go_button = QPushButton("Go", self)  # no Alt key: Alt+G is the window's Go menu
+        self.go_button.setToolTip("Show the place typed (Ctrl+G puts the cursor in the box)")
         self.go_button.clicked.connect(self.go_to)
+        focus = QShortcut(QKeySequence("Ctrl+G"), self)
+        focus.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        focus.activated.connect(self.go_to_box.setFocus)
         self.export_button = QPushButton("Export &PNG…", self)
         self.export_button.setToolTip("Save the view as it is now as a PNG image")
         self.export_button.clicked.connect(self.export_png)
