@@ -74,3 +74,20 @@ def test_self_test_takes_no_command(tmp_path: Path):
     )  # fmt: skip
     assert done.returncode == 2
     assert "--self-test runs alone" in done.stderr
+
+
+def test_a_section_whose_code_fails_to_load_fails_the_main_window(tmp_path: Path):
+    """What a bundle missing a module looks like: the section's import raises in a slot."""
+    broken = tmp_path / "broken"
+    (broken / "pyqtgraph").mkdir(parents=True)
+    (broken / "pyqtgraph" / "__init__.py").write_text(
+        "raise ModuleNotFoundError(\"No module named 'PySide6.QtOpenGL'\")\n"
+    )
+    done = self_test(tmp_path, PYTHONPATH=f"{broken}{os.pathsep}{SRC}")
+    assert done.returncode == 1
+    assert done.stderr.startswith(
+        "self-test FAILED at main window: the window raised ModuleNotFoundError: "
+        "No module named 'PySide6.QtOpenGL'"
+    ), done.stderr
+    assert "Traceback" not in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken"]

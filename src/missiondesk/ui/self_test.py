@@ -96,6 +96,9 @@ def render_main_window(session: Session) -> tuple[int, int]:
     errors = _Errors()
     logger = logging.getLogger("missiondesk")
     logger.addHandler(errors)
+    raised: list[BaseException] = []  # exceptions in slots reach sys.excepthook, not the caller
+    previous_hook = sys.excepthook
+    sys.excepthook = lambda _kind, error, _tb: raised.append(error)
     tasks = TaskRunner()
     window: MainWindow | None = None
     try:
@@ -113,6 +116,10 @@ def render_main_window(session: Session) -> tuple[int, int]:
         if image.isNull() or image.width() < 100 or image.height() < 100:
             raise SelfTestFailure(f"the main window drew an empty image ({image.width()}x"
                                   f"{image.height()})")  # fmt: skip
+        if raised:
+            error = raised[0]
+            text = str(error).splitlines()[0] if str(error) else ""
+            raise SelfTestFailure(f"the window raised {type(error).__name__}: {text}".rstrip(": "))
         if errors.records:
             first = errors.records[0]
             raise SelfTestFailure(
@@ -131,6 +138,7 @@ def render_main_window(session: Session) -> tuple[int, int]:
         if app is not None:
             app.processEvents()
         logger.removeHandler(errors)
+        sys.excepthook = previous_hook
 
 
 def _settle(tasks: Any) -> None:
