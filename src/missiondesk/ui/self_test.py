@@ -67,6 +67,10 @@ def start_qt() -> str:
     if QApplication.instance() is None:
         _quiet_qt_warnings()
         _app = QApplication([sys.argv[0] if sys.argv else "missiondesk"])
+    from PySide6.QtGui import QFontDatabase
+
+    if not QFontDatabase.families():  # without fontconfig's fonts every glyph is a box
+        raise SelfTestFailure("Qt found no fonts (on Debian: apt-get install fontconfig)")
     return QApplication.platformName() or name
 
 
