@@ -18,24 +18,27 @@ work="$root_dir/build/debootstrap"
 pristine=${MD_DEBROOT_TAR:-$work/bookworm-minbase.tar}
 chroot_dir="$work/root"
 mkdir -p "$work"
-# The mirror apt already uses (deb822 .sources or a classic sources.list line).
-mirror=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -v security | head -1 || true)
-[ -n "$mirror" ] || mirror=$(awk '$1 == "deb" && $3 !~ /security/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
-mirror=${mirror:-http://deb.debian.org/debian}
+# The Debian mirror: MD_DEBIAN_MIRROR, else the one apt already uses when it is Debian's (not on
+# an Ubuntu CI runner), else deb.debian.org.
+host_mirror=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -v security | head -1 || true)
+case "$host_mirror" in *debian*) ;; *) host_mirror="" ;; esac
+mirror=${MD_DEBIAN_MIRROR:-${host_mirror:-http://deb.debian.org/debian}}
 
 unmount() { for m in proc sys dev; do umount -l "$chroot_dir/$m" 2>/dev/null || true; done; }
 trap unmount EXIT
 unmount
 
 if [ ! -f "$pristine" ]; then
-  command -v debootstrap >/dev/null || { apt-get update -qq && apt-get install -y -qq debootstrap >/dev/null; }
+  command -v debootstrap >/dev/null || { apt-get update -qq && apt-get install -y -qq debootstrap debian-archive-keyring >/dev/null; }
   say "debootstrap --variant=minbase bookworm from $mirror (once)"
   start=$(now_ms)
   rm -rf "$chroot_dir"
   if ! debootstrap --variant=minbase bookworm "$chroot_dir" "$mirror" >"$work/debootstrap.log" 2>&1; then
     say "debootstrap failed (log: $work/debootstrap.log):"; tail -5 "$work/debootstrap.log" >&2; exit 1
   fi
-  cp /etc/apt/sources.list.d/*.sources "$chroot_dir/etc/apt/sources.list.d/" 2>/dev/null || true
+  if [ -n "$host_mirror" ]; then  # a Debian host: its updates and security suites too
+    cp /etc/apt/sources.list.d/*.sources "$chroot_dir/etc/apt/sources.list.d/" 2>/dev/null || true
+  fi
   tar -C "$chroot_dir" -cf "$pristine" .
   say "bare root made in $(took "$start")"
 fi
