@@ -26,7 +26,10 @@ def self_test(tmp: Path, *args: str, **env: str) -> subprocess.CompletedProcess[
 
 
 def test_passes_with_one_line_and_leaves_nothing(tmp_path: Path):
-    done = self_test(tmp_path)
+    home, temp = tmp_path / "home", tmp_path / "tmp"
+    home.mkdir()
+    temp.mkdir()
+    done = self_test(temp, HOME=str(home), XDG_DATA_HOME="", XDG_CONFIG_HOME="")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert len(lines) == 1
@@ -36,7 +39,8 @@ def test_passes_with_one_line_and_leaves_nothing(tmp_path: Path):
         lines[0],
     ), lines[0]
     assert done.stderr == ""
-    assert list(tmp_path.iterdir()) == []  # the temporary vault is gone
+    assert list(temp.iterdir()) == []  # the temporary vault is gone
+    assert list(home.iterdir()) == []  # no settings, no logs, no data folder
 
 
 def test_a_missing_resource_names_the_step(tmp_path: Path):
