@@ -58,6 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="vault folder (default: MISSIONDESK_VAULT, then the platform's data folder)",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation (a temporary vault, the cipher, signatures, sealing, Qt "
+        "offscreen, the main window) and print one line; exit 0 when it works",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (vault, messages, incidents, reports, search, mission, conflicts, checklists):
         module.register(sub)
@@ -91,6 +97,14 @@ def desktop_options(argv: Sequence[str]) -> tuple[str | None, bool] | None:
     return vault, debug
 
 
+def self_test_options(argv: Sequence[str]) -> bool | None:
+    """debug when argv asks for the self-test alone (with --debug at most), else None."""
+    items = list(argv)
+    if "--self-test" not in items or not set(items) <= {"--self-test", "--debug"}:
+        return None
+    return "--debug" in items
+
+
 def _database_failure(exc: Exception) -> int | None:
     """The exit code for a read that met a damaged page after the vault opened, else None."""
     if "sqlcipher3" not in sys.modules:  # no vault was opened: not a database error
@@ -115,19 +129,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     from missiondesk.diagnostics import configure_logging, disable_core_dumps
 
     disable_core_dumps()
-    from missiondesk.domain.errors import MissionDeskError
+    from missiondesk.domain.errors import MissionDeskError, UsageError
     from missiondesk.services.vault_paths import resolve_vault_dir
 
     arguments = sys.argv[1:] if argv is None else list(argv)
     debug = "--debug" in arguments
     configure_logging(None, verbose=debug)
     try:
+        self_test = self_test_options(arguments)
+        if self_test is not None:
+            from missiondesk.commands.self_test import run_self_test
+
+            return run_self_test(debug=self_test)
         desktop = desktop_options(arguments)
         if desktop is not None:
             from missiondesk.app import run_app
 
             return run_app(resolve_vault_dir(desktop[0], data_dir()), data_dir())
         args = build_parser().parse_args(arguments)
+        if args.self_test:
+            raise UsageError("--self-test runs alone (with --debug at most); it takes no command.")
         vault_dir = resolve_vault_dir(args.vault, data_dir())
         if args.command is None:
             from missiondesk.app import run_app
