@@ -14,7 +14,6 @@ from typing import Any, ClassVar
 from PySide6.QtCore import QItemSelection, Qt, Signal, Slot
 from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -27,7 +26,6 @@ from PySide6.QtWidgets import (
 
 from missiondesk.domain.coordinates import Location
 from missiondesk.domain.dtg import format_dtg
-from missiondesk.domain.errors import InvalidFields
 from missiondesk.domain.markings import Precedence
 from missiondesk.services.alert_views import AlertView
 from missiondesk.services.alerts import AlertService
@@ -35,9 +33,9 @@ from missiondesk.services.session import Session
 from missiondesk.ui.changes import ChangeRelay, RefreshScheduler
 from missiondesk.ui.feedback import InlineError, fit_height_to_width
 from missiondesk.ui.pages import TablePage
-from missiondesk.ui.protection.fields import FieldRows, wipe
+from missiondesk.ui.protection.fields import FieldRows, FieldsDialog
 from missiondesk.ui.rows_model import Index, RowsModel
-from missiondesk.ui.tasks import Failure, TaskRunner
+from missiondesk.ui.tasks import TaskRunner
 from missiondesk.ui.theme import (
     PRECEDENCE_COLOURS,
     badge_style,
@@ -112,7 +110,7 @@ def read_panic_context(session: Session) -> PanicContext:
     return PanicContext(label, where)
 
 
-class PanicDialog(QDialog):
+class PanicDialog(FieldsDialog):
     """Confirms the panic alarm; an optional position and note go with it. `raised(id)`."""
 
     raised = Signal(str)
@@ -129,7 +127,6 @@ class PanicDialog(QDialog):
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 64)
         self._alerts = alerts
         self._tasks = tasks
-        self._gone = False
         heading = QLabel("FLASH to the whole mission", self)
         heading.setStyleSheet(badge_style(PRECEDENCE_COLOURS[Precedence.FLASH]))
         who = context.label or "this laptop's officer"
@@ -156,6 +153,7 @@ class PanicDialog(QDialog):
         self.rows.add("position", "&Position (optional):", self.position_edit)
         self.rows.add("note", "&Note (optional):", self.note_edit)
         self.raise_button = QPushButton("&Raise panic alarm", self)
+        self.submit_button = self.raise_button
         self.raise_button.setDefault(True)
         buttons = QDialogButtonBox(self)
         buttons.addButton(self.raise_button, QDialogButtonBox.ButtonRole.AcceptRole)
@@ -190,21 +188,6 @@ class PanicDialog(QDialog):
         if not self._gone:
             self.raised.emit(view.id)
             self.accept()
-
-    def _refused(self, failure: Failure) -> None:
-        if self._gone:
-            return
-        self.raise_button.setEnabled(True)
-        if isinstance(failure.error, InvalidFields):
-            self.rows.show_errors(failure.error.fields())
-        else:
-            self.general_error.show_message(failure.message)
-
-    def close_for_lock(self) -> None:
-        self._gone = True
-        wipe(self)
-        self.done(0)
-        self.close()
 
 
 class AlertsTab(TablePage):

@@ -10,16 +10,20 @@ from collections.abc import Mapping
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from missiondesk.domain.errors import InvalidFields
 from missiondesk.ui.feedback import InlineError
+from missiondesk.ui.tasks import Failure
 from missiondesk.ui.theme import MUTED_STYLE
 
 
@@ -117,3 +121,38 @@ def wipe(widget: QWidget) -> None:
     for label in widget.findChildren(QLabel):
         if label.buddy() is None:
             label.clear()
+
+
+class FieldsDialog(QDialog):
+    """A dialog of `FieldRows` whose answer comes back from the vault thread. A refusal goes
+    under its fields (nothing typed is touched) and gives the submit button back; at lock the
+    dialog goes at once, emptied, and an answer still on its way is dropped (`_gone`).
+
+    Subclasses set `rows`, `general_error` and `submit_button`, and may spread the fields of
+    a refusal over more than one set of rows (`show_field_errors`)."""
+
+    rows: FieldRows
+    general_error: InlineError
+    submit_button: QPushButton
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._gone = False
+
+    def show_field_errors(self, fields: Mapping[str, str]) -> None:
+        self.rows.show_errors(fields)
+
+    def _refused(self, failure: Failure) -> None:
+        if self._gone:
+            return
+        self.submit_button.setEnabled(True)
+        if isinstance(failure.error, InvalidFields):
+            self.show_field_errors(failure.error.fields())
+        else:
+            self.general_error.show_message(failure.message)
+
+    def close_for_lock(self) -> None:
+        self._gone = True
+        wipe(self)
+        self.done(0)
+        self.close()

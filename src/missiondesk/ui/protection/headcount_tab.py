@@ -16,7 +16,6 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -44,7 +43,7 @@ from missiondesk.services.headcount import HeadcountService, HeadcountView, Roll
 from missiondesk.services.session import Session
 from missiondesk.ui.changes import ChangeRelay, RefreshScheduler
 from missiondesk.ui.feedback import InlineError, fit_height_to_width
-from missiondesk.ui.protection.fields import FieldRows, wipe
+from missiondesk.ui.protection.fields import FieldRows, FieldsDialog
 from missiondesk.ui.tasks import Failure, TaskRunner
 from missiondesk.ui.theme import ERROR, MUTED_STYLE, is_dark, muted_label, page_title
 
@@ -112,7 +111,7 @@ def read_headcount(session: Session) -> HeadcountRead:
     )
 
 
-class StartHeadcountDialog(QDialog):
+class StartHeadcountDialog(FieldsDialog):
     """Title and scope (the whole mission or some outposts); emits `started(id)`."""
 
     started = Signal(str)
@@ -129,7 +128,6 @@ class StartHeadcountDialog(QDialog):
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
         self._service = service
         self._tasks = tasks
-        self._gone = False
         self.title_edit = QLineEdit("Emergency headcount", self)
         self.title_edit.setMaxLength(200)
         self.title_edit.selectAll()
@@ -166,6 +164,7 @@ class StartHeadcountDialog(QDialog):
             self,
         )
         self.start_button = QPushButton("&Start headcount", self)
+        self.submit_button = self.start_button
         self.start_button.setDefault(True)
         buttons = QDialogButtonBox(self)
         buttons.addButton(self.start_button, QDialogButtonBox.ButtonRole.AcceptRole)
@@ -207,21 +206,6 @@ class StartHeadcountDialog(QDialog):
         if not self._gone:
             self.started.emit(headcount_id)
             self.accept()
-
-    def _refused(self, failure: Failure) -> None:
-        if self._gone:
-            return
-        self.start_button.setEnabled(True)
-        if isinstance(failure.error, InvalidFields):
-            self.rows.show_errors(failure.error.fields())
-        else:
-            self.general_error.show_message(failure.message)
-
-    def close_for_lock(self) -> None:
-        self._gone = True
-        wipe(self)
-        self.done(0)
-        self.close()
 
 
 class HeadcountTab(QWidget):

@@ -7,14 +7,13 @@ The plan is made on the vault thread (`MovementService.plan`); a refusal goes un
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -35,7 +34,7 @@ from missiondesk.domain.records.movements import MAX_INTERVAL_MIN, Waypoint
 from missiondesk.services.movements import MovementService
 from missiondesk.services.roster import RosterEntry
 from missiondesk.ui.feedback import InlineError, fit_height_to_width
-from missiondesk.ui.protection.fields import FieldRows, hint_label, wipe
+from missiondesk.ui.protection.fields import FieldRows, FieldsDialog, hint_label
 from missiondesk.ui.tasks import Failure, TaskRunner
 
 NOT_A_DTG = "is not a date-time group: write it like 221530Z NOV 26 (UTC)"
@@ -98,7 +97,7 @@ def plan_movement(movements: MovementService, form: MovementForm) -> str:
     )
 
 
-class PlanMovementDialog(QDialog):
+class PlanMovementDialog(FieldsDialog):
     """Emits `planned(movement id)` once the movement is in the vault, then closes."""
 
     planned = Signal(str)
@@ -116,7 +115,6 @@ class PlanMovementDialog(QDialog):
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 70)
         self._movements = movements
         self._tasks = tasks
-        self._gone = False
         self._busy = False
 
         self.title_edit = QLineEdit(self)
@@ -171,6 +169,7 @@ class PlanMovementDialog(QDialog):
 
         self.buttons = QDialogButtonBox(self)
         self.plan_button = QPushButton("&Plan movement", self)
+        self.submit_button = self.plan_button
         self.plan_button.setDefault(True)
         self.plan_button.setAutoDefault(True)
         self.buttons.addButton(self.plan_button, QDialogButtonBox.ButtonRole.AcceptRole)
@@ -240,19 +239,9 @@ class PlanMovementDialog(QDialog):
         self.planned.emit(movement_id)
         self.accept()
 
+    def show_field_errors(self, fields: Mapping[str, str]) -> None:
+        self.rows.show_errors(fields, names=ROUTE_NAMES)
+
     def _refused(self, failure: Failure) -> None:
         self._busy = False
-        if self._gone:
-            return
-        self.plan_button.setEnabled(True)
-        if isinstance(failure.error, InvalidFields):
-            self.rows.show_errors(failure.error.fields(), names=ROUTE_NAMES)
-        else:
-            self.general_error.show_message(failure.message)
-
-    def close_for_lock(self) -> None:
-        """At lock: the window goes at once; an answer still on its way is dropped."""
-        self._gone = True
-        wipe(self)
-        self.done(0)
-        self.close()
+        super()._refused(failure)

@@ -8,12 +8,12 @@ this dialog's widgets: they go when it closes (and at lock, which closes it).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
@@ -25,14 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from missiondesk.domain.errors import InvalidFields
 from missiondesk.domain.markings import Sensitivity
 from missiondesk.domain.records.people import Role
 from missiondesk.domain.records.roster import EmergencyDetails
 from missiondesk.services.roster import EMERGENCY_FIELDS, RosterCard, RosterEntry
 from missiondesk.services.session import Session
 from missiondesk.ui.feedback import InlineError, fit_height_to_width
-from missiondesk.ui.protection.fields import FieldRows, wipe
+from missiondesk.ui.protection.fields import FieldRows, FieldsDialog
 from missiondesk.ui.tasks import Failure, TaskRunner
 from missiondesk.ui.theme import SENSITIVITY_COLOURS, badge_style, muted_label
 
@@ -54,7 +53,7 @@ def withheld_text(clearance: Sensitivity | None) -> str:
     )
 
 
-class PersonDialog(QDialog):
+class PersonDialog(FieldsDialog):
     """Emits `saved(person id)` once the card (and details) are in the vault, then closes."""
 
     saved = Signal(str)
@@ -71,7 +70,6 @@ class PersonDialog(QDialog):
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 64)
         self._session = session
         self._tasks = tasks
-        self._gone = False
         self.entry = entry
         self.emergency: EmergencyDetails | None = None  # as read, when shown
         self.emergency_shown = False
@@ -160,6 +158,7 @@ class PersonDialog(QDialog):
         box.addWidget(self.emergency_error)
 
         self.save_button = QPushButton("&Save", self)
+        self.submit_button = self.save_button
         self.save_button.setDefault(True)
         buttons = QDialogButtonBox(self)
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
@@ -293,26 +292,13 @@ class PersonDialog(QDialog):
         self.save_button.setEnabled(False)
         self._tasks.run("save person", work, self._done, self._refused)
 
+    def show_field_errors(self, fields: Mapping[str, str]) -> None:
+        mine = {k: v for k, v in fields.items() if k.split(".")[0] in EMERGENCY_FIELDS}
+        self.rows.show_errors({k: v for k, v in fields.items() if k not in mine})
+        if mine:
+            self.emergency_rows.show_errors(mine)
+
     def _done(self, person_id: str) -> None:
         if not self._gone:
             self.saved.emit(person_id)
             self.accept()
-
-    def _refused(self, failure: Failure) -> None:
-        if self._gone:
-            return
-        self.save_button.setEnabled(True)
-        if isinstance(failure.error, InvalidFields):
-            fields = failure.error.fields()
-            mine = {k: v for k, v in fields.items() if k.split(".")[0] in EMERGENCY_FIELDS}
-            self.rows.show_errors({k: v for k, v in fields.items() if k not in mine})
-            if mine:
-                self.emergency_rows.show_errors(mine)
-        else:
-            self.general_error.show_message(failure.message)
-
-    def close_for_lock(self) -> None:
-        self._gone = True
-        wipe(self)
-        self.done(0)
-        self.close()
