@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from pydantic import ValidationError
 
@@ -20,7 +20,7 @@ from missiondesk.domain.protection_rules import reaches
 from missiondesk.domain.records.alerts import Alert, AlertSource, AlertStep
 from missiondesk.services.alert_views import AlertView
 from missiondesk.services.mission import MissionService
-from missiondesk.services.movements import MovementService
+from missiondesk.services.movements import MovementService, moment
 from missiondesk.services.people import PeopleService
 from missiondesk.services.records import RecordService
 from missiondesk.services.roster import RosterService
@@ -47,7 +47,7 @@ class AlertService:
         self._wall = wall
 
     def _now(self) -> datetime:
-        return datetime.fromtimestamp(self._wall() / 1000, UTC)
+        return moment(self._wall())
 
     def list(self, *, open_only: bool = False, limit: int = 500) -> list[AlertView]:
         """Alerts, the latest raised first (open ones only, if asked)."""
@@ -110,8 +110,7 @@ class AlertService:
         view = self.get(alert_id)
         if view.alert.acknowledged is not None:
             return view
-        me = self._people.me()
-        by = (me.callsign or me.name) if me else ""
+        by = self._people.my_label()
         self._records.update(Alert, alert_id, {"acknowledged": self._now(), "acknowledged_by": by})
         return self.get(alert_id)
 

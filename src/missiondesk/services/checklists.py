@@ -228,11 +228,10 @@ class ChecklistService:
             raise InvalidFields(f"tick of item {spec.key}", tuple(problems))
         moment = now or self.now()
         if current.get("done") is not True or not current.get("completed_at"):
-            me = self._people.me()
             fields.update(
                 done=True,
                 completed_at=moment.isoformat(),
-                completed_by=(me.callsign or me.name) if me else "",
+                completed_by=self._people.my_label(),
             )
         self._write(checklist_id, checklist, spec, fields, changes)
         return self.detail(checklist_id, now=moment).item(spec.key)

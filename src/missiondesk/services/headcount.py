@@ -133,8 +133,7 @@ class HeadcountService:
         return datetime.fromtimestamp(self._wall() / 1000, UTC)
 
     def _me(self) -> str:
-        me = self._people.me()
-        return (me.callsign or me.name) if me else ""
+        return self._people.my_label()
 
     def start(self, title: str = "Emergency headcount", outposts: Sequence[str] = ()) -> str:
         """Start a headcount of the mission (or of `outposts`): everyone in scope on the

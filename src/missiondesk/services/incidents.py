@@ -366,9 +366,8 @@ class IncidentService:
         """A new incident (a draft, reported now by this officer unless `reported` is given)
         from typed values as `save_draft` takes them; `complete` checks it as at submission."""
         self._require_reporter()
-        me = self._people.me()
         fields = self._checked({"reported": datetime.now(UTC), **values}, {}, None)
-        fields["reporting_officer"] = (me.callsign or me.name) if me else ""
+        fields["reporting_officer"] = self._people.my_label()
         fields["status"] = IncidentStatus.DRAFT.value
         if complete:
             fields = self._check_complete(fields, None)

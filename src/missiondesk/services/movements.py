@@ -136,8 +136,7 @@ class MovementService:
         return moment(self._wall())
 
     def _me(self) -> str:
-        me = self._people.me()
-        return (me.callsign or me.name) if me else ""
+        return self._people.my_label()
 
     # -- planning and check-ins -------------------------------------------------------------
 

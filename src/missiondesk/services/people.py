@@ -37,6 +37,12 @@ class PeopleService:
         pid = self.person_id
         return self._records.get(Person, pid) if pid else None
 
+    def my_label(self) -> str:
+        """What this officer signs reports, ticks and marks with: the callsign, else the name
+        ("" before the person record exists)."""
+        me = self.me()
+        return (me.callsign or me.name) if me else ""
+
     def directory(self) -> list[PersonEntry]:
         """Every person this vault knows, with the devices registered to them, by label."""
         devices: dict[str, set[str]] = {}

@@ -124,8 +124,7 @@ class ReportService:
         self._audit = audit
 
     def _from(self) -> str:
-        me = self._people.me()
-        return (me.callsign or me.name) if me else ""
+        return self._people.my_label()
 
     # -- INCREP -------------------------------------------------------------------------------
 
