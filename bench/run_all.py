@@ -30,6 +30,7 @@ BENCHMARKS = (
     *("incident_list", "sitrep_pdf", "desk_incidents"),
     "escalation",
     "map_render",
+    "mission_package",
 )
 # Options a benchmark gets in quick and smoke runs (py-spy is a developer's tool, not CI's).
 QUICK_OPTIONS = {"sync_import": ["--no-profile"], "sync_deltas": ["--no-partition"]}

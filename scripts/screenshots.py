@@ -779,6 +779,49 @@ def shoot_join_and_no_mission(out: Path, workdir: Path, tasks: object) -> list[P
     return shots
 
 
+def shoot_package(out: Path, workdir: Path, tasks: object) -> list[Path]:
+    """29-30. First run set up from the mission authority's package."""
+    from missiondesk.crypto.keywrap import KdfParams
+    from missiondesk.domain.records.messaging import ChannelKind
+    from missiondesk.services.vault_access import create_vault
+    from missiondesk.ui.first_run import FirstRunDialog
+
+    kdf = KdfParams(memory_kib=16 * 1024, iterations=2, lanes=1)
+    hq = create_vault(
+        workdir / "package-hq" / "vault", PASSPHRASE, name="Anna Berg", callsign="HQ-1", kdf=kdf
+    )
+    try:
+        hq.mission.create("Sector North")
+        for name in ("Ops North", "Camp Alpha"):
+            hq.channels.create(name, ChannelKind.OUTPOST)
+        hq.checklists.templates.install_library()
+        hq.layers.import_file(demo_mbtiles(workdir / "package-tiles.mbtiles", range(8, 10)))
+        package = hq.packages.export(workdir / "sector-north.mission").package.path
+    finally:
+        hq.close()
+    dialog = FirstRunDialog(
+        workdir / "packaged" / "vault",
+        tasks,
+        kdf=kdf,
+        choose_save_path=lambda _parent, _caption, name, _filter: str(workdir / name),
+        choose_open_path=lambda *_: str(package),
+    )
+    dialog.show()
+    dialog.package_button.click()
+    wait_until(lambda: dialog.package is not None)
+    type_into(dialog.name_edit, "Samuel Mensah")
+    type_into(dialog.callsign_edit, "BRAVO-2")
+    type_into(dialog.passphrase_edit, PASSPHRASE)
+    type_into(dialog.confirm_edit, PASSPHRASE)
+    shots = [save(dialog, out, "29-first-run-mission-package")]
+    dialog.create_button.click()
+    wait_until(lambda: dialog.pages.currentWidget() is dialog.join_page)
+    shots.append(save(dialog, out, "30-first-run-package-ready"))
+    dialog.reject()
+    tasks.wait_for_done()  # type: ignore[attr-defined]
+    return shots
+
+
 def shoot_sync(window: object, out: Path) -> list[Path]:
     from missiondesk.sync.session import SessionReport
     from missiondesk.ui.main_window import MainWindow
@@ -1077,6 +1120,7 @@ def shoot(out: Path, workdir: Path) -> list[Path]:
     first.close()
 
     shots += shoot_join_and_no_mission(out, workdir, tasks)
+    shots += shoot_package(out, workdir, tasks)
 
     # 5. Unlock with a wrong passphrase, through the real flow over the demo vault.
     vault_dir = build_demo_mission(workdir)

@@ -189,3 +189,87 @@ def test_joining_without_saving_the_request_says_how_to_write_it_later(
         qtbot.keyClick(dialog.open_button, Qt.Key.Key_Escape)
     assert tasks.wait_for_done(5000)
     assert vault_is_free(vault_path)
+
+
+def authority_package(folder: Path) -> Path:
+    """A mission package made on a real mission authority's vault."""
+    from missiondesk.domain.records.messaging import ChannelKind
+    from missiondesk.services.vault_access import create_vault
+
+    hq = create_vault(folder / "hq", PASSPHRASE, name="Anna Berg", callsign="HQ-1", kdf=FAST_KDF)
+    try:
+        hq.mission.create("Sector North")
+        hq.channels.create("Ops North", ChannelKind.OUTPOST)
+        hq.checklists.templates.install_library()
+        return hq.packages.export(folder / "north.mission").package.path
+    finally:
+        hq.close()
+
+
+def package_dialog(qtbot, vault_path: Path, tasks: TaskRunner, package: Path, out: Path):
+    dialog = FirstRunDialog(
+        vault_path,
+        tasks,
+        kdf=FAST_KDF,
+        choose_save_path=lambda *_: str(out),
+        choose_open_path=lambda *_: str(package),
+    )
+    qtbot.addWidget(dialog)
+    show_and_activate(qtbot, dialog)
+    return dialog
+
+
+def test_a_mission_package_sets_the_new_laptop_up_in_a_few_clicks(
+    qtbot, vault_path: Path, tasks: TaskRunner, tmp_path: Path
+):
+    from missiondesk.services.mission_package import read_package
+
+    package = authority_package(tmp_path)
+    code = read_package(package).mission.code
+    out = tmp_path / "join-BRAVO-2.json"
+    dialog = package_dialog(qtbot, vault_path, tasks, package, out)
+    assert dialog.start_radio.isChecked()
+    qtbot.keyClick(dialog, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)  # its mnemonic
+    qtbot.waitUntil(lambda: dialog.package is not None, timeout=10_000)
+    assert dialog.joining  # a package means joining that mission
+    shown = dialog.package_label.text()
+    assert f"Mission: Sector North\nMission code: {code}\n" in shown
+    assert "Holds 2 channels, 6 checklist templates; marked UNCLASSIFIED." in shown
+    fill(qtbot, dialog)
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.pages.currentWidget() is dialog.join_page, timeout=20_000)
+    assert dialog.join_package.text() == (
+        f"Set up for the mission Sector North (mission code {code}) from its package: "
+        "2 channels, 6 checklist templates."
+    )
+    request = MissionService.read_request(out.read_bytes())
+    assert dialog.join_code.text() == f"Your code: {request.code}"
+    with qtbot.waitSignal(dialog.created, timeout=5000) as blocker:
+        qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
+    session = blocker.args[0]
+    try:
+        assert {c.name for _, c in session.channels.all()} == {"general", "Ops North"}
+        assert len(session.checklists.templates.list()) == 6
+        pinned = session.mission.pinned()
+        assert pinned is not None and pinned.code == code
+    finally:
+        session.close()
+
+
+def test_a_tampered_mission_package_is_refused_before_any_vault_is_made(
+    qtbot, vault_path: Path, tasks: TaskRunner, tmp_path: Path
+):
+    import zipfile
+
+    good = authority_package(tmp_path)
+    bad = tmp_path / "altered.mission"
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(bad, "w") as zout:
+        for info in zin.infolist():
+            zout.writestr(info, zin.read(info).replace(b"Ops North", b"Ops Trap"))
+    dialog = package_dialog(qtbot, vault_path, tasks, bad, tmp_path / "join.json")
+    qtbot.mouseClick(dialog.package_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.is_busy and dialog.error.text() != "", timeout=10_000)
+    assert "altered.mission was not used: its signature does not match" in dialog.error.text()
+    assert dialog.package is None
+    assert "Ops Trap" not in dialog.package_label.text()
+    assert not vault_exists(vault_path)

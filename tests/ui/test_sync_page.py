@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 
 from missiondesk.domain.markings import Precedence
 from missiondesk.domain.records.incidents import Incident
+from missiondesk.domain.records.messaging import ChannelKind
 from missiondesk.domain.records.people import Role
 from missiondesk.domain.trust import MemberStatus
 from missiondesk.services.session import Session
@@ -134,6 +135,42 @@ def test_a_tampered_approval_is_refused_in_one_sentence(
     assert outside.result.failed
     assert outside.result.text() == "This is not a MissionDesk enrollment approval file."
     assert screen.page.body.currentWidget() is not screen.page.inside
+
+
+def test_a_mission_package_is_imported_from_the_page_then_the_laptop_joins(
+    qtbot, screens, mission, open_session: Session, tmp_path
+):
+    hq = open_node(mission[0])
+    try:
+        hq.channels.create("Ops North", ChannelKind.OUTPOST)
+        package = hq.packages.export(tmp_path / "north.mission").package
+    finally:
+        hq.close()
+    newcomer = open_screen(qtbot, screens, open_session, tmp_path / "settings-a")
+    outside = newcomer.page.outside
+    assert "import it before you write the join request" in outside.package_note.text()
+    newcomer.answers.paths.append(str(package.path))
+    click(qtbot, outside.package_button)
+    qtbot.waitUntil(outside.result.isVisible, timeout=10_000)
+    assert not outside.result.failed, outside.result.text()
+    assert outside.result.text() == (
+        "Set up from north.mission: 2 channels. Write the join request now."
+    )
+    code = package.mission.code
+    qtbot.waitUntil(lambda: code in outside.package_note.text(), timeout=10_000)
+    assert outside.package_note.text().startswith("Set up for the mission Sector North")
+    names = on_vault(qtbot, newcomer, lambda: {c.name for _, c in open_session.channels.all()})
+    assert names == {"general", "Ops North"}
+    assert newcomer.page.body.currentWidget() is not newcomer.page.inside  # not a member yet
+
+    click(qtbot, outside.create_button)  # a laptop set up for a mission does not create one
+    dialog = outside.create_dialog
+    assert dialog is not None
+    qtbot.keyClicks(dialog.name_edit, "Sector South")
+    click(qtbot, dialog.create_button)
+    qtbot.waitUntil(
+        lambda: "set up for the mission Sector North" in dialog.error.text(), timeout=10_000
+    )
 
 
 def test_bundle_export_then_dry_run_then_import(qtbot, screens, mission, tmp_path):

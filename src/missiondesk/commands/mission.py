@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from missiondesk.commands import arguments
+from missiondesk.commands import arguments, mission_package
 from missiondesk.commands.context import CommandContext
 from missiondesk.domain.errors import InvalidInput
 from missiondesk.domain.ids import fingerprint
@@ -33,6 +33,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sp = msub.add_parser("show", help="the mission this vault belongs to")
     sp.add_argument("--json", action="store_true")
     sp.set_defaults(handler=cmd_mission_show)
+    mission_package.register(msub)
 
     p = sub.add_parser("enroll", help="enroll a laptop in the mission, by file")
     esub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -87,6 +88,7 @@ def cmd_mission_show(ctx: CommandContext) -> int:
     data = {
         "id": info.id,
         "name": info.name,
+        "code": fingerprint(info.id),
         "authority_here": authority,
         "discovery": info.discovery,
     }

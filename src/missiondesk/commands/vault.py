@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from missiondesk.commands.context import (
     NEW_PASSPHRASE_ENV,
@@ -20,6 +21,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("init", help="create a new vault for this laptop")
     p.add_argument("--name", required=True, help="your full name")
     p.add_argument("--callsign", default="", help="your callsign, e.g. ALPHA-1")
+    p.add_argument(
+        "--package", type=Path, help="set the laptop up from the mission authority's package"
+    )
+    p.add_argument("--code", help="with --package: the mission code; refused if it differs")
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser("passphrase", help="change the vault passphrase")
@@ -50,11 +55,26 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def cmd_init(ctx: CommandContext) -> int:
     args = ctx.args
+    if args.code and not args.package:
+        raise InvalidInput("--code goes with --package (the mission code of the package).")
+    package = None
+    if args.package is not None:  # checked before the vault is made: a bad one leaves nothing
+        from missiondesk.services.mission_package import read_package
+
+        package = read_package(args.package)
     passphrase = read_passphrase(PASSPHRASE_ENV, "New vault passphrase: ", confirm=True)
+    if package is not None:
+        from missiondesk.services.mission_package import check_code
+
+        check_code(package, args.code)
     session = create_vault(ctx.vault_dir, passphrase, name=args.name, callsign=args.callsign)
     try:
         ctx.out(f"Vault created at {ctx.vault_dir}")
         ctx.out(f"Device fingerprint: {fingerprint(session.device_id)}")
+        if package is not None:
+            from missiondesk.commands.mission_package import report_import
+
+            report_import(ctx, session.packages.import_(package, expect_code=args.code))
     finally:
         session.close()
     return 0

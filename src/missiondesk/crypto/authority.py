@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from missiondesk.domain.trust import Membership, Revocation, mission_id_for
 
+PACKAGE_CONTEXT = b"missiondesk/mission-package/v1\x00"
 _FAR_PAST = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 # cryptography.x509 (~35 ms to import) is imported by the functions that build or read
 # certificates: unlocking a vault and checking membership documents need none of it.
@@ -52,6 +53,10 @@ class MissionAuthority:
 
     def sign(self, document: Membership | Revocation) -> bytes:
         return self._key.sign(document.signed_bytes())
+
+    def sign_package(self, manifest: bytes) -> bytes:
+        """The signature of a mission package's manifest (see `verify_package`)."""
+        return self._key.sign(PACKAGE_CONTEXT + manifest)
 
     # -- X.509 for TLS sessions --------------------------------------------------------------
 
@@ -149,6 +154,18 @@ class MissionAuthority:
                 x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(now).build()
             )
         return builder.sign(self._key, None).public_bytes(serialization.Encoding.PEM)
+
+
+def verify_package(authority_public: bytes, manifest: bytes, signature: bytes) -> bool:
+    """Whether `signature` is the authority's over a mission package manifest. The context
+    prefix keeps a package signature from ever passing for a certificate's, and back."""
+    try:
+        Ed25519PublicKey.from_public_bytes(authority_public).verify(
+            signature, PACKAGE_CONTEXT + manifest
+        )
+    except (InvalidSignature, ValueError):
+        return False
+    return True
 
 
 def verify_document(

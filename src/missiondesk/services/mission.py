@@ -23,6 +23,7 @@ from missiondesk.domain.errors import AccessDenied, InvalidInput
 from missiondesk.domain.hlc import HybridClock, pack, unpack
 from missiondesk.domain.ids import device_id_for, fingerprint, uuid7
 from missiondesk.domain.markings import Sensitivity
+from missiondesk.domain.mission_package import PackageMission
 from missiondesk.domain.records.mission import Mission
 from missiondesk.domain.records.people import Person, Role
 from missiondesk.domain.trust import (
@@ -36,11 +37,14 @@ from missiondesk.domain.trust import (
 from missiondesk.services.audit import AuditEvent, AuditService
 from missiondesk.services.records import RecordService
 from missiondesk.services.writer import OperationWriter
-from missiondesk.store.vault import Vault
+from missiondesk.store.connection import Connection
+from missiondesk.store.vault import Vault, write_meta
 
 AUTHORITY_SECRET = "mission_authority"  # noqa: S105 - names of rows, not secrets
 TLS_SECRET = "tls_key"  # noqa: S105
 DAY_MS = 24 * 3600 * 1000
+PACKAGE_MISSION = "package_mission"
+PACKAGE_SEQ = "package_seq"
 
 
 @dataclass(frozen=True)
@@ -150,6 +154,10 @@ class MissionService:
                 hint="create one with 'mission create' or join with 'enroll'",
             )
         return info
+
+    def authority(self) -> MissionAuthority:
+        """The mission authority's key; refused on every other laptop."""
+        return self._authority()
 
     def _authority(self) -> MissionAuthority:
         raw = self._vault.trust.secret(AUTHORITY_SECRET)
@@ -278,6 +286,12 @@ class MissionService:
         """Make this laptop the mission authority and its first member."""
         if self.info() is not None:
             raise InvalidInput("This vault already belongs to a mission.")
+        pinned = self.pinned()
+        if pinned is not None:
+            raise InvalidInput(
+                f"This laptop was set up for the mission {pinned.name} from its package: join "
+                "that mission instead of creating one."
+            )
         if not name.strip():
             raise InvalidInput("The mission needs a name.")
         authority = MissionAuthority.generate()
@@ -329,6 +343,28 @@ class MissionService:
         self._authority()
         info = self.require()
         self._writer.submit("mission.update", info.id, {"fields": {"discovery": allowed}})
+
+    # -- the mission a package set this laptop up for ------------------------------------------
+
+    def pinned(self) -> PackageMission | None:
+        """The mission a mission package set this laptop up for, before it is enrolled."""
+        raw = self._vault.get_meta(PACKAGE_MISSION)
+        if not raw:
+            return None
+        try:
+            return PackageMission.model_validate_json(raw)
+        except ValidationError:
+            return None
+
+    @staticmethod
+    def pin_package(conn: Connection, mission: PackageMission) -> None:
+        """Keep the package's mission (in the import's transaction): only its authority's
+        approval will be accepted from now on."""
+        write_meta(conn, PACKAGE_MISSION, mission.model_dump_json())
+
+    def note_package_seq(self, seq: int) -> None:
+        """This laptop's last operation restating the package: a join request must cover it."""
+        self._vault.set_meta(PACKAGE_SEQ, str(seq))
 
     # -- enrollment by file -------------------------------------------------------------------
 
@@ -418,6 +454,14 @@ class MissionService:
             raise InvalidInput("This is not a MissionDesk enrollment approval file.") from None
         if mission_id_for(authority_key) != mission_id:
             raise InvalidInput("The approval names a mission that does not match its key.")
+        pinned = self.pinned()
+        if pinned is not None and (
+            pinned.id != mission_id or unb64(pinned.authority_key) != authority_key
+        ):
+            raise InvalidInput(
+                f"This approval is not from the authority of {pinned.name} (code {pinned.code}), "
+                "the mission this laptop was set up for from its package. It was refused."
+            )
         try:
             ca_ok = ca_public_key(ca_pem) == authority_key
             tls_ok = certificate_signed_by(tls_cert, authority_key)
@@ -433,6 +477,11 @@ class MissionService:
             raise InvalidInput("This approval was made for another device.")
         if tls_key != self._tls_key().public or membership.mission != mission_id:
             raise InvalidInput("This approval does not match this device's request.")
+        if membership.enrolled_seq < int(self._vault.get_meta(PACKAGE_SEQ) or 0):
+            raise InvalidInput(
+                "This approval answers a join request written before the mission package was "
+                "imported here: write a new join request and have it approved."
+            )
         with self._vault.transaction():
             for item in data.get("memberships", []):
                 self._vault.trust.add_membership(*read_membership(item, authority_key))

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from missiondesk.services.incident_exports import ExportService
     from missiondesk.services.layers import LayerService
     from missiondesk.services.map_features import MapFeatureService
+    from missiondesk.services.mission_package import MissionPackageService
     from missiondesk.services.movements import MovementService
     from missiondesk.services.protection_access import ProtectionAccess
     from missiondesk.services.reports import ReportService
@@ -108,6 +109,13 @@ class Session:
         return BundleService(
             self.vault, self.mission, self.keys, self.clock, self.changes, self.audit
         )
+
+    @cached_property
+    def packages(self) -> MissionPackageService:
+        """Mission packages: made by the mission authority, imported on a new laptop."""
+        from missiondesk.services.mission_package import MissionPackageService
+
+        return MissionPackageService(self.vault, self.writer, self.mission, self.audit, self.clock)
 
     @cached_property
     def layers(self) -> LayerService:

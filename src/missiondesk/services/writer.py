@@ -53,7 +53,7 @@ class OperationWriter:
     def head_seq(self) -> int:
         return self._head[0] if self._head else 0
 
-    def _sign_chain(self, changes: Sequence[Change]) -> list[SignedOperation]:
+    def _sign_chain(self, changes: Sequence[Change], at: int | None) -> list[SignedOperation]:
         seq, prev = (self._head[0], self._head[1].hex()) if self._head else (0, None)
         signed: list[SignedOperation] = []
         for kind, entity, body in changes:
@@ -63,7 +63,7 @@ class OperationWriter:
                 self._keys.device_id,
                 seq,
                 prev,
-                self._clock.now(),
+                self._clock.now() if at is None else at,
                 kind,
                 entity,
                 body,
@@ -79,12 +79,23 @@ class OperationWriter:
         return self.submit_many([(kind, entity, body)])
 
     def submit_many(
-        self, changes: Sequence[Change], *, alongside: Callable[[Connection], None] | None = None
+        self,
+        changes: Sequence[Change],
+        *,
+        alongside: Callable[[Connection], None] | None = None,
+        at: int | None = None,
     ) -> ChangeSet:
         """Sign and apply `changes` in one transaction; the chain head moves only on commit.
-        `alongside` writes local rows in that transaction (see `Vault.apply`)."""
+        `alongside` writes local rows in that transaction (see `Vault.apply`).
+
+        `at` stamps every change with that HLC instead of now: for restating records as
+        another laptop held them at that moment (a mission package), so that any later change
+        made there wins over the restatement. The clock moves past `at`, so this laptop's own
+        later changes win too."""
         with self._lock:
-            signed = self._sign_chain(changes)
+            if at is not None:
+                self._clock.observe(at)
+            signed = self._sign_chain(changes, at)
             result = self._vault.apply(signed, Origin.LOCAL, alongside=alongside)
             if signed:
                 self._head = (signed[-1].op.seq, signed[-1].op_id)

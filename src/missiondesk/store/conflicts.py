@@ -3,7 +3,9 @@
 Every write of a field (of records that can be edited) is kept with the clock of the value its
 author saw (its base). The value shown is the last writer's (by hlc, author). A write is a
 conflict when it is not an ancestor of the shown value (its author's change was overwritten by
-someone who had not seen it), its value differs, and no resolution has settled it. Because this
+someone who had not seen it), its value differs, and no resolution has settled it. A write
+that restates the value of its own base (a mission package restating the authority's records)
+changed nothing, so it is never a conflict. Because this
 depends only on the set of writes and their bases, every replica lists the same conflicts once
 it holds the same operations.
 """
@@ -83,9 +85,11 @@ class ConflictLedger:
             ).fetchall()
         }
         shown = writes[winner][1]
-        for clock, (_, value) in writes.items():
+        for clock, (base, value) in writes.items():
             if clock in ancestors or clock in resolved or value == shown:
                 continue
+            if base is not None and base in writes and writes[base][1] == value:
+                continue  # a restatement of the value its author saw: it changed nothing
             self._conn.execute(
                 "INSERT INTO conflicts (entity, field, loser_hlc, loser_author, value)"
                 " VALUES (?, ?, ?, ?, ?)",

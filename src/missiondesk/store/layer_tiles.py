@@ -6,7 +6,7 @@ in the vault that imported them (see docs/map.md)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from missiondesk.store.connection import Connection
 
@@ -52,3 +52,12 @@ def has_tiles(conn: Connection, layer: str) -> bool:
 def tile_count(conn: Connection, layer: str) -> int:
     row = conn.execute("SELECT count(*) FROM layer_tiles WHERE layer = ?", (layer,)).fetchone()
     return int(row[0])
+
+
+def iter_tiles(conn: Connection, layer: str) -> Iterator[tuple[int, int, int, bytes]]:
+    """Every tile of `layer` (z, x, y in XYZ rows, data), in key order."""
+    cur = conn.execute(
+        "SELECT z, x, y, data FROM layer_tiles WHERE layer = ? ORDER BY z, x, y", (layer,)
+    )
+    for z, x, y, data in cur:
+        yield int(z), int(x), int(y), bytes(data)

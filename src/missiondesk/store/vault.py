@@ -34,6 +34,11 @@ from missiondesk.store.reads import Reads
 from missiondesk.store.trust_store import TrustStore
 
 
+def write_meta(conn: Connection, key: str, value: str) -> None:
+    """Set one of the vault's own settings in the caller's transaction."""
+    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+
 class Vault:
     """An open vault. Only one process holds it; close() releases the lock and the key."""
 
@@ -191,7 +196,7 @@ class Vault:
 
     def set_meta(self, key: str, value: str) -> None:
         with self.transaction() as conn:
-            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+            write_meta(conn, key, value)
 
     def close(self) -> None:
         """Close the database and release the lock. Safe to call twice, from any thread."""

@@ -4,6 +4,7 @@ a mission, also write the join request the mission authority approves, and show 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent
@@ -29,10 +30,21 @@ from missiondesk.services.passphrase_policy import MIN_LENGTH, assess
 from missiondesk.services.session import Session
 from missiondesk.services.vault_access import create_vault
 from missiondesk.ui.feedback import BusyIndicator, InlineError, fit_height_to_width
-from missiondesk.ui.sync.choosers import JOIN_FILES, SaveChooser, ask_save_path, safe_file_part
+from missiondesk.ui.sync.choosers import (
+    JOIN_FILES,
+    PACKAGE_FILES,
+    OpenChooser,
+    SaveChooser,
+    ask_open_path,
+    ask_save_path,
+    safe_file_part,
+)
 from missiondesk.ui.sync.enrollment import code_label
 from missiondesk.ui.tasks import Failure, TaskRunner
 from missiondesk.ui.theme import MUTED, MUTED_STYLE, STRENGTH_COLOURS, muted_label, scaled_font
+
+if TYPE_CHECKING:
+    from missiondesk.services.mission_package import MissionPackage, PackageImport
 
 INTRO = (
     "MissionDesk keeps your messages, incident reports and this device's keys in an encrypted "
@@ -43,6 +55,10 @@ JOIN_NEXT = (
     "on a USB stick for instance. When they open it, their screen shows a code: read yours "
     "aloud, it must be the same. They then give you an approval file: open it in the Sync "
     "section of MissionDesk (Accept approval file…) and this laptop is in the mission."
+)
+PACKAGE_HINT = (
+    "If the mission authority gave you a mission package, use it: this laptop starts with the "
+    "mission's channels, checklists, incident categories and maps, before any sync."
 )
 
 
@@ -60,6 +76,7 @@ class FirstRunDialog(QDialog):
         *,
         kdf: KdfParams | None = None,
         choose_save_path: SaveChooser = ask_save_path,
+        choose_open_path: OpenChooser = ask_open_path,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -67,6 +84,9 @@ class FirstRunDialog(QDialog):
         self._tasks = tasks
         self._kdf = kdf
         self._choose_save_path = choose_save_path
+        self._choose_open_path = choose_open_path
+        self._package: MissionPackage | None = None  # read and verified, not imported yet
+        self._package_note = ""
         self._busy = False
         self._session: Session | None = None  # made, shown on the join page, not handed on yet
         self.setWindowTitle("MissionDesk: create your vault")
@@ -90,6 +110,17 @@ class FirstRunDialog(QDialog):
             "file for the mission authority to approve, and shows a code you both compare.",
             choice,
         )
+        self.package_button = QPushButton("Use a &mission package…", choice)
+        self.package_button.setAutoDefault(False)
+        self.package_button.clicked.connect(self._on_choose_package)
+        self.package_label = muted_label(PACKAGE_HINT, choice)
+        self.package_label.setTextFormat(Qt.TextFormat.PlainText)  # names come from the file
+        self.package_label.setAccessibleName("Mission package")
+        package_row = QVBoxLayout()
+        package_row.setContentsMargins(24, 4, 0, 0)
+        package_row.setSpacing(6)
+        package_row.addWidget(self.package_button, 0, Qt.AlignmentFlag.AlignLeft)
+        package_row.addWidget(self.package_label)
         for note in (start_note, join_note):
             note.setContentsMargins(24, 0, 0, 0)
         self._choice = QButtonGroup(self)
@@ -101,6 +132,7 @@ class FirstRunDialog(QDialog):
         choice_layout.addWidget(start_note)
         choice_layout.addWidget(self.join_radio)
         choice_layout.addWidget(join_note)
+        choice_layout.addLayout(package_row)
         self.join_radio.toggled.connect(self._on_choice)
 
         self.name_edit = QLineEdit(self)
@@ -190,6 +222,10 @@ class FirstRunDialog(QDialog):
         self.join_saved.setTextFormat(Qt.TextFormat.PlainText)
         self.join_saved.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.join_code = code_label(self.join_page)
+        self.join_package = QLabel(self.join_page)
+        self.join_package.setWordWrap(True)
+        self.join_package.setTextFormat(Qt.TextFormat.PlainText)
+        self.join_package.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.join_next = QLabel(JOIN_NEXT, self.join_page)
         self.join_next.setWordWrap(True)
         self.open_button = QPushButton("Open MissionDesk", self.join_page)
@@ -201,6 +237,7 @@ class FirstRunDialog(QDialog):
         layout.addWidget(done)
         layout.addWidget(self.join_saved)
         layout.addWidget(self.join_code)
+        layout.addWidget(self.join_package)
         layout.addWidget(self.join_next)
         layout.addStretch(1)
         layout.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignRight)
@@ -216,6 +253,54 @@ class FirstRunDialog(QDialog):
     @Slot(bool)
     def _on_choice(self, joining: bool) -> None:
         self.create_button.setText("Create vault and join request…" if joining else "Create vault")
+
+    @property
+    def package(self) -> MissionPackage | None:
+        """The mission package the new vault will be set up from (when joining)."""
+        return self._package if self.joining else None
+
+    @Slot()
+    def _on_choose_package(self) -> None:
+        if self._busy:
+            return
+        chosen = self._choose_open_path(self, "Open the mission package", PACKAGE_FILES)
+        if not chosen:
+            return
+        self.join_radio.setChecked(True)
+        self.error.clear_message()
+        self._set_busy(True, "Checking the mission package's signature…")
+        path = Path(chosen)
+
+        def read() -> MissionPackage:
+            from missiondesk.services.mission_package import read_package
+
+            return read_package(path)
+
+        self._tasks.run("read mission package", read, self._on_package_read, self._on_package_bad)
+
+    @Slot(object)
+    def _on_package_read(self, package: MissionPackage) -> None:
+        self._set_busy(False)
+        self._package = package
+        m = package.manifest
+        self.package_label.setText(
+            f"Mission: {m.mission.name}\nMission code: {m.mission.code}\n"
+            f"Holds {m.contents()}; marked {m.sensitivity.label}.\n"
+            "Check the mission code with the mission authority before you go on."
+        )
+        self.package_label.setStyleSheet("")
+        self.package_button.setText("Use another &mission package…")
+        self.name_edit.setFocus()
+
+    @Slot(object)
+    def _on_package_bad(self, failure: Failure) -> None:
+        self._set_busy(False)
+        self._package = None
+        self.package_label.setText(PACKAGE_HINT)
+        self.package_label.setStyleSheet(MUTED_STYLE)
+        self.package_button.setText("Use a &mission package…")
+        self.error.show_message(failure.message)
+        self.package_button.setFocus()
 
     @Slot(str)
     def _on_passphrase_edited(self, text: str) -> None:
@@ -272,6 +357,7 @@ class FirstRunDialog(QDialog):
         for widget in (
             self.start_radio,
             self.join_radio,
+            self.package_button,
             self.name_edit,
             self.callsign_edit,
             self.passphrase_edit,
@@ -297,6 +383,35 @@ class FirstRunDialog(QDialog):
             self.accept()
             return
         self._session = session
+        package = self.package
+        if package is None:
+            self._write_request(session)
+            return
+        self._set_busy(True, "Setting the laptop up from the mission package…")
+        self._tasks.run(
+            "import mission package",
+            lambda: session.packages.import_(package),
+            lambda done: self._after_package(session, done),
+            lambda failure: self._package_failed(session, failure),
+        )
+
+    def _after_package(self, session: Session, done: PackageImport) -> None:
+        m = done.package.manifest
+        self._package_note = (
+            f"Set up for the mission {m.mission.name} (mission code {m.mission.code}) from its "
+            f"package: {m.contents()}."
+        )
+        self._write_request(session)
+
+    def _package_failed(self, session: Session, failure: Failure) -> None:
+        self._package_note = (
+            f"The mission package was not used: {failure.message} The mission's channels, "
+            "checklists and maps arrive when this laptop first syncs."
+        )
+        self._write_request(session)
+
+    def _write_request(self, session: Session) -> None:
+        self._set_busy(False)
         label = safe_file_part(self.callsign_edit.text() or self.name_edit.text())
         chosen = self._choose_save_path(
             self, "Save the join request", f"join-{label}.json", JOIN_FILES
@@ -326,6 +441,8 @@ class FirstRunDialog(QDialog):
                 "You can write it later: open the Sync section and choose Join a mission…"
             )
         self.join_code.setVisible(bool(code))
+        self.join_package.setText(self._package_note)
+        self.join_package.setVisible(bool(self._package_note))
         self.pages.setCurrentWidget(self.join_page)
         self.pages.removeWidget(self.form_page)  # no way back; the dialog fits this page now
         self.form_page.hide()

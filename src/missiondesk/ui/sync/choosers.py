@@ -15,6 +15,7 @@ Confirmer = Callable[[QWidget, str, str, str], bool]  # (parent, title, text, ye
 JOIN_FILES = "MissionDesk join requests (*.json);;All files (*)"
 APPROVAL_FILES = "MissionDesk approvals (*.json);;All files (*)"
 BUNDLE_FILES = "MissionDesk bundles (*.mdbundle);;All files (*)"
+PACKAGE_FILES = "MissionDesk mission packages (*.mission);;All files (*)"
 
 
 def ask_open_path(parent: QWidget, caption: str, name_filter: str) -> str:

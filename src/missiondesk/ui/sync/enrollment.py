@@ -4,6 +4,7 @@ the authority's laptop, approving a join request after both officers compared th
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QFontDatabase
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from missiondesk.domain.ids import fingerprint
 from missiondesk.domain.markings import Sensitivity
+from missiondesk.domain.mission_package import PackageMission
 from missiondesk.domain.records.people import Role
 from missiondesk.domain.trust import JoinRequest, Membership
 from missiondesk.services.enrollment_files import (
@@ -36,6 +38,7 @@ from missiondesk.ui.feedback import BusyIndicator, InlineError, fit_height_to_wi
 from missiondesk.ui.sync.choosers import (
     APPROVAL_FILES,
     JOIN_FILES,
+    PACKAGE_FILES,
     OpenChooser,
     SaveChooser,
     safe_file_part,
@@ -44,6 +47,9 @@ from missiondesk.ui.sync.overview import ROLE_LABELS
 from missiondesk.ui.sync.result_line import ResultLine
 from missiondesk.ui.tasks import Failure, TaskRunner
 from missiondesk.ui.theme import muted_label, scaled_font
+
+if TYPE_CHECKING:
+    from missiondesk.services.mission_package import PackageImport
 
 OUTSIDE_TEXT = (
     "MissionDesk exchanges messages and reports only between laptops of the same mission. "
@@ -140,10 +146,18 @@ class CreateMissionDialog(QDialog):
         self.error.show_message(failure.message)
 
 
+PACKAGE_NOTE = (
+    "If the mission authority gave you a mission package (a .mission file), import it before "
+    "you write the join request: the mission's channels, checklists, incident categories and "
+    "maps are here at once, and only that mission's approval will be accepted."
+)
+
+
 class OutsidePanel(QWidget):
     """Shown while the vault is in no mission: create one, or join one by file."""
 
     joined = Signal()  # the vault is in a mission now
+    set_up = Signal()  # a mission package set the laptop up (still outside the mission)
 
     def __init__(
         self,
@@ -155,6 +169,7 @@ class OutsidePanel(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self._session = session
         self._mission = session.mission
         self._tasks = tasks
         self._choose_open = choose_open
@@ -203,8 +218,15 @@ class OutsidePanel(QWidget):
         grid.addWidget(self.accept_button, 3, 0, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(accept_note, 3, 1)
         grid.setColumnStretch(1, 1)
-        width = max(b.sizeHint().width() for b in (self.create_button, self.accept_button))
-        for button in (self.create_button, self.join_button, self.accept_button):
+        self.package_button = QPushButton("Import mission package…", join_box)
+        self.package_button.clicked.connect(self.import_package)
+        self.package_note = muted_label(PACKAGE_NOTE, join_box)
+        self.package_note.setTextFormat(Qt.TextFormat.PlainText)  # names come from the file
+        grid.addWidget(self.package_button, 4, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.package_note, 4, 1)
+        buttons = (self.create_button, self.join_button, self.accept_button, self.package_button)
+        width = max(b.sizeHint().width() for b in buttons)
+        for button in buttons:
             button.setFixedWidth(width)
 
         self.busy = BusyIndicator(self)
@@ -274,6 +296,41 @@ class OutsidePanel(QWidget):
             self._on_failed,
         )
 
+    def show_pinned(self, pinned: PackageMission | None) -> None:
+        """Say which mission a package set this laptop up for (and only then, how to join)."""
+        if pinned is None:
+            self.package_note.setText(PACKAGE_NOTE)
+            return
+        self.package_note.setText(
+            f"Set up for the mission {pinned.name} (mission code {pinned.code}) from its "
+            "package: write the join request above; only that mission's approval is accepted."
+        )
+
+    @Slot()
+    def import_package(self) -> None:
+        chosen = self._choose_open(self, "Open the mission package", PACKAGE_FILES)
+        if not chosen:
+            return
+        path = Path(chosen)
+        session = self._session
+        self._busy(True, "Checking the mission package and setting this laptop up from it…")
+
+        def import_it() -> PackageImport:
+            from missiondesk.services.mission_package import read_package
+
+            return session.packages.import_(read_package(path))
+
+        self._tasks.run("import mission package", import_it, self._on_package, self._on_failed)
+
+    def _on_package(self, done: PackageImport) -> None:
+        self._busy(False)
+        m = done.package.manifest
+        self.show_pinned(m.mission)
+        self.result.success(
+            f"Set up from {done.package.path.name}: {m.contents()}. Write the join request now."
+        )
+        self.set_up.emit()
+
     @Slot(object)
     def _on_accepted(self, membership: Membership) -> None:
         self._busy(False)
@@ -290,7 +347,12 @@ class OutsidePanel(QWidget):
         self.result.failure(failure.message)
 
     def _busy(self, busy: bool, text: str = "") -> None:
-        for button in (self.create_button, self.join_button, self.accept_button):
+        for button in (
+            self.create_button,
+            self.join_button,
+            self.accept_button,
+            self.package_button,
+        ):
             button.setEnabled(not busy)
         if busy:
             self.result.clear_line()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from missiondesk.domain.ids import fingerprint
+from missiondesk.domain.mission_package import PackageMission
 from missiondesk.domain.records.people import Role
 from missiondesk.domain.trust import MemberStatus
 from missiondesk.services.conflicts import ConflictView
@@ -39,6 +40,7 @@ class SyncOverview:
     conflicts: tuple[ConflictView, ...] = ()
     waiting: int = 0  # this laptop's operations no peer is known to hold
     my_label: str = ""  # this officer's callsign, else name (for suggested file names)
+    pinned: PackageMission | None = None  # outside a mission: the one a package set it up for
 
     @property
     def in_mission(self) -> bool:
@@ -84,7 +86,12 @@ def load_overview(session: Session) -> SyncOverview:
     label = (person.callsign or person.name) if person is not None else ""
     if info is None:
         return SyncOverview(
-            session.device_id, None, peers=summary.peers, waiting=summary.waiting, my_label=label
+            session.device_id,
+            None,
+            peers=summary.peers,
+            waiting=summary.waiting,
+            my_label=label,
+            pinned=session.mission.pinned(),
         )
     members = session.mission.members()
     me = next((m for m in members if m.membership.device == session.device_id), None)

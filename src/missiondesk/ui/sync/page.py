@@ -78,6 +78,7 @@ class SyncPage(QWidget):
             session, tasks, choose_open=choose_open, choose_save=choose_save, parent=self
         )
         self.outside.joined.connect(self.refresh)
+        self.outside.set_up.connect(self.refresh)
 
         self.peers = PeersPanel(controller, self)
         self.members = MembersPanel(
@@ -181,6 +182,7 @@ class SyncPage(QWidget):
                 "network or on a USB stick."
             )
             self.outside.my_label = overview.my_label
+            self.outside.show_pinned(overview.pinned)
             self.body.setCurrentWidget(self._outside_view)
         else:
             self.subtitle.setText(

@@ -1,0 +1,86 @@
+"""`mission package export | show | import` and `init --package` through real subprocesses:
+what an officer reads, and refusals in one line (exit 4) that leave no vault behind."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import pytest
+
+from tests.cli.test_cli import run
+from tests.layer_files import make_mbtiles
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("package")
+    hq = folder / "hq"
+    assert run(hq, "init", "--name", "Anna Berg", "--callsign", "HQ-1").returncode == 0
+    assert run(hq, "mission", "create", "--name", "Sector North").returncode == 0
+    assert run(hq, "channel", "create", "Ops North", "--kind", "outpost").returncode == 0
+    assert run(hq, "checklist", "library").returncode == 0
+    tiles = make_mbtiles(folder / "sector.mbtiles")
+    assert run(hq, "layer", "import", str(tiles), "--name", "Sector tiles").returncode == 0
+    out = folder / "north.mission"
+    done = run(hq, "mission", "package", "export", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert f"Mission package written to {out}, marked UNCLASSIFIED." in done.stdout
+    code = json.loads(run(hq, "mission", "show", "--json").stdout)["code"]
+    return out, code
+
+
+def init_from(laptop, package, *extra: str):
+    return run(laptop, "init", "--name", "Ben Ode", "--package", str(package), *extra)
+
+
+def test_show_needs_no_vault_and_names_what_is_inside(package):
+    path, code = package
+    done = run(None, "mission", "package", "show", str(path), passphrase=None)
+    assert done.returncode == 0, done.stderr
+    assert "signed by the mission authority, every file intact" in done.stdout
+    assert f"Mission code: {code}" in done.stdout
+    assert "Contents:     2 channels, 6 checklist templates, 1 map layer" in done.stdout
+    listed = json.loads(run(None, "mission", "package", "show", str(path), "--json").stdout)
+    assert listed["channels"] == ["general", "Ops North"] and listed["code"] == code
+
+
+def test_init_from_a_package_then_enroll(package, tmp_path):
+    path, code = package
+    laptop = tmp_path / "bravo"
+    done = init_from(laptop, path, "--callsign", "BRAVO-2", "--code", code)
+    assert done.returncode == 0, done.stderr
+    assert "Set up from north.mission: 9 records, 5 tiles." in done.stdout
+    assert "Next: write the join request" in done.stdout
+    channels = json.loads(run(laptop, "channel", "list", "--json").stdout)
+    assert {c["name"] for c in channels} == {"general", "Ops North"}
+    layers = json.loads(run(laptop, "layer", "list", "--json").stdout)
+    assert [(x["name"], x["tiles_here"]) for x in layers] == [("Sector tiles", 5)]
+    again = run(laptop, "mission", "package", "import", str(path), "--code", code)
+    assert again.returncode == 0, again.stderr  # the same package twice: nothing doubled
+    assert len(json.loads(run(laptop, "checklist", "templates", "--json").stdout)) == 6
+
+
+def test_a_wrong_code_or_a_tampered_package_leaves_no_vault(package, tmp_path):
+    path, _ = package
+    laptop = tmp_path / "bravo"
+    done = init_from(laptop, path, "--code", "1111-2222")
+    assert done.returncode == 4
+    assert "not 1111-2222: do not use it" in done.stderr
+    assert not laptop.exists()
+    tampered = tmp_path / "tampered.mission"
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(tampered, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            zout.writestr(info, data.replace(b"Ops North", b"Ops South"))
+    done = init_from(laptop, tampered)
+    assert done.returncode == 4
+    assert done.stderr.strip().splitlines() == [
+        "missiondesk: tampered.mission was not used: its signature does not match its "
+        "contents: it was changed after the mission authority signed it. Nothing was changed."
+    ]
+    assert not laptop.exists()
+    shown = run(None, "mission", "package", "show", str(tampered))
+    assert shown.returncode == 4 and "signature does not match" in shown.stderr
