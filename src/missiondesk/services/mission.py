@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -23,7 +23,6 @@ from missiondesk.domain.errors import AccessDenied, InvalidInput
 from missiondesk.domain.hlc import HybridClock, pack, unpack
 from missiondesk.domain.ids import device_id_for, fingerprint, uuid7
 from missiondesk.domain.markings import Sensitivity
-from missiondesk.domain.mission_package import PackageMission
 from missiondesk.domain.records.mission import Mission
 from missiondesk.domain.records.people import Person, Role
 from missiondesk.domain.trust import (
@@ -39,6 +38,9 @@ from missiondesk.services.records import RecordService
 from missiondesk.services.writer import OperationWriter
 from missiondesk.store.connection import Connection
 from missiondesk.store.vault import Vault, write_meta
+
+if TYPE_CHECKING:  # the package model is loaded when a package is read, not at unlock
+    from missiondesk.domain.mission_package import PackageMission
 
 AUTHORITY_SECRET = "mission_authority"  # noqa: S105 - names of rows, not secrets
 TLS_SECRET = "tls_key"  # noqa: S105
@@ -351,6 +353,8 @@ class MissionService:
         raw = self._vault.get_meta(PACKAGE_MISSION)
         if not raw:
             return None
+        from missiondesk.domain.mission_package import PackageMission
+
         try:
             return PackageMission.model_validate_json(raw)
         except ValidationError:

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 
 from missiondesk.domain.ids import fingerprint
 from missiondesk.domain.markings import Sensitivity
-from missiondesk.domain.mission_package import PackageMission
 from missiondesk.domain.records.people import Role
 from missiondesk.domain.trust import JoinRequest, Membership
 from missiondesk.services.enrollment_files import (
@@ -49,6 +48,7 @@ from missiondesk.ui.tasks import Failure, TaskRunner
 from missiondesk.ui.theme import muted_label, scaled_font
 
 if TYPE_CHECKING:
+    from missiondesk.domain.mission_package import PackageMission
     from missiondesk.services.mission_package import PackageImport
 
 OUTSIDE_TEXT = (

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from missiondesk.domain.ids import fingerprint
-from missiondesk.domain.mission_package import PackageMission
 from missiondesk.domain.records.people import Role
 from missiondesk.domain.trust import MemberStatus
 from missiondesk.services.conflicts import ConflictView
 from missiondesk.services.mission import MemberView, MissionInfo
 from missiondesk.services.session import Session
 from missiondesk.services.sync_service import PeerSeen
+
+if TYPE_CHECKING:  # loaded when a package is read, not with the window
+    from missiondesk.domain.mission_package import PackageMission
 
 ROLE_LABELS: dict[Role, str] = {
     Role.OFFICER: "Officer",
