@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build the Linux installers from this checkout: the PyInstaller one-folder bundle
-# (dist/missiondesk/), its self-test, and the Debian package (dist/missiondesk_VERSION_ARCH.deb).
+# (dist/missiondesk/) with the debug info of its libraries removed, its self-test, and the Debian
+# package (dist/missiondesk_VERSION_ARCH.deb).
 # Usage: installers/build_linux.sh [--bundle-only]
 # The Python used is $PYTHON, else .venv/bin/python of this checkout (./scripts/start.sh makes it).
 # PyInstaller is installed into that environment when missing; binutils (objdump) with apt-get.
@@ -16,10 +17,14 @@ if [ ! -x "$python" ]; then
   say "no Python environment at $python: run ./scripts/start.sh once, or set PYTHON"; exit 1
 fi
 
-if ! command -v objdump >/dev/null 2>&1; then
-  say "installing binutils (PyInstaller reads libraries with objdump)"
-  if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
+if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
+if ! command -v objdump >/dev/null 2>&1 || ! command -v strip >/dev/null 2>&1; then
+  say "installing binutils (PyInstaller reads libraries with objdump; strip removes debug info)"
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends binutils >/dev/null
+fi
+if ! command -v file >/dev/null 2>&1; then
+  say "installing file (it tells which libraries carry debug info)"
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends file >/dev/null
 fi
 if ! "$python" -c 'import PyInstaller' 2>/dev/null; then
   say "installing PyInstaller into $("$python" -c 'import sys; print(sys.prefix)')"
@@ -33,6 +38,20 @@ start=$(now_ms)
   --distpath "$root/dist" --workpath "$root/build/pyinstaller" "$root/installers/missiondesk.spec"
 bundle="$root/dist/missiondesk"
 say "bundle built in $(seconds_since "$start") s: $(du -sm "$bundle" | cut -f1) MB in $bundle"
+
+# Debug info: some libraries arrive with full DWARF sections (libpython of a pyenv build, the
+# sqlcipher3 extension). Only those files lose them, and only the debug sections
+# (--strip-debug keeps the symbol tables); numpy.libs/ is never touched: stripping numpy's
+# bundled OpenBLAS breaks it. The self-test below runs on the stripped bundle.
+start=$(now_ms)
+mapfile -t with_debug < <(find "$bundle" -type f -not -path '*/numpy.libs/*' -print0 \
+  | xargs -0 file -F '|' | grep 'with debug_info' | cut -d'|' -f1)
+if [ "${#with_debug[@]}" -gt 0 ]; then
+  before=$(du -cb "${with_debug[@]}" | tail -1 | cut -f1)
+  strip --strip-debug "${with_debug[@]}"
+  after=$(du -cb "${with_debug[@]}" | tail -1 | cut -f1)
+  say "debug info removed from ${#with_debug[@]} files ($((before / 1048576)) MiB -> $((after / 1048576)) MiB) in $(seconds_since "$start") s: $(du -sm "$bundle" | cut -f1) MB"
+fi
 
 # The self-test from the bundle, with nothing of this checkout or the venv on the path.
 start=$(now_ms)
