@@ -253,3 +253,52 @@ def test_the_installed_desktop_app_keeps_native_dialogs(tmp_path: Path):
     # What portable mode keeps off the host: the file dialog's history, the logs.
     assert (host / "home" / ".config" / "QtProject.conf").is_file()
     assert (host / "home" / ".local" / "share" / "MissionDesk" / "logs").is_dir()
+
+
+MAKE_PORTABLE = Path(__file__).resolve().parents[2] / "installers" / "make_portable.sh"
+
+
+def stand_in_bundle(folder: Path, version: str) -> Path:
+    """A folder shaped like dist/missiondesk/ whose executable only says its version."""
+    (folder / "_internal").mkdir(parents=True)
+    (folder / "_internal" / "lib.so").write_text(version)
+    exe = folder / "missiondesk"
+    exe.write_text(f"#!/bin/sh\necho 'MissionDesk {version}'\n")
+    exe.chmod(0o755)
+    return folder
+
+
+def make_portable(dest: Path, bundle: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", str(MAKE_PORTABLE), str(dest), str(bundle)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+def test_make_portable_lays_out_the_stick_and_keeps_the_data_on_update(tmp_path: Path):
+    stick = tmp_path / "stick"
+    done = make_portable(stick, stand_in_bundle(tmp_path / "v1", "0.1.0"))
+    assert done.returncode == 0, done.stderr
+    app = stick / "MissionDesk"
+    assert sorted(p.name for p in app.iterdir()) == [
+        "MissionDesk-data", "README-portable.txt", "_internal", "missiondesk", MARKER,
+    ]  # fmt: skip
+    assert "MissionDesk 0.1.0 - portable" in (app / "README-portable.txt").read_text()
+    # The app's own marker check finds it, as the bundle's executable would.
+    assert portable_data_dir(None, {}, app / "missiondesk", frozen=True) == app / DATA_FOLDER
+    (app / DATA_FOLDER / "vault").mkdir()
+    (app / DATA_FOLDER / "vault" / "vault.db").write_text("encrypted")
+
+    done = make_portable(stick, stand_in_bundle(tmp_path / "v2", "0.2.0"))
+    assert done.returncode == 0, done.stderr
+    assert (app / "_internal" / "lib.so").read_text() == "0.2.0"  # the app was replaced
+    assert (app / DATA_FOLDER / "vault" / "vault.db").read_text() == "encrypted"  # data kept
+
+
+def test_make_portable_leaves_a_foreign_folder_alone(tmp_path: Path):
+    (tmp_path / "stick" / "MissionDesk").mkdir(parents=True)
+    (tmp_path / "stick" / "MissionDesk" / "notes.txt").write_text("mine")
+    done = make_portable(tmp_path / "stick", stand_in_bundle(tmp_path / "v1", "0.1.0"))
+    assert done.returncode == 1
+    assert "is not a portable MissionDesk folder: not touched" in done.stderr
+    assert [p.name for p in (tmp_path / "stick" / "MissionDesk").iterdir()] == ["notes.txt"]
