@@ -69,5 +69,5 @@ start=$(date +%s%N)
 dpkg-deb --root-owner-group -Zxz "-z${MD_DEB_XZ_LEVEL:-9}" --build "$stage" "$out" >/dev/null
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 bytes=$(stat -c %s "$out")
-say "$(basename "$out"): $bytes bytes ($((bytes / 1048576)).$((bytes % 1048576 * 10 / 1048576)) MiB, xz -${MD_DEB_XZ_LEVEL:-9}), installed $(( installed_kib / 1024 )) MiB, packed in $((ms / 1000)).$((ms % 1000 / 100)) s"
+say "$(basename "$out"): $bytes bytes ($(( (bytes * 10 + 524288) / 1048576 / 10 )).$(( (bytes * 10 + 524288) / 1048576 % 10 )) MiB, xz -${MD_DEB_XZ_LEVEL:-9}), installed $(( installed_kib / 1024 )) MiB, packed in $((ms / 1000)).$((ms % 1000 / 100)) s"
 echo "$out"
