@@ -25,7 +25,17 @@ fi
 # The app's files are replaced; the data folder is never copied over nor removed.
 mkdir -p "$app"
 rm -rf "$app/_internal" "$app/missiondesk"
-cp -R "$bundle/." "$app/"
+# A FAT32 stick holds no symbolic links (the bundle has some, to libraries it carries elsewhere
+# in _internal/): there the linked files are copied instead, which costs about 100 MB.
+probe="$app/.missiondesk-link-probe"
+rm -f "$probe"
+if ln -s missiondesk "$probe" 2>/dev/null; then
+  rm -f "$probe"
+  cp -R "$bundle/." "$app/"
+else
+  say "$dest has no symbolic links (FAT?): the bundle's $(find "$bundle" -type l | wc -l) linked libraries are copied"
+  cp -RL "$bundle/." "$app/"
+fi
 mkdir -p "$data"
 chmod 0700 "$data" 2>/dev/null || true  # a FAT or exFAT stick has no permissions: harmless
 printf '%s\n' 'MissionDesk runs in portable mode when this file (or a MissionDesk-data folder) is' \
@@ -45,13 +55,18 @@ without installing anything, and keeps everything it writes in MissionDesk-data/
                                    write into the laptop's home folder (caches, file dialog
                                    history); MissionDesk-data/tmp/ the temporary folder
 
-Start it: double-click "missiondesk", or in a terminal:   ./missiondesk
-Check it works on this laptop:                              ./missiondesk --self-test
-The command line works the same way:                        ./missiondesk status
+Start it in a terminal, in this folder:   ./missiondesk
+(or open "missiondesk" from the file manager; some ask first whether to run it)
+Check it works on this laptop:            ./missiondesk --self-test
+The command line works the same way:      ./missiondesk status
 
 Nothing is written into the laptop's home folder. Portable mode comes from the file
 "missiondesk-portable" (or the folder MissionDesk-data) beside the executable;
 "missiondesk --portable DIR" keeps the data in DIR instead.
+
+The stick: exFAT (most sticks sold today) or ext4. On FAT32 the copy works but was not seen
+to hold a vault (see docs/installers.md); if "./missiondesk" says "Permission denied", the
+stick is mounted without permission to run programs.
 
 Keep the stick safe: the vault is encrypted with your passphrase, but whoever holds the stick
 holds the vault. Quit MissionDesk before you unplug the stick (what it wrote last may not have
