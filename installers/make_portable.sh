@@ -64,7 +64,7 @@ Nothing is written into the laptop's home folder. Portable mode comes from the f
 "missiondesk-portable" (or the folder MissionDesk-data) beside the executable;
 "missiondesk --portable DIR" keeps the data in DIR instead.
 
-The stick: exFAT (most sticks sold today) or ext4. On FAT32 the copy works but was not seen
+The stick: exFAT (what larger sticks come formatted with) or ext4. On FAT32 the copy works but was not seen
 to hold a vault (see docs/installers.md); if "./missiondesk" says "Permission denied", the
 stick is mounted without permission to run programs.
 
