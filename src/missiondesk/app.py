@@ -22,12 +22,15 @@ def require_display() -> None:
         raise Unavailable(NO_DISPLAY)
 
 
-def run_app(vault_dir: Path, data_dir: Path) -> int:
-    """Start Qt and show the first-run or unlock dialog, then the main window."""
+def run_app(vault_dir: Path, data_dir: Path, *, portable: bool = False) -> int:
+    """Start Qt and show the first-run or unlock dialog, then the main window.
+
+    `portable`: the app runs from a stick (services/portable.py); its file dialogs are Qt's own,
+    since the desktop's native ones (GTK, the XDG portal) keep a recent-files list on the host."""
     require_display()
     from missiondesk.diagnostics import configure_logging
 
     configure_logging(data_dir / "logs")
     from missiondesk.ui.application import run
 
-    return int(run(vault_dir, data_dir))
+    return int(run(vault_dir, data_dir, native_dialogs=not portable))

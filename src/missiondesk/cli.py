@@ -8,6 +8,7 @@ No traceback reaches the user unless --debug asks for it.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -18,7 +19,10 @@ from missiondesk import __version__
 EXIT_INTERNAL = 1
 
 
-def data_dir() -> Path:
+def data_dir(portable: Path | None = None) -> Path:
+    """The portable data folder when there is one, else the platform's data folder."""
+    if portable is not None:
+        return portable
     import platformdirs
 
     return Path(platformdirs.user_data_dir("MissionDesk", appauthor=False))
@@ -56,6 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--vault",
         metavar="PATH",
         help="vault folder (default: MISSIONDESK_VAULT, then the platform's data folder)",
+    )
+    parser.add_argument(
+        "--portable",
+        metavar="DIR",
+        help="portable mode: keep the vault, settings, logs and every file Qt and the desktop "
+        "libraries would write in DIR, nothing on this computer (default: MISSIONDESK_PORTABLE, "
+        "then a missiondesk-portable file beside the executable)",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
     parser.add_argument(
@@ -97,6 +108,38 @@ def desktop_options(argv: Sequence[str]) -> tuple[str | None, bool] | None:
     return vault, debug
 
 
+def portable_option(argv: Sequence[str]) -> tuple[str | None, list[str]]:
+    """(DIR of --portable, the other arguments), --portable read among the global options that
+    come before the command, so it takes effect before anything else loads."""
+    items = list(argv)
+    portable: str | None = None
+    index = 0
+    while index < len(items):
+        item = items[index]
+        if item == "--portable" or item.startswith("--portable="):
+            value = item.partition("=")[2] if "=" in item else ""
+            if item == "--portable" and index + 1 < len(items):
+                value = items[index + 1]
+                del items[index + 1]
+            if not value or value.startswith("-"):
+                raise _usage("--portable needs a folder: missiondesk --portable DIR [COMMAND ...]")
+            portable = value
+            del items[index]
+        elif item in ("--debug", "--self-test") or item.startswith("--vault="):
+            index += 1
+        elif item == "--vault":
+            index += 2
+        else:
+            break
+    return portable, items
+
+
+def _usage(message: str) -> Exception:
+    from missiondesk.domain.errors import UsageError
+
+    return UsageError(message)
+
+
 def self_test_options(argv: Sequence[str]) -> bool | None:
     """debug when argv asks for the self-test alone (with --debug at most), else None."""
     items = list(argv)
@@ -130,12 +173,22 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     disable_core_dumps()
     from missiondesk.domain.errors import MissionDeskError, UsageError
+    from missiondesk.services.portable import enter as enter_portable
+    from missiondesk.services.portable import portable_data_dir
     from missiondesk.services.vault_paths import resolve_vault_dir
 
     arguments = sys.argv[1:] if argv is None else list(argv)
     debug = "--debug" in arguments
     configure_logging(None, verbose=debug)
     try:
+        # Portable mode first: the environment it sets must be in place before Qt, fontconfig
+        # or anything else that writes for the user loads (services/portable.py).
+        explicit, arguments = portable_option(arguments)
+        portable = portable_data_dir(
+            explicit, os.environ, Path(sys.executable), getattr(sys, "frozen", False)
+        )
+        if portable is not None:
+            enter_portable(portable)
         self_test = self_test_options(arguments)
         if self_test is not None:
             from missiondesk.commands.self_test import run_self_test
@@ -145,15 +198,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         if desktop is not None:
             from missiondesk.app import run_app
 
-            return run_app(resolve_vault_dir(desktop[0], data_dir()), data_dir())
+            folder = data_dir(portable)
+            vault_dir = resolve_vault_dir(desktop[0], folder, use_environment=portable is None)
+            return run_app(vault_dir, folder, portable=portable is not None)
         args = build_parser().parse_args(arguments)
         if args.self_test:
             raise UsageError("--self-test runs alone (with --debug at most); it takes no command.")
-        vault_dir = resolve_vault_dir(args.vault, data_dir())
+        folder = data_dir(portable)
+        vault_dir = resolve_vault_dir(args.vault, folder, use_environment=portable is None)
         if args.command is None:
             from missiondesk.app import run_app
 
-            return run_app(vault_dir, data_dir())
+            return run_app(vault_dir, folder, portable=portable is not None)
         from missiondesk.commands.context import CommandContext
 
         handler: Callable[[CommandContext], int] = args.handler

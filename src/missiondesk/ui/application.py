@@ -341,9 +341,10 @@ class UncaughtErrorReporter:
         box.show()
 
 
-def run(vault_dir: Path, settings_dir: Path) -> int:
+def run(vault_dir: Path, settings_dir: Path, *, native_dialogs: bool = True) -> int:
     """Create the QApplication, show first run or unlock, then the main window. Returns the
-    exit code of the event loop."""
+    exit code of the event loop. `native_dialogs` False: Qt's own file dialogs (portable mode)."""
+    QApplication.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs, not native_dialogs)
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
     )
