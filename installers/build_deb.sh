@@ -4,6 +4,7 @@
 #   /opt/missiondesk/            the bundle
 #   /usr/bin/missiondesk         the launcher
 #   /usr/share/applications/missiondesk.desktop, /usr/share/icons/hicolor/scalable/apps/missiondesk.svg
+#   and PNGs in /usr/share/icons/hicolor/NNxNN/apps/ (16-512)
 # Usage: installers/build_deb.sh [BUNDLE_DIR [VERSION]]   (defaults: dist/missiondesk, the package's)
 # Normally run by installers/build_linux.sh after it built and self-tested the bundle.
 set -euo pipefail
@@ -33,6 +34,10 @@ chmod -R u=rwX,go=rX "$stage/opt/missiondesk"
 install -m 0755 "$root/installers/linux/missiondesk.sh" "$stage/usr/bin/missiondesk"
 install -m 0644 "$root/installers/linux/missiondesk.desktop" "$stage/usr/share/applications/"
 install -m 0644 "$root/resources/icons/missiondesk.svg" "$stage/usr/share/icons/hicolor/scalable/apps/"
+for size in 16 24 32 48 64 128 256 512; do  # for desktops that do not read SVG icons
+  install -D -m 0644 "$root/installers/icons/missiondesk-$size.png" \
+    "$stage/usr/share/icons/hicolor/${size}x${size}/apps/missiondesk.png"
+done
 install -m 0644 "$root/README.md" "$stage/usr/share/doc/missiondesk/README.md"
 
 installed_kib=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)

@@ -30,6 +30,7 @@ OutputBaseFilename=MissionDesk-{#AppVersion}-setup
 Compression=lzma2/max
 SolidCompression=yes
 WizardStyle=modern
+SetupIconFile=..\icons\missiondesk.ico
 UninstallDisplayIcon={app}\missiondesk.exe
 UninstallDisplayName=MissionDesk {#AppVersion}
 VersionInfoVersion={#AppVersion}
