@@ -17,6 +17,7 @@ from pathlib import Path
 from missiondesk import __version__
 
 EXIT_INTERNAL = 1
+EXIT_OUTPUT_CLOSED = 141  # as a shell reports a process ended by SIGPIPE (128 + 13)
 
 
 def data_dir(portable: Path | None = None) -> Path:
@@ -213,7 +214,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         from missiondesk.commands.context import CommandContext
 
         handler: Callable[[CommandContext], int] = args.handler
-        return handler(CommandContext(args, vault_dir))
+        code = handler(CommandContext(args, vault_dir))
+        sys.stdout.flush()  # a reader that went away is told here, not at interpreter exit
+        return code
+    except BrokenPipeError:
+        # The output was closed early (`missiondesk message list | head`): stop quietly, as
+        # other command-line tools do. Commands print after their work is committed.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OUTPUT_CLOSED
     except MissionDeskError as exc:
         return _fail(str(exc), int(exc.kind))
     except KeyboardInterrupt:

@@ -306,3 +306,21 @@ def test_no_command_without_a_display_says_so_instead_of_aborting(vault):
     done = run(vault, env_extra=env)
     assert done.returncode == 5
     assert "No desktop display was found" in done.stderr
+
+
+def test_output_closed_early_ends_quietly(tmp_path):
+    vault = tmp_path / "vault"
+    assert run(vault, "init", "--name", "Anna Berg").returncode == 0
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MISSIONDESK_")}
+    env["MISSIONDESK_PASSPHRASE"] = PASS
+    reader = subprocess.Popen(
+        [sys.executable, "-m", "missiondesk", "--vault", str(vault), "channel", "list"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert reader.stdout is not None and reader.stderr is not None
+    reader.stdout.close()  # as `| head` does once it has its lines
+    err = reader.stderr.read().decode()
+    assert reader.wait(timeout=60) == 141
+    assert err == ""
