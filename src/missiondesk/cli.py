@@ -214,9 +214,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from missiondesk.commands.context import CommandContext
 
         handler: Callable[[CommandContext], int] = args.handler
-        code = handler(CommandContext(args, vault_dir))
+        status = handler(CommandContext(args, vault_dir))
         sys.stdout.flush()  # a reader that went away is told here, not at interpreter exit
-        return code
+        return status
     except BrokenPipeError:
         # The output was closed early (`missiondesk message list | head`): stop quietly, as
         # other command-line tools do. Commands print after their work is committed.
