@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, TypeAlias
 import sqlcipher3
 from sqlcipher3 import dbapi2
 
-from missiondesk.store.errors import StorageFull, VaultCorrupt
+from missiondesk.store.errors import DriveError, StorageFull, VaultCorrupt
 
 # sqlcipher3 ships no type information; its connections have the stdlib sqlite3 API exactly.
 Connection: TypeAlias = sqlite3.Connection
@@ -102,7 +102,8 @@ def open_encrypted(
             conn.execute(pragma)
     except DatabaseError as exc:
         conn.close()
-        raise VaultCorrupt(
+        raise open_error(
+            exc,
             "The vault database cannot be read: it is damaged, or it is not the database "
             "that belongs to this key file.",
         ) from exc
@@ -112,6 +113,20 @@ def open_encrypted(
 
 def describe(exc: BaseException) -> str:
     return str(exc).split("\n", 1)[0]
+
+
+DRIVE_ERROR = (
+    "The vault's drive reported a disk I/O error when the vault was opened: the drive may be "
+    "failing or was unplugged, or its file system cannot hold a vault (a vault needs SQLite's "
+    "shared-memory file: ext4, NTFS or exFAT work). Nothing was changed."
+)
+
+
+def open_error(exc: DatabaseError, damaged: str) -> Exception:
+    """What opening a vault met: the drive failing it, or content that is damaged."""
+    if "disk i/o" in describe(exc).lower():
+        return DriveError(DRIVE_ERROR)
+    return VaultCorrupt(damaged)
 
 
 def storage_error(exc: DatabaseError) -> Exception:

@@ -21,6 +21,10 @@ class StorageFull(Unavailable):
     pass
 
 
+class DriveError(Unavailable):
+    """The drive under the vault failed it (an I/O error), as opposed to damaged content."""
+
+
 class ChainError(InvalidInput):
     """An operation that does not continue its author's chain (a gap or a broken link)."""
 

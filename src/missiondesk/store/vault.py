@@ -20,6 +20,7 @@ from missiondesk.store.connection import (
     Connection,
     DatabaseError,
     open_encrypted,
+    open_error,
     transaction,
 )
 from missiondesk.store.errors import Equivocation, VaultCorrupt
@@ -88,7 +89,7 @@ class Vault:
                 raise VaultCorrupt("The vault database holds no MissionDesk data.")
         except DatabaseError as exc:
             conn.close()
-            raise VaultCorrupt("The vault database is damaged and cannot be read.") from exc
+            raise open_error(exc, "The vault database is damaged and cannot be read.") from exc
         except BaseException:
             conn.close()
             raise
