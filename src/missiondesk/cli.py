@@ -195,26 +195,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             from missiondesk.commands.self_test import run_self_test
 
             return run_self_test(debug=self_test)
-        desktop = desktop_options(arguments)
-        if desktop is not None:
+        folder = data_dir(portable)
+
+        def desktop_app(vault: str | None) -> int:
             from missiondesk.app import run_app
 
-            folder = data_dir(portable)
-            vault_dir = resolve_vault_dir(desktop[0], folder, use_environment=portable is None)
-            return run_app(vault_dir, folder, portable=portable is not None)
+            return run_app(resolve_vault_dir(vault, folder), folder, portable=portable is not None)
+
+        desktop = desktop_options(arguments)
+        if desktop is not None:
+            return desktop_app(desktop[0])
         args = build_parser().parse_args(arguments)
         if args.self_test:
             raise UsageError("--self-test runs alone (with --debug at most); it takes no command.")
-        folder = data_dir(portable)
-        vault_dir = resolve_vault_dir(args.vault, folder, use_environment=portable is None)
         if args.command is None:
-            from missiondesk.app import run_app
-
-            return run_app(vault_dir, folder, portable=portable is not None)
+            return desktop_app(args.vault)
         from missiondesk.commands.context import CommandContext
 
         handler: Callable[[CommandContext], int] = args.handler
-        status = handler(CommandContext(args, vault_dir))
+        status = handler(CommandContext(args, resolve_vault_dir(args.vault, folder)))
         sys.stdout.flush()  # a reader that went away is told here, not at interpreter exit
         return status
     except BrokenPipeError:

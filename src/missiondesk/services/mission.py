@@ -159,9 +159,6 @@ class MissionService:
 
     def authority(self) -> MissionAuthority:
         """The mission authority's key; refused on every other laptop."""
-        return self._authority()
-
-    def _authority(self) -> MissionAuthority:
         raw = self._vault.trust.secret(AUTHORITY_SECRET)
         if raw is None:
             raise AccessDenied("Only the laptop holding the mission authority key can do this.")
@@ -342,7 +339,7 @@ class MissionService:
 
     def set_discovery(self, allowed: bool) -> None:
         """Allow or forbid finding peers by mDNS, for every laptop of the mission."""
-        self._authority()
+        self.authority()
         info = self.require()
         self._writer.submit("mission.update", info.id, {"fields": {"discovery": allowed}})
 
@@ -407,7 +404,7 @@ class MissionService:
         valid_days: int = 365,
         expect_code: str | None = None,
     ) -> tuple[bytes, Membership]:
-        authority = self._authority()
+        authority = self.authority()
         info = self.require()
         request = self.read_request(content)
         if expect_code is not None and expect_code.replace(" ", "") != request.code:
@@ -542,7 +539,7 @@ class MissionService:
         return found[0]
 
     def revoke(self, device: str, reason: str = "") -> Revocation:
-        authority = self._authority()
+        authority = self.authority()
         info = self.require()
         member = self.find_member(device)
         if member.device == self._keys.device_id:

@@ -28,7 +28,7 @@ import json
 import os
 import struct
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -59,7 +59,7 @@ from missiondesk.services.audit import AuditEvent, AuditService
 from missiondesk.services.mission import MissionService
 from missiondesk.services.writer import OperationWriter
 from missiondesk.store.connection import Connection
-from missiondesk.store.layer_tiles import iter_tiles, write_tiles
+from missiondesk.store.layer_tiles import has_tiles, iter_tiles, write_tiles
 from missiondesk.store.mbtiles import MAX_TILE_BYTES
 from missiondesk.store.vault import Vault
 
@@ -68,7 +68,6 @@ MAX_MANIFEST = 64 * 1024 * 1024
 MAX_SIGNATURE = 1024
 TILE = struct.Struct(">BIII")  # z, x, y (XYZ row), length of the image that follows
 CHUNK = 1024 * 1024
-Progress = Callable[[str], None]
 
 
 class PackageRefused(InvalidInput):
@@ -201,6 +200,14 @@ def _check_record(record: PackageRecord, files: dict[str, PackageFile], path: Pa
         raise _refused(path, f"its {record.type} record {record.id} names a file")
 
 
+def _check_digest(listed: PackageFile, size: int, sha256: str, path: Path, since: str) -> None:
+    """Refuse the package when a file's size or SHA-256 is not the one its manifest lists."""
+    if size != listed.size or sha256 != listed.sha256:
+        raise _refused(
+            path, f"{listed.name} inside it was changed after it was {since} (checksum differs)"
+        )
+
+
 def _hash_member(zf: zipfile.ZipFile, listed: PackageFile, path: Path) -> None:
     digest = hashlib.sha256()
     size = 0
@@ -210,10 +217,7 @@ def _hash_member(zf: zipfile.ZipFile, listed: PackageFile, path: Path) -> None:
             if size > listed.size:
                 break
             digest.update(chunk)
-    if size != listed.size or digest.hexdigest() != listed.sha256:
-        raise _refused(
-            path, f"{listed.name} inside it was changed after it was signed (checksum differs)"
-        )
+    _check_digest(listed, size, digest.hexdigest(), path, "signed")
 
 
 def read_package(path: Path) -> MissionPackage:
@@ -288,10 +292,7 @@ def _tiles_of(
         digest.update(data)
         size += len(head) + length
         yield z, x, y, data
-    if size != listed.size or digest.hexdigest() != listed.sha256:
-        raise _refused(
-            path, f"{listed.name} inside it was changed after it was checked (checksum differs)"
-        )
+    _check_digest(listed, size, digest.hexdigest(), path, "checked")
 
 
 # -- the service -----------------------------------------------------------------------------
@@ -326,7 +327,7 @@ class MissionPackageService:
                 file = None
                 if record_type == "map_layer":
                     tiles = doc.get("kind") == LayerKind.TILES.value
-                    if tiles and next(iter_tiles(conn, stored.id), None) is None:
+                    if tiles and not has_tiles(conn, stored.id):
                         skipped.append(str(doc.get("name", stored.id)))
                         continue
                     file = f"layers/{stored.id}{'.tiles' if tiles else '.json'}"
@@ -365,7 +366,7 @@ class MissionPackageService:
                 size = len(content)
         return PackageFile(name=record.file, sha256=digest.hexdigest(), size=size)
 
-    def export(self, out: Path, progress: Progress | None = None) -> PackageExport:
+    def export(self, out: Path) -> PackageExport:
         """Write a package of this mission to `out` (mission authority's laptop only)."""
         authority = self._mission.authority()
         info = self._mission.require()
@@ -383,8 +384,6 @@ class MissionPackageService:
                 files = []
                 for record in records:
                     if record.file is not None:
-                        if progress is not None:
-                            progress(f"Packing the map layer {record.fields.get('name')}…")
                         files.append(self._write_layer(zf, record))
                 manifest = Manifest(
                     format=FORMAT,
@@ -408,13 +407,11 @@ class MissionPackageService:
                 zf.writestr(MANIFEST, raw, zipfile.ZIP_DEFLATED)
                 zf.writestr(SIGNATURE, authority.sign_package(raw))
             os.replace(partial, out)
-        except OSError as exc:
+        except BaseException as exc:  # nothing half-written is left beside the package
             with contextlib.suppress(OSError):
                 partial.unlink()
-            raise Unavailable(f"Cannot write {out}: {exc.strerror or exc}.") from None
-        except BaseException:
-            with contextlib.suppress(OSError):
-                partial.unlink()
+            if isinstance(exc, OSError):
+                raise Unavailable(f"Cannot write {out}: {exc.strerror or exc}.") from None
             raise
         with contextlib.suppress(OSError):  # carried to another laptop, read by another user
             out.chmod(0o644)
@@ -428,7 +425,6 @@ class MissionPackageService:
         package: MissionPackage,
         *,
         expect_code: str | None = None,
-        progress: Progress | None = None,
     ) -> PackageImport:
         """Restate the package's records here, and keep the mission's identity for enrollment.
 
@@ -475,8 +471,6 @@ class MissionPackageService:
                 self._mission.pin_package(conn, mission)
                 for record in tile_layers:
                     assert record.file is not None
-                    if progress is not None:
-                        progress(f"Storing the map layer {record.fields.get('name')}…")
                     listed = package.file(record.file)
                     with zf.open(record.file) as member:
                         written += write_tiles(
@@ -503,9 +497,6 @@ class MissionPackageService:
         listed = package.file(name)
         with zf.open(name) as member:
             content = member.read(listed.size + 1)
-        if len(content) != listed.size or hashlib.sha256(content).hexdigest() != listed.sha256:
-            raise _refused(
-                package.path,
-                f"{name} inside it was changed after it was checked (checksum differs)",
-            )
+        sha256 = hashlib.sha256(content).hexdigest()
+        _check_digest(listed, len(content), sha256, package.path, "checked")
         return content

@@ -110,6 +110,9 @@ def enter(data_dir: Path) -> None:
             f"The portable data folder {data_dir} cannot be used ({reason})."
         ) from None
     os.environ.update(environment)
+    # The host's MISSIONDESK_VAULT names a vault on the host: the one beside the app is used
+    # instead (unless --vault names another).
+    os.environ.pop("MISSIONDESK_VAULT", None)
     sys.dont_write_bytecode = True
     if "tempfile" in sys.modules:  # loaded already: it caches the folder it found first
         import tempfile

@@ -16,12 +16,8 @@ def default_vault_dir(data_dir: Path) -> Path:
     return data_dir / "vault"
 
 
-def resolve_vault_dir(
-    explicit: str | None, data_dir: Path, *, use_environment: bool = True
-) -> Path:
-    """--vault wins, then MISSIONDESK_VAULT, then the data directory's vault folder.
-
-    In portable mode (`use_environment` False) MISSIONDESK_VAULT is the host's and is ignored:
-    the vault is the one beside the app unless --vault names another."""
-    chosen = explicit or (os.environ.get("MISSIONDESK_VAULT") if use_environment else None)
+def resolve_vault_dir(explicit: str | None, data_dir: Path) -> Path:
+    """--vault wins, then MISSIONDESK_VAULT (which portable mode clears), then the data
+    directory's vault folder."""
+    chosen = explicit or os.environ.get("MISSIONDESK_VAULT")
     return Path(chosen).expanduser().resolve() if chosen else default_vault_dir(data_dir)

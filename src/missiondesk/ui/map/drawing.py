@@ -6,14 +6,23 @@ on, (lat, lon) each, and the caller names and stores the feature."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeyEvent, QMouseEvent, QPainter, QPen, QPolygonF
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPen,
+    QPolygonF,
+    QTransform,
+)
 
 from missiondesk.domain.records.mapping import FeatureKind
-from missiondesk.domain.web_mercator import HALF_WORLD, project, unproject
+from missiondesk.domain.web_mercator import project, unproject
 from missiondesk.services.map_features import AREA_KINDS, Position
 from missiondesk.ui.map.feature_layer import COLOURS
+from missiondesk.ui.map.screen_layer import ScreenLayer
 from missiondesk.ui.map.view import MapView
 
 DRAFT_Z = 20.0  # over everything
@@ -21,7 +30,7 @@ SAME_PX = 3.0  # a click this close to the last vertex adds none (the second of 
 SINGLE = frozenset({FeatureKind.POINT, FeatureKind.OUTPOST})
 
 
-class DraftItem(QGraphicsItem):
+class DraftItem(ScreenLayer):
     """What is being drawn: its vertices and the lines between them."""
 
     def __init__(self) -> None:
@@ -30,22 +39,11 @@ class DraftItem(QGraphicsItem):
         self.points: list[QPointF] = []  # projected metres
         self.setZValue(DRAFT_Z)
 
-    def boundingRect(self) -> QRectF:
-        return QRectF(-HALF_WORLD, -HALF_WORLD, 2 * HALF_WORLD, 2 * HALF_WORLD)
+    def has_content(self) -> bool:
+        return bool(self.points)
 
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionGraphicsItem,
-        widget: QWidget | None = None,
-    ) -> None:
-        if not self.points:
-            return
-        to_device = painter.transform()
+    def paint_screen(self, painter: QPainter, to_device: QTransform) -> None:
         screen = [to_device.map(p) for p in self.points]
-        painter.save()
-        painter.resetTransform()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         colour = QColor(COLOURS[self.kind])
         pen = QPen(colour, 2.0)
         pen.setStyle(Qt.PenStyle.DashLine)
@@ -61,7 +59,6 @@ class DraftItem(QGraphicsItem):
         painter.setBrush(QBrush(QColor("#ffffff")))
         for point in screen:
             painter.drawEllipse(point, 4.0, 4.0)
-        painter.restore()
 
 
 class DrawingTool(QObject):

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen, QPolygonF, QTransform
 
 from missiondesk.domain.records.mapping import FeatureKind
-from missiondesk.domain.web_mercator import HALF_WORLD, project
+from missiondesk.domain.web_mercator import project
 from missiondesk.services.map_features import AREA_KINDS, FeatureInfo
+from missiondesk.ui.map.screen_layer import ScreenLayer, label_font
 
 FEATURE_Z = 5.0  # over overlays (0), under incident markers (10)
 HIT_PX = 8.0  # a click this close to a point or a line is on it
@@ -97,16 +97,14 @@ def hit(shapes: Sequence[Shape], to_screen: ToScreen, at: QPointF) -> str | None
     return inside
 
 
-class FeaturesItem(QGraphicsItem):
+class FeaturesItem(ScreenLayer):
     """Every map feature, drawn in pixels so lines, hatching and names stay crisp."""
 
     def __init__(self) -> None:
         super().__init__()
         self.shapes: list[Shape] = []
         self.selected: str | None = None
-        self._font = QFont()
-        self._font.setPointSizeF(8.5)
-        self._font.setBold(True)
+        self._font = label_font()
         self.setZValue(FEATURE_Z)
 
     def set_shapes(self, shapes: Sequence[Shape]) -> None:
@@ -119,21 +117,10 @@ class FeaturesItem(QGraphicsItem):
         self.selected = feature_id
         self.update()
 
-    def boundingRect(self) -> QRectF:
-        return QRectF(-HALF_WORLD, -HALF_WORLD, 2 * HALF_WORLD, 2 * HALF_WORLD)
+    def has_content(self) -> bool:
+        return bool(self.shapes)
 
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionGraphicsItem,
-        widget: QWidget | None = None,
-    ) -> None:
-        if not self.shapes:
-            return
-        to_device = painter.transform()
-        painter.save()
-        painter.resetTransform()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    def paint_screen(self, painter: QPainter, to_device: QTransform) -> None:
         painter.setFont(self._font)
         # areas under lines under points, the selected one over its kind
         order = sorted(self.shapes, key=lambda s: (s.is_point, not s.closed, s.id == self.selected))
@@ -141,7 +128,6 @@ class FeaturesItem(QGraphicsItem):
             draw_shape(
                 painter, shape, [to_device.map(p) for p in shape.points], shape.id == self.selected
             )
-        painter.restore()
 
 
 def draw_shape(painter: QPainter, shape: Shape, screen: list[QPointF], selected: bool) -> None:

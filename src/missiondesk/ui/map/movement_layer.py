@@ -7,17 +7,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QPolygonF
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPolygonF, QTransform
 
 from missiondesk.domain.dtg import format_dtg
 from missiondesk.domain.markings import Sensitivity
 from missiondesk.domain.records.mapping import FeatureKind
-from missiondesk.domain.web_mercator import HALF_WORLD
 from missiondesk.services.movements import MovementView
 from missiondesk.services.session import Session
 from missiondesk.ui.map.feature_layer import Shape, label, projected
+from missiondesk.ui.map.screen_layer import ScreenLayer, label_font
 
 MOVEMENT_Z = 6.0  # over features, under incident markers
 ROUTE_COLOUR = "#0b7285"
@@ -82,14 +81,12 @@ def read_tracks(session: Session) -> list[Track]:
     return [track_of(view) for view in session.movements.active()]
 
 
-class MovementsItem(QGraphicsItem):
+class MovementsItem(ScreenLayer):
     def __init__(self) -> None:
         super().__init__()
         self.tracks: list[Track] = []
         self.selected: str | None = None
-        self._font = QFont()
-        self._font.setPointSizeF(8.5)
-        self._font.setBold(True)
+        self._font = label_font()
         self.setZValue(MOVEMENT_Z)
 
     def set_tracks(self, tracks: Sequence[Track]) -> None:
@@ -100,21 +97,10 @@ class MovementsItem(QGraphicsItem):
         self.selected = movement_id
         self.update()
 
-    def boundingRect(self) -> QRectF:
-        return QRectF(-HALF_WORLD, -HALF_WORLD, 2 * HALF_WORLD, 2 * HALF_WORLD)
+    def has_content(self) -> bool:
+        return bool(self.tracks)
 
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionGraphicsItem,
-        widget: QWidget | None = None,
-    ) -> None:
-        if not self.tracks:
-            return
-        to_device = painter.transform()
-        painter.save()
-        painter.resetTransform()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    def paint_screen(self, painter: QPainter, to_device: QTransform) -> None:
         painter.setFont(self._font)
         route_colour, position_colour = QColor(ROUTE_COLOUR), QColor(POSITION_COLOUR)
         for track in self.tracks:
@@ -140,4 +126,3 @@ class MovementsItem(QGraphicsItem):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.drawEllipse(at, 2.0, 2.0)
             label(painter, QPointF(at.x() + 10, at.y() + 4), track.callsigns, position_colour)
-        painter.restore()
