@@ -33,7 +33,7 @@ from missiondesk.services.session import Session
 from missiondesk.ui.changes import ChangeRelay, RefreshScheduler
 from missiondesk.ui.feedback import InlineError, fit_height_to_width
 from missiondesk.ui.pages import TablePage
-from missiondesk.ui.protection.fields import FieldRows, FieldsDialog
+from missiondesk.ui.protection.fields import FieldRows, FieldsDialog, OpenDialogs
 from missiondesk.ui.rows_model import Index, RowsModel
 from missiondesk.ui.tasks import TaskRunner
 from missiondesk.ui.theme import (
@@ -211,7 +211,7 @@ class AlertsTab(TablePage):
         self.model.setParent(self)
         self._session = session
         self.shown: str | None = None
-        self.dialogs: list[PanicDialog] = []
+        self.dialogs: OpenDialogs[PanicDialog] = OpenDialogs()
         self.flash_banner = QLabel("", self)
         self.flash_banner.setStyleSheet(badge_style(PRECEDENCE_COLOURS[Precedence.FLASH]))
         self.flash_banner.setWordWrap(True)
@@ -304,9 +304,7 @@ class AlertsTab(TablePage):
         position (the menu's action calls this too)."""
         if self._closed:
             return
-        for open_dialog in self.dialogs:
-            open_dialog.raise_()
-            open_dialog.activateWindow()
+        if self.dialogs.bring_to_front():
             return
         session = self._session
         self._tasks.run(
@@ -320,17 +318,8 @@ class AlertsTab(TablePage):
         if self._closed or self.dialogs:
             return
         dialog = PanicDialog(self._session.alerts, self._tasks, context, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.raised.connect(self._on_panic_raised)
-        dialog.destroyed.connect(lambda: self._forget(dialog))
-        self.dialogs.append(dialog)
-        dialog.show()
-        dialog.raise_()
-        dialog.activateWindow()
-
-    def _forget(self, dialog: PanicDialog) -> None:
-        if dialog in self.dialogs:
-            self.dialogs.remove(dialog)
+        self.dialogs.open(dialog)
 
     def _on_panic_raised(self, alert_id: str) -> None:
         self.shown = alert_id
@@ -339,9 +328,7 @@ class AlertsTab(TablePage):
 
     def close_page(self) -> None:
         super().close_page()
-        for dialog in list(self.dialogs):
-            dialog.close_for_lock()
-        self.dialogs.clear()
+        self.dialogs.close_for_lock()
         self.model.set_rows([])
         self.shown = None
         self.flash_banner.clear()

@@ -6,7 +6,8 @@ input of its first part, the first such input takes the focus, and nothing typed
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -156,3 +157,37 @@ class FieldsDialog(QDialog):
         wipe(self)
         self.done(0)
         self.close()
+
+
+D = TypeVar("D", bound=FieldsDialog)
+
+
+class OpenDialogs(list[D]):
+    """The dialogs a page has open (not modal): opened in front, forgotten once closed, and
+    all closed at once at lock."""
+
+    def bring_to_front(self, wanted: Callable[[D], bool] = lambda _dialog: True) -> bool:
+        """Raise the first open dialog `wanted` accepts; whether there was one."""
+        for dialog in self:
+            if wanted(dialog):
+                dialog.raise_()
+                dialog.activateWindow()
+                return True
+        return False
+
+    def open(self, dialog: D) -> None:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.destroyed.connect(lambda: self._forget(dialog))
+        self.append(dialog)
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+
+    def _forget(self, dialog: D) -> None:
+        if dialog in self:
+            self.remove(dialog)
+
+    def close_for_lock(self) -> None:
+        for dialog in list(self):
+            dialog.close_for_lock()
+        self.clear()

@@ -43,7 +43,7 @@ from missiondesk.services.headcount import HeadcountService, HeadcountView, Roll
 from missiondesk.services.session import Session
 from missiondesk.ui.changes import ChangeRelay, RefreshScheduler
 from missiondesk.ui.feedback import InlineError, fit_height_to_width
-from missiondesk.ui.protection.fields import FieldRows, FieldsDialog
+from missiondesk.ui.protection.fields import FieldRows, FieldsDialog, OpenDialogs
 from missiondesk.ui.tasks import Failure, TaskRunner
 from missiondesk.ui.theme import ERROR, MUTED_STYLE, is_dark, muted_label, page_title
 
@@ -221,7 +221,7 @@ class HeadcountTab(QWidget):
         self._tasks = tasks
         self._closed = False
         self.state: HeadcountRead | None = None
-        self.dialogs: list[StartHeadcountDialog] = []
+        self.dialogs: OpenDialogs[StartHeadcountDialog] = OpenDialogs()
 
         self.title = page_title("Headcount", self)
         self.summary = muted_label("", self)
@@ -486,22 +486,11 @@ class HeadcountTab(QWidget):
             self.refusal.setText(state.start_refusal)
             self.refusal.show()
             return
-        for open_dialog in self.dialogs:
-            open_dialog.raise_()
-            open_dialog.activateWindow()
+        if self.dialogs.bring_to_front():
             return
         dialog = StartHeadcountDialog(self._session.headcount, self._tasks, state.outposts, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.started.connect(lambda _id: self.refresh())
-        dialog.destroyed.connect(lambda: self._forget(dialog))
-        self.dialogs.append(dialog)
-        dialog.show()
-        dialog.raise_()
-        dialog.activateWindow()
-
-    def _forget(self, dialog: StartHeadcountDialog) -> None:
-        if dialog in self.dialogs:
-            self.dialogs.remove(dialog)
+        self.dialogs.open(dialog)
 
     def mark(self, status: PersonStatus) -> None:
         """Mark the selected person; the next one in the list is selected after."""
@@ -570,9 +559,7 @@ class HeadcountTab(QWidget):
 
     def clear(self) -> None:
         self._closed = True
-        for dialog in list(self.dialogs):
-            dialog.close_for_lock()
-        self.dialogs.clear()
+        self.dialogs.close_for_lock()
         self.state = None
         self.people.clear()
         self.rollup.setRowCount(0)

@@ -37,6 +37,7 @@ from missiondesk.services.roster import RosterEntry
 from missiondesk.services.session import Session
 from missiondesk.ui.changes import ChangeRelay, RefreshScheduler
 from missiondesk.ui.pages import TablePage
+from missiondesk.ui.protection.fields import OpenDialogs
 from missiondesk.ui.protection.movement_dialog import PlanMovementDialog
 from missiondesk.ui.rows_model import Index, RowsModel
 from missiondesk.ui.tasks import TaskRunner
@@ -197,7 +198,7 @@ class MovementBoard(TablePage):
         self._session = session
         self.shown: str | None = None  # the movement whose details show
         self.detail: MovementDetail | None = None
-        self.dialogs: list[PlanMovementDialog] = []
+        self.dialogs: OpenDialogs[PlanMovementDialog] = OpenDialogs()
 
         self.plan_button = QPushButton("&Plan movement…", self)
         self.plan_button.setToolTip("Plan a movement (Ctrl+N)")
@@ -292,23 +293,12 @@ class MovementBoard(TablePage):
     def _open_plan(self, answer: tuple[list[RosterEntry], datetime]) -> None:
         if self._closed:
             return
-        for open_dialog in self.dialogs:
-            open_dialog.raise_()
-            open_dialog.activateWindow()
+        if self.dialogs.bring_to_front():
             return
         people, now = answer
         dialog = PlanMovementDialog(self._session.movements, self._tasks, people, now, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.planned.connect(self._on_planned)
-        dialog.destroyed.connect(lambda: self._forget(dialog))
-        self.dialogs.append(dialog)
-        dialog.show()
-        dialog.raise_()
-        dialog.activateWindow()
-
-    def _forget(self, dialog: PlanMovementDialog) -> None:
-        if dialog in self.dialogs:
-            self.dialogs.remove(dialog)
+        self.dialogs.open(dialog)
 
     def _on_planned(self, movement_id: str) -> None:
         self.shown = movement_id
@@ -346,9 +336,7 @@ class MovementBoard(TablePage):
         """At lock: no more reads, the timer stops, dialogs close, nothing shown stays."""
         super().close_page()
         self.clock.stop()
-        for dialog in list(self.dialogs):
-            dialog.close_for_lock()
-        self.dialogs.clear()
+        self.dialogs.close_for_lock()
         self.model.set_rows([])
         self.model.now = None
         self.detail = None

@@ -16,6 +16,7 @@ from missiondesk.services.roster import RosterEntry
 from missiondesk.services.session import Session
 from missiondesk.ui.changes import ChangeRelay, RefreshScheduler
 from missiondesk.ui.pages import TablePage
+from missiondesk.ui.protection.fields import OpenDialogs
 from missiondesk.ui.protection.person_dialog import PersonDialog, role_label
 from missiondesk.ui.rows_model import Index, RowsModel
 from missiondesk.ui.tasks import TaskRunner
@@ -61,7 +62,7 @@ class RosterTab(TablePage):
         )
         self.model.setParent(self)
         self._session = session
-        self.dialogs: list[PersonDialog] = []
+        self.dialogs: OpenDialogs[PersonDialog] = OpenDialogs()
         self.add_button = QPushButton("A&dd person…", self)
         self.add_button.clicked.connect(self.add_person)
         self.edit_button = QPushButton("&Edit…", self)
@@ -115,32 +116,16 @@ class RosterTab(TablePage):
     def _open(self, entry: RosterEntry | None) -> None:
         if self._closed:
             return
-        for open_dialog in self.dialogs:
-            if (
-                open_dialog.entry is not None
-                and entry is not None
-                and (open_dialog.entry.id == entry.id)
-            ):
-                open_dialog.raise_()
-                open_dialog.activateWindow()
-                return
+        if entry is not None and self.dialogs.bring_to_front(
+            lambda open_dialog: open_dialog.entry is not None and open_dialog.entry.id == entry.id
+        ):
+            return
         dialog = PersonDialog(self._session, self._tasks, entry, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(lambda _id: self.refresh())
-        dialog.destroyed.connect(lambda: self._forget(dialog))
-        self.dialogs.append(dialog)
-        dialog.show()
-        dialog.raise_()
-        dialog.activateWindow()
-
-    def _forget(self, dialog: PersonDialog) -> None:
-        if dialog in self.dialogs:
-            self.dialogs.remove(dialog)
+        self.dialogs.open(dialog)
 
     def close_page(self) -> None:
         super().close_page()
-        for dialog in list(self.dialogs):
-            dialog.close_for_lock()
-        self.dialogs.clear()
+        self.dialogs.close_for_lock()
         self.model.set_rows([])
         self.summary.setText("")
