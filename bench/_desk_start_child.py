@@ -151,6 +151,8 @@ def app(vault_dir: str, passphrase: str, type_after_ms: int = 0) -> int:
         if window is not None:
             watch = TableWatch(self)
             keep.append(watch)
+            if window.messages_page.model.rowCount() > 0:  # read by the unlock, shown at once
+                mark("first page")
             window.messages_page.model.loaded.connect(lambda: mark("first page"))
             window.messages_page.table.viewport().installEventFilter(watch)
 

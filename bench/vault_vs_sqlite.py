@@ -43,7 +43,8 @@ from missiondesk.store.connection import (
     cache_pragma,
     open_encrypted,
 )
-from missiondesk.store.materialize import INSERT_ENTITY, SHARED, UPSERT_MESSAGE
+from missiondesk.store.field_clocks import SHARED
+from missiondesk.store.materialize import INSERT_ENTITY, UPSERT_MESSAGE
 from missiondesk.store.migrations import MIGRATIONS
 from missiondesk.store.oplog import INSERT_OP, op_row
 

@@ -3,6 +3,7 @@ open the desktop app are told apart from commands without loading the commands."
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -58,4 +59,48 @@ def test_the_unlock_dialog_loads_without_the_services_or_pydantic():
     loaded = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     )
+    assert loaded.stdout.strip() == ""
+
+
+def test_the_first_screen_after_unlock_loads_only_what_it_shows(tmp_path):
+    """Behind the dialog the session's code loads, then the unlock reads the first screen
+    (Messages). Sync, the other sections, the projections and their record models load when
+    first used, not before the officer sees the messages."""
+    make = (
+        "import sys\n"
+        "from missiondesk.crypto.keywrap import KdfParams\n"
+        "from missiondesk.services.vault_access import create_vault\n"
+        "kdf = KdfParams(memory_kib=8192, iterations=1, lanes=1)\n"
+        "session = create_vault(sys.argv[1], 'correct horse battery staple', name='A', kdf=kdf)\n"
+        "session.messaging.send('general', 'Patrol back at base')\n"
+        "session.close()\n"
+    )
+    subprocess.run([sys.executable, "-c", make, str(tmp_path / "v")], check=True, timeout=60)
+    probe = (
+        "import sys\n"
+        "import missiondesk.cli, missiondesk.app\n"
+        "from missiondesk.ui.application import first_screen, load_session_code\n"
+        "from missiondesk.ui.unlock import open_and_prefetch\n"
+        "load_session_code()\n"
+        "session, first = open_and_prefetch(sys.argv[1], 'correct horse battery staple',"
+        " first_screen)\n"
+        "views, page = first\n"
+        "assert [m.text for m in page] == ['Patrol back at base'], page\n"
+        "later = ('asyncio', 'cryptography.x509', 'missiondesk.services.sync_node',\n"
+        "         'missiondesk.ui.sync.page', 'missiondesk.services.incidents',\n"
+        "         'missiondesk.services.checklist_views', 'missiondesk.services.alert_views',\n"
+        "         'missiondesk.store.materialize', 'missiondesk.store.incident_reads',\n"
+        "         'missiondesk.store.checklist_rows', 'missiondesk.domain.records.incidents',\n"
+        "         'missiondesk.domain.records.checklists', 'missiondesk.domain.records.alerts')\n"
+        "print(' '.join(name for name in later if name in sys.modules))\n"
+        "session.close()\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe, str(tmp_path / "v")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert loaded.returncode == 0, loaded.stderr
     assert loaded.stdout.strip() == ""

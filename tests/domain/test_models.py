@@ -11,6 +11,27 @@ def test_every_record_type_carries_a_sensitivity_level():
         assert "sensitivity" in model.model_fields
 
 
+def test_record_types_load_their_models_when_looked_up_and_name_them_back():
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from missiondesk.domain.kinds import RECORD_TYPES\n"
+        "assert 'missiondesk.domain.records.incidents' not in sys.modules\n"
+        "model = RECORD_TYPES['incident']\n"
+        "assert model.__name__ == 'Incident'\n"
+        "assert 'missiondesk.domain.records.checklists' not in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    for record_type, model in RECORD_TYPES.items():
+        assert RECORD_TYPES.type_of(model) == record_type
+    assert "incident" in RECORD_TYPES and "nothing" not in RECORD_TYPES
+    with pytest.raises(KeyError):
+        RECORD_TYPES.type_of(Geometry)  # type: ignore[arg-type]
+
+
 def test_messages_are_append_only():
     assert "message.update" not in KINDS
     assert KINDS["message.create"] is Action.SET

@@ -68,8 +68,9 @@ def texts(window: MainWindow) -> list[str]:
 
 
 def sync_with(qtbot, window: MainWindow, address: str) -> None:
-    window.show_section("Sync")
+    window.show_section("Sync")  # built when first shown; its panels follow the mission read
     peers = window.sync_page.peers
+    qtbot.waitUntil(peers.isVisible, timeout=10_000)
     peers.peer_edit.setEditText(address)
     qtbot.mouseClick(peers.sync_button, Qt.MouseButton.LeftButton)
     assert window.sync_controller.is_syncing

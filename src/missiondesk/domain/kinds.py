@@ -6,23 +6,15 @@ Kinds are ``<record type>.<action>``. Every record type merges per field, last w
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterator, Mapping
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from missiondesk.domain.markings import Precedence
-from missiondesk.domain.records.alerts import Alert
-from missiondesk.domain.records.attachments import Attachment
-from missiondesk.domain.records.base import Record
-from missiondesk.domain.records.checklists import Checklist, ChecklistItem, ChecklistTemplate
-from missiondesk.domain.records.headcount import Headcount, HeadcountMark
-from missiondesk.domain.records.incidents import Incident, IncidentTaxonomy
-from missiondesk.domain.records.layers import MapLayer
-from missiondesk.domain.records.mapping import MapFeature
-from missiondesk.domain.records.messaging import Channel, Message
-from missiondesk.domain.records.mission import Mission
-from missiondesk.domain.records.movements import Movement, MovementCheckin
-from missiondesk.domain.records.people import Device, Person
-from missiondesk.domain.records.roster import EmergencyDetails
+
+if TYPE_CHECKING:
+    from missiondesk.domain.records.base import Record
 
 
 class Action(StrEnum):
@@ -34,27 +26,65 @@ class Action(StrEnum):
     REVOKE = "revoke"  # the mission authority revokes a member
 
 
-RECORD_TYPES: dict[str, type[Record]] = {
-    "person": Person,
-    "device": Device,
-    "channel": Channel,
-    "message": Message,
-    "incident": Incident,
-    "incident_taxonomy": IncidentTaxonomy,
-    "checklist_template": ChecklistTemplate,
-    "checklist": Checklist,
-    "checklist_item": ChecklistItem,
-    "map_feature": MapFeature,
-    "map_layer": MapLayer,
-    "attachment": Attachment,
-    "mission": Mission,
-    "emergency_details": EmergencyDetails,
-    "movement": Movement,
-    "movement_checkin": MovementCheckin,
-    "alert": Alert,
-    "headcount": Headcount,
-    "headcount_mark": HeadcountMark,
+# record type -> "module:Model" under missiondesk.domain.records
+_MODELS: dict[str, str] = {
+    "person": "people:Person",
+    "device": "people:Device",
+    "channel": "messaging:Channel",
+    "message": "messaging:Message",
+    "incident": "incidents:Incident",
+    "incident_taxonomy": "incidents:IncidentTaxonomy",
+    "checklist_template": "checklists:ChecklistTemplate",
+    "checklist": "checklists:Checklist",
+    "checklist_item": "checklists:ChecklistItem",
+    "map_feature": "mapping:MapFeature",
+    "map_layer": "layers:MapLayer",
+    "attachment": "attachments:Attachment",
+    "mission": "mission:Mission",
+    "emergency_details": "roster:EmergencyDetails",
+    "movement": "movements:Movement",
+    "movement_checkin": "movements:MovementCheckin",
+    "alert": "alerts:Alert",
+    "headcount": "headcount:Headcount",
+    "headcount_mark": "headcount:HeadcountMark",
 }
+
+
+class RecordTypes(Mapping[str, "type[Record]"]):
+    """Record type -> its model, each model's module imported when that type is first looked
+    up: the first screen after unlock (messages) then loads the models it shows, not all 19."""
+
+    def __init__(self, models: dict[str, str]) -> None:
+        self._models = models
+        self._loaded: dict[str, type[Record]] = {}
+
+    def __getitem__(self, record_type: str) -> type[Record]:
+        model = self._loaded.get(record_type)
+        if model is None:
+            module, name = self._models[record_type].split(":")
+            model = getattr(importlib.import_module(f"missiondesk.domain.records.{module}"), name)
+            self._loaded[record_type] = model
+        return model
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._models)
+
+    def __len__(self) -> int:
+        return len(self._models)
+
+    def __contains__(self, record_type: object) -> bool:
+        return record_type in self._models
+
+    def type_of(self, model: type[Record]) -> str:
+        """The record type of a model class (KeyError if it is not a record type's)."""
+        spec = f"{model.__module__.removeprefix('missiondesk.domain.records.')}:{model.__name__}"
+        for record_type, known in self._models.items():
+            if known == spec:
+                return record_type
+        raise KeyError(model.__name__)
+
+
+RECORD_TYPES = RecordTypes(_MODELS)
 
 APPEND_ONLY = frozenset({"message", "attachment", "movement_checkin"})
 

@@ -17,11 +17,14 @@ from missiondesk.store.vault import Vault
 
 R = TypeVar("R", bound=Record)
 M = TypeVar("M", bound=BaseModel)
-_TYPE_NAMES: dict[type[Record], str] = {model: name for name, model in RECORD_TYPES.items()}
+_TYPE_NAMES: dict[type[Record], str] = {}
 
 
 def type_name(model: type[Record]) -> str:
-    return _TYPE_NAMES[model]
+    name = _TYPE_NAMES.get(model)
+    if name is None:
+        name = _TYPE_NAMES[model] = RECORD_TYPES.type_of(model)
+    return name
 
 
 def problems_of(exc: ValidationError) -> list[FieldProblem]:

@@ -13,9 +13,6 @@ from missiondesk.services.attachments import AttachmentService
 from missiondesk.services.audit import AuditService
 from missiondesk.services.changes import ChangeFeed
 from missiondesk.services.channels import ChannelService
-from missiondesk.services.conflicts import ConflictService
-from missiondesk.services.incident_taxonomy import TaxonomyService
-from missiondesk.services.incidents import IncidentService
 from missiondesk.services.messaging import MessagingService
 from missiondesk.services.mission import MissionService
 from missiondesk.services.people import PeopleService
@@ -30,8 +27,10 @@ if TYPE_CHECKING:
     from missiondesk.services.alerts import AlertService
     from missiondesk.services.bundles import BundleService
     from missiondesk.services.checklists import ChecklistService
+    from missiondesk.services.conflicts import ConflictService
     from missiondesk.services.headcount import HeadcountService
     from missiondesk.services.incident_exports import ExportService
+    from missiondesk.services.incidents import IncidentService
     from missiondesk.services.layers import LayerService
     from missiondesk.services.map_features import MapFeatureService
     from missiondesk.services.mission_package import MissionPackageService
@@ -54,12 +53,10 @@ class Session:
     channels: ChannelService
     attachments: AttachmentService
     messaging: MessagingService
-    incidents: IncidentService
     search: SearchService
     audit: AuditService
     mission: MissionService
     sync: SyncService
-    conflicts: ConflictService
     wall: Callable[[], int] = wall_clock_ms
 
     @classmethod
@@ -89,16 +86,31 @@ class Session:
             channels=channels,
             attachments=attachments,
             messaging=MessagingService(vault, records, writer, people, channels, attachments),
-            incidents=IncidentService(
-                vault, records, people, mission, attachments, TaxonomyService(vault, records)
-            ),
             search=SearchService(vault),
             audit=audit,
             mission=mission,
             sync=SyncService(vault, mission, device_id, clock, feed),
-            conflicts=ConflictService(vault, records, people),
             wall=wall,
         )
+
+    @cached_property
+    def incidents(self) -> IncidentService:
+        """Incidents, their taxonomy and workflow (made when first used: the first screen after
+        unlock is Messages)."""
+        from missiondesk.services.incident_taxonomy import TaxonomyService
+        from missiondesk.services.incidents import IncidentService
+
+        taxonomy = TaxonomyService(self.vault, self.records)
+        return IncidentService(
+            self.vault, self.records, self.people, self.mission, self.attachments, taxonomy
+        )
+
+    @cached_property
+    def conflicts(self) -> ConflictService:
+        """The conflicts sync recorded, for review (made when first used)."""
+        from missiondesk.services.conflicts import ConflictService
+
+        return ConflictService(self.vault, self.records, self.people)
 
     @cached_property
     def bundles(self) -> BundleService:

@@ -20,6 +20,7 @@ from missiondesk.domain.trust import Membership, Revocation
 from missiondesk.store.checklist_rows import project_checklist, project_item
 from missiondesk.store.conflicts import ConflictLedger
 from missiondesk.store.connection import Connection
+from missiondesk.store.field_clocks import SHARED, field_clock
 from missiondesk.store.incident_rows import project as project_incident
 from missiondesk.store.incident_rows import record_transition
 from missiondesk.store.layer_tiles import remove_tiles
@@ -28,26 +29,6 @@ from missiondesk.store.protection_rows import project as project_protection
 from missiondesk.store.trust_store import TrustStore
 
 TOMBSTONE = "_deleted"
-# Clock shared by every field set when the record was first stored; a field with no entry of
-# its own but present in the record carries it. Saves ~330 bytes per new record (one
-# [hlc, author] pair instead of one per field), which is most of what is written per message.
-SHARED = "*"
-
-
-def field_clock(clocks: dict[str, Any], doc: dict[str, Any], name: str) -> Any:
-    """The [hlc, author] that set `name`, or None if it was never set."""
-    own = clocks.get(name)
-    if own is None and name in doc:
-        return clocks.get(SHARED)
-    return own
-
-
-def expand_clocks(clocks: dict[str, Any], doc: dict[str, Any]) -> dict[str, Any]:
-    """Per-field clocks, with the shared one spelled out."""
-    shared = clocks.get(SHARED)
-    expanded = {name: shared for name in doc} if shared is not None else {}
-    expanded.update((k, v) for k, v in clocks.items() if k != SHARED)
-    return expanded
 
 
 # Records whose create carries content bytes (`data`, base64) kept once in `blobs` by SHA-256.

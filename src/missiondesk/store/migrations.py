@@ -1,4 +1,7 @@
-"""Numbered schema migrations. The database file is copied before any migration runs."""
+"""Numbered schema migrations. The database file is copied before any migration runs.
+
+Each step imports the projection it builds when it runs, so opening a current vault loads none
+of them."""
 
 from __future__ import annotations
 
@@ -12,17 +15,8 @@ from pathlib import Path
 
 from missiondesk.domain.kinds import search_text
 from missiondesk.store.atomic import fsync_directory
-from missiondesk.store.checklist_rows import SCHEMA as CHECKLIST_SCHEMA
-from missiondesk.store.checklist_rows import backfill as backfill_checklists
 from missiondesk.store.connection import Connection, transaction
 from missiondesk.store.errors import VaultCorrupt
-from missiondesk.store.incident_counts import STATEMENTS as COUNT_STATEMENTS
-from missiondesk.store.incident_counts import backfill as backfill_counts
-from missiondesk.store.incident_rows import SCHEMA as INCIDENT_SCHEMA
-from missiondesk.store.incident_rows import backfill as backfill_incidents
-from missiondesk.store.layer_tiles import SCHEMA as LAYER_TILES_SCHEMA
-from missiondesk.store.protection_rows import SCHEMA as PROTECTION_SCHEMA
-from missiondesk.store.protection_rows import backfill as backfill_protection
 
 _CORE = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -229,6 +223,9 @@ def _urgent_order(conn: Connection) -> None:
 def _incidents(conn: Connection) -> None:
     """The incident projection (filters, sorting, chart counts), status history, saved
     filters; filled from the incidents already in the vault."""
+    from missiondesk.store.incident_rows import SCHEMA as INCIDENT_SCHEMA
+    from missiondesk.store.incident_rows import backfill as backfill_incidents
+
     for statement in INCIDENT_SCHEMA.split(";"):
         if statement.strip():
             conn.execute(statement)
@@ -237,6 +234,9 @@ def _incidents(conn: Connection) -> None:
 
 def _incident_counts(conn: Connection) -> None:
     """Chart counts per day and category, kept by triggers; filled from the projection."""
+    from missiondesk.store.incident_counts import STATEMENTS as COUNT_STATEMENTS
+    from missiondesk.store.incident_counts import backfill as backfill_counts
+
     for statement in COUNT_STATEMENTS:
         conn.execute(statement)
     backfill_counts(conn)
@@ -245,6 +245,9 @@ def _incident_counts(conn: Connection) -> None:
 def _checklists(conn: Connection) -> None:
     """The checklist projection (lists, compliance, what turned late); filled from the
     checklists already in the vault."""
+    from missiondesk.store.checklist_rows import SCHEMA as CHECKLIST_SCHEMA
+    from missiondesk.store.checklist_rows import backfill as backfill_checklists
+
     for statement in CHECKLIST_SCHEMA.split(";"):
         if statement.strip():
             conn.execute(statement)
@@ -254,6 +257,9 @@ def _checklists(conn: Connection) -> None:
 def _protection(conn: Connection) -> None:
     """Personnel protection: movements watched by their next due time, check-ins, the steps
     raised, headcount marks; filled from such records already in the vault."""
+    from missiondesk.store.protection_rows import SCHEMA as PROTECTION_SCHEMA
+    from missiondesk.store.protection_rows import backfill as backfill_protection
+
     for statement in PROTECTION_SCHEMA.split(";"):
         if statement.strip():
             conn.execute(statement)
@@ -262,6 +268,8 @@ def _protection(conn: Connection) -> None:
 
 def _layer_tiles(conn: Connection) -> None:
     """Map layers: the tiles of imported MBTiles packages, by (layer, z, x, y)."""
+    from missiondesk.store.layer_tiles import SCHEMA as LAYER_TILES_SCHEMA
+
     conn.execute(LAYER_TILES_SCHEMA)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from missiondesk.domain.changeset import ChangeSet, Origin
 from missiondesk.domain.errors import InvalidInput
@@ -19,7 +21,9 @@ from missiondesk.domain.operation import (
 )
 from missiondesk.store.connection import Connection
 from missiondesk.store.errors import ChainError, Equivocation
-from missiondesk.store.materialize import Materializer
+
+if TYPE_CHECKING:
+    from missiondesk.store.materialize import Materializer
 
 # The app's INSERT of an op row (schema 3 on): the bench writes its rows with it too.
 INSERT_OP = (
@@ -84,7 +88,7 @@ class OpLog:
 
     def __init__(self, conn: Connection, *, schema: int) -> None:
         self._conn = conn
-        self._materializer = Materializer(conn, schema=schema)
+        self._schema = schema
         # The columns an op row has in this schema (vaults written before sync lack urgency).
         self._insert = (
             INSERT_OP
@@ -94,6 +98,13 @@ class OpLog:
         )
         self._with_urgency = schema >= 3
         self._pending: list[tuple[object, ...]] = []  # rows appended, not yet written
+
+    @cached_property
+    def _materializer(self) -> Materializer:
+        """Loaded at the first fold: opening a vault and reading it need none of it."""
+        from missiondesk.store.materialize import Materializer
+
+        return Materializer(self._conn, schema=self._schema)
 
     def head(self, author: str) -> tuple[int, bytes] | None:
         row = self._conn.execute(

@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 
 from missiondesk.store.connection import Connection
-from missiondesk.store.materialize import expand_clocks
+from missiondesk.store.field_clocks import expand_clocks
 
 
 @dataclass(frozen=True)

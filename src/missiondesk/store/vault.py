@@ -7,12 +7,13 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from missiondesk.domain.changeset import ChangeSet, Origin
 from missiondesk.domain.operation import SignedOperation
 from missiondesk.store.audit_log import AuditLog
-from missiondesk.store.checklist_reads import ChecklistReads
 from missiondesk.store.conflicts import ConflictLedger
 from missiondesk.store.connection import (
     NEW_VAULT_CIPHER,
@@ -24,15 +25,18 @@ from missiondesk.store.connection import (
     transaction,
 )
 from missiondesk.store.errors import Equivocation, VaultCorrupt
-from missiondesk.store.incident_reads import IncidentReads
 from missiondesk.store.layout import VaultLayout
 from missiondesk.store.lock import VaultLock
 from missiondesk.store.message_reads import MessageReads
 from missiondesk.store.migrations import LATEST, migrate, schema_version
 from missiondesk.store.oplog import OpLog
-from missiondesk.store.protection_reads import ProtectionReads
 from missiondesk.store.reads import Reads
 from missiondesk.store.trust_store import TrustStore
+
+if TYPE_CHECKING:  # loaded when first read: the first screen after unlock reads messages
+    from missiondesk.store.checklist_reads import ChecklistReads
+    from missiondesk.store.incident_reads import IncidentReads
+    from missiondesk.store.protection_reads import ProtectionReads
 
 
 def write_meta(conn: Connection, key: str, value: str) -> None:
@@ -52,14 +56,10 @@ class Vault:
         self.migration_backup = backup
         self._closing = threading.Lock()
         schema = schema_version(conn)
+        self._schema = schema
         self.oplog = OpLog(conn, schema=schema)
         self.reads = Reads(conn, search=schema >= 2)
         self.messages = MessageReads(conn, search=schema >= 2, schema=schema)
-        self.incidents = IncidentReads(
-            conn, enabled=schema >= 6, search=schema >= 2, summary=schema >= 7
-        )
-        self.checklists = ChecklistReads(conn, enabled=schema >= 8)
-        self.protection = ProtectionReads(conn, enabled=schema >= 9)
         self.trust = TrustStore(conn)
         self.conflicts = ConflictLedger(conn)
         self.audit = AuditLog(conn)
@@ -94,6 +94,27 @@ class Vault:
             conn.close()
             raise
         return cls(layout, conn, lock, backup)
+
+    @cached_property
+    def incidents(self) -> IncidentReads:
+        from missiondesk.store.incident_reads import IncidentReads
+
+        schema = self._schema
+        return IncidentReads(
+            self.conn, enabled=schema >= 6, search=schema >= 2, summary=schema >= 7
+        )
+
+    @cached_property
+    def checklists(self) -> ChecklistReads:
+        from missiondesk.store.checklist_reads import ChecklistReads
+
+        return ChecklistReads(self.conn, enabled=self._schema >= 8)
+
+    @cached_property
+    def protection(self) -> ProtectionReads:
+        from missiondesk.store.protection_reads import ProtectionReads
+
+        return ProtectionReads(self.conn, enabled=self._schema >= 9)
 
     @property
     def conn(self) -> Connection:

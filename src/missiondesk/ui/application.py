@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from missiondesk.services.settings import Settings
     from missiondesk.ui.first_run import FirstRunDialog  # a first run is rare: loaded for it
     from missiondesk.ui.main_window import MainWindow
+    from missiondesk.ui.messages.page import FirstScreen
     from missiondesk.ui.shell.alerts import MessageAlerts
     from missiondesk.ui.shell.idle_lock import IdleWatcher
     from missiondesk.ui.shell.watch_ticker import WatchTicker
@@ -49,6 +50,7 @@ SESSION_CODE = (
     "missiondesk.ui.main_window",
     "missiondesk.ui.shell.alerts",
     "missiondesk.ui.shell.idle_lock",
+    "missiondesk.ui.shell.watch_ticker",
 )
 WINDOW_STATE = "window.ini"
 LOCKED_REASON = "MissionDesk is locked. Enter your passphrase to continue."
@@ -158,7 +160,7 @@ class AppFlow(QObject):
         self._show_dialog(dialog)
 
     def _show_unlock(self, reason: str = "") -> None:
-        dialog = UnlockDialog(self._vault_dir, self._tasks, reason=reason)
+        dialog = UnlockDialog(self._vault_dir, self._tasks, reason=reason, prefetch=first_screen)
         dialog.unlocked.connect(self._on_session_opened)
         self._show_dialog(dialog)
         if not all(name in sys.modules for name in SESSION_CODE):
@@ -180,7 +182,8 @@ class AppFlow(QObject):
         from missiondesk.ui.shell.watch_ticker import WatchTicker
 
         self._options.settings = self.settings
-        window = MainWindow(session, self._tasks, self._options)
+        first = self.dialog.prefetched if isinstance(self.dialog, UnlockDialog) else None
+        window = MainWindow(session, self._tasks, self._options, first_screen=first)
         if self._geometry is not None:
             window.restoreGeometry(self._geometry)
         window.locked.connect(self._on_locked)
@@ -191,8 +194,9 @@ class AppFlow(QObject):
         self.tray.set_locked(False)
         app = QApplication.instance()
         if app is not None:
-            self.idle = IdleWatcher(app, self.auto_lock_ms, self)
+            self.idle = IdleWatcher(app, self.auto_lock_ms, self, watching=False)
             self.idle.idle.connect(self._on_idle)
+            window.first_screen_shown.connect(self.idle.watch)
         self.alerts = MessageAlerts(
             window.relay, session.messaging, self._tasks, self.tray, self.settings, window, self
         )
@@ -306,11 +310,25 @@ class AppFlow(QObject):
         self.tray.hide()
 
 
+def first_screen(session: Session) -> FirstScreen:
+    """Read at unlock, on the vault thread: what the main window shows first (Messages)."""
+    from missiondesk.ui.messages.page import read_first_screen
+
+    return read_first_screen(session.channels, session.messaging)
+
+
 def load_session_code() -> None:
     """On the vault thread, ahead of the unlock it runs next. Modules define classes and do no
-    work at import, so loading Qt widget classes off the GUI thread is safe."""
+    work at import, so loading Qt widget classes off the GUI thread is safe. Then the validators
+    the window's first build uses (the settings, this officer's record), which pydantic builds
+    at a model's first use: here rather than on the GUI thread after the passphrase."""
     for name in SESSION_CODE:
         importlib.import_module(name)
+    from missiondesk.domain.kinds import RECORD_TYPES
+    from missiondesk.services.settings import Settings
+
+    for model in (Settings, RECORD_TYPES["person"]):
+        model.model_rebuild()
 
 
 class UncaughtErrorReporter:

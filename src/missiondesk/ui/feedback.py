@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QProgressBar, QWidget
 
 from missiondesk.ui.theme import ERROR
@@ -30,15 +30,27 @@ class InlineError(QLabel):
         self.show_message("")
 
 
+ANIMATE_AFTER_MS = 400  # work done sooner needs no moving bar: the sentence says it all
+
+
 class BusyIndicator(QWidget):
-    """An indeterminate progress bar with a short sentence saying what is happening."""
+    """An indeterminate progress bar with a short sentence saying what is happening.
+
+    The sentence shows at once; the bar starts moving after ANIMATE_AFTER_MS. Short work (an
+    unlock is ~0.4 s) then never pays for the animation, whose repaints compete with the work
+    it waits for for Python's lock."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self._bar = QProgressBar(self)
-        self._bar.setRange(0, 0)
+        self._bar.setRange(0, 1)  # still until the work has taken ANIMATE_AFTER_MS
+        self._bar.setValue(0)
+        self._animate = QTimer(self)
+        self._animate.setSingleShot(True)
+        self._animate.setInterval(ANIMATE_AFTER_MS)
+        self._animate.timeout.connect(lambda: self._bar.setRange(0, 0))
         self._bar.setTextVisible(False)
         self._bar.setMaximumWidth(120)
         self._bar.setFixedHeight(12)
@@ -51,13 +63,22 @@ class BusyIndicator(QWidget):
     def text(self) -> str:
         return self._label.text()
 
+    @property
+    def animating(self) -> bool:
+        return self.isVisible() and self._bar.maximum() == 0
+
     def start(self, text: str) -> None:
         self._label.setText(text)
         self.setAccessibleName(text)
+        if not self.isVisible():
+            self._animate.start()
         self.show()
         refit_window(self)
 
     def stop(self) -> None:
+        self._animate.stop()
+        self._bar.setRange(0, 1)
+        self._bar.setValue(0)
         self.hide()
         refit_window(self)
 

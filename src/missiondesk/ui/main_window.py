@@ -31,12 +31,12 @@ from missiondesk.domain.ids import fingerprint
 from missiondesk.services.session import Session
 from missiondesk.services.settings import Settings, Theme
 from missiondesk.ui.changes import ChangeRelay
+from missiondesk.ui.first_paint import AfterFirstPaint
 from missiondesk.ui.icons import icon
-from missiondesk.ui.messages.page import MessagesPage
+from missiondesk.ui.messages.page import FirstScreen, MessagesPage
 from missiondesk.ui.shell.flash_banner import FlashBanner
 from missiondesk.ui.shell.status_panel import StatusPanel
 from missiondesk.ui.sync.controller import SyncController
-from missiondesk.ui.sync.page import SyncPage
 from missiondesk.ui.tasks import TaskRunner
 from missiondesk.ui.theme import THEME_LABELS
 from missiondesk.ui.window_options import WindowOptions
@@ -47,9 +47,10 @@ if TYPE_CHECKING:  # built when first opened (a section's page: when first shown
     from missiondesk.ui.map.page import MapPage
     from missiondesk.ui.protection.page import PersonnelPage
     from missiondesk.ui.search_dialog import SearchDialog
+    from missiondesk.ui.sync.page import SyncPage
 
 SECTIONS: tuple[str, ...] = ("Messages", "Incidents", "Checklists", "Personnel", "Map", "Sync")
-LAZY_SECTIONS = ("Incidents", "Checklists", "Personnel", "Map")  # built when first shown
+LAZY_SECTIONS = ("Incidents", "Checklists", "Personnel", "Map", "Sync")  # built when first shown
 PANIC_ALARM_KEYS = "Ctrl+Shift+P"
 PANIC_KEYS = ("Ctrl+Shift+L", "Pause")
 BANNER_WAIT_MS = 1000  # the FLASH banner's first read: after the first screen, or this
@@ -57,12 +58,14 @@ BANNER_WAIT_MS = 1000  # the FLASH banner's first read: after the first screen, 
 
 class MainWindow(QMainWindow):
     """Shows one unlocked session. Emits `locked` after Lock (`panic` first for a panic lock),
-    `closed` after the window closed, `settings_changed` when the officer saved settings."""
+    `closed` after the window closed, `settings_changed` when the officer saved settings,
+    `first_screen_shown` once the first screen has painted (or after BANNER_WAIT_MS)."""
 
     locked = Signal()
     panic = Signal()
     closed = Signal()
     settings_changed = Signal(object)
+    first_screen_shown = Signal()
 
     def __init__(
         self,
@@ -70,7 +73,10 @@ class MainWindow(QMainWindow):
         tasks: TaskRunner,
         options: WindowOptions | None = None,
         parent: QWidget | None = None,
+        *,
+        first_screen: FirstScreen | None = None,
     ) -> None:
+        """`first_screen`: the Messages section's first screen, read by the unlock."""
         super().__init__(parent)
         self._session: Session | None = session
         self._tasks = tasks
@@ -105,6 +111,7 @@ class MainWindow(QMainWindow):
             self._relay,
             choose_files=self._options.choose_files,
             choose_save_path=self._options.choose_save_path,
+            first=first_screen,
             parent=self.stack,
         )
         self.messages_page.unread_changed.connect(self._on_unread_changed)
@@ -112,26 +119,20 @@ class MainWindow(QMainWindow):
         self._built: dict[str, QWidget] = {}
         self._clear_built: list[Callable[[], None]] = []  # each built page's clear()
         self._placeholders = {title: QWidget(self.stack) for title in LAZY_SECTIONS}
-        self.sync_page = SyncPage(
-            session, tasks, self._relay, self.sync_controller, parent=self.stack
-        )
-        pages: dict[str, QWidget] = {
-            "Messages": self.messages_page,
-            **self._placeholders,
-            "Sync": self.sync_page,
-        }
+        pages: dict[str, QWidget] = {"Messages": self.messages_page, **self._placeholders}
         for title in SECTIONS:
             self.stack.addWidget(pages[title])
             self.nav.addItem(QListWidgetItem(title))
         self.nav.currentRowChanged.connect(self._on_section_chosen)
 
-        # The banner's first read waits for the first screen of messages: both want the
-        # vault's thread (and Python's lock) in the same moment, and the page is what the officer
-        # is looking at. At the latest it starts after BANNER_WAIT_MS.
+        # The banner's and the status bar's first reads wait for the first screen of messages to
+        # be painted: they want the vault's thread (and Python's lock) as the screen does, and
+        # the screen is what the officer is looking at. At the latest they start after
+        # BANNER_WAIT_MS.
         self.banner = FlashBanner(session.messaging, tasks, self._relay, self, start=False)
-        self._banner_started = False
-        self.messages_page.model.loaded.connect(self._start_banner)
-        QTimer.singleShot(BANNER_WAIT_MS, self, self._start_banner)
+        self._first_reads_started = False
+        self._first_paint = AfterFirstPaint(self.messages_page, self._start_first_reads)
+        QTimer.singleShot(BANNER_WAIT_MS, self, self._start_first_reads)
         self.banner.open_requested.connect(self.open_message)
         body = QWidget(self)
         row = QHBoxLayout()
@@ -153,6 +154,7 @@ class MainWindow(QMainWindow):
             self._relay,
             self.lock_action,
             self,
+            start=False,
         )
         self.sync_controller.state_changed.connect(self.status_panel.set_sync_state)
         self.statusBar().addPermanentWidget(self.status_panel)
@@ -347,6 +349,14 @@ class MainWindow(QMainWindow):
         assert isinstance(page, PersonnelPage)
         return page
 
+    @property
+    def sync_page(self) -> SyncPage:
+        from missiondesk.ui.sync.page import SyncPage
+
+        page = self.section_page("Sync")
+        assert isinstance(page, SyncPage)
+        return page
+
     def section_page(self, title: str) -> QWidget:
         """The page of a section built when first shown (LAZY_SECTIONS), built now if need be."""
         built = self._built.get(title)
@@ -387,6 +397,13 @@ class MainWindow(QMainWindow):
 
             personnel = PersonnelPage(session, self._tasks, self._relay, parent=self.stack)
             return personnel, personnel.clear
+        if title == "Sync":
+            from missiondesk.ui.sync.page import SyncPage
+
+            sync = SyncPage(
+                session, self._tasks, self._relay, self.sync_controller, parent=self.stack
+            )
+            return sync, sync.clear
         from missiondesk.ui.map.page import MapPage
 
         world = MapPage(
@@ -429,10 +446,12 @@ class MainWindow(QMainWindow):
         self.personnel_page.raise_panic()
 
     @Slot()
-    def _start_banner(self) -> None:
-        if not self._banner_started and self._session is not None:
-            self._banner_started = True
+    def _start_first_reads(self) -> None:
+        if not self._first_reads_started and self._session is not None:
+            self._first_reads_started = True
             self.banner.refresh()
+            self.status_panel.refresh()
+            self.first_screen_shown.emit()
 
     @Slot(int, int)
     def _on_unread_changed(self, total: int, urgent: int) -> None:
@@ -578,7 +597,6 @@ class MainWindow(QMainWindow):
             self.search_dialog.deleteLater()
             self.search_dialog = None
         self.messages_page.clear()
-        self.sync_page.clear()
         self.banner.clear()
         self.status_panel.clear()
         self.header.clear()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent
@@ -24,12 +26,31 @@ from missiondesk.ui.theme import MUTED_STYLE, muted_label, scaled_font
 if TYPE_CHECKING:
     from missiondesk.services.session import Session
 
+log = logging.getLogger(__name__)
+Prefetch = Callable[["Session"], Any]  # what the first screen reads, run right after the unlock
+
 
 def open_session(root: Path, passphrase: str) -> Session:
     """On the vault thread: the services load here, not before the dialog is on screen."""
     from missiondesk.services.vault_access import unlock_vault
 
     return unlock_vault(root, passphrase)
+
+
+def open_and_prefetch(
+    root: Path, passphrase: str, prefetch: Prefetch | None
+) -> tuple[Session, Any]:
+    """On the vault thread: unlock, then read what the first screen shows while the GUI
+    thread is idle, so the window is built without waiting for (and competing with) a read.
+    A failed read is logged and given as None: the screen then reads it itself."""
+    session = open_session(root, passphrase)
+    if prefetch is None:
+        return session, None
+    try:
+        return session, prefetch(session)
+    except Exception as exc:  # noqa: BLE001 - the screen reads it again and reports a failure
+        log.warning("first screen not read at unlock (%s)", type(exc).__name__)
+        return session, None
 
 
 class UnlockDialog(QDialog):
@@ -43,11 +64,16 @@ class UnlockDialog(QDialog):
         tasks: TaskRunner,
         *,
         reason: str = "",
+        prefetch: Prefetch | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """`prefetch(session)` runs on the vault thread after a successful unlock; its result is
+        `prefetched` when `unlocked` is emitted."""
         super().__init__(parent)
         self._vault_dir = vault_dir
         self._tasks = tasks
+        self._prefetch = prefetch
+        self.prefetched: Any = None
         self._busy = False
         self.setWindowTitle("MissionDesk: unlock")
         self.setMinimumWidth(460)
@@ -115,10 +141,10 @@ class UnlockDialog(QDialog):
             return
         self.error.clear_message()
         self._set_busy(True)
-        root = self._vault_dir
+        root, prefetch = self._vault_dir, self._prefetch
         self._tasks.run(
             "unlock vault",
-            lambda: open_session(root, passphrase),
+            lambda: open_and_prefetch(root, passphrase, prefetch),
             self._on_unlock_succeeded,
             self._on_unlock_failed,
         )
@@ -135,7 +161,8 @@ class UnlockDialog(QDialog):
             self.unsetCursor()
 
     @Slot(object)
-    def _on_unlock_succeeded(self, session: Session) -> None:
+    def _on_unlock_succeeded(self, opened: tuple[Session, Any]) -> None:
+        session, self.prefetched = opened
         self._set_busy(False)
         self.passphrase_edit.clear()
         self.unlocked.emit(session)

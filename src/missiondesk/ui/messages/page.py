@@ -24,7 +24,7 @@ from missiondesk.domain.changeset import ChangeSet
 from missiondesk.domain.markings import Precedence, Sensitivity
 from missiondesk.services.attachments import AttachmentInfo, AttachmentService, NewAttachment
 from missiondesk.services.channels import KIND_LABELS, ChannelService, ChannelView
-from missiondesk.services.messaging import MessageView, MessagingService
+from missiondesk.services.messaging import PAGE, MessageView, MessagingService
 from missiondesk.services.people import PeopleService
 from missiondesk.ui.changes import ChangeRelay, RefreshScheduler
 from missiondesk.ui.choosers import FilesChooser, PathChooser, ask_for_files, ask_for_path
@@ -39,6 +39,16 @@ if TYPE_CHECKING:  # the viewer and the channel dialogs are loaded when first op
     from missiondesk.ui.messages.attachment_viewer import AttachmentViewer
 
 CHANNEL_TYPES = frozenset({"message", "channel", "person", "device"})
+FirstScreen = tuple[list[ChannelView], list[MessageView]]  # the channels, the first's newest page
+
+
+def read_first_screen(
+    channels: ChannelService, messaging: MessagingService, page: int = PAGE
+) -> FirstScreen:
+    """On the vault's thread: the channel list and the newest page of the first channel, which
+    the page opens. The unlock reads it before the window is built (see `MessagesPage`)."""
+    views = channels.overview()
+    return views, messaging.older(views[0].id, None, page) if views else []
 
 
 class MessagesPage(QWidget):
@@ -57,8 +67,11 @@ class MessagesPage(QWidget):
         *,
         choose_files: FilesChooser = ask_for_files,
         choose_save_path: PathChooser = ask_for_path,
+        first: FirstScreen | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """`first`: the first screen already read (`read_first_screen`, by the unlock); without
+        it the page reads it itself, in one trip to the vault's thread."""
         super().__init__(parent)
         self._messaging = messaging
         self._channels = channels
@@ -198,7 +211,10 @@ class MessagesPage(QWidget):
         self._scheduler = RefreshScheduler(changes, CHANNEL_TYPES, self)
         self._scheduler.refresh_requested.connect(self.refresh_channels)
         changes.changed.connect(self._on_changes)
-        self.refresh_channels()
+        if first is not None and first[0]:
+            self._on_first_channels(first)
+        else:
+            self.refresh_channels()
 
     # -- channels ------------------------------------------------------------------------------
 
@@ -209,9 +225,10 @@ class MessagesPage(QWidget):
         if self._current is None and self._pending_jump is None:
             # The first listing also reads the newest page of the channel it will open (the
             # first one): one trip to the vault's thread instead of two before the first screen.
+            channels, messaging, page = self._channels, self._messaging, self.model.page_size
             self._tasks.run(
                 "list channels and open the first",
-                self._channels_and_first_page,
+                lambda: read_first_screen(channels, messaging, page),
                 self._on_first_channels,
                 self._on_failed,
             )
@@ -220,13 +237,8 @@ class MessagesPage(QWidget):
             "list channels", self._channels.overview, self._on_channels, self._on_failed
         )
 
-    def _channels_and_first_page(self) -> tuple[list[ChannelView], list[MessageView]]:
-        views = self._channels.overview()  # on the vault's thread
-        first = self._messaging.older(views[0].id, None, self.model.page_size) if views else []
-        return views, first
-
     @Slot(object)
-    def _on_first_channels(self, found: tuple[list[ChannelView], list[MessageView]]) -> None:
+    def _on_first_channels(self, found: FirstScreen) -> None:
         views, first = found
         if self._closed or self._current is not None or self._pending_jump is not None or not views:
             self._on_channels(views)

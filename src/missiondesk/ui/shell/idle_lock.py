@@ -20,13 +20,26 @@ ACTIVITY = frozenset(
 
 
 class IdleWatcher(QObject):
-    """Watches every event of `source` (the QApplication) until stop()."""
+    """Watches every event of `source` (the QApplication) until stop().
+
+    Watching every event of the app means a Python call per event. The window's first paint
+    alone is thousands of events (~50 ms more with the watcher on), so the app starts watching
+    once the first screen is painted (`watching=False`, then `watch()`): the idle time still
+    counts from the unlock, and the officer's activity before then is the unlock itself."""
 
     idle = Signal()
 
-    def __init__(self, source: QObject, timeout_ms: int, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        source: QObject,
+        timeout_ms: int,
+        parent: QObject | None = None,
+        *,
+        watching: bool = True,
+    ) -> None:
         super().__init__(parent)
         self._source: QObject | None = source
+        self._watching = False
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setSingleShot(True)
@@ -34,8 +47,19 @@ class IdleWatcher(QObject):
         self._timer.timeout.connect(self.idle)
         self._since = QElapsedTimer()
         self._since.start()
-        source.installEventFilter(self)
+        if watching:
+            self.watch()
         self._timer.start()
+
+    def watch(self) -> None:
+        """Start watching the activity (once; not after stop())."""
+        if self._source is not None and not self._watching:
+            self._watching = True
+            self._source.installEventFilter(self)
+
+    @property
+    def watching(self) -> bool:
+        return self._watching
 
     @property
     def timeout_ms(self) -> int:
@@ -60,5 +84,7 @@ class IdleWatcher(QObject):
         """Stop watching (on lock or quit). Safe to call twice."""
         self._timer.stop()
         if self._source is not None:
-            self._source.removeEventFilter(self)
+            if self._watching:
+                self._source.removeEventFilter(self)
             self._source = None
+            self._watching = False

@@ -72,7 +72,11 @@ class StatusPanel(QWidget):
         changes: ChangeRelay,
         lock_action: QAction,
         parent: QWidget | None = None,
+        *,
+        start: bool = True,
     ) -> None:
+        """`start=False`: the first read waits for `refresh()` (the window calls it once the
+        first screen has painted); the timer and live changes read as usual."""
         super().__init__(parent)
         self._load = load
         self._tasks = tasks
@@ -104,7 +108,8 @@ class StatusPanel(QWidget):
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
         self._timer.start()
-        self.refresh()
+        if start:
+            self.refresh()
 
     def set_sync_state(self, text: str) -> None:
         self.sync_state.setText(f"Sync: {text}")

@@ -11,21 +11,25 @@ position or the alert's text: it can be read on a locked screen.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
 from missiondesk.domain.changeset import ChangeSet, Origin
 from missiondesk.domain.dtg import format_dtg
-from missiondesk.services.alert_views import AlertView
-from missiondesk.services.checklist_views import LateChecklist
 from missiondesk.services.session import Session
-from missiondesk.services.watch import TickReport
 from missiondesk.ui.changes import ChangeRelay
 from missiondesk.ui.shell.tray import Tray
 from missiondesk.ui.tasks import Failure, TaskRunner
 
+if TYPE_CHECKING:  # loaded by the first tick, on the vault thread, after the first screen
+    from missiondesk.services.alert_views import AlertView
+    from missiondesk.services.checklist_views import LateChecklist
+    from missiondesk.services.watch import TickReport
+
 TICK_MS = 10_000  # a few seconds: a tick costs tens of milliseconds on the vault thread
+FIRST_TICK_MS = 1_000  # the first tick waits for the first screen, which wants the vault first
 
 
 def alert_notice(view: AlertView) -> tuple[str, str]:
@@ -67,8 +71,8 @@ class WatchTicker(QObject):
         tick_ms: int | None = None,
         parent: QObject | None = None,
     ) -> None:
-        """`tick_ms`: between ticks (None: TICK_MS); 0 ticks once, at once, and then only when
-        `tick()` is called."""
+        """`tick_ms`: between ticks (None: TICK_MS, the first after FIRST_TICK_MS); 0 ticks
+        once, at once, and then only when `tick()` is called."""
         super().__init__(parent)
         self._session = session
         self._tasks = tasks
@@ -83,7 +87,9 @@ class WatchTicker(QObject):
         relay.changed.connect(self._on_changed)
         if self._timer.interval() > 0:
             self._timer.start()
-        QTimer.singleShot(0, self.tick)  # at once: what fell due while the vault was shut
+        # Soon: what fell due while the vault was shut. After the first screen of messages,
+        # whose reads it would delay (both want the vault's thread, and Python's lock).
+        QTimer.singleShot(FIRST_TICK_MS if tick_ms is None else 0, self, self.tick)
 
     def stop(self) -> None:
         self._active = False
@@ -97,6 +103,9 @@ class WatchTicker(QObject):
         session = self._session
 
         def tick_and_sort() -> tuple[TickReport, tuple[AlertView, ...], list[LateChecklist]]:
+            from missiondesk.services.alert_views import AlertView
+            from missiondesk.services.checklist_views import LateChecklist
+
             report = session.watch.tick()
             raised = [v for v in report.found.get("movements", ()) if isinstance(v, AlertView)]
             late = [c for c in report.found.get("checklists", ()) if isinstance(c, LateChecklist)]

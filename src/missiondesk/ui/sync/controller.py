@@ -16,7 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
@@ -25,15 +25,18 @@ from missiondesk.domain.ids import fingerprint
 from missiondesk.services.mission import MissionInfo
 from missiondesk.services.session import Session
 from missiondesk.services.settings import Settings, SettingsStore
-from missiondesk.services.sync_node import Listening, Serving, SyncNode
-from missiondesk.sync.discovery import FoundPeer
-from missiondesk.sync.session import SessionReport
 from missiondesk.ui.sync.overview import peer_label
 from missiondesk.ui.tasks import Failure, TaskRunner, describe_failure
+
+if TYPE_CHECKING:  # the engine loads when first used: the first screen needs none of it
+    from missiondesk.services.sync_node import Listening, Serving, SyncNode
+    from missiondesk.sync.discovery import FoundPeer
+    from missiondesk.sync.session import SessionReport
 
 log = logging.getLogger(__name__)
 DEFAULT_LISTEN = "0.0.0.0:7447"  # every network this laptop is on
 STOP_WAIT_S = 5.0
+AUTO_SERVE_AFTER_MS = 800  # serving left on restarts once the first screen is up
 
 
 class SettingsHolder(Protocol):
@@ -147,7 +150,7 @@ class SyncController(QObject):
         self._posted.connect(self._run_posted, Qt.ConnectionType.QueuedConnection)
         listen = options.settings.sync_listen
         if listen:  # the officer left serving on: serve again once the window is up
-            QTimer.singleShot(0, lambda: self._serve_if_in_mission(listen))
+            QTimer.singleShot(AUTO_SERVE_AFTER_MS, self, lambda: self._serve_if_in_mission(listen))
 
     # -- properties the page reads -------------------------------------------------------------
 
@@ -186,6 +189,8 @@ class SyncController(QObject):
 
     def _engine(self) -> SyncNode:
         if self._node is None:
+            from missiondesk.services.sync_node import SyncNode
+
             self._node = SyncNode(
                 self._session.sync,
                 self._tasks.executor,
