@@ -91,6 +91,9 @@ def app(vault_dir: str, passphrase: str, type_after_ms: int = 0) -> int:
     from PySide6.QtCore import QEvent, QObject, QTimer
 
     from missiondesk.cli import main
+    from missiondesk.ui.pyside_scan import answer_from_globals
+
+    answer_from_globals()  # as run_app does before it loads ui.application (imported here)
     from missiondesk.ui import application
     from missiondesk.ui.unlock import UnlockDialog
 
