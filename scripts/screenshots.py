@@ -773,6 +773,7 @@ def shoot_join_and_no_mission(out: Path, workdir: Path, tasks: object) -> list[P
     alone.show()
     alone.show_section("Sync")
     wait_until(lambda: alone.sync_page.overview is not None)
+    wait_until(lambda: alone.status_panel.summary is not None)  # read after the first paint
     shots.append(save(alone, out, "04-sync-no-mission"))
     alone.close()
     tasks.wait_for_done()

@@ -201,6 +201,30 @@ def test_activity_restarts_the_idle_timer(qtbot, tasks: TaskRunner, closed_vault
         flow.shutdown()
 
 
+def test_the_idle_watcher_sees_activity_only_once_watching(qtbot, qapp):
+    from PySide6.QtWidgets import QLineEdit
+
+    from missiondesk.ui.shell.idle_lock import IdleWatcher
+
+    edit = QLineEdit()
+    qtbot.addWidget(edit)
+    edit.show()
+    idle = IdleWatcher(qapp, 60_000, watching=False)
+    try:
+        qtbot.waitUntil(lambda: idle.idle_ms() >= 100, timeout=5000)
+        qtbot.keyClick(edit, Qt.Key.Key_A)
+        assert idle.idle_ms() >= 100 and not idle.watching  # not seen yet
+        idle.watch()
+        idle.watch()  # once
+        assert idle.watching
+        qtbot.keyClick(edit, Qt.Key.Key_B)
+        assert idle.idle_ms() < 100
+    finally:
+        idle.stop()
+    idle.watch()
+    assert not idle.watching  # not after stop()
+
+
 def test_window_size_is_remembered_beside_the_settings(
     qtbot, tasks: TaskRunner, closed_vault: Path, tmp_path: Path
 ):

@@ -390,3 +390,19 @@ def test_a_lock_keeps_what_was_typed_in_an_incident_window(
         assert rows[0].status.value == "draft"
     finally:
         again.close()
+
+
+def test_the_first_reads_wait_for_the_first_paint(qtbot, open_session: Session, tasks: TaskRunner):
+    """The banner's and the status bar's first reads (and the idle watcher, which the app
+    starts on `first_screen_shown`) wait until the window has painted."""
+    window = MainWindow(open_session, tasks)
+    qtbot.addWidget(window)
+    shown: list[bool] = []
+    window.first_screen_shown.connect(lambda: shown.append(True))
+    qtbot.wait(200)  # not shown: nothing yet (BANNER_WAIT_MS, the latest they wait, is 1 s)
+    assert shown == [] and window.status_panel.summary is None
+    with qtbot.waitSignal(window.first_screen_shown, timeout=500):  # well before that 1 s
+        show_and_activate(qtbot, window)
+    qtbot.waitUntil(lambda: window.status_panel.summary is not None, timeout=5000)
+    assert shown == [True]
+    window.close()

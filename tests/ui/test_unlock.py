@@ -11,9 +11,9 @@ from missiondesk.services import unlock_throttle
 from missiondesk.services.session import Session
 from missiondesk.store.layout import VaultLayout
 from missiondesk.ui.tasks import TaskRunner
-from missiondesk.ui.unlock import UnlockDialog
+from missiondesk.ui.unlock import Prefetch, UnlockDialog
 
-from .conftest import CALLSIGN, PASSPHRASE, show_and_activate
+from .conftest import CALLSIGN, PASSPHRASE, on_vault, show_and_activate
 
 
 def make_dialog(qtbot, root: Path, tasks: TaskRunner) -> UnlockDialog:
@@ -102,3 +102,72 @@ def test_escape_quits_but_not_while_busy(qtbot, closed_vault: Path, tasks: TaskR
     with qtbot.waitSignal(other.rejected, timeout=2000):
         qtbot.keyClick(other.passphrase_edit, Qt.Key.Key_Escape)
     assert not other.isVisible()
+
+
+def unlock_with_prefetch(
+    qtbot, root: Path, tasks: TaskRunner, prefetch: Prefetch
+) -> tuple[UnlockDialog, Session]:
+    dialog = UnlockDialog(root, tasks, prefetch=prefetch)
+    qtbot.addWidget(dialog)
+    show_and_activate(qtbot, dialog)
+    with qtbot.waitSignal(dialog.unlocked, timeout=10_000) as blocker:
+        attempt(qtbot, dialog, PASSPHRASE)
+    return dialog, blocker.args[0]
+
+
+def test_unlock_reads_the_first_screen_and_the_window_shows_it_at_once(
+    qtbot, closed_vault: Path, tasks: TaskRunner
+):
+    from missiondesk.ui.application import first_screen
+    from missiondesk.ui.main_window import MainWindow
+
+    dialog, session = unlock_with_prefetch(qtbot, closed_vault, tasks, first_screen)
+    try:
+        views, page = dialog.prefetched
+        assert [v.title for v in views][:1] == ["general"] and page == []
+        on_vault(tasks, lambda: session.messaging.send("general", "Hello"))
+        window = MainWindow(
+            session, tasks, first_screen=on_vault(tasks, lambda: first_screen(session))
+        )
+        qtbot.addWidget(window)
+        # No trip to the vault: the rows are there as the window is built.
+        assert [window.messages_page.model.message_at(0).text] == ["Hello"]
+        assert window.messages_page.channel_title.text() == "# general"
+        window.close()
+    finally:
+        session.close()
+
+
+def test_a_failed_first_screen_read_still_unlocks_and_the_page_reads_it(
+    qtbot, closed_vault: Path, tasks: TaskRunner
+):
+    from missiondesk.ui.main_window import MainWindow
+
+    def broken(session: Session) -> object:
+        raise RuntimeError("read failed")
+
+    dialog, session = unlock_with_prefetch(qtbot, closed_vault, tasks, broken)
+    try:
+        assert dialog.prefetched is None and not dialog.error.isVisible()
+        window = MainWindow(session, tasks, first_screen=dialog.prefetched)
+        qtbot.addWidget(window)
+        page = window.messages_page
+        qtbot.waitUntil(lambda: page.channel_title.text() == "# general", timeout=5000)
+        window.close()
+    finally:
+        session.close()
+
+
+def test_the_busy_bar_moves_only_when_the_work_takes_a_while(qtbot):
+    from missiondesk.ui.feedback import ANIMATE_AFTER_MS, BusyIndicator
+
+    busy = BusyIndicator()
+    qtbot.addWidget(busy)
+    busy.start("Opening the vault…")
+    assert busy.isVisible() and busy.text == "Opening the vault…"
+    assert not busy.animating  # the sentence at once, a still bar
+    qtbot.waitUntil(lambda: busy.animating, timeout=ANIMATE_AFTER_MS + 2000)
+    busy.stop()
+    assert not busy.isVisible() and not busy.animating
+    busy.start("Again")
+    assert not busy.animating  # each start waits again

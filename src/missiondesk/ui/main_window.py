@@ -125,13 +125,13 @@ class MainWindow(QMainWindow):
             self.nav.addItem(QListWidgetItem(title))
         self.nav.currentRowChanged.connect(self._on_section_chosen)
 
-        # The banner's and the status bar's first reads wait for the first screen of messages to
-        # be painted: they want the vault's thread (and Python's lock) as the screen does, and
-        # the screen is what the officer is looking at. At the latest they start after
-        # BANNER_WAIT_MS.
+        # The banner's and the status bar's first reads wait for the window's first paint (the
+        # section list is painted in the same pass as the first screen): they want the vault's
+        # thread (and Python's lock) as the first screen does, and that screen is what the
+        # officer is looking at. At the latest they start after BANNER_WAIT_MS.
         self.banner = FlashBanner(session.messaging, tasks, self._relay, self, start=False)
         self._first_reads_started = False
-        self._first_paint = AfterFirstPaint(self.messages_page, self._start_first_reads)
+        self._first_paint = AfterFirstPaint(self.nav.viewport(), self._start_first_reads)
         QTimer.singleShot(BANNER_WAIT_MS, self, self._start_first_reads)
         self.banner.open_requested.connect(self.open_message)
         body = QWidget(self)

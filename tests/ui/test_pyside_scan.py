@@ -1,0 +1,42 @@
+"""PySide6's per-module source scan, answered from the module's globals instead."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import types
+
+from missiondesk.ui.pyside_scan import uses_pyside
+
+
+def test_a_module_holding_pyside6_names_uses_it_and_others_do_not():
+    from PySide6.QtCore import QObject
+
+    with_qt = types.ModuleType("with_qt")
+    with_qt.QObject = QObject  # type: ignore[attr-defined]
+    import PySide6
+
+    as_module = types.ModuleType("as_module")
+    as_module.PySide6 = PySide6  # type: ignore[attr-defined]
+    plain = types.ModuleType("plain")
+    plain.path = "PySide6 in a string is not a use"  # type: ignore[attr-defined]
+    assert uses_pyside(with_qt) and uses_pyside(as_module)
+    assert not uses_pyside(plain) and not uses_pyside(types)
+
+
+def test_the_hook_is_replaced_and_modules_still_import():
+    probe = (
+        "import sys\n"
+        "from missiondesk.ui.pyside_scan import HOOK, HOOK_MODULE, answer_from_globals, "
+        "uses_pyside\n"
+        "assert answer_from_globals()\n"
+        "assert getattr(sys.modules[HOOK_MODULE], HOOK) is uses_pyside\n"
+        "import missiondesk.ui.application, missiondesk.ui.main_window\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
