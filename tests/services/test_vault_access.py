@@ -15,7 +15,13 @@ from missiondesk.domain.markings import Precedence
 from missiondesk.services.audit import AuditEvent
 from missiondesk.services.vault_access import change_passphrase, create_vault, unlock_vault
 from missiondesk.store.connection import CipherSettings, open_encrypted
-from missiondesk.store.errors import StorageFull, VaultCorrupt, VaultInUse, VaultNotFound
+from missiondesk.store.errors import (
+    MigrationFailed,
+    StorageFull,
+    VaultCorrupt,
+    VaultInUse,
+    VaultNotFound,
+)
 from missiondesk.store.layout import VaultLayout
 from missiondesk.store.migrations import LATEST
 from tests.conftest import FAST_KDF, PASSPHRASE
@@ -197,6 +203,39 @@ def test_write_refused_by_the_filesystem_is_reported(session, vault_dir):
     assert "safe" in [m.text for m in again.messaging.list()]
     assert again.verify_operations().ok
     again.close()
+
+
+def test_a_failed_migration_says_so_keeps_the_vault_and_its_copy(tmp_path):
+    path = tmp_path / "v9"
+    old = create_vault(path, PASSPHRASE, name="Anna", kdf=FAST_KDF, schema_target=9)
+    old.messaging.send("general", "Convoy left at 0600")
+    with old.vault.transaction() as conn:  # what step 10 makes is there already: it fails
+        conn.execute("CREATE TABLE layer_tiles (unexpected INTEGER)")
+    old.close()
+    with pytest.raises(MigrationFailed) as failed:
+        unlock_vault(path, PASSPHRASE)
+    text = failed.value.message
+    backups = list((path / "backups").glob("vault-v9-*.db"))
+    assert len(backups) == 1 and backups[0].name in text
+    assert "the step to schema 10 (map layers" in text and "stays at schema 9" in text
+    assert "damaged" not in text
+    key_file = json.loads((path / "vault.key").read_text())
+    key = unwrap_data_key(WrappedKey.from_dict(key_file), PASSPHRASE)
+    cipher = CipherSettings.from_dict(key_file["database"])
+    for database in (VaultLayout(path).database, backups[0]):
+        db = open_encrypted(database, key, cipher=cipher)
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 9
+        assert db.execute("SELECT count(*) FROM messages").fetchone()[0] == 1
+        db.close()
+    fixed = open_encrypted(VaultLayout(path).database, key, cipher=cipher)
+    fixed.execute("DROP TABLE layer_tiles")  # what the IT focal point would mend
+    fixed.close()
+    again = unlock_vault(path, PASSPHRASE)
+    try:
+        assert again.vault.schema_version == LATEST
+        assert [m.text for m in again.messaging.list()] == ["Convoy left at 0600"]
+    finally:
+        again.close()
 
 
 def test_migration_from_schema_1_backs_up_first(tmp_path):

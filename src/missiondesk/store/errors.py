@@ -21,6 +21,10 @@ class StorageFull(Unavailable):
     pass
 
 
+class MigrationFailed(Unavailable):
+    """Bringing an older vault up to this version failed; the vault and its backup are kept."""
+
+
 class DriveError(Unavailable):
     """The drive under the vault failed it (an I/O error), as opposed to damaged content."""
 

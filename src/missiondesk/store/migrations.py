@@ -16,7 +16,7 @@ from pathlib import Path
 from missiondesk.domain.kinds import search_text
 from missiondesk.store.atomic import fsync_directory
 from missiondesk.store.connection import Connection, transaction
-from missiondesk.store.errors import VaultCorrupt
+from missiondesk.store.errors import DriveError, MigrationFailed, StorageFull, VaultCorrupt
 
 _CORE = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -331,7 +331,27 @@ def migrate(conn: Connection, database: Path, backups: Path, target: int = LATES
         return None
     backup = backup_database(conn, database, backups, current) if current > 0 else None
     for migration in pending:
-        with transaction(conn):
-            migration.run(conn)
-            conn.execute(f"PRAGMA user_version = {migration.version}")
+        try:
+            with transaction(conn):
+                migration.run(conn)
+                conn.execute(f"PRAGMA user_version = {migration.version}")
+        except (StorageFull, DriveError):
+            raise  # the disk, said as such: freeing space and trying again is the remedy
+        except Exception as exc:
+            raise failed_migration(migration, schema_version(conn), backup) from exc
     return backup
+
+
+def failed_migration(migration: Migration, reached: int, backup: Path | None) -> MigrationFailed:
+    """A step that failed: its own changes were rolled back, the earlier steps are kept."""
+    copy = (
+        f" The copy made before the update, {backup.name} in the vault's backups folder, opens"
+        " with the MissionDesk version used before."
+        if backup is not None
+        else ""
+    )
+    return MigrationFailed(
+        "This vault could not be updated for this version of MissionDesk: the step to schema "
+        f"{migration.version} ({migration.name}) failed. Nothing in it was lost: it stays at "
+        f"schema {reached}.{copy} Report this to your IT focal point."
+    )
