@@ -399,7 +399,9 @@ def test_the_first_reads_wait_for_the_first_paint(
     starts on `first_screen_shown`) wait until the window has painted."""
     from missiondesk.ui import main_window
 
-    monkeypatch.setattr(main_window, "BANNER_WAIT_MS", 60_000)  # only the paint can start them
+    monkeypatch.setattr(
+        main_window, "FIRST_SCREEN_LATEST_MS", 60_000
+    )  # only the paint can start them
     window = MainWindow(open_session, tasks)
     qtbot.addWidget(window)
     shown: list[bool] = []

@@ -56,6 +56,7 @@ class RecordTypes(Mapping[str, "type[Record]"]):
 
     def __init__(self, models: dict[str, str]) -> None:
         self._models = models
+        self._type_of_spec = {spec: record_type for record_type, spec in models.items()}
         self._loaded: dict[str, type[Record]] = {}
 
     def __getitem__(self, record_type: str) -> type[Record]:
@@ -77,11 +78,11 @@ class RecordTypes(Mapping[str, "type[Record]"]):
 
     def type_of(self, model: type[Record]) -> str:
         """The record type of a model class (KeyError if it is not a record type's)."""
-        spec = f"{model.__module__.removeprefix('missiondesk.domain.records.')}:{model.__name__}"
-        for record_type, known in self._models.items():
-            if known == spec:
-                return record_type
-        raise KeyError(model.__name__)
+        module = model.__module__.removeprefix("missiondesk.domain.records.")
+        found = self._type_of_spec.get(f"{module}:{model.__name__}")
+        if found is None:
+            raise KeyError(model.__name__)
+        return found
 
 
 RECORD_TYPES = RecordTypes(_MODELS)

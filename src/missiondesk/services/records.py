@@ -17,14 +17,10 @@ from missiondesk.store.vault import Vault
 
 R = TypeVar("R", bound=Record)
 M = TypeVar("M", bound=BaseModel)
-_TYPE_NAMES: dict[type[Record], str] = {}
 
 
 def type_name(model: type[Record]) -> str:
-    name = _TYPE_NAMES.get(model)
-    if name is None:
-        name = _TYPE_NAMES[model] = RECORD_TYPES.type_of(model)
-    return name
+    return RECORD_TYPES.type_of(model)
 
 
 def problems_of(exc: ValidationError) -> list[FieldProblem]:

@@ -202,8 +202,9 @@ class AppFlow(QObject):
         )
         self.watch = WatchTicker(
             session, window.relay, self._tasks, self.tray, window, tick_ms=self._watch_ms,
-            parent=self,
+            parent=self, start=False,
         )  # fmt: skip
+        window.first_screen_shown.connect(self.watch.tick)  # what fell due while shut
         window.show()  # before the dialog goes, so there is never a moment with no window
         window.raise_()
         window.activateWindow()

@@ -45,8 +45,7 @@ class BusyIndicator(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self._bar = QProgressBar(self)
-        self._bar.setRange(0, 1)  # still until the work has taken ANIMATE_AFTER_MS
-        self._bar.setValue(0)
+        self._hold_still()  # until the work has taken ANIMATE_AFTER_MS
         self._animate = QTimer(self)
         self._animate.setSingleShot(True)
         self._animate.setInterval(ANIMATE_AFTER_MS)
@@ -70,17 +69,20 @@ class BusyIndicator(QWidget):
     def start(self, text: str) -> None:
         self._label.setText(text)
         self.setAccessibleName(text)
-        if not self.isVisible():
+        if self.isHidden():
             self._animate.start()
         self.show()
         refit_window(self)
 
     def stop(self) -> None:
         self._animate.stop()
-        self._bar.setRange(0, 1)
-        self._bar.setValue(0)
+        self._hold_still()
         self.hide()
         refit_window(self)
+
+    def _hold_still(self) -> None:
+        self._bar.setRange(0, 1)  # a range with a maximum: an empty bar, not the moving one
+        self._bar.setValue(0)
 
 
 def fit_height_to_width(dialog: QDialog) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -53,13 +53,13 @@ SECTIONS: tuple[str, ...] = ("Messages", "Incidents", "Checklists", "Personnel",
 LAZY_SECTIONS = ("Incidents", "Checklists", "Personnel", "Map", "Sync")  # built when first shown
 PANIC_ALARM_KEYS = "Ctrl+Shift+P"
 PANIC_KEYS = ("Ctrl+Shift+L", "Pause")
-BANNER_WAIT_MS = 1000  # the FLASH banner's first read: after the first screen, or this
+FIRST_SCREEN_LATEST_MS = 1000  # what waits for the first paint starts by then at the latest
 
 
 class MainWindow(QMainWindow):
     """Shows one unlocked session. Emits `locked` after Lock (`panic` first for a panic lock),
     `closed` after the window closed, `settings_changed` when the officer saved settings,
-    `first_screen_shown` once the first screen has painted (or after BANNER_WAIT_MS)."""
+    `first_screen_shown` once the first screen has painted (or after FIRST_SCREEN_LATEST_MS)."""
 
     locked = Signal()
     panic = Signal()
@@ -125,14 +125,15 @@ class MainWindow(QMainWindow):
             self.nav.addItem(QListWidgetItem(title))
         self.nav.currentRowChanged.connect(self._on_section_chosen)
 
-        # The banner's and the status bar's first reads wait for the window's first paint (the
-        # section list is painted in the same pass as the first screen): they want the vault's
-        # thread (and Python's lock) as the first screen does, and that screen is what the
-        # officer is looking at. At the latest they start after BANNER_WAIT_MS.
+        # The banner's and the status bar's first reads, serving left on, and what the app
+        # hangs on `first_screen_shown` wait for the window's first paint (the section list is
+        # painted in the same pass as the first screen): they want the vault's thread (and
+        # Python's lock) as the first screen does, and that screen is what the officer is
+        # looking at. At the latest they start after FIRST_SCREEN_LATEST_MS.
         self.banner = FlashBanner(session.messaging, tasks, self._relay, self, start=False)
-        self._first_reads_started = False
-        self._first_paint = AfterFirstPaint(self.nav.viewport(), self._start_first_reads)
-        QTimer.singleShot(BANNER_WAIT_MS, self, self._start_first_reads)
+        AfterFirstPaint(
+            self.nav.viewport(), self._on_first_screen, latest_ms=FIRST_SCREEN_LATEST_MS
+        )
         self.banner.open_requested.connect(self.open_message)
         body = QWidget(self)
         row = QHBoxLayout()
@@ -446,11 +447,11 @@ class MainWindow(QMainWindow):
         self.personnel_page.raise_panic()
 
     @Slot()
-    def _start_first_reads(self) -> None:
-        if not self._first_reads_started and self._session is not None:
-            self._first_reads_started = True
+    def _on_first_screen(self) -> None:
+        if self._session is not None:
             self.banner.refresh()
             self.status_panel.refresh()
+            self.sync_controller.resume_serving()
             self.first_screen_shown.emit()
 
     @Slot(int, int)

@@ -10,8 +10,9 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyleOptionGraphicsItem, QWidget
 
-from missiondesk.domain.web_mercator import HALF_WORLD, project_arrays
+from missiondesk.domain.web_mercator import project_arrays
 from missiondesk.services.basemap import Basemap
+from missiondesk.ui.map.screen_layer import world_rect
 from missiondesk.ui.map.style import BORDER, LAND, PLACE
 
 PLACES_FROM_ZOOM = 3.0  # the world 2,048 px wide: names of a region's cities fit
@@ -61,7 +62,7 @@ class PlaceLabels(QGraphicsItem):
         self.drawn: list[str] = []  # the names painted last time (tests read it)
 
     def boundingRect(self) -> QRectF:
-        return QRectF(-HALF_WORLD, -HALF_WORLD, 2 * HALF_WORLD, 2 * HALF_WORLD)
+        return world_rect()
 
     def paint(
         self,

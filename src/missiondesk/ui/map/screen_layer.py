@@ -22,9 +22,14 @@ def label_font() -> QFont:
     return font
 
 
+def world_rect() -> QRectF:
+    """The whole projected world: the bounds of a layer that can paint anywhere."""
+    return QRectF(-HALF_WORLD, -HALF_WORLD, 2 * HALF_WORLD, 2 * HALF_WORLD)
+
+
 class ScreenLayer(QGraphicsItem):
     def boundingRect(self) -> QRectF:
-        return QRectF(-HALF_WORLD, -HALF_WORLD, 2 * HALF_WORLD, 2 * HALF_WORLD)
+        return world_rect()
 
     def has_content(self) -> bool:
         raise NotImplementedError

@@ -29,7 +29,6 @@ if TYPE_CHECKING:  # loaded by the first tick, on the vault thread, after the fi
     from missiondesk.services.watch import TickReport
 
 TICK_MS = 10_000  # a few seconds: a tick costs tens of milliseconds on the vault thread
-FIRST_TICK_MS = 1_000  # the first tick waits for the first screen, which wants the vault first
 
 
 def alert_notice(view: AlertView) -> tuple[str, str]:
@@ -70,9 +69,12 @@ class WatchTicker(QObject):
         *,
         tick_ms: int | None = None,
         parent: QObject | None = None,
+        start: bool = True,
     ) -> None:
-        """`tick_ms`: between ticks (None: TICK_MS, the first after FIRST_TICK_MS); 0 ticks
-        once, at once, and then only when `tick()` is called."""
+        """`tick_ms`: between ticks (None: TICK_MS); 0: no timer, a tick at the start and when
+        `tick()` is called. `start`: the first tick at once (what fell due while the vault was
+        shut); False leaves it to `tick()` (the app calls it once the first screen has
+        painted)."""
         super().__init__(parent)
         self._session = session
         self._tasks = tasks
@@ -87,9 +89,8 @@ class WatchTicker(QObject):
         relay.changed.connect(self._on_changed)
         if self._timer.interval() > 0:
             self._timer.start()
-        # Soon: what fell due while the vault was shut. After the first screen of messages,
-        # whose reads it would delay (both want the vault's thread, and Python's lock).
-        QTimer.singleShot(FIRST_TICK_MS if tick_ms is None else 0, self, self.tick)
+        if start:
+            QTimer.singleShot(0, self, self.tick)
 
     def stop(self) -> None:
         self._active = False

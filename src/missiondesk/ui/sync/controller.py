@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from missiondesk.domain.errors import MissionDeskError
 from missiondesk.domain.ids import fingerprint
@@ -36,7 +36,6 @@ if TYPE_CHECKING:  # the engine loads when first used: the first screen needs no
 log = logging.getLogger(__name__)
 DEFAULT_LISTEN = "0.0.0.0:7447"  # every network this laptop is on
 STOP_WAIT_S = 5.0
-AUTO_SERVE_AFTER_MS = 800  # serving left on restarts once the first screen is up
 
 
 class SettingsHolder(Protocol):
@@ -148,9 +147,6 @@ class SyncController(QObject):
         self._latest = ""  # the newest result phrase: a report or a failure
         self.state = "off"
         self._posted.connect(self._run_posted, Qt.ConnectionType.QueuedConnection)
-        listen = options.settings.sync_listen
-        if listen:  # the officer left serving on: serve again once the window is up
-            QTimer.singleShot(AUTO_SERVE_AFTER_MS, self, lambda: self._serve_if_in_mission(listen))
 
     # -- properties the page reads -------------------------------------------------------------
 
@@ -205,6 +201,13 @@ class SyncController(QObject):
         return describe_failure("sync", error).message
 
     # -- serving -------------------------------------------------------------------------------
+
+    def resume_serving(self) -> None:
+        """If the officer left serving on, serve again (the window calls this once its first
+        screen is up)."""
+        listen = self._options.settings.sync_listen
+        if listen:
+            self._serve_if_in_mission(listen)
 
     def _serve_if_in_mission(self, listen: str) -> None:
         if self._closed:
