@@ -91,7 +91,10 @@ def test_the_first_screen_after_unlock_loads_only_what_it_shows(tmp_path):
         "         'missiondesk.services.checklist_views', 'missiondesk.services.alert_views',\n"
         "         'missiondesk.store.materialize', 'missiondesk.store.incident_reads',\n"
         "         'missiondesk.store.checklist_rows', 'missiondesk.domain.records.incidents',\n"
-        "         'missiondesk.domain.records.checklists', 'missiondesk.domain.records.alerts')\n"
+        "         'missiondesk.domain.records.checklists', 'missiondesk.domain.records.alerts',\n"
+        "         'missiondesk.services.mission', 'missiondesk.services.sync_service',\n"
+        "         'missiondesk.services.search',\n"
+        "         'missiondesk.domain.trust', 'missiondesk.ui.sync.overview')\n"
         "print(' '.join(name for name in later if name in sys.modules))\n"
         "session.close()\n"
     )

@@ -14,12 +14,8 @@ from missiondesk.services.audit import AuditService
 from missiondesk.services.changes import ChangeFeed
 from missiondesk.services.channels import ChannelService
 from missiondesk.services.messaging import MessagingService
-from missiondesk.services.mission import MissionService
 from missiondesk.services.people import PeopleService
 from missiondesk.services.records import RecordService
-from missiondesk.services.search import SearchService
-from missiondesk.services.sync_service import SyncService
-from missiondesk.services.verification import VerifyReport, verify_log
 from missiondesk.services.writer import OperationWriter
 from missiondesk.store.vault import Vault
 
@@ -33,11 +29,15 @@ if TYPE_CHECKING:
     from missiondesk.services.incidents import IncidentService
     from missiondesk.services.layers import LayerService
     from missiondesk.services.map_features import MapFeatureService
+    from missiondesk.services.mission import MissionService
     from missiondesk.services.mission_package import MissionPackageService
     from missiondesk.services.movements import MovementService
     from missiondesk.services.protection_access import ProtectionAccess
     from missiondesk.services.reports import ReportService
     from missiondesk.services.roster import RosterService
+    from missiondesk.services.search import SearchService
+    from missiondesk.services.sync_service import SyncService
+    from missiondesk.services.verification import VerifyReport
     from missiondesk.services.watch import Watch
 
 
@@ -53,10 +53,7 @@ class Session:
     channels: ChannelService
     attachments: AttachmentService
     messaging: MessagingService
-    search: SearchService
     audit: AuditService
-    mission: MissionService
-    sync: SyncService
     wall: Callable[[], int] = wall_clock_ms
 
     @classmethod
@@ -72,7 +69,6 @@ class Session:
         records = RecordService(vault, writer)
         people = PeopleService(vault, records, device_id)
         audit = AuditService(vault, audit_key)
-        mission = MissionService(vault, writer, keys, records, audit, clock)
         channels = ChannelService(vault, records, people)
         attachments = AttachmentService(vault, records, audit)
         return cls(
@@ -86,12 +82,33 @@ class Session:
             channels=channels,
             attachments=attachments,
             messaging=MessagingService(vault, records, writer, people, channels, attachments),
-            search=SearchService(vault),
             audit=audit,
-            mission=mission,
-            sync=SyncService(vault, mission, device_id, clock, feed),
             wall=wall,
         )
+
+    # -- made when first used: the first screen after unlock is Messages -----------------------
+
+    @cached_property
+    def mission(self) -> MissionService:
+        """The mission this laptop belongs to: membership, enrollment, the authority's work."""
+        from missiondesk.services.mission import MissionService
+
+        return MissionService(
+            self.vault, self.writer, self.keys, self.records, self.audit, self.clock
+        )
+
+    @cached_property
+    def sync(self) -> SyncService:
+        """Peers, sync sessions and what is pending for them (the status bar's first read)."""
+        from missiondesk.services.sync_service import SyncService
+
+        return SyncService(self.vault, self.mission, self.device_id, self.clock, self.changes)
+
+    @cached_property
+    def search(self) -> SearchService:
+        from missiondesk.services.search import SearchService
+
+        return SearchService(self.vault)
 
     @cached_property
     def incidents(self) -> IncidentService:
@@ -228,6 +245,8 @@ class Session:
         return self.keys.device_id
 
     def verify_operations(self) -> VerifyReport:
+        from missiondesk.services.verification import verify_log
+
         return verify_log(self.vault)
 
     def close(self) -> None:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from missiondesk.domain.trust import Membership, Revocation
 from missiondesk.store.connection import Connection
+
+if TYPE_CHECKING:  # the models load at the first membership read: the first screen reads only
+    # the peers (what each holds, for the delivery state of this officer's messages)
+    from missiondesk.domain.trust import Membership, Revocation
 
 
 def _now_ms() -> int:
@@ -83,24 +86,32 @@ class TrustStore:
         return True
 
     def memberships(self) -> list[StoredMembership]:
+        from missiondesk.domain.trust import Membership
+
         rows = self._conn.execute(
             "SELECT document, signature FROM memberships ORDER BY issued_at, serial"
         ).fetchall()
         return [StoredMembership(Membership.model_validate_json(r[0]), bytes(r[1])) for r in rows]
 
     def memberships_of(self, device: str) -> list[Membership]:
+        from missiondesk.domain.trust import Membership
+
         rows = self._conn.execute(
             "SELECT document FROM memberships WHERE device = ? ORDER BY issued_at", (device,)
         ).fetchall()
         return [Membership.model_validate_json(r[0]) for r in rows]
 
     def revocations(self) -> list[StoredRevocation]:
+        from missiondesk.domain.trust import Revocation
+
         rows = self._conn.execute(
             "SELECT document, signature FROM revocations ORDER BY device"
         ).fetchall()
         return [StoredRevocation(Revocation.model_validate_json(r[0]), bytes(r[1])) for r in rows]
 
     def revocation_of(self, device: str) -> Revocation | None:
+        from missiondesk.domain.trust import Revocation
+
         row = self._conn.execute(
             "SELECT document FROM revocations WHERE device = ?", (device,)
         ).fetchone()

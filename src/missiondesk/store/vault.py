@@ -31,12 +31,12 @@ from missiondesk.store.message_reads import MessageReads
 from missiondesk.store.migrations import LATEST, migrate, schema_version
 from missiondesk.store.oplog import OpLog
 from missiondesk.store.reads import Reads
-from missiondesk.store.trust_store import TrustStore
 
 if TYPE_CHECKING:  # loaded when first read: the first screen after unlock reads messages
     from missiondesk.store.checklist_reads import ChecklistReads
     from missiondesk.store.incident_reads import IncidentReads
     from missiondesk.store.protection_reads import ProtectionReads
+    from missiondesk.store.trust_store import TrustStore
 
 
 def write_meta(conn: Connection, key: str, value: str) -> None:
@@ -60,7 +60,6 @@ class Vault:
         self.oplog = OpLog(conn, schema=schema)
         self.reads = Reads(conn, search=schema >= 2)
         self.messages = MessageReads(conn, search=schema >= 2, schema=schema)
-        self.trust = TrustStore(conn)
         self.conflicts = ConflictLedger(conn)
         self.audit = AuditLog(conn)
 
@@ -94,6 +93,14 @@ class Vault:
             conn.close()
             raise
         return cls(layout, conn, lock, backup)
+
+    @cached_property
+    def trust(self) -> TrustStore:
+        """Memberships, revocations, peers and the mission's secrets (read when first used: the
+        first screen after unlock needs none of it)."""
+        from missiondesk.store.trust_store import TrustStore
+
+        return TrustStore(self.conn)
 
     @cached_property
     def incidents(self) -> IncidentReads:

@@ -5,17 +5,20 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
 from missiondesk.domain.dtg import format_dtg
-from missiondesk.services.sync_service import SyncSummary
 from missiondesk.ui.changes import ChangeRelay, RefreshScheduler
 from missiondesk.ui.icons import icon
 from missiondesk.ui.tasks import TaskRunner
 from missiondesk.ui.theme import MUTED_STYLE
+
+if TYPE_CHECKING:  # the sync service is made at the status bar's first read, after the first paint
+    from missiondesk.services.sync_service import SyncSummary
 
 REFRESH_MS = 30_000  # "12 min ago" must keep counting while nothing changes
 STATUS_TYPES = frozenset({"message", "incident", "membership", "device", "person", "peer"})

@@ -22,13 +22,13 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from missiondesk.domain.errors import MissionDeskError
 from missiondesk.domain.ids import fingerprint
-from missiondesk.services.mission import MissionInfo
 from missiondesk.services.session import Session
 from missiondesk.services.settings import Settings, SettingsStore
-from missiondesk.ui.sync.overview import peer_label
 from missiondesk.ui.tasks import Failure, TaskRunner, describe_failure
 
-if TYPE_CHECKING:  # the engine loads when first used: the first screen needs none of it
+if TYPE_CHECKING:  # the engine and the mission load when first used: the first screen needs
+    # none of them
+    from missiondesk.services.mission import MissionInfo
     from missiondesk.services.sync_node import Listening, Serving, SyncNode
     from missiondesk.sync.discovery import FoundPeer
     from missiondesk.sync.session import SessionReport
@@ -212,11 +212,12 @@ class SyncController(QObject):
     def _serve_if_in_mission(self, listen: str) -> None:
         if self._closed:
             return
-        self._tasks.run(
-            "read mission",
-            self._session.mission.info,
-            lambda info: self._auto_serve(info, listen),
-        )
+        session = self._session
+
+        def read_mission() -> MissionInfo | None:
+            return session.mission.info()  # the service is made here, on the vault thread
+
+        self._tasks.run("read mission", read_mission, lambda info: self._auto_serve(info, listen))
 
     def _auto_serve(self, info: MissionInfo | None, listen: str) -> None:
         if info is not None and not self.is_serving:
@@ -351,6 +352,8 @@ class SyncController(QObject):
         session = self._session
 
         def label() -> str:
+            from missiondesk.ui.sync.overview import peer_label
+
             return peer_label(session, device) if device else ""
 
         def publish(name: str) -> None:
@@ -392,6 +395,8 @@ class SyncController(QObject):
         session = self._session
 
         def labelled() -> list[PeerFound]:
+            from missiondesk.ui.sync.overview import peer_label
+
             return [PeerFound(peer_label(session, p.device), p.address) for p in peers]
 
         self._tasks.run(
