@@ -170,9 +170,14 @@ def _fail(message: str, code: int) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from missiondesk.diagnostics import configure_logging, disable_core_dumps
+    from missiondesk.diagnostics import (
+        configure_logging,
+        disable_core_dumps,
+        refuse_validation_plugins,
+    )
 
     disable_core_dumps()
+    refuse_validation_plugins()
     from missiondesk.domain.errors import MissionDeskError, UsageError
     from missiondesk.services.portable import enter as enter_portable
     from missiondesk.services.portable import portable_data_dir

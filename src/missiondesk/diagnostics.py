@@ -1,4 +1,5 @@
-"""Process-wide safety at start-up: no core dumps, and logs that never carry mission content.
+"""Process-wide safety at start-up: no core dumps, no third-party validation plugins, and logs
+that never carry mission content.
 
 Log records name events and error types. Exception messages are left out of the log file because
 they can quote user input; tracebacks keep their frames (file, line, function) only.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import logging.handlers
+import os
 import traceback
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,13 @@ def disable_core_dumps() -> None:
         import resource
 
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def refuse_validation_plugins() -> None:
+    """pydantic loads any installed package that declares a `pydantic` plugin entry point and
+    hands it every value it validates: mission data. MissionDesk uses none, so none load. (It
+    also spares the scan of every installed package's metadata at the first validation.)"""
+    os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
 
 
 class RedactingFormatter(logging.Formatter):
