@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import sys
 from pathlib import Path
 from types import TracebackType
@@ -360,10 +361,22 @@ class UncaughtErrorReporter:
         box.show()
 
 
+def forget_file_dialog_folders() -> None:
+    """Qt's file dialog writes the folders it visited (its history, the last one) to
+    QtProject.conf in the user's config folder whenever one closes: a record of where the
+    officer keeps attachments, exports and bundles, outside the vault. Qt keeps its own
+    settings in QSettings' native format for the user; pointed at a path that cannot be a
+    folder, they are never written (nor read: the dialog starts from its defaults). The app's
+    own settings have paths of their own. (On Windows and macOS the native format is the
+    registry and the preferences: not redirected there, see docs/installers.md.)"""
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, os.devnull)
+
+
 def run(vault_dir: Path, settings_dir: Path, *, native_dialogs: bool = True) -> int:
     """Create the QApplication, show first run or unlock, then the main window. Returns the
     exit code of the event loop. `native_dialogs` False: Qt's own file dialogs (portable mode)."""
     QApplication.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs, not native_dialogs)
+    forget_file_dialog_folders()
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
     )
