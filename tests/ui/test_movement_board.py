@@ -3,7 +3,7 @@ keyboard in Plan movement… (a refused field says why under it and keeps what w
 check-in is missed, and each escalation step shows on the board in order as the clock is
 driven (the test moves the wall clock and ticks the watch on the vault thread, as the shell
 does; nothing sleeps); Check in (from the keyboard) puts it back on time and Arrived takes it
-off the board."""
+off the board; Cancel movement… asks first, and a cancelled movement raises no alert."""
 
 from __future__ import annotations
 
@@ -62,6 +62,17 @@ def board(qtbot, tasks: TaskRunner, session: Session) -> Iterator[MovementBoard]
 
 def state(board: MovementBoard) -> str:
     return str(board.model.data(board.model.index(0, 0))) if board.model.rowCount() else ""
+
+
+def plan_for_bravo(tasks: TaskRunner, session: Session, title: str, route: list[str]) -> str:
+    """BRAVO-2 on the roster and on a movement leaving at START, due to check in hourly."""
+    on_vault(tasks, lambda: session.roster.add("Ben", callsign="BRAVO-2"))
+    return on_vault(
+        tasks,
+        lambda: session.movements.plan(
+            title, ["BRAVO-2"], route, depart=START, eta=START + timedelta(hours=4), interval=60
+        ),
+    )
 
 
 def open_plan_dialog(qtbot, board: MovementBoard) -> PlanMovementDialog:
@@ -138,14 +149,7 @@ def test_a_movement_is_planned_from_the_keyboard_and_a_refusal_keeps_the_text(
 
 
 def test_a_missed_check_in_shows_each_step_in_order(qtbot, tasks, session, board, wall):
-    on_vault(tasks, lambda: session.roster.add("Ben", callsign="BRAVO-2"))
-    movement = on_vault(
-        tasks,
-        lambda: session.movements.plan(
-            "Resupply OP North", ["BRAVO-2"], ["Camp Alpha", "OP North"],
-            depart=START, eta=START + timedelta(hours=4), interval=60,
-        ),
-    )  # fmt: skip
+    movement = plan_for_bravo(tasks, session, "Resupply OP North", ["Camp Alpha", "OP North"])
     show_and_activate(qtbot, board)
     qtbot.waitUntil(lambda: state(board) == "ON TIME", timeout=5000)
     assert board.model.data(board.model.index(0, 4)) == "Resupply OP North"
@@ -198,3 +202,44 @@ def test_a_refused_check_in_position_keeps_the_text(qtbot, tasks, session, board
     qtbot.keyClick(board.position_edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "not a location" in board.summary.text(), timeout=5000)
     assert board.position_edit.text() == "near the river"
+
+
+def test_a_called_off_movement_is_cancelled_after_a_question_and_raises_no_alert(
+    qtbot, tasks, session, wall
+):
+    """Cancel movement… asks first; No keeps the movement, Yes takes it off the board, and its
+    missed check-ins then raise nothing."""
+    asked: list[str] = []
+    answers = [False, True]
+
+    def confirm(_parent: object, question: str) -> bool:
+        asked.append(question)
+        return answers.pop(0)
+
+    relay = ChangeRelay(session.changes)
+    board = MovementBoard(session, tasks, relay, refresh_ms=0, confirm=confirm)
+    qtbot.addWidget(board)
+    board.resize(1100, 700)
+    try:
+        movement = plan_for_bravo(
+            tasks, session, "Convoy to Sector East", ["Camp Alpha", "Sector East"]
+        )
+        show_and_activate(qtbot, board)
+        qtbot.waitUntil(lambda: state(board) == "ON TIME", timeout=5000)
+        board.table.selectRow(0)
+        qtbot.mouseClick(board.cancel_button, Qt.MouseButton.LeftButton)  # answered No
+        assert len(asked) == 1 and "“Convoy to Sector East”" in asked[0]
+        assert tasks.wait_for_done(5000)
+        assert on_vault(tasks, lambda: session.movements.get(movement).state.value) == "on time"
+        assert board.model.rowCount() == 1
+
+        qtbot.mouseClick(board.cancel_button, Qt.MouseButton.LeftButton)  # answered Yes
+        qtbot.waitUntil(lambda: board.model.rowCount() == 0, timeout=5000)
+        assert len(asked) == 2
+        assert on_vault(tasks, lambda: session.movements.get(movement).state.value) == "cancelled"
+        on_vault(tasks, lambda: session.watch.tick(wall.at(180)))  # three check-ins missed
+        assert on_vault(tasks, lambda: [a.id for a in session.alerts.list()]) == []
+    finally:
+        board.close_page()
+        relay.stop()
+        assert tasks.wait_for_done(10_000)

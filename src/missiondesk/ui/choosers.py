@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QWidget
 
 FilesChooser = Callable[[QWidget], list[str]]  # (parent) -> chosen paths, none if cancelled
 PathChooser = Callable[[QWidget, str], str]  # (parent, suggested name) -> chosen path or ""
+Confirmer = Callable[[QWidget, str], bool]  # (parent, question) -> yes
 
 
 def ask_for_files(parent: QWidget) -> list[str]:
@@ -43,3 +44,17 @@ def ask_text(parent: QWidget, question: str) -> str | None:
 
     text, ok = QInputDialog.getText(parent, "MissionDesk", question)
     return text.strip() if ok else None
+
+
+def ask_yes_no(parent: QWidget, question: str) -> bool:
+    """A yes/no question; No is the default button, so Enter does not confirm by accident."""
+    from PySide6.QtWidgets import QMessageBox
+
+    answer = QMessageBox.question(
+        parent,
+        "MissionDesk",
+        question,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes

@@ -25,7 +25,7 @@ from missiondesk.domain.web_mercator import unproject
 from missiondesk.services.map_features import FeatureInfo, Position, geometry_for
 from missiondesk.services.session import Session
 from missiondesk.ui.changes import ChangeRelay, RefreshScheduler
-from missiondesk.ui.choosers import ask_text
+from missiondesk.ui.choosers import Confirmer, ask_text, ask_yes_no
 from missiondesk.ui.map.drawing import DrawingTool
 from missiondesk.ui.map.feature_layer import KIND_LABELS, FeaturesItem, Shape, hit, shape_of
 from missiondesk.ui.map.movement_layer import POSITION_PREFIX, MovementsItem, Track, read_tracks
@@ -34,7 +34,6 @@ from missiondesk.ui.tasks import Failure, TaskRunner
 from missiondesk.ui.theme import ERROR, MUTED_STYLE
 
 TextAsker = Callable[[QWidget, str], "str | None"]  # (parent, question) -> text, None if cancelled
-Confirmer = Callable[[QWidget, str], bool]  # (parent, question) -> yes
 
 TOOLS = (  # kind, button text (with its Alt shortcut), what to do
     (FeatureKind.POINT, "P&oint", "click the place"),
@@ -43,13 +42,6 @@ TOOLS = (  # kind, button text (with its Alt shortcut), what to do
     (FeatureKind.AREA, "&Area", "click each corner"),
     (FeatureKind.NO_GO, "&No-go", "click each corner"),
 )
-
-
-def ask_yes_no(parent: QWidget, question: str) -> bool:
-    from PySide6.QtWidgets import QMessageBox
-
-    answer = QMessageBox.question(parent, "MissionDesk", question)
-    return answer == QMessageBox.StandardButton.Yes
 
 
 class MissionOverlays(QWidget):

@@ -41,10 +41,11 @@ from missiondesk.ui.theme import ERROR, MUTED_STYLE, muted_label, page_title
 
 if TYPE_CHECKING:
     from missiondesk.services.layers import LayerInfo
+    from missiondesk.ui.choosers import Confirmer
     from missiondesk.ui.map.layer_panel import LayerPanel
     from missiondesk.ui.map.map_layers import LayerEntry, MapLayers
     from missiondesk.ui.map.markers import Markers
-    from missiondesk.ui.map.mission_overlays import Confirmer, MissionOverlays, TextAsker
+    from missiondesk.ui.map.mission_overlays import MissionOverlays, TextAsker
     from missiondesk.ui.map.view import MapView
 
 MAX_MARKERS = 50_000

@@ -1,6 +1,7 @@
 """The movement board: active movements with their next check-in, how long until it is due
 and the escalation state; the selected movement's route, vehicles, check-ins and alerts;
-Plan movement… (Ctrl+N), Check in (Ctrl+K, with an optional position) and Arrived.
+Plan movement… (Ctrl+N), Check in (Ctrl+K, with an optional position), Arrived, and Cancel
+movement… (after a question) for one called off, so it raises no more alerts.
 
 Built like the other sections: every vault call runs through the `TaskRunner` (the vault
 thread) and the board reads again when a ChangeSet concerns movements, check-ins, alerts or
@@ -36,6 +37,7 @@ from missiondesk.services.movements import MovementDetail, MovementService, Move
 from missiondesk.services.roster import RosterEntry
 from missiondesk.services.session import Session
 from missiondesk.ui.changes import ChangeRelay, RefreshScheduler
+from missiondesk.ui.choosers import Confirmer, ask_yes_no
 from missiondesk.ui.pages import TablePage
 from missiondesk.ui.protection.fields import OpenDialogs
 from missiondesk.ui.protection.movement_dialog import PlanMovementDialog
@@ -182,8 +184,10 @@ class MovementBoard(TablePage):
         changes: ChangeRelay,
         *,
         refresh_ms: int = REFRESH_MS,
+        confirm: Confirmer = ask_yes_no,
         parent: QWidget | None = None,
     ) -> None:
+        """`confirm`: asks before a movement is cancelled (tests answer it)."""
         self.model = MovementRowsModel()
         super().__init__(
             "Movements",
@@ -196,6 +200,7 @@ class MovementBoard(TablePage):
         )
         self.model.setParent(self)
         self._session = session
+        self._confirm = confirm
         self.shown: str | None = None  # the movement whose details show
         self.detail: MovementDetail | None = None
         self.dialogs: OpenDialogs[PlanMovementDialog] = OpenDialogs()
@@ -212,8 +217,13 @@ class MovementBoard(TablePage):
         position_label = QLabel("P&osition:", self)
         position_label.setBuddy(self.position_edit)
         self.arrived_button = QPushButton("&Arrived", self)
+        self.cancel_button = QPushButton("Ca&ncel movement…", self)
+        self.cancel_button.setToolTip(
+            "Call off the selected movement: no more check-ins are expected, no more alerts"
+        )
         self.check_in_button.clicked.connect(self.check_in)
         self.arrived_button.clicked.connect(self.arrive)
+        self.cancel_button.clicked.connect(self.cancel_movement)
         QShortcut(QKeySequence("Ctrl+K"), self, self.check_in)
         QShortcut(QKeySequence("Ctrl+N"), self, self.plan_movement)
         row = QHBoxLayout()
@@ -223,6 +233,7 @@ class MovementBoard(TablePage):
         row.addWidget(self.position_edit, 1)
         row.addWidget(self.check_in_button)
         row.addWidget(self.arrived_button)
+        row.addWidget(self.cancel_button)
 
         self.details = QPlainTextEdit(self)
         self.details.setReadOnly(True)
@@ -326,6 +337,29 @@ class MovementBoard(TablePage):
         self._tasks.run(
             "arrive",
             lambda: movements.arrive(view.id, position=where),
+            lambda _result: self.position_edit.clear(),
+            self._on_failed,
+        )
+
+    @Slot()
+    def cancel_movement(self) -> None:
+        """After a question (No is the default): the movement is closed as cancelled, leaves
+        the board and raises no more alerts. Refused for an officer who may not plan."""
+        view = self.selected()
+        if view is None or self._closed:
+            return
+        title = view.movement.title
+        question = (
+            f"Cancel the movement “{title}”?\n\nNo more check-ins are expected from it and no "
+            "more alerts are raised for it, on this laptop or on those it syncs with. A "
+            "cancelled movement cannot be resumed: plan a new one if it goes ahead."
+        )
+        if not self._confirm(self, question) or self._closed:
+            return
+        movements = self._session.movements
+        self._tasks.run(
+            "cancel movement",
+            lambda: movements.cancel(view.id),
             lambda _result: self.position_edit.clear(),
             self._on_failed,
         )
