@@ -1,10 +1,17 @@
 """One cold start, in a fresh process, for bench/desk_start.py (not a benchmark on its own).
 
     python bench/_desk_start_child.py bare
+    python bench/_desk_start_child.py floor VAULT_DIR PASSPHRASE
     python bench/_desk_start_child.py app VAULT_DIR PASSPHRASE [TYPE_AFTER_MS]
 
 `bare`: a QApplication and a QMainWindow holding a QTableView of 100 rows (five text columns,
 as the message table has), shown at 1280x800 and painted.
+
+`floor`: the lightest start this stack allows, for information: a plain passphrase dialog; once
+it has painted, "Unlock" unwraps the vault's key and opens SQLCipher with the app's own
+crypto and store modules (`crypto.keywrap`, `store.connection`, `store.reads`: no pydantic, no
+services), reads the channels and the newest page of the first, and shows them in a plain
+window (a section list, a channel list and the 100-row table of `bare`) until it has painted.
 
 `app`: the real entry point, `missiondesk.cli.main(["--vault", VAULT_DIR])` (parser, logging,
 `run_app`, `ui.application.run`: QApplication, settings, theme, tray, AppFlow), with the
@@ -23,6 +30,8 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable
+from typing import Any
 
 MARKS: dict[str, float] = {"script": time.monotonic()}
 
@@ -36,19 +45,15 @@ def finish() -> None:
     print("MARKS " + json.dumps(MARKS), flush=True)
 
 
-def bare() -> int:
+def plain_parts() -> tuple[Any, Any]:
+    """The table model and the first-paint watch of the plain windows (`bare`, `floor`),
+    defined once PySide6 has loaded."""
     from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, Qt, QTimer
-    from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
 
-    mark("imports")
-
-    class Model(QAbstractTableModel):
-        def __init__(self) -> None:
+    class Rows(QAbstractTableModel):
+        def __init__(self, rows: list[tuple[str, ...]]) -> None:
             super().__init__()
-            self.rows = [
-                ("ROUTINE", f"0112{i % 60:02d}Z DEC 26", "BRAVO-2", f"Patrol report {i}", "")
-                for i in range(100)
-            ]
+            self.rows = rows
 
         def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
             return 0 if parent.isValid() else len(self.rows)
@@ -61,29 +66,134 @@ def bare() -> int:
                 return self.rows[index.row()][index.column()]
             return None
 
-    class PaintWatch(QObject):
+    class FirstPaint(QObject):
+        """Calls `then` once, right after the first paint of the widget it watches."""
+
+        def __init__(self, then: Callable[[], None]) -> None:
+            super().__init__()
+            self.then: Callable[[], None] | None = then
+
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint and model.rowCount() > 0:
-                QTimer.singleShot(0, done)  # runs once this paint has been done
+            if event.type() == QEvent.Type.Paint and self.then is not None:
+                QTimer.singleShot(0, self.then)  # runs once this paint has been done
+                self.then = None
             return False
 
+    return Rows, FirstPaint
+
+
+def bare() -> int:
+    from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
+
+    rows_model, first_paint = plain_parts()
+    mark("imports")
+
     def done() -> None:
-        if "painted" not in MARKS:
-            finish()
-            app.quit()
+        finish()
+        app.quit()
 
     app = QApplication(sys.argv)
     mark("qapplication")
-    model = Model()
+    model = rows_model(
+        [
+            ("ROUTINE", f"0112{i % 60:02d}Z DEC 26", "BRAVO-2", f"Patrol report {i}", "")
+            for i in range(100)
+        ]
+    )
     window = QMainWindow()
     view = QTableView(window)
     view.setModel(model)
     window.setCentralWidget(view)
     window.resize(1280, 800)
-    watch = PaintWatch()
+    watch = first_paint(done)
     view.viewport().installEventFilter(watch)
     window.show()
     mark("shown")
+    return app.exec()
+
+
+def floor(vault_dir: str, passphrase: str) -> int:
+    from PySide6.QtWidgets import (
+        QApplication,
+        QDialog,
+        QLabel,
+        QLineEdit,
+        QListWidget,
+        QMainWindow,
+        QPushButton,
+        QSplitter,
+        QTableView,
+        QVBoxLayout,
+    )
+
+    rows_model, first_paint = plain_parts()
+    mark("imports")
+
+    app = QApplication(sys.argv)
+    dialog = QDialog()
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(QLabel("Enter your passphrase to unlock the vault."))
+    edit = QLineEdit()
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    layout.addWidget(edit)
+    button = QPushButton("Unlock")
+    layout.addWidget(button)
+    keep: list[object] = []
+
+    def done() -> None:
+        finish()
+        app.quit()
+
+    def unlock() -> None:
+        from pathlib import Path
+
+        from missiondesk.crypto.keywrap import WrappedKey, unwrap_data_key
+        from missiondesk.store.connection import CipherSettings, open_encrypted
+        from missiondesk.store.reads import Reads
+
+        folder = Path(vault_dir)
+        key_file = json.loads((folder / "vault.key").read_text())
+        data_key = unwrap_data_key(WrappedKey.from_dict(key_file), passphrase)
+        cipher = CipherSettings.from_dict(key_file.get("database"))
+        conn = open_encrypted(folder / "vault.db", data_key, create=False, cipher=cipher)
+        reads = Reads(conn, search=True)
+        channels = reads.of_type("channel")
+        page = reads.messages(channels[0].id, limit=100)
+        rows = [
+            (str(r.doc.get("precedence", "")), str(r.created_hlc), r.author[:8],
+             str(r.doc.get("text", "")), "")
+            for r in page
+        ]  # fmt: skip
+        mark("unlocked")
+        window = QMainWindow()
+        split = QSplitter(window)
+        sections = QListWidget(split)
+        sections.addItems(["Messages", "Incidents", "Checklists", "Personnel", "Map", "Sync"])
+        QListWidget(split).addItems([str(c.doc.get("name", "")) for c in channels])
+        view = QTableView(split)
+        model = rows_model(rows)
+        view.setModel(model)
+        window.setCentralWidget(split)
+        window.statusBar().showMessage("Not syncing")
+        window.resize(1280, 800)
+        watch = first_paint(done)
+        view.viewport().installEventFilter(watch)
+        keep.extend([window, model, watch, conn])
+        window.show()
+        dialog.hide()
+        mark("window shown")
+
+    def type_passphrase() -> None:
+        mark("dialog")
+        edit.setText(passphrase)
+        mark("unlock clicked")
+        button.click()
+
+    button.clicked.connect(unlock)
+    dialog_watch = first_paint(type_passphrase)
+    dialog.installEventFilter(dialog_watch)
+    dialog.show()
+    mark("dialog shown")
     return app.exec()
 
 
@@ -171,4 +281,6 @@ def app(vault_dir: str, passphrase: str, type_after_ms: int = 0) -> int:
 if __name__ == "__main__":
     if sys.argv[1] == "bare":
         raise SystemExit(bare())
+    if sys.argv[1] == "floor":
+        raise SystemExit(floor(sys.argv[2], sys.argv[3]))
     raise SystemExit(app(sys.argv[2], sys.argv[3], *(int(x) for x in sys.argv[4:5])))
