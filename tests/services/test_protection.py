@@ -155,6 +155,23 @@ def test_a_check_in_is_one_call_and_moves_the_next_due_time(desk, wall):
     assert tick(desk, wall, 10_000) == ()  # closed: nothing escalates
 
 
+def test_a_movement_checking_in_past_its_eta_says_so_and_raises_no_alert(desk, wall):
+    """The ETA passing is shown (PAST ETA), not escalated; a missed check-in still comes first."""
+    roster_of(desk)
+    movement = plan(desk, wall, eta=t(90), interval=60)
+    wall.at(55)
+    desk.movements.check_in(movement)  # next due at 115
+    wall.at(89)
+    assert desk.movements.get(movement).state is State.ON_TIME
+    wall.at(100)
+    assert desk.movements.get(movement).state is State.PAST_ETA
+    assert tick(desk, wall, 100) == ()
+    wall.at(115)
+    assert desk.movements.get(movement).state is State.DUE  # the missed check-in comes first
+    desk.movements.arrive(movement)
+    assert desk.movements.get(movement).state is State.ARRIVED
+
+
 # -- escalation --
 
 

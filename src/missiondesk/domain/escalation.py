@@ -74,6 +74,7 @@ class State(StrEnum):
     """Where a movement stands, as the board shows it."""
 
     ON_TIME = "on time"
+    PAST_ETA = "past ETA"  # checking in on time, but not arrived by its ETA (no alert of its own)
     DUE = "check-in due"  # due, the warning not raised yet
     WARNING = "warning"
     ALARM = "alarm"
@@ -82,10 +83,13 @@ class State(StrEnum):
     CANCELLED = "cancelled"
 
 
-def state(active: bool, stage: int, due_ms: int, now_ms: int) -> State:
-    """An active movement's escalation state (closed ones are ARRIVED or CANCELLED)."""
+def state(active: bool, stage: int, due_ms: int, now_ms: int, eta_ms: int | None = None) -> State:
+    """An active movement's escalation state (closed ones are ARRIVED or CANCELLED). A missed
+    check-in comes first; past its ETA (`eta_ms`) with its check-ins on time, it is PAST_ETA."""
     if not active:
         return State.ARRIVED
     if stage > 0:
         return (State.WARNING, State.ALARM, State.FLASH)[min(stage, 3) - 1]
-    return State.DUE if now_ms >= due_ms else State.ON_TIME
+    if now_ms >= due_ms:
+        return State.DUE
+    return State.PAST_ETA if eta_ms is not None and now_ms > eta_ms else State.ON_TIME

@@ -359,7 +359,7 @@ class MovementService:
             moment(row.last_checkin) if row.last_checkin is not None else None,
             position,
             moment(row.next_due),
-            state(True, row.stage, row.next_due, millis(self.now())),
+            state(True, row.stage, row.next_due, millis(self.now()), millis(movement.eta)),
             moment(row.escalate_at) if row.escalate_at is not None else None,
         )
 

@@ -49,6 +49,7 @@ WATCHED = frozenset({"movement", "movement_checkin", "alert", "person"})
 REFRESH_MS = 30_000
 # The precedence whose colours a state borrows (the step's own precedence).
 STATE_PRECEDENCE = {
+    State.PAST_ETA: Precedence.PRIORITY,
     State.DUE: Precedence.PRIORITY,
     State.WARNING: Precedence.PRIORITY,
     State.ALARM: Precedence.IMMEDIATE,
