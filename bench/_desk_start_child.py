@@ -202,8 +202,10 @@ def app(vault_dir: str, passphrase: str, type_after_ms: int = 0) -> int:
 
     from missiondesk.cli import main
     from missiondesk.ui.pyside_scan import answer_from_globals
+    from missiondesk.ui.start_collector import pause
 
-    answer_from_globals()  # as run_app does before it loads ui.application (imported here)
+    pause()  # as run_app does before it loads ui.application (imported here)
+    answer_from_globals()
     from missiondesk.ui import application
     from missiondesk.ui.unlock import UnlockDialog
 

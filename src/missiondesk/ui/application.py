@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication
 from missiondesk import __version__
 from missiondesk.services.settings_file import SettingsStore
 from missiondesk.services.vault_paths import vault_exists
+from missiondesk.ui import start_collector
 from missiondesk.ui.icons import icon
 from missiondesk.ui.shell.tray import Tray
 from missiondesk.ui.tasks import TaskRunner, describe_failure
@@ -156,6 +157,7 @@ class AppFlow(QObject):
     def _show_first_run(self) -> None:
         from missiondesk.ui.first_run import FirstRunDialog
 
+        start_collector.resume()  # a first run is not timed: collect as usual
         dialog = FirstRunDialog(self._vault_dir, self._tasks, kdf=self._kdf)
         dialog.created.connect(self._on_session_opened)
         self._show_dialog(dialog)
@@ -165,7 +167,9 @@ class AppFlow(QObject):
         dialog.unlocked.connect(self._on_session_opened)
         self._show_dialog(dialog)
         if not all(name in sys.modules for name in SESSION_CODE):
-            self._tasks.run("load the session's code", load_session_code)
+            self._tasks.run("load the session's code", load_session_code)  # then collects again
+        else:
+            start_collector.resume()
 
     def _show_dialog(self, dialog: FirstRunDialog | UnlockDialog) -> None:
         self.dialog = dialog
@@ -324,13 +328,16 @@ def load_session_code() -> None:
     work at import, so loading Qt widget classes off the GUI thread is safe. Then the validators
     the window's first build uses (the settings, this officer's record), which pydantic builds
     at a model's first use: here rather than on the GUI thread after the passphrase."""
-    for name in SESSION_CODE:
-        importlib.import_module(name)
-    from missiondesk.domain.kinds import RECORD_TYPES
-    from missiondesk.services.settings import Settings
+    try:
+        for name in SESSION_CODE:
+            importlib.import_module(name)
+        from missiondesk.domain.kinds import RECORD_TYPES
+        from missiondesk.services.settings import Settings
 
-    for model in (Settings, RECORD_TYPES["person"]):
-        model.model_rebuild()
+        for model in (Settings, RECORD_TYPES["person"]):
+            model.model_rebuild()
+    finally:
+        start_collector.resume()  # what is loaded now lives as long as the app
 
 
 class UncaughtErrorReporter:
