@@ -533,8 +533,9 @@ def add_checklists(me: object, clock: ScriptedClock) -> None:
 
 
 def add_protection(me: object, clock: ScriptedClock) -> None:
-    """Outposts on the roster, two movements (one with its check-in missed: the watch raises its
-    steps when the window opens), and a headcount under way."""
+    """Outposts on the roster, three movements (one with its check-in missed: the watch raises
+    its steps when the window opens; one checking in past its ETA), and a headcount under
+    way."""
     from missiondesk.services.session import Session
 
     assert isinstance(me, Session)
@@ -568,6 +569,13 @@ def add_protection(me: object, clock: ScriptedClock) -> None:
             "Night patrol, Team Site Tango", ["TANGO-1"], ["Team Site Tango", "Village market"],
             depart=end - timedelta(minutes=40), eta=end + timedelta(hours=1), interval=30,
         )  # fmt: skip
+    with clock.at(end - timedelta(hours=4)):
+        resupply = me.movements.plan(
+            "Water resupply, Team Site Tango", ["OPS-JOC"], ["Sector North HQ", "Team Site Tango"],
+            depart=end - timedelta(hours=3), eta=end - timedelta(minutes=30), interval=60,
+        )  # fmt: skip
+    with clock.at(end - timedelta(minutes=20)):
+        me.movements.check_in(resupply, position="9.3804, 31.6422")
     with clock.at(end - timedelta(minutes=12)):
         me.movements.check_in(patrol, position="9.3610, 31.6215")
     with clock.at(end - timedelta(minutes=25)):
@@ -939,15 +947,15 @@ def shoot_messages(window: object, store: object, out: Path, tasks: object) -> l
 
 
 def shoot_personnel(window: object, out: Path) -> list[Path]:
-    """25. The movement board with a missed check-in escalated; 26. the headcount board;
-    27. the alerts."""
+    """25. The movement board with a missed check-in escalated and one past its ETA; 26. the
+    headcount board; 27. the alerts."""
     from missiondesk.ui.main_window import MainWindow
 
     assert isinstance(window, MainWindow)
     window.show_section("Personnel")
     page = window.personnel_page
     board = page.movements
-    wait_until(lambda: board.model.rowCount() == 2)
+    wait_until(lambda: board.model.rowCount() == 3)
     wait_until(lambda: page.alerts.model.rowCount() >= 2)  # the watch ticked at unlock
     board.table.selectRow(0)
     settle()
