@@ -880,6 +880,14 @@ def shoot_messages(window: object, store: object, out: Path, tasks: object) -> l
     page = window.messages_page
     wait_until(lambda: page.model.rowCount() > 0 and window.banner.isVisible())
     shots.append(save(window, out, "06-messages"))
+    # 31. The same at 850 points wide (a 1280-pixel screen at 150 %): the compose box's Attach
+    #     and Send drop to a row of their own.
+    size = window.size()
+    window.resize(850, size.height())
+    wait_until(lambda: window.width() == 850 and page.compose.two_rows)
+    shots.append(save(window, out, "31-messages-narrow"))
+    window.resize(size)
+    wait_until(lambda: window.size() == size and not page.compose.two_rows)
 
     # 7. The outpost channel: FLASH lines, a message with attachments in the reading pane.
     north = next(v for v in page.channel_model.channels if v.title == "ops-north")

@@ -20,6 +20,7 @@ from missiondesk.domain.markings import Precedence, Sensitivity
 from missiondesk.domain.records.messaging import MAX_MESSAGE_TEXT
 from missiondesk.services.attachments import NewAttachment
 from missiondesk.ui.icons import icon
+from missiondesk.ui.reflow import Reflowing
 from missiondesk.ui.theme import ERROR, MUTED_STYLE, PRECEDENCE_COLOURS, precedence_colour
 
 MAX_TEXT = MAX_MESSAGE_TEXT
@@ -111,27 +112,34 @@ class ComposeBox(QWidget):
         self.chips.setSpacing(6)
         self.chips.addStretch(1)
 
-        controls = QHBoxLayout()
-        controls.setSpacing(8)
+        # The markings on one row and Attach / Send on the same row when there is room; on a
+        # narrow window (a small or high-DPI screen) Attach / Send drop to a row of their own.
+        self.markings_row = QHBoxLayout()
+        self.markings_row.setSpacing(8)
         precedence_label = QLabel("&Precedence:", self)
         precedence_label.setBuddy(self.precedence_box)
         sensitivity_label = QLabel("Sens&itivity:", self)
         sensitivity_label.setBuddy(self.sensitivity_box)
-        controls.addWidget(precedence_label)
-        controls.addWidget(self.precedence_box)
-        controls.addWidget(sensitivity_label)
-        controls.addWidget(self.sensitivity_box)
-        controls.addWidget(self.attach_button)
-        controls.addStretch(1)
-        controls.addWidget(self.counter)
-        controls.addWidget(self.send_button)
+        self.markings_row.addWidget(precedence_label)
+        self.markings_row.addWidget(self.precedence_box)
+        self.markings_row.addWidget(sensitivity_label)
+        self.markings_row.addWidget(self.sensitivity_box)
+        self.send_row = QHBoxLayout()
+        self.send_row.setSpacing(8)
+        self.send_row.addWidget(self.attach_button)
+        self.send_row.addStretch(1)
+        self.send_row.addWidget(self.counter)
+        self.send_row.addWidget(self.send_button)
+        self.controls = Reflowing(self)
+        self.controls.add_layout(self.markings_row)
+        self.controls.add_layout(self.send_row, 1)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addWidget(self.text_edit)
         layout.addLayout(self.chips)
-        layout.addLayout(controls)
+        layout.addWidget(self.controls)
         layout.addWidget(self.error)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
 
@@ -141,6 +149,10 @@ class ComposeBox(QWidget):
             shortcut.activated.connect(self._on_send_clicked)
         self._on_precedence_changed()
         self._on_text_changed()
+
+    @property
+    def two_rows(self) -> bool:
+        return self.controls.stacked
 
     # -- state the page sets -------------------------------------------------------------------
 
@@ -246,7 +258,10 @@ class ComposeBox(QWidget):
     @Slot()
     def _on_text_changed(self) -> None:
         length = len(self.text_edit.toPlainText())
-        self.counter.setText(f"{length:,}/{MAX_TEXT:,}" if length > MAX_TEXT * 0.8 else "")
+        counted = f"{length:,}/{MAX_TEXT:,}" if length > MAX_TEXT * 0.8 else ""
+        if counted != self.counter.text():
+            self.counter.setText(counted)
+            self.controls.update_parts()  # the count takes room on the row
 
     @Slot(object)
     def _on_chip_removed(self, chip: AttachmentChip) -> None:

@@ -52,6 +52,7 @@ class ReadingPane(QWidget):
         self.who = QLabel(self)
         self.who.setTextFormat(Qt.TextFormat.PlainText)
         self.who.setFont(scaled_font(self.who, 1.0, bold=True))
+        self.when.setWordWrap(True)  # on a narrow window it wraps rather than widen the window
         self.text = QPlainTextEdit(self)
         self.text.setReadOnly(True)
         self.text.setAccessibleName("Message")
@@ -72,11 +73,11 @@ class ReadingPane(QWidget):
 
         head = QHBoxLayout()
         head.setSpacing(8)
-        head.addWidget(self.precedence)
-        head.addWidget(self.who)
-        head.addWidget(self.when)
-        head.addStretch(1)
-        head.addWidget(self.sensitivity)
+        top = Qt.AlignmentFlag.AlignTop
+        head.addWidget(self.precedence, 0, top)
+        head.addWidget(self.who, 0, top)
+        head.addWidget(self.when, 1, top)  # takes the room left, so it wraps only when narrow
+        head.addWidget(self.sensitivity, 0, top)
         foot = QHBoxLayout()
         foot.addWidget(self.acks, 1)
         foot.addWidget(self.acknowledge_button, 0, Qt.AlignmentFlag.AlignTop)

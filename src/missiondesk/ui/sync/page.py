@@ -11,7 +11,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QScrollArea,
     QSplitter,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 from missiondesk.domain.kinds import RECORD_TYPES
 from missiondesk.services.session import Session
 from missiondesk.ui.changes import ChangeRelay, RefreshScheduler
+from missiondesk.ui.reflow import Reflowing
 from missiondesk.ui.sync.bundles import BundlesPanel
 from missiondesk.ui.sync.choosers import (
     Confirmer,
@@ -109,12 +109,9 @@ class SyncPage(QWidget):
         tables.setStretchFactor(0, 3)
         tables.setStretchFactor(1, 2)
         tables.setChildrenCollapsible(False)
-        self.inside = QWidget(self)
-        inside_layout = QHBoxLayout(self.inside)
-        inside_layout.setContentsMargins(0, 0, 0, 0)
-        inside_layout.setSpacing(14)
-        inside_layout.addWidget(tables, 1)
-        inside_layout.addWidget(side)
+        self.inside = Reflowing(self, spacing=14)  # the side panels go below on a narrow window
+        self.inside.add_widget(tables, 1)
+        self.inside.add_widget(side)
 
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
