@@ -1,6 +1,8 @@
 """A reflowing row lays its parts side by side when the width holds them and stacks them when
-it does not, and asks only for its widest part; the main window, every section built, fits a
-screen of 1280 points at 150 % (853 points wide) with the compose box's rows stacked."""
+it does not, and asks only for its widest part; a flow layout wraps its items as text does;
+the main window, every section built, fits a screen of 1280 points at 150 % (853 points wide)
+with the compose box's rows stacked, and a message with many long-named files does not widen
+it."""
 
 from __future__ import annotations
 
@@ -10,12 +12,14 @@ from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
 from missiondesk.services.session import Session
 from missiondesk.services.settings_file import SettingsStore
+from missiondesk.ui.flow_layout import FlowLayout, short_name
 from missiondesk.ui.main_window import SECTIONS, MainWindow
+from missiondesk.ui.messages.message_model import MessageListModel
 from missiondesk.ui.reflow import Reflowing
 from missiondesk.ui.tasks import TaskRunner
 from missiondesk.ui.window_options import WindowOptions
 
-from .conftest import show_and_activate
+from .conftest import on_vault, show_and_activate
 
 
 def test_parts_side_by_side_when_they_fit_and_stacked_when_not(qtbot):
@@ -68,3 +72,58 @@ def test_the_window_with_every_section_fits_a_small_high_dpi_screen(
     assert compose.send_button.isVisible()
     send = compose.send_button.mapTo(window, compose.send_button.rect().bottomRight())
     assert send.x() <= window.width()  # nothing past the window's edge
+
+
+def test_a_long_file_name_keeps_its_start_and_extension():
+    assert short_name("patrol.png") == "patrol.png"
+    name = "INCREP-2026-12-01-ambush-near-km-42-on-the-main-supply-route-north-final-v3.pdf"
+    short = short_name(name)
+    assert len(short) == 40 and short.startswith("INCREP-2026") and short.endswith("v3.pdf")
+    assert "…" in short
+
+
+def test_a_flow_layout_wraps_its_items_and_asks_for_the_widest(qtbot):
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    flow = FlowLayout(holder, spacing=6)
+    buttons = [QPushButton(f"file {i}", holder) for i in range(5)]
+    for button in buttons:
+        button.setFixedSize(150, 30)
+        flow.addWidget(button)
+    assert flow.minimumSize().width() == 150
+    assert flow.heightForWidth(400) == 3 * 30 + 2 * 6  # two a line
+    assert flow.heightForWidth(1000) == 30  # all on one line
+    holder.resize(400, 200)
+    show_and_activate(qtbot, holder)
+    qtbot.waitUntil(lambda: buttons[2].y() > buttons[0].y(), timeout=5000)
+    assert buttons[1].y() == buttons[0].y() and buttons[2].x() == buttons[0].x()
+    assert buttons[4].y() > buttons[2].y()
+
+
+def test_many_long_named_files_do_not_widen_the_window(
+    qtbot, open_session: Session, tasks: TaskRunner, tmp_path: Path
+):
+    from missiondesk.services.attachments import NewAttachment
+
+    files = [
+        NewAttachment.of(
+            f"sector-north-checkpoint-{i}-photograph-taken-at-dawn-by-patrol.txt", b"x"
+        )
+        for i in range(6)
+    ]
+    on_vault(tasks, lambda: open_session.messaging.send("general", "Photos", attachments=files))
+    options = WindowOptions(settings_store=SettingsStore(tmp_path / "settings"))
+    window = MainWindow(open_session, tasks, options)
+    qtbot.addWidget(window)
+    show_and_activate(qtbot, window)
+    page = window.messages_page
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
+    page.table.setCurrentIndex(page.model.index(0, MessageListModel.TEXT))
+    buttons = page.reading.attachment_buttons
+    qtbot.waitUntil(lambda: len(buttons) == 6 and buttons[0].isVisible(), timeout=5000)
+    assert window.minimumSizeHint().width() <= 853
+    window.resize(853, 700)
+    qtbot.waitUntil(lambda: window.width() == 853, timeout=5000)
+    qtbot.waitUntil(lambda: buttons[-1].y() > buttons[0].y(), timeout=5000)  # wrapped
+    assert all(b.text().startswith("sector-north-checkpoi") for b in buttons)
+    assert buttons[0].toolTip().startswith(files[0].name)

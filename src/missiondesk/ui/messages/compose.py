@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from missiondesk.domain.markings import Precedence, Sensitivity
 from missiondesk.domain.records.messaging import MAX_MESSAGE_TEXT
 from missiondesk.services.attachments import NewAttachment
+from missiondesk.ui.flow_layout import FlowLayout, short_name
 from missiondesk.ui.icons import icon
 from missiondesk.ui.reflow import Reflowing
 from missiondesk.ui.theme import ERROR, MUTED_STYLE, PRECEDENCE_COLOURS, precedence_colour
@@ -38,7 +39,8 @@ class AttachmentChip(QWidget):
     def __init__(self, attachment: NewAttachment, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.attachment = attachment
-        label = QLabel(f"{attachment.name} ({attachment.size_text})", self)
+        label = QLabel(f"{short_name(attachment.name)} ({attachment.size_text})", self)
+        label.setToolTip(attachment.name)
         label.setTextFormat(Qt.TextFormat.PlainText)
         remove = QToolButton(self)
         remove.setText("✕")
@@ -108,9 +110,7 @@ class ComposeBox(QWidget):
         self.error.hide()
 
         self._chips: list[AttachmentChip] = []
-        self.chips = QHBoxLayout()
-        self.chips.setSpacing(6)
-        self.chips.addStretch(1)
+        self.chips = FlowLayout(spacing=6)  # many files wrap onto more lines
 
         # The markings on one row and Attach / Send on the same row when there is room; on a
         # narrow window (a small or high-DPI screen) Attach / Send drop to a row of their own.
@@ -177,7 +177,7 @@ class ComposeBox(QWidget):
         chip = AttachmentChip(attachment, self)
         chip.removed.connect(self._on_chip_removed)
         self._chips.append(chip)
-        self.chips.insertWidget(self.chips.count() - 1, chip)
+        self.chips.addWidget(chip)
         self._on_text_changed()
 
     def show_error(self, message: str) -> None:

@@ -18,6 +18,7 @@ from missiondesk.domain.hlc import to_datetime
 from missiondesk.services.attachments import AttachmentInfo
 from missiondesk.services.delivery import MessageState
 from missiondesk.services.messaging import MessageView
+from missiondesk.ui.flow_layout import FlowLayout, short_name
 from missiondesk.ui.icons import icon
 from missiondesk.ui.theme import (
     ERROR,
@@ -57,8 +58,7 @@ class ReadingPane(QWidget):
         self.text.setReadOnly(True)
         self.text.setAccessibleName("Message")
         self.text.setFrameShape(QPlainTextEdit.Shape.NoFrame)
-        self.attachments_row = QHBoxLayout()
-        self.attachments_row.setSpacing(6)
+        self.attachments_row = FlowLayout(spacing=6)  # many files wrap onto more lines
         self._attachment_buttons: list[QPushButton] = []
         self.acks = QLabel(self)
         self.acks.setWordWrap(True)
@@ -128,13 +128,15 @@ class ReadingPane(QWidget):
         if self.text.toPlainText() != message.text:
             self.text.setPlainText(message.text)
         for attachment in message.attachments:
-            button = QPushButton(f"{attachment.name}  ({attachment.size_text})", self)
+            button = QPushButton(f"{short_name(attachment.name)}  ({attachment.size_text})", self)
             button.setIcon(icon("paperclip"))
-            button.setToolTip("Open a preview; Save as… writes a decrypted copy")
+            button.setToolTip(
+                f"{attachment.name}: open a preview; Save as… writes a decrypted copy"
+            )
+            button.setAccessibleName(f"Attachment {attachment.name}")
             button.clicked.connect(lambda _=False, a=attachment: self._on_attachment(a))
             self.attachments_row.addWidget(button)
             self._attachment_buttons.append(button)
-        self.attachments_row.addStretch(1)
         self._show_acknowledgements(message)
 
     def _show_acknowledgements(self, message: MessageView) -> None:
