@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QPointF, Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from missiondesk.domain.errors import MissionDeskError
 from missiondesk.domain.markings import Sensitivity
@@ -30,6 +30,7 @@ from missiondesk.ui.map.drawing import DrawingTool
 from missiondesk.ui.map.feature_layer import KIND_LABELS, FeaturesItem, Shape, hit, shape_of
 from missiondesk.ui.map.movement_layer import POSITION_PREFIX, MovementsItem, Track, read_tracks
 from missiondesk.ui.map.view import MapView
+from missiondesk.ui.reflow import Reflowing
 from missiondesk.ui.tasks import Failure, TaskRunner
 from missiondesk.ui.theme import ERROR, MUTED_STYLE
 
@@ -86,30 +87,36 @@ class MissionOverlays(QWidget):
         view.scene().sigMouseClicked.connect(self._on_clicked)
 
         self.buttons: dict[FeatureKind, QPushButton] = {}
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(QLabel("Draw:", self))
+        draw = QHBoxLayout()  # the tools, then the selection's actions; stacked when narrow
+        draw.addWidget(QLabel("Draw:", self))
         for kind, text, _hint in TOOLS:
             button = QPushButton(text, self)
             button.setCheckable(True)
             button.setToolTip(f"Draw a {KIND_LABELS[kind].lower()} on the map")
             button.clicked.connect(lambda _checked=False, k=kind: self.start(k))
             self.buttons[kind] = button
-            row.addWidget(button)
+            draw.addWidget(button)
         self.rename_button = QPushButton("Rename…", self)  # F2; Alt+M is the Message menu
         self.rename_button.setToolTip("Rename the selected feature (F2)")
         self.rename_button.clicked.connect(self.rename_selected)
         self.delete_button = QPushButton("&Delete…", self)
         self.delete_button.setToolTip("Delete the selected feature, for every laptop (Delete)")
         self.delete_button.clicked.connect(self.delete_selected)
-        row.addWidget(self.rename_button)
-        row.addWidget(self.delete_button)
+        edit = QHBoxLayout()
+        edit.addWidget(self.rename_button)
+        edit.addWidget(self.delete_button)
         self.info = QLabel(self)
         self.info.setTextFormat(Qt.TextFormat.PlainText)
         self.info.setWordWrap(True)
         self.info.setAccessibleName("Map selection")
         self.info.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        row.addWidget(self.info, 1)
+        edit.addWidget(self.info, 1)
+        self.bar = Reflowing(self)
+        self.bar.add_layout(draw)
+        self.bar.add_layout(edit, 1)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.bar)
         for keys, slot in (
             (QKeySequence(Qt.Key.Key_Delete), self.delete_selected),
             (QKeySequence(Qt.Key.Key_F2), self.rename_selected),
