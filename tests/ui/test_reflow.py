@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
 from missiondesk.services.session import Session
@@ -86,6 +87,7 @@ def test_a_flow_layout_wraps_its_items_and_asks_for_the_widest(qtbot):
     holder = QWidget()
     qtbot.addWidget(holder)
     flow = FlowLayout(holder, spacing=6)
+    assert flow.minimumSize() == QSize(0, 0) and flow.heightForWidth(400) == 0  # empty
     buttons = [QPushButton(f"file {i}", holder) for i in range(5)]
     for button in buttons:
         button.setFixedSize(150, 30)

@@ -54,7 +54,7 @@ class FlowLayout(QLayout):
 
     def minimumSize(self) -> QSize:
         """As wide as the widest item: the rest wraps."""
-        size = QSize()
+        size = QSize(0, 0)  # nothing to show takes no room
         for item in self._items:
             size = size.expandedTo(item.minimumSize())
         margins = self.contentsMargins()
