@@ -11,9 +11,10 @@ from pathlib import Path
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
+from missiondesk.services.attachments import short_name
 from missiondesk.services.session import Session
 from missiondesk.services.settings_file import SettingsStore
-from missiondesk.ui.flow_layout import FlowLayout, short_name
+from missiondesk.ui.flow_layout import FlowLayout
 from missiondesk.ui.main_window import SECTIONS, MainWindow
 from missiondesk.ui.messages.message_model import MessageListModel
 from missiondesk.ui.reflow import Reflowing

@@ -37,6 +37,17 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
 )
 
 
+NAME_CHARACTERS = 40  # a file's name on a button or chip, shortened in the middle beyond this
+
+
+def short_name(name: str, limit: int = NAME_CHARACTERS) -> str:
+    """`name` shortened in its middle, so its start and its extension stay readable."""
+    if len(name) <= limit:
+        return name
+    keep = limit - 1
+    return name[: keep - keep // 3] + "…" + name[len(name) - keep // 3 :]
+
+
 def _size_text(size: int) -> str:
     if size < 1024:
         return f"{size} B"

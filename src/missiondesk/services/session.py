@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from missiondesk.crypto.signing import DeviceKeys
 from missiondesk.domain.hlc import HybridClock, wall_clock_ms
+from missiondesk.domain.ids import fingerprint
 from missiondesk.services.attachments import AttachmentService
 from missiondesk.services.audit import AuditService
 from missiondesk.services.changes import ChangeFeed
@@ -243,6 +244,17 @@ class Session:
     @property
     def device_id(self) -> str:
         return self.keys.device_id
+
+    def peer_label(self, device: str) -> str:
+        """The callsign of the officer using `device`: from the records, else from its
+        membership certificate (a peer met for the first time), else its fingerprint."""
+        name = self.people.display_name(device)
+        if name != fingerprint(device):
+            return name
+        for view in self.mission.members():
+            if view.membership.device == device:
+                return view.membership.callsign or view.membership.name
+        return name
 
     def verify_operations(self) -> VerifyReport:
         from missiondesk.services.verification import verify_log

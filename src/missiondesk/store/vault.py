@@ -96,8 +96,8 @@ class Vault:
 
     @cached_property
     def trust(self) -> TrustStore:
-        """Memberships, revocations, peers and the mission's secrets (read when first used: the
-        first screen after unlock needs none of it)."""
+        """Memberships, revocations, peers and the mission's secrets (made when first used; the
+        first screen reads only the peers, for the delivery state)."""
         from missiondesk.store.trust_store import TrustStore
 
         return TrustStore(self.conn)

@@ -6,16 +6,6 @@ from __future__ import annotations
 from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import QLayout, QLayoutItem, QWidget
 
-NAME_CHARACTERS = 40  # a file's name on a button or chip, shortened in the middle beyond this
-
-
-def short_name(name: str, limit: int = NAME_CHARACTERS) -> str:
-    """`name` shortened in its middle, so its start and its extension stay readable."""
-    if len(name) <= limit:
-        return name
-    keep = limit - 1
-    return name[: keep - keep // 3] + "…" + name[len(name) - keep // 3 :]
-
 
 class FlowLayout(QLayout):
     def __init__(self, parent: QWidget | None = None, *, spacing: int = 6) -> None:

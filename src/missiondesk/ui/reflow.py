@@ -27,12 +27,10 @@ class Reflowing(QWidget):
         self.row.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
 
     def add_widget(self, widget: QWidget, stretch: int = 0) -> None:
-        self.row.addWidget(widget, stretch)
-        self._reflow(self.width())
+        self.row.addWidget(widget, stretch)  # side by side until a resize says otherwise
 
     def add_layout(self, layout: QLayout, stretch: int = 0) -> None:
         self.row.addLayout(layout, stretch)
-        self._reflow(self.width())
 
     @property
     def stacked(self) -> bool:

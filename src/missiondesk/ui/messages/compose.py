@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 
 from missiondesk.domain.markings import Precedence, Sensitivity
 from missiondesk.domain.records.messaging import MAX_MESSAGE_TEXT
-from missiondesk.services.attachments import NewAttachment
-from missiondesk.ui.flow_layout import FlowLayout, short_name
+from missiondesk.services.attachments import NewAttachment, short_name
+from missiondesk.ui.flow_layout import FlowLayout
 from missiondesk.ui.icons import icon
 from missiondesk.ui.reflow import Reflowing
 from missiondesk.ui.theme import ERROR, MUTED_STYLE, PRECEDENCE_COLOURS, precedence_colour
@@ -114,25 +114,25 @@ class ComposeBox(QWidget):
 
         # The markings on one row and Attach / Send on the same row when there is room; on a
         # narrow window (a small or high-DPI screen) Attach / Send drop to a row of their own.
-        self.markings_row = QHBoxLayout()
-        self.markings_row.setSpacing(8)
+        markings = QHBoxLayout()
+        markings.setSpacing(8)
         precedence_label = QLabel("&Precedence:", self)
         precedence_label.setBuddy(self.precedence_box)
         sensitivity_label = QLabel("Sens&itivity:", self)
         sensitivity_label.setBuddy(self.sensitivity_box)
-        self.markings_row.addWidget(precedence_label)
-        self.markings_row.addWidget(self.precedence_box)
-        self.markings_row.addWidget(sensitivity_label)
-        self.markings_row.addWidget(self.sensitivity_box)
-        self.send_row = QHBoxLayout()
-        self.send_row.setSpacing(8)
-        self.send_row.addWidget(self.attach_button)
-        self.send_row.addStretch(1)
-        self.send_row.addWidget(self.counter)
-        self.send_row.addWidget(self.send_button)
+        markings.addWidget(precedence_label)
+        markings.addWidget(self.precedence_box)
+        markings.addWidget(sensitivity_label)
+        markings.addWidget(self.sensitivity_box)
+        send = QHBoxLayout()
+        send.setSpacing(8)
+        send.addWidget(self.attach_button)
+        send.addStretch(1)
+        send.addWidget(self.counter)
+        send.addWidget(self.send_button)
         self.controls = Reflowing(self)
-        self.controls.add_layout(self.markings_row)
-        self.controls.add_layout(self.send_row, 1)
+        self.controls.add_layout(markings)
+        self.controls.add_layout(send, 1)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -15,10 +15,10 @@ from PySide6.QtWidgets import (
 )
 
 from missiondesk.domain.hlc import to_datetime
-from missiondesk.services.attachments import AttachmentInfo
+from missiondesk.services.attachments import AttachmentInfo, short_name
 from missiondesk.services.delivery import MessageState
 from missiondesk.services.messaging import MessageView
-from missiondesk.ui.flow_layout import FlowLayout, short_name
+from missiondesk.ui.flow_layout import FlowLayout
 from missiondesk.ui.icons import icon
 from missiondesk.ui.theme import (
     ERROR,

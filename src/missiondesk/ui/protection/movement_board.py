@@ -359,11 +359,8 @@ class MovementBoard(TablePage):
             return
         movements = self._session.movements
         self._tasks.run(
-            "cancel movement",
-            lambda: movements.cancel(view.id),
-            lambda _result: self.position_edit.clear(),
-            self._on_failed,
-        )
+            "cancel movement", lambda: movements.cancel(view.id), on_failure=self._on_failed
+        )  # the board reads again on the movement's ChangeSet
 
     # -- lock ---------------------------------------------------------------------------------
 

@@ -352,9 +352,7 @@ class SyncController(QObject):
         session = self._session
 
         def label() -> str:
-            from missiondesk.ui.sync.overview import peer_label
-
-            return peer_label(session, device) if device else ""
+            return session.peer_label(device) if device else ""
 
         def publish(name: str) -> None:
             if self._closed:
@@ -395,9 +393,7 @@ class SyncController(QObject):
         session = self._session
 
         def labelled() -> list[PeerFound]:
-            from missiondesk.ui.sync.overview import peer_label
-
-            return [PeerFound(peer_label(session, p.device), p.address) for p in peers]
+            return [PeerFound(session.peer_label(p.device), p.address) for p in peers]
 
         self._tasks.run(
             "name peers found",

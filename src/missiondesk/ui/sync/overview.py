@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from missiondesk.domain.ids import fingerprint
 from missiondesk.domain.records.people import Role
 from missiondesk.domain.trust import MemberStatus
 from missiondesk.services.conflicts import ConflictView
@@ -69,22 +68,10 @@ class SyncOverview:
         ]
 
 
-def peer_label(session: Session, device: str) -> str:
-    """The callsign of the officer using `device`: from the records, else from its membership
-    certificate (a peer met for the first time), else its fingerprint. On the vault thread."""
-    name = session.people.display_name(device)
-    if name != fingerprint(device):
-        return name
-    for view in session.mission.members():
-        if view.membership.device == device:
-            return view.membership.callsign or view.membership.name
-    return name
-
-
 def load_overview(session: Session) -> SyncOverview:
     """On the vault's thread."""
     info = session.mission.info()
-    summary = session.sync.summary(lambda device: peer_label(session, device))
+    summary = session.sync.summary(session.peer_label)
     person = session.people.me()
     label = (person.callsign or person.name) if person is not None else ""
     if info is None:
