@@ -107,3 +107,63 @@ def test_the_first_screen_after_unlock_loads_only_what_it_shows(tmp_path):
     )
     assert loaded.returncode == 0, loaded.stderr
     assert loaded.stdout.strip() == ""
+
+
+def test_the_first_screen_is_read_built_and_painted_without_pydantic(tmp_path):
+    """The unlock, the first screen's read (cards, domain/cards.py) and the main window with
+    its newest page, up to its first paint, run no validation: pydantic and the record models
+    load behind the dialog or after the first screen (ui.application.VALIDATION_CODE)."""
+    make = (
+        "import sys\n"
+        "from missiondesk.crypto.keywrap import KdfParams\n"
+        "from missiondesk.services.vault_access import create_vault\n"
+        "kdf = KdfParams(memory_kib=8192, iterations=1, lanes=1)\n"
+        "session = create_vault(sys.argv[1], 'correct horse battery staple', name='Amina',"
+        " callsign='BRAVO-2', kdf=kdf)\n"
+        "session.channels.create('north', members=())\n"
+        "session.messaging.send('general', 'Patrol back at base')\n"
+        "session.close()\n"
+    )
+    subprocess.run([sys.executable, "-c", make, str(tmp_path / "v")], check=True, timeout=60)
+    (tmp_path / "settings").mkdir()
+    probe = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "import missiondesk.cli, missiondesk.app\n"
+        "from missiondesk.services.settings_file import SettingsStore\n"
+        "from missiondesk.ui.application import first_screen, load_session_code\n"
+        "from missiondesk.ui.tasks import TaskRunner\n"
+        "from missiondesk.ui.unlock import open_and_prefetch\n"
+        "from missiondesk.ui.window_options import WindowOptions\n"
+        "app = QApplication([])\n"
+        "load_session_code()\n"
+        "session, first = open_and_prefetch(Path(sys.argv[1]), 'correct horse battery staple',"
+        " first_screen)\n"
+        "from missiondesk.ui.main_window import MainWindow\n"
+        "tasks = TaskRunner()\n"
+        "options = WindowOptions(settings_store=SettingsStore(Path(sys.argv[2])))\n"
+        "window = MainWindow(session, tasks, options, first_screen=first)\n"
+        "window.show()\n"
+        "window.grab()  # paints it, first page and all\n"
+        "page = window.messages_page\n"
+        "counts = page.model.rowCount(), page.channel_model.rowCount()\n"
+        "print(window.windowTitle(), '|', *counts, '|',"
+        " ' '.join(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'pydantic_core')"
+        " or m.startswith('missiondesk.domain.records.')))\n"
+        "window.close()\n"
+        "tasks.wait_for_done(10_000)\n"
+        "tasks.shutdown()\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe, str(tmp_path / "v"), str(tmp_path / "settings")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert loaded.returncode == 0, loaded.stderr
+    title, rows, modules = (part.strip() for part in loaded.stdout.split("|"))
+    assert title == "MissionDesk: Amina (BRAVO-2)"
+    assert rows == "1 2"  # the message; general and north
+    assert modules == ""

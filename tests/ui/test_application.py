@@ -252,11 +252,34 @@ def test_window_size_is_remembered_beside_the_settings(
         second.shutdown()
 
 
+def test_the_settings_are_read_once_the_first_screen_is_up(
+    qtbot, tasks: TaskRunner, closed_vault: Path, tmp_path: Path
+):
+    """The unlock and the first screen do without the settings model; right after, the
+    settings are read and the idle watcher takes their auto-lock time."""
+    from missiondesk.services.settings import Settings, SettingsStore
+
+    store = SettingsStore(tmp_path / "settings")
+    store.path.parent.mkdir()
+    store.save(Settings(auto_lock_minutes=3))
+    flow = AppFlow(closed_vault, tasks, settings_store=store)
+    try:
+        flow.start()
+        window = unlock_with(qtbot, flow, PASSPHRASE)
+        qtbot.waitUntil(
+            lambda: flow.idle is not None and flow.idle.timeout_ms == 180_000, timeout=10_000
+        )
+        assert window.settings.auto_lock_minutes == 3
+    finally:
+        flow.shutdown()
+
+
 def test_the_loaded_settings_correct_the_early_theme(
     qtbot, tasks: TaskRunner, closed_vault: Path, tmp_path: Path
 ):
     """settings.json names a theme but holds a value the model refuses: the first dialog was
-    drawn dark (the early read), the session gets the defaults, and the theme follows them."""
+    drawn dark (the early read), the session gets the defaults once the first screen is up
+    (the settings are read then), and the theme and its menu follow them."""
     from missiondesk.services.settings import SettingsStore, Theme
     from missiondesk.ui.window_options import WindowOptions
 
@@ -271,7 +294,9 @@ def test_the_loaded_settings_correct_the_early_theme(
     try:
         flow.start()
         window = unlock_with(qtbot, flow, PASSPHRASE)
-        assert applied == [Theme.SYSTEM]
+        qtbot.waitUntil(lambda: applied == [Theme.SYSTEM], timeout=10_000)
+        assert window.theme_actions[Theme.SYSTEM].isChecked()
+        assert not window.theme_actions[Theme.DARK].isChecked()
         assert flow.settings.theme is Theme.SYSTEM
         assert window.settings.auto_lock_minutes == 10
         assert store.problem

@@ -117,7 +117,7 @@ def cmd_channel_list(ctx: CommandContext) -> int:
             [
                 {
                     "id": v.id,
-                    **v.channel.model_dump(mode="json"),
+                    **v.channel.as_json(),
                     "title": v.title,
                     "unread": v.unread,
                     "unread_urgent": v.unread_urgent,

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from missiondesk.domain.cards import AttachmentCard
 from missiondesk.domain.errors import InvalidInput
 from missiondesk.domain.ids import uuid7
 from missiondesk.domain.markings import Sensitivity
-from missiondesk.domain.records.attachments import MAX_ATTACHMENT_BYTES, Attachment
+from missiondesk.domain.record_enums import MAX_ATTACHMENT_BYTES
 from missiondesk.services.audit import AuditEvent, AuditService
 from missiondesk.services.records import RecordService, type_name, validate
 from missiondesk.services.writer import Change
@@ -143,7 +144,7 @@ class NewAttachment:
         return cls.of(path.name, data)
 
 
-def _info(entity_id: str, attachment: Attachment) -> AttachmentInfo:
+def _info(entity_id: str, attachment: AttachmentCard) -> AttachmentInfo:
     return AttachmentInfo(
         entity_id, attachment.name, attachment.mime, attachment.size, attachment.sensitivity
     )
@@ -157,6 +158,8 @@ class AttachmentService:
 
     def change_for(self, new: NewAttachment, sensitivity: Sensitivity) -> tuple[str, Change]:
         """The operation that stores `new` (to submit with the message that carries it)."""
+        from missiondesk.domain.records.attachments import Attachment  # pydantic: for writes
+
         attachment = validate(
             Attachment,
             {
@@ -178,18 +181,26 @@ class AttachmentService:
         """What the listed attachments are; ones not (yet) in this vault are left out."""
         found = []
         for entity_id in ids:
-            stored = self._vault.reads.get(entity_id)
-            if stored is None or stored.type != "attachment" or stored.deleted:
-                continue
-            try:
-                found.append(_info(entity_id, Attachment.model_validate(stored.doc)))
-            except ValueError:
-                continue
+            card = self._card(entity_id)
+            if card is not None:
+                found.append(_info(entity_id, card))
         return found
+
+    def _card(self, attachment_id: str) -> AttachmentCard | None:
+        stored = self._vault.reads.get(attachment_id)
+        if stored is None or stored.type != "attachment" or stored.deleted:
+            return None
+        return AttachmentCard.from_doc(stored.doc)
+
+    def _require(self, attachment_id: str) -> AttachmentCard:
+        card = self._card(attachment_id)
+        if card is None:
+            raise InvalidInput(f"There is no attachment with id {attachment_id}.")
+        return card
 
     def content(self, attachment_id: str) -> tuple[AttachmentInfo, bytes]:
         """The attachment and its bytes, checked against the SHA-256 it was sent with."""
-        attachment = self._records.get(Attachment, attachment_id)
+        attachment = self._require(attachment_id)
         data = self._vault.reads.blob(attachment.sha256)
         if data is None:
             raise InvalidInput(f"The content of {attachment.name} has not arrived yet.")

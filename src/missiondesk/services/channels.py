@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from missiondesk.domain.cards import ChannelCard
 from missiondesk.domain.errors import InvalidInput
 from missiondesk.domain.markings import Sensitivity
-from missiondesk.domain.records.messaging import Channel, ChannelKind
+from missiondesk.domain.record_enums import ChannelKind
 from missiondesk.services.people import PeopleService, PersonEntry
 from missiondesk.services.records import RecordService, validate
 from missiondesk.store.vault import Vault
@@ -38,7 +39,7 @@ KIND_LABELS: dict[ChannelKind, str] = {
 @dataclass(frozen=True)
 class ChannelView:
     id: str
-    channel: Channel
+    channel: ChannelCard
     title: str  # "general", or the other person's callsign for a direct channel
     unread: int  # capped at UNREAD_CAP
     unread_urgent: int  # of them FLASH or IMMEDIATE
@@ -74,17 +75,17 @@ class ChannelService:
 
     # -- the channels -------------------------------------------------------------------------
 
-    def all(self) -> list[tuple[str, Channel]]:
-        return [(s.id, c) for s, c in self._records.list(Channel)]
+    def all(self) -> list[tuple[str, ChannelCard]]:
+        return [(s.id, c) for s, c in self._records.cards("channel", ChannelCard.from_doc)]
 
-    def find(self, name_or_id: str) -> tuple[str, Channel] | None:
+    def find(self, name_or_id: str) -> tuple[str, ChannelCard] | None:
         wanted = name_or_id.strip().lstrip("#").casefold()
         for channel_id, channel in self.all():
             if channel_id == name_or_id or channel.name.casefold() == wanted:
                 return channel_id, channel
         return None
 
-    def require(self, name_or_id: str) -> tuple[str, Channel]:
+    def require(self, name_or_id: str) -> tuple[str, ChannelCard]:
         found = self.find(name_or_id)
         if found is None:
             names = ", ".join(sorted(c.name for _, c in self.all())) or "none yet"
@@ -114,6 +115,8 @@ class ChannelService:
             raise InvalidInput(f"{len(unknown)} of the chosen members are not known here.")
         me = self._people.person_id
         chosen = tuple(sorted(set(members) | ({me} if members and me else set())))
+        from missiondesk.domain.records.messaging import Channel  # pydantic: for writes
+
         channel = validate(
             Channel,
             {
@@ -139,6 +142,8 @@ class ChannelService:
         if self._vault.reads.get(channel_id) is None:
             labels = sorted(people[p].label if p in people else "?" for p in (me, person_id))
             name = " ↔ ".join(labels)
+            from missiondesk.domain.records.messaging import Channel  # pydantic: for writes
+
             channel = validate(
                 Channel,
                 {
@@ -153,7 +158,7 @@ class ChannelService:
 
     # -- who a channel addresses ----------------------------------------------------------------
 
-    def audience(self, channel: Channel) -> list[PersonEntry]:
+    def audience(self, channel: ChannelCard) -> list[PersonEntry]:
         """The people a channel addresses: its members, or everyone known when it has none."""
         directory = self._people.directory()
         if not channel.members:
@@ -161,7 +166,7 @@ class ChannelService:
         wanted = set(channel.members)
         return [e for e in directory if e.id in wanted]
 
-    def concerns_me(self, channel: Channel) -> bool:
+    def concerns_me(self, channel: ChannelCard) -> bool:
         return not channel.members or self._people.person_id in channel.members
 
     # -- the list the screens show -------------------------------------------------------------

@@ -7,12 +7,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from missiondesk.domain.cards import ChannelCard
 from missiondesk.domain.dtg import format_dtg
 from missiondesk.domain.errors import InvalidInput
 from missiondesk.domain.hlc import to_datetime
 from missiondesk.domain.ids import uuid7
 from missiondesk.domain.markings import Precedence, Sensitivity
-from missiondesk.domain.records.messaging import Channel, ChannelKind, Message
+from missiondesk.domain.record_enums import ChannelKind
 from missiondesk.services.attachments import AttachmentInfo, AttachmentService, NewAttachment
 from missiondesk.services.channels import ChannelService
 from missiondesk.services.delivery import MessageState, PeerHoldings
@@ -137,7 +138,7 @@ class _ViewContext:
         self._audiences: dict[tuple[str, str], list[PersonEntry]] = {}
         self._titles: dict[str, str] = {}
 
-    def audience(self, channel: Channel | None, author_person: str) -> list[PersonEntry]:
+    def audience(self, channel: ChannelCard | None, author_person: str) -> list[PersonEntry]:
         if channel is None:
             return []
         wanted = set(channel.members)
@@ -156,7 +157,7 @@ class _ViewContext:
             )
         return found
 
-    def addressed_to_me(self, channel: Channel | None) -> bool:
+    def addressed_to_me(self, channel: ChannelCard | None) -> bool:
         return channel is None or not channel.members or self.me_person in channel.members
 
     def title(self, channel_id: str) -> str:
@@ -203,13 +204,13 @@ class MessagingService:
     ) -> str:
         return self._channels.create(name, kind, description, sensitivity)
 
-    def channels(self) -> list[tuple[str, Channel]]:
+    def channels(self) -> list[tuple[str, ChannelCard]]:
         return self._channels.all()
 
-    def find_channel(self, name_or_id: str) -> tuple[str, Channel] | None:
+    def find_channel(self, name_or_id: str) -> tuple[str, ChannelCard] | None:
         return self._channels.find(name_or_id)
 
-    def require_channel(self, name_or_id: str) -> tuple[str, Channel]:
+    def require_channel(self, name_or_id: str) -> tuple[str, ChannelCard]:
         return self._channels.require(name_or_id)
 
     # -- writing -------------------------------------------------------------------------------
@@ -235,6 +236,8 @@ class MessagingService:
             changes.append(change)
         if not text.strip() and attachment_ids:
             text = ", ".join(a.name for a in attachments)
+        from missiondesk.domain.records.messaging import Message  # pydantic: for writes
+
         message = validate(
             Message,
             {
@@ -256,6 +259,8 @@ class MessagingService:
         return message_id
 
     def acknowledge(self, message_id: str) -> None:
+        from missiondesk.domain.records.messaging import Message
+
         self._records.stored(Message, message_id)
         if self.device_id in self._vault.reads.acknowledgements(message_id):
             return

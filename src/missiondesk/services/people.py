@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from missiondesk.domain.cards import DeviceCard, PersonCard
 from missiondesk.domain.ids import fingerprint
-from missiondesk.domain.records.people import Device, Person
 from missiondesk.services.records import RecordService
 from missiondesk.store.vault import Vault
 
@@ -13,7 +13,7 @@ from missiondesk.store.vault import Vault
 @dataclass(frozen=True)
 class PersonEntry:
     id: str
-    person: Person
+    person: PersonCard
     devices: frozenset[str]
 
     @property
@@ -33,9 +33,13 @@ class PeopleService:
     def person_id(self) -> str:
         return self._vault.get_meta("person_id") or ""
 
-    def me(self) -> Person | None:
+    def me(self) -> PersonCard | None:
+        """This officer's person record (None before it exists or while it is partial)."""
         pid = self.person_id
-        return self._records.get(Person, pid) if pid else None
+        stored = self._vault.reads.get(pid) if pid else None
+        if stored is None or stored.type != "person" or stored.deleted:
+            return None
+        return PersonCard.from_doc(stored.doc)
 
     def my_label(self) -> str:
         """What this officer signs reports, ticks and marks with: the callsign, else the name
@@ -46,11 +50,11 @@ class PeopleService:
     def directory(self) -> list[PersonEntry]:
         """Every person this vault knows, with the devices registered to them, by label."""
         devices: dict[str, set[str]] = {}
-        for stored, device in self._records.list(Device):
+        for stored, device in self._records.cards("device", DeviceCard.from_doc):
             devices.setdefault(device.person, set()).add(stored.id)
         entries = [
             PersonEntry(stored.id, person, frozenset(devices.get(stored.id, ())))
-            for stored, person in self._records.list(Person)
+            for stored, person in self._records.cards("person", PersonCard.from_doc)
         ]
         return sorted(entries, key=lambda e: e.label.casefold())
 

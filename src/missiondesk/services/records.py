@@ -1,22 +1,30 @@
-"""Create, update, delete and read any record type through the one road, validated first."""
+"""Create, update, delete and read any record type through the one road, validated first.
+
+Reads that only show records use cards (`cards`, domain/cards.py); pydantic loads with the
+first model validated or written, not with this module (the first screen needs none of it).
+"""
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
-
-from pydantic import BaseModel, ValidationError
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from missiondesk.domain.changeset import ChangeSet, Origin
 from missiondesk.domain.errors import FieldProblem, InvalidFields, InvalidInput
 from missiondesk.domain.ids import uuid7
 from missiondesk.domain.kinds import APPEND_ONLY, RECORD_TYPES
-from missiondesk.domain.records.base import Record
 from missiondesk.services.writer import Change, OperationWriter
 from missiondesk.store.reads import StoredRecord
 from missiondesk.store.vault import Vault
 
-R = TypeVar("R", bound=Record)
-M = TypeVar("M", bound=BaseModel)
+if TYPE_CHECKING:
+    from pydantic import BaseModel, ValidationError
+
+    from missiondesk.domain.records.base import Record
+
+R = TypeVar("R", bound="Record")
+M = TypeVar("M", bound="BaseModel")
+C = TypeVar("C")
 
 
 def type_name(model: type[Record]) -> str:
@@ -39,6 +47,8 @@ def explain(exc: ValidationError, what: str) -> InvalidFields:
 
 
 def validate(model: type[R], fields: dict[str, Any]) -> R:
+    from pydantic import ValidationError
+
     try:
         return model.model_validate(fields)
     except ValidationError as exc:
@@ -47,6 +57,8 @@ def validate(model: type[R], fields: dict[str, Any]) -> R:
 
 def validate_model(model: type[M], fields: dict[str, Any], what: str) -> M:
     """Any model (a filter, a request), with the same field-naming errors as records."""
+    from pydantic import ValidationError
+
     try:
         return model.model_validate(fields)
     except ValidationError as exc:
@@ -152,9 +164,23 @@ class RecordService:
     def get(self, model: type[R], entity_id: str) -> R:
         return validate(model, self.stored(model, entity_id).doc)
 
+    def cards(
+        self, kind: str, card: Callable[[dict[str, Any]], C | None], limit: int = 10_000
+    ) -> list[tuple[StoredRecord, C]]:
+        """Records of one type as cards (domain/cards.py), oldest first, for reads that only
+        show them; partial ones are left out, as by `list`."""
+        result = []
+        for stored in self._vault.reads.of_type(kind, limit=limit):
+            found = card(stored.doc)
+            if found is not None:
+                result.append((stored, found))
+        return result
+
     def list(self, model: type[R], limit: int = 10_000) -> list[tuple[StoredRecord, R]]:
         """Records of one type, oldest first; partial ones (an update that arrived before its
         create) are left out until they are complete."""
+        from pydantic import ValidationError
+
         result = []
         for stored in self._vault.reads.of_type(type_name(model), limit=limit):
             try:

@@ -21,8 +21,7 @@ from missiondesk.crypto.signing import DeviceKeys
 from missiondesk.domain.errors import InvalidInput, MissionDeskError
 from missiondesk.domain.hlc import wall_clock_ms
 from missiondesk.domain.ids import uuid7
-from missiondesk.domain.records.messaging import Channel, ChannelKind
-from missiondesk.domain.records.people import Device, Person
+from missiondesk.domain.record_enums import ChannelKind
 from missiondesk.services import unlock_throttle
 from missiondesk.services.audit import AuditEvent
 from missiondesk.services.passphrase_policy import require_acceptable
@@ -88,6 +87,9 @@ def create_vault(
     """Make a new vault: data key, device keys, the officer's person record, a first channel."""
     root = Path(root)
     layout = VaultLayout(root)
+    from missiondesk.domain.records.messaging import Channel  # pydantic: a first run only
+    from missiondesk.domain.records.people import Device, Person
+
     require_acceptable(passphrase)
     person = validate(Person, {"name": name, "callsign": callsign})
     if layout.exists():

@@ -46,7 +46,6 @@ log = logging.getLogger(__name__)
 # The code of an open session, loaded on the vault thread while the unlock dialog waits for the
 # passphrase, so the window follows the passphrase without a pause (docs/architecture.md).
 SESSION_CODE = (
-    "missiondesk.services.settings",
     "missiondesk.services.vault_access",
     "missiondesk.services.session",
     "missiondesk.ui.main_window",
@@ -54,6 +53,16 @@ SESSION_CODE = (
     "missiondesk.ui.shell.idle_lock",
     "missiondesk.ui.shell.watch_ticker",
 )
+# What the screens need after the first one, loaded behind the dialog once SESSION_CODE is, if
+# the officer has not asked to unlock by then: pydantic, the models and their validators.
+VALIDATION_CODE = (
+    "missiondesk.services.settings",
+    "missiondesk.domain.records.messaging",
+    "missiondesk.domain.records.people",
+)
+# The idle watcher's timeout until the settings have loaded (just after the first screen):
+# the shortest the settings allow, so an early idle spell is never given longer.
+AUTO_LOCK_UNTIL_SETTINGS_MS = 60_000
 WINDOW_STATE = "window.ini"
 LOCKED_REASON = "MissionDesk is locked. Enter your passphrase to continue."
 
@@ -87,7 +96,7 @@ class AppFlow(QObject):
         self._tasks = tasks
         self._kdf = kdf
         self._store = settings_store
-        self._settings: Settings | None = None  # loaded with the session's code (pydantic)
+        self._settings: Settings | None = None  # read after the first screen (pydantic)
         self._auto_lock_ms = auto_lock_ms
         self._options = options or WindowOptions()
         self._options.settings_store = settings_store
@@ -124,29 +133,37 @@ class AppFlow(QObject):
     def settings(self) -> Settings:
         """settings.json as the model reads it; the first read may correct the early theme."""
         if self._settings is None:
-            if self._store is None:
-                from missiondesk.services.settings import Settings
-
-                self._settings = Settings()
-            else:
-                self._settings = self._store.load()
-                if self._store.problem:
-                    log.warning("settings: defaults used")
-                early = self._store.peek_theme()
-                if self._settings.theme is not early and self._options.apply_theme is not None:
-                    self._options.apply_theme(self._settings.theme)
-            self._options.settings = self._settings
+            self._adopt(read_settings(self._store))
+        assert self._settings is not None
         return self._settings
 
     @settings.setter
     def settings(self, value: Settings) -> None:
         self._settings = value
 
+    def _adopt(self, settings: Settings) -> None:
+        """The settings read (`read_settings`) are in force from now on."""
+        if self._settings is None:
+            self._settings = settings
+            if self._store is not None:
+                if self._store.problem:
+                    log.warning("settings: defaults used")
+                early = self._store.peek_theme()
+                if settings.theme is not early and self._options.apply_theme is not None:
+                    self._options.apply_theme(settings.theme)
+        self._options.settings = self._settings
+
     @property
     def auto_lock_ms(self) -> int:
         if self._auto_lock_ms is not None:
             return self._auto_lock_ms
         return self.settings.auto_lock_minutes * 60_000
+
+    def _early_auto_lock_ms(self) -> int:
+        """The idle watcher's timeout before the settings have loaded."""
+        if self._auto_lock_ms is not None or self._settings is not None:
+            return self.auto_lock_ms
+        return AUTO_LOCK_UNTIL_SETTINGS_MS
 
     def start(self) -> None:
         if vault_exists(self._vault_dir):
@@ -167,9 +184,19 @@ class AppFlow(QObject):
         dialog.unlocked.connect(self._on_session_opened)
         self._show_dialog(dialog)
         if not all(name in sys.modules for name in SESSION_CODE):
-            self._tasks.run("load the session's code", load_session_code)  # then collects again
+            self._tasks.run(  # then collects again
+                "load the session's code", load_session_code, self._load_validation_code
+            )
         else:
             start_collector.resume()
+
+    def _load_validation_code(self, _loaded: object = None) -> None:
+        """Behind the dialog, after the session's code, unless the officer has asked to unlock:
+        the unlock and the first screen need none of it, and would wait behind it."""
+        dialog = self.dialog
+        waiting = isinstance(dialog, UnlockDialog) and not dialog.is_busy
+        if waiting and not all(name in sys.modules for name in VALIDATION_CODE):
+            self._tasks.run("load the validators", load_validation_code)
 
     def _show_dialog(self, dialog: FirstRunDialog | UnlockDialog) -> None:
         self.dialog = dialog
@@ -186,7 +213,6 @@ class AppFlow(QObject):
         from missiondesk.ui.shell.idle_lock import IdleWatcher
         from missiondesk.ui.shell.watch_ticker import WatchTicker
 
-        self._options.settings = self.settings
         first = self.dialog.prefetched if isinstance(self.dialog, UnlockDialog) else None
         window = MainWindow(session, self._tasks, self._options, first_screen=first)
         if self._geometry is not None:
@@ -199,12 +225,13 @@ class AppFlow(QObject):
         self.tray.set_locked(False)
         app = QApplication.instance()
         if app is not None:
-            self.idle = IdleWatcher(app, self.auto_lock_ms, self, watching=False)
+            self.idle = IdleWatcher(app, self._early_auto_lock_ms(), self, watching=False)
             self.idle.idle.connect(self._on_idle)
             window.first_screen_shown.connect(self.idle.watch)
         self.alerts = MessageAlerts(
-            window.relay, session.messaging, self._tasks, self.tray, self.settings, window, self
+            window.relay, session.messaging, self._tasks, self.tray, self._settings, window, self
         )
+        window.first_screen_shown.connect(self._read_settings)
         self.watch = WatchTicker(
             session, window.relay, self._tasks, self.tray, window, tick_ms=self._watch_ms,
             parent=self, start=False,
@@ -214,6 +241,24 @@ class AppFlow(QObject):
         window.raise_()
         window.activateWindow()
         self._drop_dialog()
+
+    @Slot()
+    def _read_settings(self) -> None:
+        """Once the first screen is up: settings.json through the model, on the vault thread
+        (the first unlock), then in force for the window, the idle watcher and the alerts."""
+        if self._settings is not None:
+            self._settings_read(self._settings)
+        else:
+            store = self._store
+            self._tasks.run("read the settings", lambda: read_settings(store), self._settings_read)
+
+    @Slot(object)
+    def _settings_read(self, settings: Settings) -> None:
+        self._adopt(settings)
+        if self.idle is not None and self._auto_lock_ms is None:
+            self.idle.set_timeout(self.auto_lock_ms)
+        if self.alerts is not None:
+            self.alerts.set_settings(self.settings)
 
     @Slot(object)
     def _on_settings_changed(self, settings: Settings) -> None:
@@ -323,21 +368,37 @@ def first_screen(session: Session) -> FirstScreen:
     return read_first_screen(session.channels, session.messaging)
 
 
+def read_settings(store: SettingsStore | None) -> Settings:
+    """settings.json through the settings model (the defaults without a store): pydantic."""
+    if store is None:
+        from missiondesk.ui.window_options import default_settings
+
+        return default_settings()
+    return store.load()
+
+
 def load_session_code() -> None:
-    """On the vault thread, ahead of the unlock it runs next. Modules define classes and do no
-    work at import, so loading Qt widget classes off the GUI thread is safe. Then the validators
-    the window's first build uses (the settings, this officer's record), which pydantic builds
-    at a model's first use: here rather than on the GUI thread after the passphrase."""
+    """On the vault thread, ahead of the unlock it runs next: what the unlock and the first
+    screen run (no pydantic: the first screen reads cards, domain/cards.py). Modules define
+    classes and do no work at import, so loading Qt widget classes off the GUI thread is safe."""
     try:
         for name in SESSION_CODE:
             importlib.import_module(name)
-        from missiondesk.domain.kinds import RECORD_TYPES
-        from missiondesk.services.settings import Settings
-
-        for model in (Settings, RECORD_TYPES["person"]):
-            model.model_rebuild()
     finally:
         start_collector.resume()  # what is loaded now lives as long as the app
+
+
+def load_validation_code() -> None:
+    """On the vault thread, behind the dialog: pydantic, the models the screens write first
+    and their validators (built at a model's first use), so the first Send, the settings read
+    after the first screen and the status bar's first read do not pay for them."""
+    for name in VALIDATION_CODE:
+        importlib.import_module(name)
+    from missiondesk.domain.kinds import RECORD_TYPES
+    from missiondesk.services.settings import Settings
+
+    for model in (Settings, RECORD_TYPES["message"], RECORD_TYPES["person"]):
+        model.model_rebuild()
 
 
 class UncaughtErrorReporter:

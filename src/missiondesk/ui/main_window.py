@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from missiondesk import __version__
 from missiondesk.domain.ids import fingerprint
 from missiondesk.services.session import Session
-from missiondesk.services.settings import Settings, Theme
+from missiondesk.services.settings_file import Theme
 from missiondesk.ui.changes import ChangeRelay
 from missiondesk.ui.first_paint import AfterFirstPaint
 from missiondesk.ui.icons import icon
@@ -42,6 +42,7 @@ from missiondesk.ui.theme import THEME_LABELS
 from missiondesk.ui.window_options import WindowOptions
 
 if TYPE_CHECKING:  # built when first opened (a section's page: when first shown)
+    from missiondesk.services.settings import Settings
     from missiondesk.ui.checklists.page import ChecklistsPage
     from missiondesk.ui.incidents.page import IncidentsPage
     from missiondesk.ui.map.page import MapPage
@@ -253,7 +254,7 @@ class MainWindow(QMainWindow):
         self.theme_actions: dict[Theme, QAction] = {}
         for theme, label in THEME_LABELS.items():
             action = QAction(label, self, checkable=True)
-            action.setChecked(theme is self._options.settings.theme)
+            action.setChecked(theme is self._options.theme)
             action.triggered.connect(lambda _checked=False, t=theme: self._choose_theme(t))
             group.addAction(action)
             theme_menu.addAction(action)
@@ -451,8 +452,15 @@ class MainWindow(QMainWindow):
         if self._session is not None:
             self.banner.refresh()
             self.status_panel.refresh()
+            self.first_screen_shown.emit()  # the app reads the settings now (pydantic)
+            self._options.when_settings(self._on_settings_in_force)
+
+    def _on_settings_in_force(self) -> None:
+        """The settings have loaded (after the first screen): the theme they name is ticked,
+        and serving that the officer left on starts again."""
+        if self._session is not None:
+            self.theme_actions[self._options.settings.theme].setChecked(True)
             self.sync_controller.resume_serving()
-            self.first_screen_shown.emit()
 
     @Slot(int, int)
     def _on_unread_changed(self, total: int, urgent: int) -> None:
@@ -585,6 +593,7 @@ class MainWindow(QMainWindow):
         if session is None:
             return False
         self._relay.stop()
+        self._options.forget(self._on_settings_in_force)
         self.sync_controller.stop()
         for clear in self._clear_built:  # first: their windows save what was typed
             clear()

@@ -31,14 +31,40 @@ class WindowOptions:
     choose_save_path: PathChooser = ask_for_path
     apply_theme: Callable[[Theme], None] | None = None
     _settings: Settings | None = field(default=None, repr=False)
+    _waiting: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
     @property
     def settings(self) -> Settings:
-        """The settings in force: the defaults until AppFlow gives it the loaded ones."""
+        """The settings in force: the defaults until AppFlow gives it the loaded ones (it
+        reads them once the first screen is up: until then, `theme` and `when_settings`)."""
         if self._settings is None:
-            self._settings = default_settings()
+            self.settings = default_settings()
+        assert self._settings is not None
         return self._settings
 
     @settings.setter
     def settings(self, value: Settings) -> None:
         self._settings = value
+        waiting, self._waiting = self._waiting, []
+        for then in waiting:
+            then()
+
+    @property
+    def theme(self) -> Theme:
+        """The theme in force, without loading the settings model: before the settings are in
+        force, the one settings.json names (as the early theme was chosen)."""
+        if self._settings is not None:
+            return self._settings.theme
+        return self.settings_store.peek_theme() if self.settings_store else Theme.SYSTEM
+
+    def when_settings(self, then: Callable[[], None]) -> None:
+        """Call `then` once the settings are in force: now if they are (`forget` takes it
+        back: a window locked before then)."""
+        if self._settings is not None:
+            then()
+        else:
+            self._waiting.append(then)
+
+    def forget(self, then: Callable[[], None]) -> None:
+        if then in self._waiting:
+            self._waiting.remove(then)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from missiondesk.domain.record_enums import MAX_ATTACHMENT_BYTES
 from missiondesk.domain.records.base import Record
-
-MAX_ATTACHMENT_BYTES = 8 * 1024 * 1024
 
 
 class Attachment(Record):
@@ -14,3 +13,6 @@ class Attachment(Record):
     mime: str = Field(default="application/octet-stream", max_length=127)
     size: int = Field(ge=0, le=MAX_ATTACHMENT_BYTES)
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+__all__ = ["MAX_ATTACHMENT_BYTES", "Attachment"]

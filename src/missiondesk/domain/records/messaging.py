@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from pydantic import Field
 
 from missiondesk.domain.markings import Precedence
+from missiondesk.domain.record_enums import MAX_MESSAGE_TEXT, ChannelKind
 from missiondesk.domain.records.base import Record
-
-MAX_MESSAGE_TEXT = 20_000
-
-
-class ChannelKind(StrEnum):
-    MISSION = "mission"
-    OUTPOST = "outpost"
-    ROLE = "role"
-    AD_HOC = "ad_hoc"
-    DIRECT = "direct"
 
 
 class Channel(Record):
@@ -35,5 +24,6 @@ class Message(Record):
     attachments: tuple[str, ...] = ()
 
 
-# Precedence lives in domain/markings.py (no pydantic); it is kept importable from here.
+# Precedence (domain/markings.py), ChannelKind and MAX_MESSAGE_TEXT (domain/record_enums.py)
+# have no pydantic; they are kept importable from here.
 __all__ = ["MAX_MESSAGE_TEXT", "Channel", "ChannelKind", "Message", "Precedence"]

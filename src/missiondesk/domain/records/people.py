@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from pydantic import Field
 
 from missiondesk.domain.markings import Sensitivity
+from missiondesk.domain.record_enums import Role
 from missiondesk.domain.records.base import Record
-
-
-class Role(StrEnum):
-    OFFICER = "officer"
-    DUTY_OFFICER = "duty_officer"
-    COMMS_OFFICER = "comms_officer"
-    SECURITY_OFFICER = "security_officer"
-    COMMANDER = "commander"
-    OBSERVER = "observer"
 
 
 class Person(Record):
@@ -38,3 +28,7 @@ class Device(Record):
     signing_key: str = Field(min_length=43, max_length=44)  # base64 of 32 bytes
     exchange_key: str = Field(min_length=43, max_length=44)
     sensitivity: Sensitivity = Sensitivity.CONFIDENTIAL
+
+
+# Role lives in domain/record_enums.py (no pydantic); it is kept importable from here.
+__all__ = ["Device", "Person", "Role"]

@@ -18,7 +18,7 @@ from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from missiondesk.domain.markings import Precedence
-from missiondesk.domain.records.messaging import ChannelKind
+from missiondesk.domain.record_enums import ChannelKind
 from missiondesk.services.channels import KIND_LABELS, ChannelView
 from missiondesk.ui.theme import PRECEDENCE_COLOURS, muted
 

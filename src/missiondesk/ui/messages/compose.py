@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from missiondesk.domain.markings import Precedence, Sensitivity
-from missiondesk.domain.records.messaging import MAX_MESSAGE_TEXT
+from missiondesk.domain.record_enums import MAX_MESSAGE_TEXT
 from missiondesk.services.attachments import NewAttachment, short_name
 from missiondesk.ui.flow_layout import FlowLayout
 from missiondesk.ui.icons import icon

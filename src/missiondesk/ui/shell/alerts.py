@@ -5,16 +5,20 @@ The notification says who and where, never what: its text can be read on a locke
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
 from missiondesk.domain.changeset import ChangeSet, Origin
 from missiondesk.domain.markings import Precedence
 from missiondesk.services.messaging import MessageView, MessagingService
-from missiondesk.services.settings import Settings
 from missiondesk.ui.changes import ChangeRelay
 from missiondesk.ui.shell.tray import Tray
 from missiondesk.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from missiondesk.services.settings import Settings
 
 
 def alert_text(message: MessageView) -> tuple[str, str]:
@@ -37,7 +41,7 @@ class MessageAlerts(QObject):
         messaging: MessagingService,
         tasks: TaskRunner,
         tray: Tray,
-        settings: Settings,
+        settings: Settings | None,
         window: QWidget,
         parent: QObject | None = None,
     ) -> None:
@@ -52,6 +56,8 @@ class MessageAlerts(QObject):
         relay.changed.connect(self._on_changed)
 
     def set_settings(self, settings: Settings) -> None:
+        """The settings in force (None until they have loaded, after the first screen: both
+        kinds of traffic are notified then, as by default)."""
         self._settings = settings
 
     def stop(self) -> None:
@@ -60,10 +66,11 @@ class MessageAlerts(QObject):
     def _wanted(self, message: MessageView) -> bool:
         if message.mine or message.acked_by_me or not message.addressed_to_me:
             return False
+        settings = self._settings
         if message.precedence is Precedence.FLASH:
-            return self._settings.notify_flash
+            return settings is None or settings.notify_flash
         if message.precedence is Precedence.IMMEDIATE:
-            return self._settings.notify_immediate
+            return settings is None or settings.notify_immediate
         return False
 
     @Slot(object)

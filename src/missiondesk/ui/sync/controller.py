@@ -23,12 +23,13 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from missiondesk.domain.errors import MissionDeskError
 from missiondesk.domain.ids import fingerprint
 from missiondesk.services.session import Session
-from missiondesk.services.settings import Settings, SettingsStore
+from missiondesk.services.settings_file import SettingsStore
 from missiondesk.ui.tasks import Failure, TaskRunner, describe_failure
 
 if TYPE_CHECKING:  # the engine and the mission load when first used: the first screen needs
     # none of them
     from missiondesk.services.mission import MissionInfo
+    from missiondesk.services.settings import Settings
     from missiondesk.services.sync_node import Listening, Serving, SyncNode
     from missiondesk.sync.discovery import FoundPeer
     from missiondesk.sync.session import SessionReport
