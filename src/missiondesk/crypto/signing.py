@@ -8,13 +8,13 @@ from functools import lru_cache
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from missiondesk.domain.ids import device_id_for
 
 
 def _raw_public(key: Ed25519PrivateKey | X25519PrivateKey) -> bytes:
-    return key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    # public_bytes_raw: no need to load the serialization package (PEM, SSH, PKCS#12) at unlock
+    return key.public_key().public_bytes_raw()
 
 
 class DeviceKeys:
@@ -90,6 +90,7 @@ class SessionKey:
         """PKCS#8 PEM encrypted under `password`: what ssl.load_cert_chain can read."""
         from cryptography.hazmat.primitives.serialization import (
             BestAvailableEncryption,
+            Encoding,
             PrivateFormat,
         )
 
