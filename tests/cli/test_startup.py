@@ -167,3 +167,23 @@ def test_the_first_screen_is_read_built_and_painted_without_pydantic(tmp_path):
     assert title == "MissionDesk: Amina (BRAVO-2)"
     assert rows == "1 2"  # the message; general and north
     assert modules == ""
+
+
+def test_the_command_line_parser_is_built_without_the_models_or_the_services():
+    """Every command builds the whole parser first: its choices and help texts come from plain
+    enums (domain/record_enums.py), and each command loads its models and services when it
+    runs. `missiondesk --version` or `--help` then takes a fraction of a second, not the ~1 s
+    the services, pydantic and numpy took."""
+    probe = (
+        "import sys\n"
+        "from missiondesk.cli import build_parser\n"
+        "build_parser()\n"
+        "heavy = ('pydantic', 'numpy', 'sqlcipher3', 'cryptography', 'PySide6',\n"
+        "         'missiondesk.services', 'missiondesk.store', 'missiondesk.domain.records')\n"
+        "print(' '.join(sorted({m.split('.')[0] if not m.startswith('missiondesk') else\n"
+        "      '.'.join(m.split('.')[:3]) for m in sys.modules if m.startswith(heavy)})))\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert loaded.stdout.strip() == ""

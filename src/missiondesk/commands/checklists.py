@@ -6,19 +6,21 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from missiondesk.commands import arguments
 from missiondesk.commands.context import CommandContext
-from missiondesk.domain.checklist_values import describe
 from missiondesk.domain.dtg import format_dtg
 from missiondesk.domain.errors import InvalidInput
-from missiondesk.domain.records.checklists import ItemStatus
-from missiondesk.services.attachments import NewAttachment
-from missiondesk.services.checklist_views import ChecklistDetail
+
+if TYPE_CHECKING:  # loaded by the command that uses them: building the parser stays light
+    from missiondesk.domain.records.checklists import ItemStatus
+    from missiondesk.services.checklist_views import ChecklistDetail
 
 
 def _status(text: str) -> ItemStatus:
+    from missiondesk.domain.records.checklists import ItemStatus
+
     wanted = text.strip().lower().replace("-", "_").replace(" ", "_")
     try:
         return ItemStatus(wanted)
@@ -138,6 +140,8 @@ def cmd_template(ctx: CommandContext) -> int:
     if ctx.args.json:
         ctx.out_json(view.as_json(full=True)["template"])
         return 0
+    from missiondesk.domain.checklist_values import describe
+
     t = view.template
     ctx.out(f"{t.name}  ({t.key}, version {t.version}; versions here: "
             f"{', '.join(map(str, view.versions))})")  # fmt: skip
@@ -220,6 +224,8 @@ def cmd_start(ctx: CommandContext) -> int:
 
 
 def cmd_tick(ctx: CommandContext) -> int:
+    from missiondesk.services.attachments import NewAttachment
+
     a = ctx.args
     photo = NewAttachment.read(a.photo) if a.photo is not None else None
     with ctx.session() as session:

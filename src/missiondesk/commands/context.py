@@ -10,11 +10,12 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from missiondesk.domain.errors import UsageError
-from missiondesk.services.session import Session
-from missiondesk.services.vault_access import unlock_vault
+
+if TYPE_CHECKING:  # the services load with the command that opens the vault
+    from missiondesk.services.session import Session
 
 PASSPHRASE_ENV = "MISSIONDESK_PASSPHRASE"  # noqa: S105 - a variable name, not a secret
 NEW_PASSPHRASE_ENV = "MISSIONDESK_NEW_PASSPHRASE"  # noqa: S105
@@ -42,6 +43,8 @@ class CommandContext:
     def session(self, passphrase: str | None = None) -> Iterator[Session]:
         if passphrase is None:
             passphrase = read_passphrase(PASSPHRASE_ENV, f"Passphrase for {self.vault_dir}: ")
+        from missiondesk.services.vault_access import unlock_vault
+
         session = unlock_vault(self.vault_dir, passphrase)
         try:
             yield session

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from missiondesk.commands.context import CommandContext
 from missiondesk.domain.dtg import format_dtg
-from missiondesk.services.headcount import HeadcountView
+
+if TYPE_CHECKING:
+    from missiondesk.services.headcount import HeadcountView
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

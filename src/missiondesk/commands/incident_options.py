@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from missiondesk.commands import arguments
 from missiondesk.domain.errors import InvalidInput
-from missiondesk.domain.incident_filter import BoundingBox, IncidentFilter, SortKey
-from missiondesk.domain.records.incidents import CASUALTY_GROUPS, CASUALTY_KINDS, IncidentStatus
-from missiondesk.services.attachments import NewAttachment
-from missiondesk.services.records import validate_model
-from missiondesk.services.session import Session
+from missiondesk.domain.record_enums import CASUALTY_GROUPS, CASUALTY_KINDS, IncidentStatus, SortKey
+
+if TYPE_CHECKING:  # the models and services load with the command: the parser stays light
+    from missiondesk.domain.incident_filter import BoundingBox, IncidentFilter
+    from missiondesk.services.attachments import NewAttachment
+    from missiondesk.services.session import Session
 
 GROUP_ALIASES = {
     "civ": "civilians", "civilian": "civilians", "civilians": "civilians",
@@ -133,6 +134,8 @@ def field_values(
 
 
 def files(args: argparse.Namespace) -> list[NewAttachment]:
+    from missiondesk.services.attachments import NewAttachment
+
     return [NewAttachment.read(path) for path in args.attach]
 
 
@@ -142,9 +145,15 @@ def add_filter_options(p: argparse.ArgumentParser, *, period_required: bool = Fa
                    metavar="DTG", help="occurred at or after (DTG or ISO 8601)")  # fmt: skip
     g.add_argument("--to", dest="end", type=arguments.dtg, required=period_required,
                    metavar="DTG", help="occurred before")  # fmt: skip
-    g.add_argument("--area", type=BoundingBox.parse, metavar="S,W,N,E",
+    g.add_argument("--area", type=_area, metavar="S,W,N,E",
                    help="bounding box in decimal degrees")  # fmt: skip
     g.add_argument("--grid", metavar="MGRS", help="an MGRS grid square: 38S, 38SMB, 38SMB4436")
+
+
+def _area(text: str) -> BoundingBox:
+    from missiondesk.domain.incident_filter import BoundingBox
+
+    return BoundingBox.parse(text)
 
 
 def add_list_filter_options(p: argparse.ArgumentParser) -> None:
@@ -164,6 +173,9 @@ def add_list_filter_options(p: argparse.ArgumentParser) -> None:
 
 def filter_from(args: argparse.Namespace, session: Session) -> IncidentFilter:
     """A filter from the options, on top of a saved one if --filter names it."""
+    from missiondesk.domain.incident_filter import IncidentFilter
+    from missiondesk.services.records import validate_model
+
     base = session.incidents.saved_filter(args.saved) if getattr(args, "saved", None) else None
     values: dict[str, Any] = base.model_dump() if base else {}
     if args.start is not None:

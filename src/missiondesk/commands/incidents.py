@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from missiondesk.commands import arguments
 from missiondesk.commands.context import CommandContext
@@ -18,8 +18,10 @@ from missiondesk.commands.incident_options import (
     incident_status,
 )
 from missiondesk.domain.dtg import format_dtg
-from missiondesk.domain.records.incidents import DEFAULT_CATEGORIES, Incident
-from missiondesk.services.session import Session
+from missiondesk.domain.record_enums import DEFAULT_CATEGORIES
+
+if TYPE_CHECKING:
+    from missiondesk.services.session import Session
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -233,6 +235,8 @@ def cmd_incident_list(ctx: CommandContext) -> int:
 
 def _record_json(session: Session, incident_id: str, labels: dict[str, str]) -> dict[str, Any]:
     """Every stored field of an incident, plus its id, DTG of occurrence and category label."""
+    from missiondesk.domain.records.incidents import Incident
+
     data = dict(session.records.stored(Incident, incident_id).doc)
     try:
         data["occurred_dtg"] = format_dtg(datetime.fromisoformat(str(data.get("occurred"))))

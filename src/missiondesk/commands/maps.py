@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 from missiondesk.commands.context import CommandContext
-from missiondesk.domain.coordinates import parse_location
 from missiondesk.domain.errors import InvalidInput
 
 _SIZE_RE = re.compile(r"^\s*(\d{2,5})\s*[xX×]\s*(\d{2,5})\s*$")
@@ -52,6 +51,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_map_render(ctx: CommandContext) -> int:
+    from missiondesk.domain.coordinates import parse_location
+
     a = ctx.args
     out = Path(a.out)
     if out.suffix.lower() != ".png":

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from missiondesk.commands import arguments
 from missiondesk.commands.context import CommandContext
 from missiondesk.domain.errors import InvalidInput
 from missiondesk.domain.markings import Precedence, Sensitivity
-from missiondesk.domain.records.messaging import ChannelKind
-from missiondesk.services.attachments import NewAttachment
-from missiondesk.services.session import Session
+from missiondesk.domain.record_enums import ChannelKind
+
+if TYPE_CHECKING:
+    from missiondesk.services.session import Session
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -141,6 +143,8 @@ def cmd_channel_direct(ctx: CommandContext) -> int:
 
 
 def cmd_message_send(ctx: CommandContext) -> int:
+    from missiondesk.services.attachments import NewAttachment
+
     a = ctx.args
     files = [NewAttachment.read(path) for path in a.attach]
     with ctx.session() as session:

@@ -11,13 +11,7 @@ from missiondesk.commands.context import CommandContext
 from missiondesk.domain.errors import InvalidInput
 from missiondesk.domain.ids import fingerprint
 from missiondesk.domain.markings import Sensitivity
-from missiondesk.domain.records.people import Role
-from missiondesk.services.enrollment_files import (
-    accept_approval_file,
-    approve_to_file,
-    read_enrollment_file,
-    write_join_request,
-)
+from missiondesk.domain.record_enums import Role
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -101,6 +95,8 @@ def cmd_mission_show(ctx: CommandContext) -> int:
 
 
 def cmd_enroll_request(ctx: CommandContext) -> int:
+    from missiondesk.services.enrollment_files import write_join_request
+
     with ctx.session() as session:
         code = write_join_request(session.mission, ctx.args.out)
     ctx.out(f"Join request written to {ctx.args.out}. Carry it to the mission authority.")
@@ -109,6 +105,8 @@ def cmd_enroll_request(ctx: CommandContext) -> int:
 
 
 def cmd_enroll_approve(ctx: CommandContext) -> int:
+    from missiondesk.services.enrollment_files import approve_to_file, read_enrollment_file
+
     a = ctx.args
     content = read_enrollment_file(a.file)
     with ctx.session() as session:
@@ -139,6 +137,8 @@ def cmd_enroll_approve(ctx: CommandContext) -> int:
 
 
 def cmd_enroll_accept(ctx: CommandContext) -> int:
+    from missiondesk.services.enrollment_files import accept_approval_file
+
     with ctx.session() as session:
         membership = accept_approval_file(session.mission, ctx.args.file)
     ctx.out(f"Joined mission '{membership.mission_name}' as {membership.role.value}.")

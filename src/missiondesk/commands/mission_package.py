@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from missiondesk.commands.context import CommandContext
-from missiondesk.services.mission_package import (
-    MissionPackage,
-    PackageImport,
-    read_package,
-)
+
+if TYPE_CHECKING:  # the package code (and numpy, for the tiles) loads with its commands
+    from missiondesk.services.mission_package import MissionPackage, PackageImport
 
 
 def register(msub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -79,6 +78,8 @@ def cmd_package_export(ctx: CommandContext) -> int:
 
 
 def cmd_package_show(ctx: CommandContext) -> int:
+    from missiondesk.services.mission_package import read_package
+
     package = read_package(ctx.args.file)
     if ctx.args.json:
         ctx.out_json(package.as_json())
@@ -89,6 +90,8 @@ def cmd_package_show(ctx: CommandContext) -> int:
 
 
 def cmd_package_import(ctx: CommandContext) -> int:
+    from missiondesk.services.mission_package import read_package
+
     package = read_package(ctx.args.file)
     with ctx.session() as session:
         done = session.packages.import_(package, expect_code=ctx.args.code)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from missiondesk.commands import arguments
 from missiondesk.commands.context import CommandContext
 from missiondesk.domain.dtg import format_dtg
 from missiondesk.domain.errors import InvalidInput
-from missiondesk.services.alert_views import AlertView
-from missiondesk.services.movements import MovementView
+
+if TYPE_CHECKING:
+    from missiondesk.services.alert_views import AlertView
+    from missiondesk.services.movements import MovementView
 
 
 def minutes(text: str) -> int:
@@ -205,6 +208,8 @@ def cmd_alert_panic(ctx: CommandContext) -> int:
 
 
 def cmd_watch(ctx: CommandContext) -> int:
+    from missiondesk.services.alert_views import AlertView
+
     with ctx.session() as session:
         report = session.watch.tick()
     raised = [v for v in report.found.get("movements", ()) if isinstance(v, AlertView)]

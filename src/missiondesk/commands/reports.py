@@ -8,11 +8,8 @@ from pathlib import Path
 from missiondesk.commands import arguments
 from missiondesk.commands.context import CommandContext
 from missiondesk.commands.incident_options import add_filter_options, incident_status
-from missiondesk.domain.coordinates import parse_location
 from missiondesk.domain.errors import InvalidInput
-from missiondesk.domain.medevac import MedevacRequest
-from missiondesk.domain.records.base import Sensitivity
-from missiondesk.services.records import validate_model
+from missiondesk.domain.markings import Sensitivity
 
 
 def _output(p: argparse.ArgumentParser) -> None:
@@ -138,6 +135,10 @@ def cmd_report_sitrep(ctx: CommandContext) -> int:
 
 
 def cmd_report_medevac(ctx: CommandContext) -> int:
+    from missiondesk.domain.coordinates import parse_location
+    from missiondesk.domain.medevac import MedevacRequest
+    from missiondesk.services.records import validate_model
+
     a = ctx.args
     with ctx.session() as session:
         values: dict[str, object] = {

@@ -7,7 +7,7 @@ import argparse
 from missiondesk.commands import arguments
 from missiondesk.commands.context import CommandContext
 from missiondesk.domain.errors import InvalidInput
-from missiondesk.domain.records.people import Role
+from missiondesk.domain.record_enums import Role
 
 EMERGENCY_OPTIONS = {  # field -> (label, help)
     "next_of_kin": ("Next of kin", "next of kin (name)"),

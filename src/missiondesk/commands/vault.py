@@ -14,7 +14,6 @@ from missiondesk.commands.context import (
 from missiondesk.domain.errors import InvalidInput
 from missiondesk.domain.hlc import to_datetime
 from missiondesk.domain.ids import fingerprint
-from missiondesk.services.vault_access import change_passphrase, create_vault
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -54,6 +53,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_init(ctx: CommandContext) -> int:
+    from missiondesk.services.vault_access import create_vault
+
     args = ctx.args
     if args.code and not args.package:
         raise InvalidInput("--code goes with --package (the mission code of the package).")
@@ -81,6 +82,8 @@ def cmd_init(ctx: CommandContext) -> int:
 
 
 def cmd_passphrase_change(ctx: CommandContext) -> int:
+    from missiondesk.services.vault_access import change_passphrase
+
     current = read_passphrase(PASSPHRASE_ENV, "Current passphrase: ")
     with ctx.session(current) as session:
         new = read_passphrase(NEW_PASSPHRASE_ENV, "New passphrase: ", confirm=True)

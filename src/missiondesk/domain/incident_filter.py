@@ -15,7 +15,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from missiondesk.domain.errors import InvalidInput
-from missiondesk.domain.records.incidents import IncidentStatus
+from missiondesk.domain.record_enums import IncidentStatus, SortKey
 
 _SQUARE_RE = re.compile(r"^(\d{1,2}[C-HJ-NP-X])([A-HJ-NP-Z]{2})?(\d*)$")
 
@@ -51,15 +51,6 @@ def grid_prefix(text: str) -> str:
     if not square:
         return zone
     return grid_key(zone + square + digits)
-
-
-class SortKey(StrEnum):
-    OCCURRED = "occurred"
-    REPORTED = "reported"
-    SEVERITY = "severity"
-    CATEGORY = "category"
-    STATUS = "status"
-    TITLE = "title"
 
 
 class CountsBy(StrEnum):
@@ -140,3 +131,16 @@ class IncidentFilter(BaseModel):
     @property
     def grid_prefix(self) -> str:
         return grid_prefix(self.grid) if self.grid else ""
+
+
+# IncidentStatus and SortKey live in domain/record_enums.py (no pydantic); they are kept
+# importable from here.
+__all__ = [
+    "BoundingBox",
+    "CountsBy",
+    "IncidentFilter",
+    "IncidentStatus",
+    "SortKey",
+    "grid_key",
+    "grid_prefix",
+]

@@ -1,8 +1,9 @@
 """The enumerations and limits the record models use, in a module without pydantic.
 
-The record models (`domain/records/`) re-export them. Reads of the first screen
-(`domain/cards.py`) and the screens name them without loading pydantic
-(docs/architecture.md, "Start-up").
+The record models (`domain/records/`) and the incident filter re-export them. The first
+screen's reads (`domain/cards.py`) and widgets name them without loading pydantic
+(docs/architecture.md, "Start-up"), and the command line builds its parser (choices and help
+texts) from them without loading the models.
 """
 
 from __future__ import annotations
@@ -28,3 +29,45 @@ class Role(StrEnum):
     SECURITY_OFFICER = "security_officer"
     COMMANDER = "commander"
     OBSERVER = "observer"
+
+
+class IncidentStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    VERIFIED = "verified"
+    CLOSED = "closed"
+
+
+# Defaults a mission can extend; slug -> label.
+DEFAULT_CATEGORIES: dict[str, str] = {
+    "armed_clash": "Armed clash",
+    "indirect_fire": "Indirect fire / shelling",
+    "ied_mine_uxo": "IED / mine / UXO",
+    "small_arms_fire": "Small-arms fire",
+    "abduction": "Abduction",
+    "killing": "Killing",
+    "sexual_violence": "Sexual violence",
+    "civil_unrest": "Demonstration / civil unrest",
+    "crime": "Crime (robbery, carjacking, burglary)",
+    "threat": "Threat / intimidation",
+    "movement_restriction": "Movement restriction / checkpoint denial",
+    "ceasefire_violation": "Ceasefire violation",
+    "airspace_violation": "Airspace violation",
+    "traffic_accident": "Traffic accident",
+    "medical": "Medical",
+    "natural_hazard": "Natural hazard",
+    "fire": "Fire",
+    "other": "Other",
+}
+
+CASUALTY_KINDS = ("killed", "injured", "missing")
+CASUALTY_GROUPS = ("civilians", "un_personnel", "national_forces", "others")
+
+
+class SortKey(StrEnum):
+    OCCURRED = "occurred"
+    REPORTED = "reported"
+    SEVERITY = "severity"
+    CATEGORY = "category"
+    STATUS = "status"
+    TITLE = "title"

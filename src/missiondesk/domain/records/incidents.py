@@ -3,47 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from missiondesk.domain.coordinates import Location
+from missiondesk.domain.record_enums import (
+    CASUALTY_GROUPS,
+    CASUALTY_KINDS,
+    DEFAULT_CATEGORIES,
+    IncidentStatus,
+)
 from missiondesk.domain.records.base import Record
-
-# Defaults a mission can extend; slug -> label.
-DEFAULT_CATEGORIES: dict[str, str] = {
-    "armed_clash": "Armed clash",
-    "indirect_fire": "Indirect fire / shelling",
-    "ied_mine_uxo": "IED / mine / UXO",
-    "small_arms_fire": "Small-arms fire",
-    "abduction": "Abduction",
-    "killing": "Killing",
-    "sexual_violence": "Sexual violence",
-    "civil_unrest": "Demonstration / civil unrest",
-    "crime": "Crime (robbery, carjacking, burglary)",
-    "threat": "Threat / intimidation",
-    "movement_restriction": "Movement restriction / checkpoint denial",
-    "ceasefire_violation": "Ceasefire violation",
-    "airspace_violation": "Airspace violation",
-    "traffic_accident": "Traffic accident",
-    "medical": "Medical",
-    "natural_hazard": "Natural hazard",
-    "fire": "Fire",
-    "other": "Other",
-}
-
 
 # The one entity that holds a vault's incident categories (it syncs like any record).
 TAXONOMY_ENTITY = "incident-taxonomy"
 CATEGORY_SLUG = r"^[a-z][a-z0-9_]{0,63}$"
-
-
-class IncidentStatus(StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    VERIFIED = "verified"
-    CLOSED = "closed"
 
 
 class Category(BaseModel):
@@ -122,10 +97,6 @@ class Casualties(BaseModel):
         return self.killed.total + self.injured.total + self.missing.total
 
 
-CASUALTY_KINDS = ("killed", "injured", "missing")
-CASUALTY_GROUPS = ("civilians", "un_personnel", "national_forces", "others")
-
-
 class Incident(Record):
     title: str = Field(min_length=1, max_length=200)
     category: str = Field(min_length=1, max_length=64)
@@ -145,3 +116,20 @@ class Incident(Record):
     related: tuple[str, ...] = ()
     reporting_officer: str = Field(default="", max_length=120)
     status: IncidentStatus = IncidentStatus.DRAFT
+
+
+# The casualty kinds and groups, the default categories and IncidentStatus live in
+# domain/record_enums.py (no pydantic); they are kept importable from here.
+__all__ = [
+    "CASUALTY_GROUPS",
+    "CASUALTY_KINDS",
+    "CATEGORY_SLUG",
+    "DEFAULT_CATEGORIES",
+    "TAXONOMY_ENTITY",
+    "Casualties",
+    "CasualtyCount",
+    "Category",
+    "Incident",
+    "IncidentStatus",
+    "IncidentTaxonomy",
+]
