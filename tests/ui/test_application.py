@@ -274,6 +274,33 @@ def test_the_settings_are_read_once_the_first_screen_is_up(
         flow.shutdown()
 
 
+def test_settings_that_cannot_be_read_at_all_give_the_defaults(
+    qtbot, tasks: TaskRunner, closed_vault: Path, tmp_path: Path, monkeypatch, caplog
+):
+    """Reading the settings after the first screen fails unexpectedly (not a bad file: that
+    gives the defaults itself): the defaults apply, the log names the error, serving and the
+    idle watcher are not left waiting."""
+    from missiondesk.services.settings import SettingsStore
+
+    store = SettingsStore(tmp_path / "settings")
+    secret = "disk gone at Team site Kilo"
+
+    def broken() -> None:
+        raise OSError(secret)
+
+    monkeypatch.setattr(store, "load", broken)
+    flow = AppFlow(closed_vault, tasks, settings_store=store)
+    try:
+        flow.start()
+        window = unlock_with(qtbot, flow, PASSPHRASE)
+        qtbot.waitUntil(lambda: flow.idle is not None and flow.idle.timeout_ms == 600_000)
+        assert window.settings.auto_lock_minutes == 10
+        assert "settings not read (OSError): defaults used" in caplog.text
+        assert secret not in caplog.text
+    finally:
+        flow.shutdown()
+
+
 def test_the_loaded_settings_correct_the_early_theme(
     qtbot, tasks: TaskRunner, closed_vault: Path, tmp_path: Path
 ):

@@ -24,7 +24,7 @@ from missiondesk.services.vault_paths import vault_exists
 from missiondesk.ui import start_collector
 from missiondesk.ui.icons import icon
 from missiondesk.ui.shell.tray import Tray
-from missiondesk.ui.tasks import TaskRunner, describe_failure
+from missiondesk.ui.tasks import Failure, TaskRunner, describe_failure
 from missiondesk.ui.theme import apply_theme
 from missiondesk.ui.unlock import UnlockDialog
 from missiondesk.ui.window_options import WindowOptions
@@ -250,7 +250,19 @@ class AppFlow(QObject):
             self._settings_read(self._settings)
         else:
             store = self._store
-            self._tasks.run("read the settings", lambda: read_settings(store), self._settings_read)
+            self._tasks.run(
+                "read the settings",
+                lambda: read_settings(store),
+                self._settings_read,
+                self._settings_not_read,
+            )
+
+    @Slot(object)
+    def _settings_not_read(self, failure: Failure) -> None:
+        """`SettingsStore.load` gives the defaults for any file it cannot use; this is for the
+        unexpected: the defaults apply, and the log says why."""
+        log.warning("settings not read (%s): defaults used", type(failure.error).__name__)
+        self._settings_read(read_settings(None))
 
     @Slot(object)
     def _settings_read(self, settings: Settings) -> None:
