@@ -955,8 +955,8 @@ def shoot_messages(window: object, store: object, out: Path, tasks: object) -> l
 
 
 def shoot_personnel(window: object, out: Path) -> list[Path]:
-    """25. The movement board with a missed check-in escalated and one past its ETA; 26. the
-    headcount board; 27. the alerts."""
+    """25. The movement board with a missed check-in escalated and one past its ETA; 32. its
+    Revise… dialog; 26. the headcount board; 27. the alerts."""
     from missiondesk.ui.main_window import MainWindow
 
     assert isinstance(window, MainWindow)
@@ -968,6 +968,11 @@ def shoot_personnel(window: object, out: Path) -> list[Path]:
     board.table.selectRow(0)
     settle()
     shots = [save(window, out, "25-movement-board")]
+    board.revise_movement()
+    wait_until(lambda: bool(board.revisions))
+    revise = board.revisions[0]
+    shots.append(save(revise, out, "32-movement-revise"))
+    revise.close()
     page.tabs.setCurrentWidget(page.headcount)
     wait_until(lambda: page.headcount.people.topLevelItemCount() > 0)
     page.headcount.people.expandAll()

@@ -61,6 +61,15 @@ def test_roster_movement_escalation_headcount_and_panic(tmp_path):
     ok(run(vault, "alert", "ack", flash[:8]))
     opened = json.loads(ok(run(vault, "alert", "list", "--open", "--json")))
     assert flash not in [a["id"] for a in opened] and len(opened) == 2
+    revised = ok(run(vault, "movement", "revise", movement[:8], "--interval", "120",
+                     "--eta", iso(timedelta(hours=3))))  # fmt: skip
+    assert re.search(r"revised: ETA \d{6}Z [A-Z]{3} \d\d, a check-in every 120 min; next due",
+                     revised)  # fmt: skip
+    status = json.loads(ok(run(vault, "movement", "status", movement, "--json")))[0]
+    assert status["interval"] == 120 and status["escalation"] == {"warning": 0, "alarm": 60,
+                                                                   "flash": 120}  # fmt: skip
+    nothing = run(vault, "movement", "revise", movement)
+    assert nothing.returncode == 4 and "Give a new ETA or a new check-in interval" in nothing.stderr
     ok(run(vault, "movement", "arrive", movement))
     late = run(vault, "movement", "checkin", movement)
     assert late.returncode == 4 and "arrived" in late.stderr

@@ -172,6 +172,37 @@ def test_a_movement_checking_in_past_its_eta_says_so_and_raises_no_alert(desk, w
     assert desk.movements.get(movement).state is State.ARRIVED
 
 
+def test_a_planner_revises_the_eta_and_the_interval_and_the_watch_follows(desk, wall):
+    """A patrol held up: a later ETA ends PAST ETA; a longer interval moves the next check-in
+    (an interval after the last one) and brings the default steps for it; nothing escalates
+    at the old due time. Steps set by hand are kept."""
+    roster_of(desk)
+    movement = plan(desk, wall, eta=t(90), interval=60)
+    wall.at(30)
+    desk.movements.check_in(movement)  # due at 90
+    wall.at(100)
+    assert desk.movements.get(movement).state is State.DUE
+    view = desk.movements.revise(movement, eta=t(300), interval=120)
+    assert view.movement.eta == t(300) and view.movement.interval == 120
+    assert view.movement.escalation.minutes == (0, 60, 120)  # the defaults for 120 min
+    assert view.next_due == t(150) and view.state is State.ON_TIME
+    assert tick(desk, wall, 100) == ()  # the old due time raises nothing now
+    assert [a.alert.step for a in tick(desk, wall, 150)] == [AlertStep.WARNING]
+    with pytest.raises(InvalidFields, match="ETA comes after the departure"):
+        desk.movements.revise(movement, eta=t(-30))
+    with pytest.raises(InvalidFields, match="interval"):
+        desk.movements.revise(movement, interval=0)
+    with pytest.raises(InvalidInput, match="Give a new ETA or a new check-in interval"):
+        desk.movements.revise(movement)
+    assert desk.movements.get(movement).movement.interval == 120  # the refusals changed nothing
+
+    custom = plan(desk, wall, interval=60, warning=5, alarm=20, flash=40)
+    assert desk.movements.revise(custom, interval=30).movement.escalation.minutes == (5, 20, 40)
+    desk.movements.cancel(custom)
+    with pytest.raises(InvalidInput, match="is cancelled"):
+        desk.movements.revise(custom, eta=t(500))
+
+
 # -- escalation --
 
 

@@ -3,7 +3,8 @@ keyboard in Plan movement… (a refused field says why under it and keeps what w
 check-in is missed, and each escalation step shows on the board in order as the clock is
 driven (the test moves the wall clock and ticks the watch on the vault thread, as the shell
 does; nothing sleeps); Check in (from the keyboard) puts it back on time and Arrived takes it
-off the board; Cancel movement… asks first, and a cancelled movement raises no alert."""
+off the board; Revise… gives a held-up movement a new ETA and interval (a wrong ETA is refused
+under its field); Cancel movement… asks first, and a cancelled movement raises no alert."""
 
 from __future__ import annotations
 
@@ -112,6 +113,10 @@ def test_a_movement_is_planned_from_the_keyboard_and_a_refusal_keeps_the_text(
     qtbot.keyClick(dialog.route_edit, Qt.Key.Key_Tab)
     assert dialog.depart_edit.hasFocus()
     qtbot.keyClick(dialog.depart_edit, Qt.Key.Key_Tab)
+    assert dialog.eta_edit.hasFocus()
+    qtbot.keyClick(dialog.eta_edit, Qt.Key.Key_Tab)
+    assert dialog.interval_spin.hasFocus()
+    qtbot.keyClick(dialog.interval_spin, Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
     qtbot.keyClicks(dialog.eta_edit, "tomorrow-ish")
     qtbot.keyClick(dialog.eta_edit, Qt.Key.Key_Return)  # Enter: the default button
 
@@ -243,3 +248,40 @@ def test_a_called_off_movement_is_cancelled_after_a_question_and_raises_no_alert
         board.close_page()
         relay.stop()
         assert tasks.wait_for_done(10_000)
+
+
+def test_a_held_up_movement_is_revised_from_the_keyboard_and_its_missed_check_in_clears(
+    qtbot, tasks, session, board, wall
+):
+    """Revise… (Alt+I) opens on the selected movement with its ETA and interval; a wrong ETA
+    is refused under its field and keeps the text; a later ETA and a longer interval put the
+    movement back on time, with the next check-in an interval after the departure."""
+    movement = plan_for_bravo(tasks, session, "Patrol to the river", ["Camp Alpha", "Ford"])
+    wall.at(70)  # the check-in due at 60 was missed
+    show_and_activate(qtbot, board)
+    qtbot.waitUntil(lambda: state(board) == "CHECK-IN DUE", timeout=5000)
+    board.table.selectRow(0)
+    board.table.setFocus()
+    qtbot.keyClick(board, Qt.Key.Key_I, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: bool(board.revisions), timeout=5000)
+    dialog = board.revisions[0]
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5000)
+    assert dialog.eta_edit.text() == format_dtg(START + timedelta(hours=4))
+    assert dialog.interval_spin.value() == 60
+    assert dialog.eta_edit.hasFocus() and dialog.eta_edit.selectedText() == dialog.eta_edit.text()
+
+    qtbot.keyClicks(dialog.eta_edit, "next tuesday")  # replaces the selected text
+    qtbot.keyClick(dialog.eta_edit, Qt.Key.Key_Return)
+    error = dialog.rows.errors["eta"]
+    qtbot.waitUntil(error.isVisible, timeout=5000)
+    assert error.text().startswith("Is not a date-time group: write it like")
+    assert dialog.eta_edit.text() == "next tuesday" and dialog.isVisible()
+
+    dialog.eta_edit.setText(format_dtg(START + timedelta(hours=6)))
+    dialog.interval_spin.setValue(90)
+    qtbot.mouseClick(dialog.revise_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not board.revisions, timeout=5000)
+    qtbot.waitUntil(lambda: state(board) == "ON TIME", timeout=5000)
+    view = on_vault(tasks, lambda: session.movements.get(movement))
+    assert view.movement.interval == 90 and view.next_due == START + timedelta(minutes=90)
+    assert view.movement.eta == START + timedelta(hours=6)

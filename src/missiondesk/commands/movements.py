@@ -1,4 +1,4 @@
-"""movement plan/checkin/arrive/cancel/status, alert list/ack/panic, and watch (one tick)."""
+"""movement plan/checkin/arrive/revise/cancel/status, alert list/ack/panic, and watch (one tick)."""
 
 from __future__ import annotations
 
@@ -66,6 +66,13 @@ def _register_movement(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     arp.add_argument("--position", default=None)
     arp.add_argument("--at", type=arguments.dtg, default=None)
     arp.set_defaults(handler=cmd_movement_arrive)
+
+    rp = msub.add_parser("revise", help="change an active movement's ETA or check-in interval")
+    rp.add_argument("movement", help="its id or first characters")
+    rp.add_argument("--eta", type=arguments.dtg, default=None, help="the new ETA (DTG)")
+    rp.add_argument("--interval", type=int, default=None, metavar="MIN",
+                    help="the new time between check-ins, in minutes")  # fmt: skip
+    rp.set_defaults(handler=cmd_movement_revise)
 
     xp = msub.add_parser("cancel", help="cancel a planned movement")
     xp.add_argument("movement")
@@ -149,6 +156,17 @@ def cmd_movement_arrive(ctx: CommandContext) -> int:
     with ctx.session() as session:
         view = session.movements.arrive(session.movements.resolve_id(a.movement), a.position, a.at)
     ctx.out(f"Movement {view.id[:8]} arrived at {_when(view.movement.arrived)}.")
+    return 0
+
+
+def cmd_movement_revise(ctx: CommandContext) -> int:
+    a = ctx.args
+    with ctx.session() as session:
+        movement_id = session.movements.resolve_id(a.movement)
+        view = session.movements.revise(movement_id, eta=a.eta, interval=a.interval)
+    m = view.movement
+    ctx.out(f"Movement {view.id[:8]} revised: ETA {_when(m.eta)}, a check-in every "
+            f"{m.interval} min; next due {_when(view.next_due)}.")  # fmt: skip
     return 0
 
 

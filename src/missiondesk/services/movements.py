@@ -236,6 +236,28 @@ class MovementService:
         self._records.update(Movement, movement_id, {"status": MovementStatus.CANCELLED})
         return self.get(movement_id)
 
+    def revise(
+        self, movement_id: str, *, eta: datetime | None = None, interval: int | None = None
+    ) -> MovementView:
+        """Change an active movement's ETA or its check-in interval (planners): a patrol held
+        up, a route that takes longer. With a new interval, a movement whose escalation steps
+        were the defaults gets the defaults for the new interval; steps set by hand are kept.
+        The next check-in falls due one (new) interval after the last check-in or the
+        departure."""
+        self._access.require(PLANNERS, "revise a movement")
+        movement = self._active(movement_id)
+        changes: dict[str, Any] = {}
+        if eta is not None:
+            changes["eta"] = eta if eta.tzinfo else eta.replace(tzinfo=UTC)
+        if interval is not None and interval != movement.interval:
+            changes["interval"] = interval
+            if movement.escalation == Escalation.default_for(movement.interval):
+                changes["escalation"] = Escalation.default_for(interval).model_dump()
+        if not changes:
+            raise InvalidInput("Give a new ETA or a new check-in interval for the movement.")
+        self._records.update(Movement, movement_id, changes)
+        return self.get(movement_id)
+
     def _active(self, movement_id: str) -> Movement:
         movement = self._records.get(Movement, movement_id)
         if movement.status is not MovementStatus.ACTIVE:

@@ -1,7 +1,8 @@
 """The movement board: active movements with their next check-in, how long until it is due
 and the escalation state; the selected movement's route, vehicles, check-ins and alerts;
-Plan movement… (Ctrl+N), Check in (Ctrl+K, with an optional position), Arrived, and Cancel
-movement… (after a question) for one called off, so it raises no more alerts.
+Plan movement… (Ctrl+N), Check in (Ctrl+K, with an optional position), Arrived, Revise… (a new
+ETA or check-in interval) and Cancel movement… (after a question) for one called off, so it
+raises no more alerts.
 
 Built like the other sections: every vault call runs through the `TaskRunner` (the vault
 thread) and the board reads again when a ChangeSet concerns movements, check-ins, alerts or
@@ -40,7 +41,7 @@ from missiondesk.ui.changes import ChangeRelay, RefreshScheduler
 from missiondesk.ui.choosers import Confirmer, ask_yes_no
 from missiondesk.ui.pages import TablePage
 from missiondesk.ui.protection.fields import OpenDialogs
-from missiondesk.ui.protection.movement_dialog import PlanMovementDialog
+from missiondesk.ui.protection.movement_dialog import PlanMovementDialog, ReviseMovementDialog
 from missiondesk.ui.rows_model import Index, RowsModel
 from missiondesk.ui.tasks import TaskRunner
 from missiondesk.ui.theme import precedence_bold, precedence_colour, precedence_row
@@ -205,6 +206,7 @@ class MovementBoard(TablePage):
         self.shown: str | None = None  # the movement whose details show
         self.detail: MovementDetail | None = None
         self.dialogs: OpenDialogs[PlanMovementDialog] = OpenDialogs()
+        self.revisions: OpenDialogs[ReviseMovementDialog] = OpenDialogs()
 
         self.plan_button = QPushButton("&Plan movement…", self)
         self.plan_button.setToolTip("Plan a movement (Ctrl+N)")
@@ -218,12 +220,17 @@ class MovementBoard(TablePage):
         position_label = QLabel("P&osition:", self)
         position_label.setBuddy(self.position_edit)
         self.arrived_button = QPushButton("&Arrived", self)
+        self.revise_button = QPushButton("Rev&ise…", self)
+        self.revise_button.setToolTip(
+            "A new ETA or check-in interval for the selected movement (planners)"
+        )
         self.cancel_button = QPushButton("Ca&ncel movement…", self)
         self.cancel_button.setToolTip(
             "Call off the selected movement: no more check-ins are expected, no more alerts"
         )
         self.check_in_button.clicked.connect(self.check_in)
         self.arrived_button.clicked.connect(self.arrive)
+        self.revise_button.clicked.connect(self.revise_movement)
         self.cancel_button.clicked.connect(self.cancel_movement)
         QShortcut(QKeySequence("Ctrl+K"), self, self.check_in)
         QShortcut(QKeySequence("Ctrl+N"), self, self.plan_movement)
@@ -234,6 +241,7 @@ class MovementBoard(TablePage):
         row.addWidget(self.position_edit, 1)
         row.addWidget(self.check_in_button)
         row.addWidget(self.arrived_button)
+        row.addWidget(self.revise_button)
         row.addWidget(self.cancel_button)
 
         self.details = QPlainTextEdit(self)
@@ -343,6 +351,18 @@ class MovementBoard(TablePage):
         )
 
     @Slot()
+    def revise_movement(self) -> None:
+        """A new ETA or check-in interval for the selected movement, in its own dialog."""
+        view = self.selected()
+        if view is None or self._closed:
+            return
+        if self.revisions.bring_to_front(lambda d: d.movement_id == view.id):
+            return
+        dialog = ReviseMovementDialog(self._session.movements, self._tasks, view, self)
+        dialog.revised.connect(self._on_planned)
+        self.revisions.open(dialog)
+
+    @Slot()
     def cancel_movement(self) -> None:
         """After a question (No is the default): the movement is closed as cancelled, leaves
         the board and raises no more alerts. Refused for an officer who may not plan."""
@@ -369,6 +389,7 @@ class MovementBoard(TablePage):
         super().close_page()
         self.clock.stop()
         self.dialogs.close_for_lock()
+        self.revisions.close_for_lock()
         self.model.set_rows([])
         self.model.now = None
         self.detail = None

@@ -1,13 +1,15 @@
 """Plan movement…: title, people from the roster, vehicles, the route one waypoint a line,
-departure and ETA as DTGs, the check-in interval; every field from the keyboard.
+departure and ETA as DTGs, the check-in interval; every field from the keyboard. Revise
+movement…: a new ETA or check-in interval for an active one.
 
-The plan is made on the vault thread (`MovementService.plan`); a refusal goes under its field
-(``route.1`` under the route, as "line 2") and everything typed stays as it was.
+The plan (and a revision) is made on the vault thread (`MovementService.plan`, `.revise`); a
+refusal goes under its field (``route.1`` under the route, as "line 2") and everything typed
+stays as it was.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -31,7 +33,7 @@ from missiondesk.domain.coordinates import parse_location
 from missiondesk.domain.dtg import format_dtg, parse_dtg
 from missiondesk.domain.errors import FieldProblem, InvalidFields, MissionDeskError
 from missiondesk.domain.records.movements import MAX_INTERVAL_MIN, Waypoint
-from missiondesk.services.movements import MovementService
+from missiondesk.services.movements import MovementService, MovementView
 from missiondesk.services.roster import RosterEntry
 from missiondesk.ui.feedback import InlineError, fit_height_to_width
 from missiondesk.ui.protection.fields import FieldRows, FieldsDialog, hint_label
@@ -97,7 +99,85 @@ def plan_movement(movements: MovementService, form: MovementForm) -> str:
     )
 
 
-class PlanMovementDialog(FieldsDialog):
+def explain_dtg(text: str, hint: QLabel) -> None:
+    """Under a DTG field: the moment it is understood as, in UTC and local time."""
+    if not text.strip():
+        hint.setText("Required: a DTG in UTC (DDHHMMZ MON YY).")
+        return
+    try:
+        moment = parse_dtg(text)
+    except MissionDeskError:
+        hint.setText("Not a date-time group yet: DDHHMMZ MON YY, in UTC.")
+        return
+    hint.setText(f"{moment:%d %b %Y %H:%M} UTC ({moment.astimezone():%H:%M %a} local)")
+
+
+class MovementFieldsDialog(FieldsDialog):
+    """What Plan movement… and Revise movement… share: the ETA and check-in interval fields,
+    the submit and Cancel buttons, and one piece of work on the vault thread at a time whose
+    answer (the movement's id) goes to `_succeeded` before the dialog closes."""
+
+    def __init__(self, tasks: TaskRunner, submit_text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._tasks = tasks
+        self._busy = False
+        self.eta_edit = QLineEdit(self)
+        self.eta_edit.setPlaceholderText("DTG, e.g. 221930Z NOV 26")
+        self.eta_hint = hint_label(self, "ETA, as understood")
+        self.eta_edit.textChanged.connect(lambda t: explain_dtg(t, self.eta_hint))
+        self.interval_spin = QSpinBox(self)
+        self.interval_spin.setRange(1, MAX_INTERVAL_MIN)
+        self.interval_spin.setValue(60)
+        self.interval_spin.setSuffix(" min")
+        self.general_error = InlineError(self)
+        self.form_layout = QFormLayout()
+        self.rows = FieldRows(self, self.form_layout, self.general_error)
+
+        self.buttons = QDialogButtonBox(self)
+        self.submit_button = QPushButton(submit_text, self)
+        self.submit_button.setDefault(True)
+        self.submit_button.setAutoDefault(True)
+        self.buttons.addButton(self.submit_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setAutoDefault(False)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+
+    def add_time_rows(self, eta_label: str) -> None:
+        self.rows.add("eta", eta_label, self.eta_edit, hint=self.eta_hint)
+        self.rows.add("interval", "Check-in &interval:", self.interval_spin)
+        self.rows.alias("escalation", "interval")
+        self.rows.alias("value", "eta")  # "the ETA comes after the departure"
+
+    @Slot()
+    def submit(self) -> None:
+        """Subclasses call `run_work` with what the fields hold."""
+        raise NotImplementedError
+
+    def run_work(self, name: str, work: Callable[[], str]) -> None:
+        if self._busy or self._gone:
+            return
+        self._busy = True
+        self.submit_button.setEnabled(False)
+        self.rows.clear()
+        self._tasks.run(name, work, self._done, self._refused)
+
+    def _done(self, movement_id: str) -> None:
+        self._busy = False
+        if self._gone:
+            return
+        self._succeeded(movement_id)
+        self.accept()
+
+    def _succeeded(self, movement_id: str) -> None:
+        raise NotImplementedError
+
+    def _refused(self, failure: Failure) -> None:
+        self._busy = False
+        super()._refused(failure)
+
+
+class PlanMovementDialog(MovementFieldsDialog):
     """Emits `planned(movement id)` once the movement is in the vault, then closes."""
 
     planned = Signal(str)
@@ -110,12 +190,11 @@ class PlanMovementDialog(FieldsDialog):
         now: datetime,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(tasks, "&Plan movement", parent)
         self.setWindowTitle("Plan movement")
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 70)
         self._movements = movements
-        self._tasks = tasks
-        self._busy = False
+        self.plan_button = self.submit_button
 
         self.title_edit = QLineEdit(self)
         self.title_edit.setMaxLength(200)
@@ -146,62 +225,25 @@ class PlanMovementDialog(FieldsDialog):
         self.depart_edit = QLineEdit(format_dtg(now), self)
         self.depart_edit.setPlaceholderText("DTG, e.g. 221530Z NOV 26")
         self.depart_hint = hint_label(self, "Departure, as understood")
-        self.eta_edit = QLineEdit(self)
-        self.eta_edit.setPlaceholderText("DTG, e.g. 221930Z NOV 26")
-        self.eta_hint = hint_label(self, "ETA, as understood")
-        self.interval_spin = QSpinBox(self)
-        self.interval_spin.setRange(1, MAX_INTERVAL_MIN)
-        self.interval_spin.setValue(60)
-        self.interval_spin.setSuffix(" min")
 
-        self.general_error = InlineError(self)
-        form = QFormLayout()
-        self.rows = FieldRows(self, form, self.general_error)
         self.rows.add("title", "&Title:", self.title_edit)
         self.rows.add("people", "Pe&ople (Space ticks):", self.people_list)
         self.rows.add("vehicles", "&Vehicles:", self.vehicles_edit)
         self.rows.add("route", "&Route:", self.route_edit)
         self.rows.add("depart", "&Departure (DTG):", self.depart_edit, hint=self.depart_hint)
-        self.rows.add("eta", "&ETA (DTG):", self.eta_edit, hint=self.eta_hint)
-        self.rows.add("interval", "Check-in &interval:", self.interval_spin)
-        self.rows.alias("escalation", "interval")
-        self.rows.alias("value", "eta")  # "the ETA comes after the departure"
-
-        self.buttons = QDialogButtonBox(self)
-        self.plan_button = QPushButton("&Plan movement", self)
-        self.submit_button = self.plan_button
-        self.plan_button.setDefault(True)
-        self.plan_button.setAutoDefault(True)
-        self.buttons.addButton(self.plan_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setAutoDefault(False)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
+        self.add_time_rows("&ETA (DTG):")
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self.submit)
 
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addLayout(self.form_layout)
         layout.addWidget(self.general_error)
         layout.addWidget(self.buttons)
-        self.depart_edit.textChanged.connect(lambda t: self._explain(t, self.depart_hint))
-        self.eta_edit.textChanged.connect(lambda t: self._explain(t, self.eta_hint))
-        self._explain(self.depart_edit.text(), self.depart_hint)
-        self._explain("", self.eta_hint)
+        self.depart_edit.textChanged.connect(lambda t: explain_dtg(t, self.depart_hint))
+        explain_dtg(self.depart_edit.text(), self.depart_hint)
+        explain_dtg("", self.eta_hint)
         self.title_edit.setFocus()
         fit_height_to_width(self)
-
-    @staticmethod
-    def _explain(text: str, hint: QLabel) -> None:
-        if not text.strip():
-            hint.setText("Required: a DTG in UTC (DDHHMMZ MON YY).")
-            return
-        try:
-            moment = parse_dtg(text)
-        except MissionDeskError:
-            hint.setText("Not a date-time group yet: DDHHMMZ MON YY, in UTC.")
-            return
-        hint.setText(f"{moment:%d %b %Y %H:%M} UTC ({moment.astimezone():%H:%M %a} local)")
 
     def form(self) -> MovementForm:
         people = []
@@ -222,26 +264,73 @@ class PlanMovementDialog(FieldsDialog):
 
     @Slot()
     def submit(self) -> None:
-        if self._busy or self._gone:
-            return
-        self._busy = True
-        self.plan_button.setEnabled(False)
-        self.rows.clear()
         movements, form = self._movements, self.form()
-        self._tasks.run(
-            "plan movement", lambda: plan_movement(movements, form), self._done, self._refused
-        )
+        self.run_work("plan movement", lambda: plan_movement(movements, form))
 
-    def _done(self, movement_id: str) -> None:
-        self._busy = False
-        if self._gone:
-            return
+    def _succeeded(self, movement_id: str) -> None:
         self.planned.emit(movement_id)
-        self.accept()
 
     def show_field_errors(self, fields: Mapping[str, str]) -> None:
         self.rows.show_errors(fields, names=ROUTE_NAMES)
 
-    def _refused(self, failure: Failure) -> None:
-        self._busy = False
-        super()._refused(failure)
+
+def revise_movement(movements: MovementService, movement_id: str, eta: str, interval: int) -> str:
+    """Revise what the form holds (on the vault thread); InvalidFields names each wrong field."""
+    problems: list[FieldProblem] = []
+    when = _dtg(eta, "eta", problems)
+    if problems or when is None:
+        raise InvalidFields("movement", tuple(problems))
+    movements.revise(movement_id, eta=when, interval=interval)
+    return movement_id
+
+
+class ReviseMovementDialog(MovementFieldsDialog):
+    """A new ETA or check-in interval for an active movement; emits `revised(movement id)`
+    once it is in the vault, then closes."""
+
+    revised = Signal(str)
+
+    def __init__(
+        self,
+        movements: MovementService,
+        tasks: TaskRunner,
+        view: MovementView,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(tasks, "&Revise movement", parent)
+        self.setWindowTitle("Revise movement")
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 80)
+        self._movements = movements
+        self.revise_button = self.submit_button
+        self.movement_id = view.id
+        movement = view.movement
+        about = QLabel(
+            f"“{movement.title}”. The next check-in falls due one interval after the last "
+            "check-in (or the departure); a check-in missed under the old plan raises nothing "
+            "more.",
+            self,
+        )
+        about.setWordWrap(True)
+        self.eta_edit.setText(format_dtg(movement.eta))
+        self.interval_spin.setValue(movement.interval)
+        self.add_time_rows("New &ETA (DTG):")
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(about)
+        layout.addLayout(self.form_layout)
+        layout.addWidget(self.general_error)
+        layout.addWidget(self.buttons)
+        self.eta_edit.setFocus()
+        self.eta_edit.selectAll()
+        fit_height_to_width(self)
+
+    @Slot()
+    def submit(self) -> None:
+        movements, movement_id = self._movements, self.movement_id
+        eta, interval = self.eta_edit.text(), self.interval_spin.value()
+        self.run_work(
+            "revise movement", lambda: revise_movement(movements, movement_id, eta, interval)
+        )
+
+    def _succeeded(self, movement_id: str) -> None:
+        self.revised.emit(movement_id)
