@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QTableView
 
 from missiondesk.domain.ids import fingerprint
@@ -23,7 +23,7 @@ from missiondesk.ui.incidents.page import IncidentRowsModel
 from missiondesk.ui.main_window import SECTIONS, MainWindow, WindowOptions
 from missiondesk.ui.messages.message_model import MessageListModel
 from missiondesk.ui.tasks import TaskRunner
-from missiondesk.ui.theme import ERROR, PRECEDENCE_COLOURS
+from missiondesk.ui.theme import ERROR, PRECEDENCE_COLOURS, apply_theme
 from tests.opfactory import share
 
 from .conftest import CALLSIGN, NAME, on_vault, show_and_activate
@@ -247,6 +247,27 @@ def test_theme_from_the_view_menu_is_saved(qtbot, window: MainWindow, tmp_path: 
     window.theme_actions[Theme.DARK].trigger()
     assert chosen == [Theme.DARK]
     assert SettingsStore(tmp_path / "settings").load().theme is Theme.DARK
+
+
+def test_a_theme_change_reaches_widgets_with_style_sheets_of_their_own(qtbot, qapp):
+    """There is no application style sheet (with one, Qt draws every widget through its
+    style-sheet style: a slower start); a widget whose own sheet names palette colours still
+    takes the new theme's colours."""
+    saved = QPalette(qapp.palette())
+    label = QLabel("Sync: off")
+    label.setStyleSheet("QLabel { color: palette(mid); }")
+    qtbot.addWidget(label)
+    label.show()
+    try:
+        apply_theme(qapp, Theme.LIGHT)
+        light = label.palette().color(QPalette.ColorRole.WindowText)
+        assert light == qapp.palette().color(QPalette.ColorRole.Mid)
+        apply_theme(qapp, Theme.DARK)
+        dark = label.palette().color(QPalette.ColorRole.WindowText)
+        assert dark == qapp.palette().color(QPalette.ColorRole.Mid) and dark != light
+        assert qapp.styleSheet() == ""
+    finally:
+        qapp.setPalette(saved)
 
 
 def test_lock_closes_the_vault_and_hides_every_record(
