@@ -54,6 +54,8 @@ STRENGTH_COLOURS: dict[str, QColor] = {
 
 # Muted text through the palette, so it follows a change of theme (see apply_theme).
 MUTED_STYLE = "color: palette(placeholder-text);"
+
+
 # Rules every screen shares; set as the application's style sheet, which also makes Qt polish
 # every widget again when the theme changes.
 def is_dark() -> bool:
