@@ -6,10 +6,41 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from missiondesk.cli import desktop_options
+from missiondesk.crypto.keywrap import KdfParams
+from missiondesk.services.vault_access import create_vault
+
+PASSPHRASE = "correct horse battery staple"
+
+
+def probe(code: str, *args: str) -> str:
+    """What `code` prints, run in a fresh interpreter (nothing of this test process loaded),
+    with Qt offscreen."""
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def make_vault(folder: Path, name: str, callsign: str = "", channels: tuple[str, ...] = ()) -> None:
+    """A vault (light KDF) with `channels` beside general and one message in general."""
+    kdf = KdfParams(memory_kib=8192, iterations=1, lanes=1)
+    session = create_vault(folder, PASSPHRASE, name=name, callsign=callsign, kdf=kdf)
+    try:
+        for channel in channels:
+            session.channels.create(channel, members=())
+        session.messaging.send("general", "Patrol back at base")
+    finally:
+        session.close()
 
 
 @pytest.mark.parametrize(
@@ -47,7 +78,7 @@ def test_anything_else_goes_to_the_full_parser(argv: list[str]):
 def test_the_unlock_dialog_loads_without_the_services_or_pydantic():
     """What `missiondesk` loads before the unlock dialog is on screen. The services, pydantic,
     the vault and the sync engine load behind the dialog (ui.application.SESSION_CODE)."""
-    probe = (
+    code = (
         "import sys\n"
         "import missiondesk.cli, missiondesk.app, missiondesk.ui.application\n"
         "from missiondesk.ui.unlock import UnlockDialog\n"
@@ -56,27 +87,15 @@ def test_the_unlock_dialog_loads_without_the_services_or_pydantic():
         "         'missiondesk.store.vault', 'missiondesk.commands')\n"
         "print(' '.join(name for name in heavy if name in sys.modules))\n"
     )
-    loaded = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
-    )
-    assert loaded.stdout.strip() == ""
+    assert probe(code).strip() == ""
 
 
 def test_the_first_screen_after_unlock_loads_only_what_it_shows(tmp_path):
     """Behind the dialog the session's code loads, then the unlock reads the first screen
     (Messages). Sync, the other sections, the projections and their record models load when
     first used, not before the officer sees the messages."""
-    make = (
-        "import sys\n"
-        "from missiondesk.crypto.keywrap import KdfParams\n"
-        "from missiondesk.services.vault_access import create_vault\n"
-        "kdf = KdfParams(memory_kib=8192, iterations=1, lanes=1)\n"
-        "session = create_vault(sys.argv[1], 'correct horse battery staple', name='A', kdf=kdf)\n"
-        "session.messaging.send('general', 'Patrol back at base')\n"
-        "session.close()\n"
-    )
-    subprocess.run([sys.executable, "-c", make, str(tmp_path / "v")], check=True, timeout=60)
-    probe = (
+    make_vault(tmp_path / "v", "A")
+    code = (
         "import sys\n"
         "import missiondesk.cli, missiondesk.app\n"
         "from missiondesk.ui.application import first_screen, load_session_code\n"
@@ -98,35 +117,16 @@ def test_the_first_screen_after_unlock_loads_only_what_it_shows(tmp_path):
         "print(' '.join(name for name in later if name in sys.modules))\n"
         "session.close()\n"
     )
-    loaded = subprocess.run(
-        [sys.executable, "-c", probe, str(tmp_path / "v")],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-    )
-    assert loaded.returncode == 0, loaded.stderr
-    assert loaded.stdout.strip() == ""
+    assert probe(code, str(tmp_path / "v")).strip() == ""
 
 
 def test_the_first_screen_is_read_built_and_painted_without_pydantic(tmp_path):
     """The unlock, the first screen's read (cards, domain/cards.py) and the main window with
     its newest page, up to its first paint, run no validation: pydantic and the record models
     load behind the dialog or after the first screen (ui.application.VALIDATION_CODE)."""
-    make = (
-        "import sys\n"
-        "from missiondesk.crypto.keywrap import KdfParams\n"
-        "from missiondesk.services.vault_access import create_vault\n"
-        "kdf = KdfParams(memory_kib=8192, iterations=1, lanes=1)\n"
-        "session = create_vault(sys.argv[1], 'correct horse battery staple', name='Amina',"
-        " callsign='BRAVO-2', kdf=kdf)\n"
-        "session.channels.create('north', members=())\n"
-        "session.messaging.send('general', 'Patrol back at base')\n"
-        "session.close()\n"
-    )
-    subprocess.run([sys.executable, "-c", make, str(tmp_path / "v")], check=True, timeout=60)
+    make_vault(tmp_path / "v", "Amina", "BRAVO-2", channels=("north",))
     (tmp_path / "settings").mkdir()
-    probe = (
+    code = (
         "import sys\n"
         "from pathlib import Path\n"
         "from PySide6.QtWidgets import QApplication\n"
@@ -155,15 +155,8 @@ def test_the_first_screen_is_read_built_and_painted_without_pydantic(tmp_path):
         "tasks.wait_for_done(10_000)\n"
         "tasks.shutdown()\n"
     )
-    loaded = subprocess.run(
-        [sys.executable, "-c", probe, str(tmp_path / "v"), str(tmp_path / "settings")],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-    )
-    assert loaded.returncode == 0, loaded.stderr
-    title, rows, modules = (part.strip() for part in loaded.stdout.split("|"))
+    printed = probe(code, str(tmp_path / "v"), str(tmp_path / "settings"))
+    title, rows, modules = (part.strip() for part in printed.split("|"))
     assert title == "MissionDesk: Amina (BRAVO-2)"
     assert rows == "1 2"  # the message; general and north
     assert modules == ""
@@ -174,7 +167,7 @@ def test_the_command_line_parser_is_built_without_the_models_or_the_services():
     enums (domain/record_enums.py), and each command loads its models and services when it
     runs. `missiondesk --version` or `--help` then takes a fraction of a second, not the ~1 s
     the services, pydantic and numpy took."""
-    probe = (
+    code = (
         "import sys\n"
         "from missiondesk.cli import build_parser\n"
         "build_parser()\n"
@@ -183,7 +176,4 @@ def test_the_command_line_parser_is_built_without_the_models_or_the_services():
         "print(' '.join(sorted({m.split('.')[0] if not m.startswith('missiondesk') else\n"
         "      '.'.join(m.split('.')[:3]) for m in sys.modules if m.startswith(heavy)})))\n"
     )
-    loaded = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
-    )
-    assert loaded.stdout.strip() == ""
+    assert probe(code).strip() == ""

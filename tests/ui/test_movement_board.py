@@ -279,7 +279,7 @@ def test_a_held_up_movement_is_revised_from_the_keyboard_and_its_missed_check_in
 
     dialog.eta_edit.setText(format_dtg(START + timedelta(hours=6)))
     dialog.interval_spin.setValue(90)
-    qtbot.mouseClick(dialog.revise_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.submit_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not board.revisions, timeout=5000)
     qtbot.waitUntil(lambda: state(board) == "ON TIME", timeout=5000)
     view = on_vault(tasks, lambda: session.movements.get(movement))

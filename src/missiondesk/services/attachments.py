@@ -181,19 +181,13 @@ class AttachmentService:
         """What the listed attachments are; ones not (yet) in this vault are left out."""
         found = []
         for entity_id in ids:
-            card = self._card(entity_id)
+            card = self._records.card("attachment", entity_id, AttachmentCard.from_doc)
             if card is not None:
                 found.append(_info(entity_id, card))
         return found
 
-    def _card(self, attachment_id: str) -> AttachmentCard | None:
-        stored = self._vault.reads.get(attachment_id)
-        if stored is None or stored.type != "attachment" or stored.deleted:
-            return None
-        return AttachmentCard.from_doc(stored.doc)
-
     def _require(self, attachment_id: str) -> AttachmentCard:
-        card = self._card(attachment_id)
+        card = self._records.card("attachment", attachment_id, AttachmentCard.from_doc)
         if card is None:
             raise InvalidInput(f"There is no attachment with id {attachment_id}.")
         return card

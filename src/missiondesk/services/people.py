@@ -35,11 +35,7 @@ class PeopleService:
 
     def me(self) -> PersonCard | None:
         """This officer's person record (None before it exists or while it is partial)."""
-        pid = self.person_id
-        stored = self._vault.reads.get(pid) if pid else None
-        if stored is None or stored.type != "person" or stored.deleted:
-            return None
-        return PersonCard.from_doc(stored.doc)
+        return self._records.card("person", self.person_id, PersonCard.from_doc)
 
     def my_label(self) -> str:
         """What this officer signs reports, ticks and marks with: the callsign, else the name

@@ -164,6 +164,16 @@ class RecordService:
     def get(self, model: type[R], entity_id: str) -> R:
         return validate(model, self.stored(model, entity_id).doc)
 
+    def card(
+        self, kind: str, entity_id: str, card: Callable[[dict[str, Any]], C | None]
+    ) -> C | None:
+        """One record of type `kind` as a card (domain/cards.py); None if there is none, it is
+        deleted or partial."""
+        stored = self._vault.reads.get(entity_id) if entity_id else None
+        if stored is None or stored.type != kind or stored.deleted:
+            return None
+        return card(stored.doc)
+
     def cards(
         self, kind: str, card: Callable[[dict[str, Any]], C | None], limit: int = 10_000
     ) -> list[tuple[StoredRecord, C]]:

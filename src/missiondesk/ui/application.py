@@ -100,6 +100,8 @@ class AppFlow(QObject):
         self._auto_lock_ms = auto_lock_ms
         self._options = options or WindowOptions()
         self._options.settings_store = settings_store
+        if settings_store is not None and self._options.early_theme is None:
+            self._options.early_theme = settings_store.peek_theme()
         self.tray = tray or Tray(self)
         self.tray.show_requested.connect(self._on_show_requested)
         self.tray.lock_requested.connect(self._on_tray_lock)
@@ -148,7 +150,7 @@ class AppFlow(QObject):
             if self._store is not None:
                 if self._store.problem:
                     log.warning("settings: defaults used")
-                early = self._store.peek_theme()
+                early = self._options.early_theme
                 if settings.theme is not early and self._options.apply_theme is not None:
                     self._options.apply_theme(settings.theme)
         self._options.settings = self._settings
@@ -190,7 +192,7 @@ class AppFlow(QObject):
         else:
             start_collector.resume()
 
-    def _load_validation_code(self, _loaded: object = None) -> None:
+    def _load_validation_code(self, _loaded: object) -> None:
         """Behind the dialog, after the session's code, unless the officer has asked to unlock:
         the unlock and the first screen need none of it, and would wait behind it."""
         dialog = self.dialog
@@ -469,9 +471,10 @@ def run(vault_dir: Path, settings_dir: Path, *, native_dialogs: bool = True) -> 
     app.setWindowIcon(icon("missiondesk"))
     app.setQuitOnLastWindowClosed(False)  # the flow decides: windows come and go on lock
     store = SettingsStore(settings_dir)
-    apply_theme(app, store.peek_theme())  # the settings model loads behind the first dialog
+    early = store.peek_theme()  # the settings model is read after the first screen
+    apply_theme(app, early)
     tasks = TaskRunner()
-    options = WindowOptions(apply_theme=lambda theme: apply_theme(app, theme))
+    options = WindowOptions(apply_theme=lambda theme: apply_theme(app, theme), early_theme=early)
     flow = AppFlow(vault_dir, tasks, settings_store=store, options=options)
     flow.ended.connect(app.quit)
     previous_hook, sys.excepthook = sys.excepthook, UncaughtErrorReporter()

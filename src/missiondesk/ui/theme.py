@@ -56,8 +56,6 @@ STRENGTH_COLOURS: dict[str, QColor] = {
 MUTED_STYLE = "color: palette(placeholder-text);"
 
 
-# Rules every screen shares; set as the application's style sheet, which also makes Qt polish
-# every widget again when the theme changes.
 def is_dark() -> bool:
     """True when the palette in force has a dark window background."""
     return QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128

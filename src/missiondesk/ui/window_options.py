@@ -30,6 +30,7 @@ class WindowOptions:
     choose_files: FilesChooser = ask_for_files
     choose_save_path: PathChooser = ask_for_path
     apply_theme: Callable[[Theme], None] | None = None
+    early_theme: Theme | None = None  # the theme settings.json names, read before pydantic
     _settings: Settings | None = field(default=None, repr=False)
     _waiting: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
@@ -52,10 +53,10 @@ class WindowOptions:
     @property
     def theme(self) -> Theme:
         """The theme in force, without loading the settings model: before the settings are in
-        force, the one settings.json names (as the early theme was chosen)."""
+        force, the one settings.json names (`early_theme`)."""
         if self._settings is not None:
             return self._settings.theme
-        return self.settings_store.peek_theme() if self.settings_store else Theme.SYSTEM
+        return self.early_theme or Theme.SYSTEM
 
     def when_settings(self, then: Callable[[], None]) -> None:
         """Call `then` once the settings are in force: now if they are (`forget` takes it

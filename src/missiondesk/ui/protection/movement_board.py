@@ -317,10 +317,10 @@ class MovementBoard(TablePage):
             return
         people, now = answer
         dialog = PlanMovementDialog(self._session.movements, self._tasks, people, now, self)
-        dialog.planned.connect(self._on_planned)
+        dialog.planned.connect(self._show_movement)
         self.dialogs.open(dialog)
 
-    def _on_planned(self, movement_id: str) -> None:
+    def _show_movement(self, movement_id: str) -> None:
         self.shown = movement_id
         self.refresh()
 
@@ -359,7 +359,7 @@ class MovementBoard(TablePage):
         if self.revisions.bring_to_front(lambda d: d.movement_id == view.id):
             return
         dialog = ReviseMovementDialog(self._session.movements, self._tasks, view, self)
-        dialog.revised.connect(self._on_planned)
+        dialog.revised.connect(self._show_movement)
         self.revisions.open(dialog)
 
     @Slot()

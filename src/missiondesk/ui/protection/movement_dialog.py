@@ -117,8 +117,19 @@ class MovementFieldsDialog(FieldsDialog):
     the submit and Cancel buttons, and one piece of work on the vault thread at a time whose
     answer (the movement's id) goes to `_succeeded` before the dialog closes."""
 
-    def __init__(self, tasks: TaskRunner, submit_text: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        movements: MovementService,
+        tasks: TaskRunner,
+        title: str,
+        *,
+        width_chars: int,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * width_chars)
+        self._movements = movements
         self._tasks = tasks
         self._busy = False
         self.eta_edit = QLineEdit(self)
@@ -134,7 +145,7 @@ class MovementFieldsDialog(FieldsDialog):
         self.rows = FieldRows(self, self.form_layout, self.general_error)
 
         self.buttons = QDialogButtonBox(self)
-        self.submit_button = QPushButton(submit_text, self)
+        self.submit_button = QPushButton(f"&{title}", self)
         self.submit_button.setDefault(True)
         self.submit_button.setAutoDefault(True)
         self.buttons.addButton(self.submit_button, QDialogButtonBox.ButtonRole.AcceptRole)
@@ -148,6 +159,17 @@ class MovementFieldsDialog(FieldsDialog):
         self.rows.add("interval", "Check-in &interval:", self.interval_spin)
         self.rows.alias("escalation", "interval")
         self.rows.alias("value", "eta")  # "the ETA comes after the departure"
+
+    def lay_out(self, *above: QWidget) -> None:
+        """`above` the fields, then the fields, a refusal that names none of them, the
+        buttons; the ETA's hint says how its text is understood."""
+        layout = QVBoxLayout(self)
+        for widget in above:
+            layout.addWidget(widget)
+        layout.addLayout(self.form_layout)
+        layout.addWidget(self.general_error)
+        layout.addWidget(self.buttons)
+        explain_dtg(self.eta_edit.text(), self.eta_hint)
 
     @Slot()
     def submit(self) -> None:
@@ -190,12 +212,7 @@ class PlanMovementDialog(MovementFieldsDialog):
         now: datetime,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(tasks, "&Plan movement", parent)
-        self.setWindowTitle("Plan movement")
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 70)
-        self._movements = movements
-        self.plan_button = self.submit_button
-
+        super().__init__(movements, tasks, "Plan movement", width_chars=70, parent=parent)
         self.title_edit = QLineEdit(self)
         self.title_edit.setMaxLength(200)
         self.title_edit.setPlaceholderText("e.g. Resupply run to OP North")
@@ -235,13 +252,9 @@ class PlanMovementDialog(MovementFieldsDialog):
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self.submit)
 
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form_layout)
-        layout.addWidget(self.general_error)
-        layout.addWidget(self.buttons)
+        self.lay_out()
         self.depart_edit.textChanged.connect(lambda t: explain_dtg(t, self.depart_hint))
         explain_dtg(self.depart_edit.text(), self.depart_hint)
-        explain_dtg("", self.eta_hint)
         self.title_edit.setFocus()
         fit_height_to_width(self)
 
@@ -297,11 +310,7 @@ class ReviseMovementDialog(MovementFieldsDialog):
         view: MovementView,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(tasks, "&Revise movement", parent)
-        self.setWindowTitle("Revise movement")
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 80)
-        self._movements = movements
-        self.revise_button = self.submit_button
+        super().__init__(movements, tasks, "Revise movement", width_chars=80, parent=parent)
         self.movement_id = view.id
         movement = view.movement
         about = QLabel(
@@ -315,11 +324,7 @@ class ReviseMovementDialog(MovementFieldsDialog):
         self.interval_spin.setValue(movement.interval)
         self.add_time_rows("New &ETA (DTG):")
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(about)
-        layout.addLayout(self.form_layout)
-        layout.addWidget(self.general_error)
-        layout.addWidget(self.buttons)
+        self.lay_out(about)
         self.eta_edit.setFocus()
         self.eta_edit.selectAll()
         fit_height_to_width(self)
