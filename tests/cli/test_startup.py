@@ -113,7 +113,8 @@ def test_the_first_screen_after_unlock_loads_only_what_it_shows(tmp_path):
         "         'missiondesk.domain.records.checklists', 'missiondesk.domain.records.alerts',\n"
         "         'missiondesk.services.mission', 'missiondesk.services.sync_service',\n"
         "         'missiondesk.services.search',\n"
-        "         'missiondesk.domain.trust', 'missiondesk.ui.sync.overview')\n"
+        "         'missiondesk.domain.trust', 'missiondesk.ui.sync.overview',\n"
+        "         'cryptography.hazmat.backends.openssl', 'sqlite3')\n"
         "print(' '.join(name for name in later if name in sys.modules))\n"
         "session.close()\n"
     )

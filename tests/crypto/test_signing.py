@@ -1,3 +1,5 @@
+import pytest
+
 from missiondesk.crypto.mac import derive_subkey, mac, mac_matches
 from missiondesk.crypto.signing import DeviceKeys, verify_signature
 from missiondesk.domain.ids import device_id_for, fingerprint
@@ -8,6 +10,13 @@ def test_keys_survive_a_round_trip_through_private_bytes():
     again = DeviceKeys.from_private_bytes(*keys.private_bytes())
     assert again.device_id == keys.device_id
     assert again.exchange_public == keys.exchange_public
+    assert again.private_bytes() == keys.private_bytes()
+
+
+def test_an_exchange_key_of_the_wrong_length_is_refused_when_the_keys_are_made():
+    signing, exchange = DeviceKeys.generate().private_bytes()
+    with pytest.raises(ValueError, match="32 bytes"):
+        DeviceKeys.from_private_bytes(signing, exchange[:31])
 
 
 def test_signatures_verify_only_for_the_signed_message_and_key():

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import base64
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from missiondesk.domain.ids import device_id_for
+
+EXCHANGE_KEY_BYTES = 32
 
 
 def _raw_public(key: Ed25519PrivateKey | X25519PrivateKey) -> bytes:
@@ -18,13 +20,22 @@ def _raw_public(key: Ed25519PrivateKey | X25519PrivateKey) -> bytes:
 
 
 class DeviceKeys:
-    """The private keys of this device. They live inside the vault and nowhere else."""
+    """The private keys of this device. They live inside the vault and nowhere else.
 
-    def __init__(self, signing: Ed25519PrivateKey, exchange: X25519PrivateKey) -> None:
+    The exchange key (sealed bundles only) is built from its bytes at its first use: making an
+    X25519 key loads cryptography's OpenSSL backend module (~10 ms), which an unlock and the
+    first screen do not need."""
+
+    def __init__(self, signing: Ed25519PrivateKey, exchange: X25519PrivateKey | bytes) -> None:
         self._signing = signing
-        self._exchange = exchange
+        if isinstance(exchange, bytes):
+            if len(exchange) != EXCHANGE_KEY_BYTES:
+                raise ValueError("An X25519 private key must be 32 bytes long.")
+            self._exchange_raw = exchange
+        else:
+            self._exchange_raw = exchange.private_bytes_raw()
+            self.__dict__["exchange_key"] = exchange
         self.signing_public = _raw_public(signing)
-        self.exchange_public = _raw_public(exchange)
         self.device_id = device_id_for(self.signing_public)
 
     @classmethod
@@ -33,20 +44,21 @@ class DeviceKeys:
 
     @classmethod
     def from_private_bytes(cls, signing: bytes, exchange: bytes) -> DeviceKeys:
-        return cls(
-            Ed25519PrivateKey.from_private_bytes(signing),
-            X25519PrivateKey.from_private_bytes(exchange),
-        )
+        return cls(Ed25519PrivateKey.from_private_bytes(signing), bytes(exchange))
 
     def private_bytes(self) -> tuple[bytes, bytes]:
-        return self._signing.private_bytes_raw(), self._exchange.private_bytes_raw()
+        return self._signing.private_bytes_raw(), self._exchange_raw
 
     def sign(self, message: bytes) -> bytes:
         return self._signing.sign(message)
 
-    @property
+    @cached_property
     def exchange_key(self) -> X25519PrivateKey:
-        return self._exchange
+        return X25519PrivateKey.from_private_bytes(self._exchange_raw)
+
+    @cached_property
+    def exchange_public(self) -> bytes:
+        return _raw_public(self.exchange_key)
 
     def public_b64(self) -> tuple[str, str]:
         return (

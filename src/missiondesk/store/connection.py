@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,10 +15,15 @@ from sqlcipher3 import dbapi2
 from missiondesk.store.errors import DriveError, StorageFull, VaultCorrupt
 
 # sqlcipher3 ships no type information; its connections have the stdlib sqlite3 API exactly.
-Connection: TypeAlias = sqlite3.Connection
+# The type checker reads sqlite3's types; at run time the names are sqlcipher3's own, and the
+# stdlib sqlite3 (and its SQLite library) is not loaded with the vault.
 if TYPE_CHECKING:
+    import sqlite3
+
+    Connection: TypeAlias = sqlite3.Connection
     DatabaseError = sqlite3.DatabaseError
 else:
+    Connection = dbapi2.Connection
     DatabaseError = dbapi2.DatabaseError
 
 # Decrypted pages kept in memory: a point read that misses this cache pays AES and a MAC for
