@@ -3,7 +3,6 @@ a document the model would refuse for a missing or mistyped field is left out.""
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import pytest
@@ -67,14 +66,12 @@ def refused(model: type[BaseModel], doc: dict[str, Any]) -> bool:
 
 @pytest.mark.parametrize(("card", "model", "fields"), PAIRS, ids=IDS)
 def test_a_card_has_the_models_fields_and_defaults(card, model, fields):
-    card_fields = {f.name: f for f in dataclasses.fields(card)}
-    assert set(card_fields) == set(model.model_fields)
+    assert set(card._fields) == set(model.model_fields)
     for name, info in model.model_fields.items():
-        default = card_fields[name].default
         if info.is_required():
-            assert default is dataclasses.MISSING, name
+            assert name not in card._field_defaults, name
         else:
-            assert default == info.default, name
+            assert card._field_defaults[name] == info.default, name
 
 
 @pytest.mark.parametrize(("card", "model", "fields"), PAIRS, ids=IDS)

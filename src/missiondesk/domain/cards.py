@@ -1,4 +1,4 @@
-"""Records as reads see them: plain frozen dataclasses read from stored documents, no pydantic.
+"""Records as reads see them: plain named tuples read from stored documents, no pydantic.
 
 Every document in the vault was written through a record model (`domain/records/`), which
 checked it. Reading one back needs no second validation, only the fields, so the screens'
@@ -14,9 +14,8 @@ not checked again: they were checked when the document was written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from missiondesk.domain.markings import Sensitivity
 from missiondesk.domain.record_enums import ChannelKind, Role
@@ -61,8 +60,7 @@ class _Fields:
         return self.choice("sensitivity", Sensitivity, Sensitivity.UNCLASSIFIED)
 
 
-@dataclass(frozen=True)
-class PersonCard:
+class PersonCard(NamedTuple):
     """A person (`domain.records.people.Person`)."""
 
     name: str
@@ -92,8 +90,7 @@ class PersonCard:
             return None
 
 
-@dataclass(frozen=True)
-class DeviceCard:
+class DeviceCard(NamedTuple):
     """A laptop that signs operations (`domain.records.people.Device`)."""
 
     signing_key: str
@@ -117,8 +114,7 @@ class DeviceCard:
             return None
 
 
-@dataclass(frozen=True)
-class ChannelCard:
+class ChannelCard(NamedTuple):
     """A channel (`domain.records.messaging.Channel`); no members means the whole mission."""
 
     name: str
@@ -152,8 +148,7 @@ class ChannelCard:
             return None
 
 
-@dataclass(frozen=True)
-class AttachmentCard:
+class AttachmentCard(NamedTuple):
     """A file kept encrypted in the vault (`domain.records.attachments.Attachment`)."""
 
     name: str

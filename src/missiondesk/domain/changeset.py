@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from enum import StrEnum
+from types import MappingProxyType
+from typing import NamedTuple
 
 
 class Origin(StrEnum):
@@ -12,12 +13,11 @@ class Origin(StrEnum):
     PEER = "peer"
 
 
-@dataclass(frozen=True)
-class ChangeSet:
+class ChangeSet(NamedTuple):
     origin: Origin
     applied: tuple[bytes, ...] = ()
     duplicates: int = 0
-    entities: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    entities: Mapping[str, frozenset[str]] = MappingProxyType({})  # shared, read-only
 
     @property
     def is_empty(self) -> bool:

@@ -6,8 +6,8 @@ app; the message itself is one plain sentence meant for an officer, never a trac
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import IntEnum
+from typing import NamedTuple
 
 
 class ErrorKind(IntEnum):
@@ -49,8 +49,7 @@ class Unavailable(MissionDeskError):
     kind = ErrorKind.UNAVAILABLE
 
 
-@dataclass(frozen=True)
-class FieldProblem:
+class FieldProblem(NamedTuple):
     """What is wrong with one field: its dotted name (``casualties.killed.civilians``) and why,
     in words that never quote the typed value."""
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import mimetypes
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from missiondesk.domain.cards import AttachmentCard
 from missiondesk.domain.errors import InvalidInput
@@ -68,8 +67,7 @@ def guess_type(name: str, data: bytes) -> str:
     return guessed or "application/octet-stream"
 
 
-@dataclass(frozen=True)
-class AttachmentInfo:
+class AttachmentInfo(NamedTuple):
     id: str
     name: str
     mime: str
@@ -96,8 +94,7 @@ class AttachmentInfo:
         return {"id": self.id, "name": self.name, "type": self.mime, "size": self.size}
 
 
-@dataclass(frozen=True)
-class NewAttachment:
+class NewAttachment(NamedTuple):
     """A file chosen for a message that is not sent yet: held in memory only."""
 
     name: str

@@ -9,7 +9,7 @@ laptop of the mission holds every channel in its own encrypted vault (see docs/m
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from missiondesk.domain.cards import ChannelCard
 from missiondesk.domain.errors import InvalidInput
@@ -36,8 +36,7 @@ KIND_LABELS: dict[ChannelKind, str] = {
 }
 
 
-@dataclass(frozen=True)
-class ChannelView:
+class ChannelView(NamedTuple):
     id: str
     channel: ChannelCard
     title: str  # "general", or the other person's callsign for a direct channel

@@ -9,8 +9,8 @@ our own peers is only known when those devices acknowledge or meet us.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from missiondesk.store.vault import Vault
 
@@ -27,8 +27,7 @@ class MessageState(StrEnum):
         return self.value.capitalize()
 
 
-@dataclass(frozen=True)
-class PeerHoldings:
+class PeerHoldings(NamedTuple):
     """For this device's operations: device -> the newest sequence number it is known to hold."""
 
     by_device: dict[str, int]

@@ -4,8 +4,7 @@ acknowledge; see who has acknowledged and where one's own messages are."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from missiondesk.domain.cards import ChannelCard
 from missiondesk.domain.dtg import format_dtg
@@ -30,8 +29,7 @@ _PRECEDENCES = {p.value: p for p in Precedence}
 _SENSITIVITIES = {s.value: s for s in Sensitivity}
 
 
-@dataclass(frozen=True)
-class MessageView:
+class MessageView(NamedTuple):
     id: str
     channel_id: str
     channel: str
@@ -41,7 +39,7 @@ class MessageView:
     precedence: Precedence
     sensitivity: Sensitivity
     text: str
-    acknowledged_by: tuple[str, ...] = field(default=())
+    acknowledged_by: tuple[str, ...] = ()
     cursor: Cursor = (0, 0)
     mine: bool = False
     awaiting: tuple[str, ...] = ()  # addressed people who have not acknowledged (FLASH/IMM.)
@@ -106,8 +104,7 @@ class MessageView:
         }
 
 
-@dataclass(frozen=True)
-class Around:
+class Around(NamedTuple):
     """A page of a channel centred on one message (search results open in context)."""
 
     rows: list[MessageView]  # newest first
@@ -115,8 +112,7 @@ class Around:
     newest: bool  # nothing newer exists beyond rows[0]
 
 
-@dataclass(frozen=True)
-class FoundMessage:
+class FoundMessage(NamedTuple):
     """A search hit: the message, and a snippet with each match between \\x02 and \\x03."""
 
     message: MessageView

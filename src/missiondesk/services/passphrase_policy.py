@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import math
 import string
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from missiondesk.domain.errors import InvalidInput
 
 MIN_LENGTH = 8
 
 
-@dataclass(frozen=True)
-class Strength:
+class Strength(NamedTuple):
     bits: float
     label: str  # "too short", "weak", "fair", "strong", "very strong"
     hint: str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from missiondesk.domain.cards import DeviceCard, PersonCard
 from missiondesk.domain.ids import fingerprint
@@ -10,8 +10,7 @@ from missiondesk.services.records import RecordService
 from missiondesk.store.vault import Vault
 
 
-@dataclass(frozen=True)
-class PersonEntry:
+class PersonEntry(NamedTuple):
     id: str
     person: PersonCard
     devices: frozenset[str]

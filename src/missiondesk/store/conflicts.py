@@ -13,16 +13,14 @@ it holds the same operations.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from missiondesk.store.connection import Connection
 
 Clock = tuple[int, str]
 
 
-@dataclass(frozen=True)
-class Conflict:
+class Conflict(NamedTuple):
     entity: str
     field: str
     loser: Clock

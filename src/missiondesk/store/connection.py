@@ -5,9 +5,8 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, NamedTuple, TypeAlias
 
 import sqlcipher3
 from sqlcipher3 import dbapi2
@@ -52,8 +51,7 @@ PRAGMAS = (
 )
 
 
-@dataclass(frozen=True)
-class CipherSettings:
+class CipherSettings(NamedTuple):
     """SQLCipher settings a database was created with; it can only be opened with the same.
 
     New vaults use HMAC-SHA256 for the per-page MAC (still a 256-bit check of every page): it
@@ -84,10 +82,15 @@ class CipherSettings:
 _HMACS = ("HMAC_SHA1", "HMAC_SHA256", "HMAC_SHA512")
 _PAGE_SIZES = (1024, 2048, 4096, 8192, 16384, 32768, 65536)
 NEW_VAULT_CIPHER = CipherSettings(hmac="HMAC_SHA256", page_size=4096)
+SQLCIPHER_DEFAULTS = CipherSettings()  # a vault whose key file records no settings
 
 
 def open_encrypted(
-    path: Path, data_key: bytes, *, create: bool = False, cipher: CipherSettings = CipherSettings()
+    path: Path,
+    data_key: bytes,
+    *,
+    create: bool = False,
+    cipher: CipherSettings = SQLCIPHER_DEFAULTS,
 ) -> Connection:
     """Open (or create) the SQLCipher database at `path` with the raw data key."""
     if not create and not path.is_file():

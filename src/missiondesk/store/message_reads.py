@@ -8,7 +8,7 @@ entries end in the row id, then a walk along it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from missiondesk.store.connection import Connection
 from missiondesk.store.reads import RECORD_COLUMNS, StoredRecord, fts_query, record_of
@@ -17,15 +17,13 @@ Cursor = tuple[int, int]  # (hlc, messages.entity rowid): the position of a mess
 URGENT_RANK = 1  # precedence rank of IMMEDIATE; FLASH is 0
 
 
-@dataclass(frozen=True)
-class MessageRow:
+class MessageRow(NamedTuple):
     record: StoredRecord
     cursor: Cursor
     precedence_rank: int
 
 
-@dataclass(frozen=True)
-class MessageHit:
+class MessageHit(NamedTuple):
     row: MessageRow
     snippet: str
 

@@ -10,8 +10,8 @@ import os
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from missiondesk.domain.kinds import search_text
 from missiondesk.store.atomic import fsync_directory
@@ -273,8 +273,7 @@ def _layer_tiles(conn: Connection) -> None:
     conn.execute(LAYER_TILES_SCHEMA)
 
 
-@dataclass(frozen=True)
-class Migration:
+class Migration(NamedTuple):
     version: int
     name: str
     run: Callable[[Connection], None]

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from missiondesk.domain.changeset import ChangeSet, Origin
 from missiondesk.domain.errors import InvalidInput
@@ -58,8 +57,7 @@ def op_row(
     )
 
 
-@dataclass(frozen=True)
-class StoredOp:
+class StoredOp(NamedTuple):
     op_id: bytes
     payload: bytes
     signature: bytes

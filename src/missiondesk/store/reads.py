@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -11,8 +10,7 @@ from missiondesk.store.connection import Connection
 from missiondesk.store.field_clocks import expand_clocks
 
 
-@dataclass(frozen=True)
-class StoredRecord:
+class StoredRecord(NamedTuple):
     id: str
     type: str
     doc: dict[str, Any]
@@ -23,8 +21,7 @@ class StoredRecord:
     clocks: dict[str, list[Any]] | None = None  # field -> [hlc, author] of the shown value
 
 
-@dataclass(frozen=True)
-class SearchHit:
+class SearchHit(NamedTuple):
     id: str
     type: str
     title: str

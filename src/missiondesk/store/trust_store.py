@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from missiondesk.store.connection import Connection
 
@@ -18,20 +17,17 @@ def _now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-@dataclass(frozen=True)
-class StoredMembership:
+class StoredMembership(NamedTuple):
     membership: Membership
     signature: bytes
 
 
-@dataclass(frozen=True)
-class StoredRevocation:
+class StoredRevocation(NamedTuple):
     revocation: Revocation
     signature: bytes
 
 
-@dataclass(frozen=True)
-class PeerRecord:
+class PeerRecord(NamedTuple):
     device: str
     address: str
     last_seen: int

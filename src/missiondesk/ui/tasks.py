@@ -14,8 +14,7 @@ import logging
 import traceback
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -29,8 +28,7 @@ UNEXPECTED = (
 )
 
 
-@dataclass(frozen=True)
-class Failure:
+class Failure(NamedTuple):
     """What went wrong in a task, as the GUI needs it."""
 
     message: str  # one sentence fit to show an officer

@@ -14,9 +14,8 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
@@ -50,8 +49,7 @@ def _hhmmz(ms: int) -> str:
     return f"{datetime.fromtimestamp(ms / 1000, tz=UTC):%H%M}Z"
 
 
-@dataclass(frozen=True)
-class PeerReport:
+class PeerReport(NamedTuple):
     """One finished session, as the page and the status bar show it."""
 
     report: SessionReport
@@ -103,8 +101,7 @@ class PeerReport:
         return text
 
 
-@dataclass(frozen=True)
-class PeerFound:
+class PeerFound(NamedTuple):
     label: str
     address: str
 
