@@ -13,6 +13,7 @@ from missiondesk.crypto.keywrap import WrappedKey, WrongPassphrase, unwrap_data_
 from missiondesk.domain.errors import AccessDenied, InvalidInput, Unavailable
 from missiondesk.domain.markings import Precedence
 from missiondesk.services.audit import AuditEvent
+from missiondesk.services.passphrase_check import check_passphrase
 from missiondesk.services.vault_access import change_passphrase, create_vault, unlock_vault
 from missiondesk.store.connection import CipherSettings, open_encrypted
 from missiondesk.store.errors import (
@@ -90,6 +91,26 @@ def test_repeated_failures_slow_down(session, vault_dir):
     past = (datetime.now(UTC) - timedelta(minutes=10)).isoformat()
     failures.write_text(json.dumps({"failures": [past] * 3}))  # the wait has passed
     unlock_vault(vault_dir, PASSPHRASE).close()
+
+
+def test_a_check_made_beforehand_opens_the_vault_or_refuses_it_as_the_unlock_would(
+    session, vault_dir
+):
+    """The desktop checks the passphrase on a thread of its own and hands the unlock the
+    result: a right one opens the vault, a wrong one is refused and counted, and either way
+    the vault is left unlocked for the next try."""
+    session.close()
+    with pytest.raises(WrongPassphrase):
+        unlock_vault(
+            vault_dir, "", checked=lambda: check_passphrase(vault_dir, "not the passphrase")
+        )
+    assert VaultLayout(vault_dir).failures_file.exists()  # counted by the check
+    key = check_passphrase(vault_dir, PASSPHRASE)
+    again = unlock_vault(vault_dir, "", checked=lambda: key)
+    assert events(again)[-2:] == [AuditEvent.UNLOCK_FAILED, AuditEvent.UNLOCKED]
+    again.close()
+    with pytest.raises(VaultNotFound):
+        check_passphrase(vault_dir / "elsewhere", PASSPHRASE)
 
 
 def test_passphrase_change_rewraps_the_same_data_key(session, vault_dir):

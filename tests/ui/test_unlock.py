@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -55,6 +56,27 @@ def test_wrong_then_right_passphrase(qtbot, closed_vault: Path, tasks: TaskRunne
         assert dialog.passphrase_edit.text() == ""
     finally:
         opened[0].close()
+
+
+def test_the_passphrase_is_checked_while_the_vault_thread_is_still_busy(
+    qtbot, closed_vault: Path, tasks: TaskRunner
+):
+    """Enter pressed while the vault's thread still loads the session's code: Argon2id does not
+    wait for it (it runs on a thread of its own), so a wrong passphrase is already counted
+    while the vault's thread is busy, and said once the unlock gets its turn."""
+    dialog = make_dialog(qtbot, closed_vault, tasks)
+    release = threading.Event()
+    tasks.run("hold the vault thread", lambda: release.wait(10))
+    failures = VaultLayout(closed_vault).failures_file
+    try:
+        qtbot.keyClicks(dialog.passphrase_edit, "not the passphrase")
+        qtbot.keyClick(dialog.passphrase_edit, Qt.Key.Key_Return)
+        qtbot.waitUntil(failures.exists, timeout=10_000)
+        assert dialog.is_busy  # the unlock itself still waits for the vault's thread
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: not dialog.is_busy, timeout=10_000)
+    assert dialog.error.text() == "Wrong passphrase."
 
 
 def test_empty_passphrase_asks_for_one(qtbot, closed_vault: Path, tasks: TaskRunner):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -11,25 +10,30 @@ from missiondesk.crypto.keywrap import (
     DEFAULT_KDF,
     KdfParams,
     WrappedKey,
-    WrongPassphrase,
     new_data_key,
     unwrap_data_key,
     wrap_data_key,
 )
 from missiondesk.crypto.mac import derive_subkey
 from missiondesk.crypto.signing import DeviceKeys
-from missiondesk.domain.errors import InvalidInput, MissionDeskError
+from missiondesk.domain.errors import InvalidInput
 from missiondesk.domain.hlc import wall_clock_ms
 from missiondesk.domain.ids import uuid7
 from missiondesk.domain.record_enums import ChannelKind
 from missiondesk.services import unlock_throttle
 from missiondesk.services.audit import AuditEvent
+from missiondesk.services.passphrase_check import (
+    CheckedKey,
+    check_passphrase,
+    no_vault,
+    read_key_file,
+)
 from missiondesk.services.passphrase_policy import require_acceptable
 from missiondesk.services.records import type_name, validate
 from missiondesk.services.session import Session
 from missiondesk.store.atomic import write_atomically
 from missiondesk.store.connection import NEW_VAULT_CIPHER, CipherSettings
-from missiondesk.store.errors import VaultCorrupt, VaultNotFound
+from missiondesk.store.errors import VaultCorrupt
 from missiondesk.store.layout import VaultLayout
 from missiondesk.store.lock import VaultLock
 from missiondesk.store.migrations import LATEST
@@ -45,20 +49,6 @@ def _audit_key(data_key: bytes) -> bytes:
     return derive_subkey(data_key, "audit")
 
 
-def _read_key_file(layout: VaultLayout) -> tuple[WrappedKey, CipherSettings]:
-    """The wrapped data key, and the SQLCipher settings the database was created with."""
-    try:
-        data = json.loads(layout.key_file.read_text("utf-8"))
-    except FileNotFoundError:
-        raise VaultNotFound(
-            f"No vault at {layout.root}.", hint="create one with: missiondesk init --name NAME"
-        ) from None
-    except (OSError, ValueError) as exc:
-        raise VaultCorrupt(f"The vault's key file cannot be read ({type(exc).__name__}).") from None
-    wrapped = WrappedKey.from_dict(data)
-    return wrapped, CipherSettings.from_dict(data.get("database"))
-
-
 def _write_key_file(layout: VaultLayout, wrapped: WrappedKey, cipher: CipherSettings) -> None:
     content = {**wrapped.to_dict(), "database": cipher.as_dict()}
     write_atomically(layout.key_file, json.dumps(content, indent=2).encode())
@@ -66,9 +56,7 @@ def _write_key_file(layout: VaultLayout, wrapped: WrappedKey, cipher: CipherSett
 
 def _locked(layout: VaultLayout, *, must_exist: bool) -> VaultLock:
     if not layout.root.is_dir() or (must_exist and not layout.exists()):
-        raise VaultNotFound(
-            f"No vault at {layout.root}.", hint="create one with: missiondesk init --name NAME"
-        )
+        raise no_vault(layout)
     lock = VaultLock(layout.lock_file)
     lock.acquire()
     return lock
@@ -166,20 +154,22 @@ def create_vault(
 
 
 def unlock_vault(
-    root: Path | str, passphrase: str, wall: Callable[[], int] = wall_clock_ms
+    root: Path | str,
+    passphrase: str,
+    wall: Callable[[], int] = wall_clock_ms,
+    *,
+    checked: Callable[[], CheckedKey] | None = None,
 ) -> Session:
-    """Open an existing vault. Wrong passphrases are counted, slowed down, and audited later."""
+    """Open an existing vault. Wrong passphrases are counted, slowed down, and audited later.
+
+    `checked`: the passphrase's check already under way elsewhere (`check_passphrase` on a
+    thread of its own); called with the vault locked, it gives the key or raises what the
+    check raised."""
     layout = VaultLayout(Path(root))
     lock = _locked(layout, must_exist=True)
     try:
-        unlock_throttle.check(layout.failures_file)
-        wrapped, cipher = _read_key_file(layout)
-        try:
-            data_key = unwrap_data_key(wrapped, passphrase)
-        except WrongPassphrase:
-            with contextlib.suppress(MissionDeskError, OSError):
-                unlock_throttle.record_failure(layout.failures_file)
-            raise
+        key = checked() if checked is not None else check_passphrase(layout.root, passphrase)
+        wrapped, cipher, data_key = key
         vault = Vault.open(layout, data_key, lock, cipher=cipher)
     except BaseException:
         lock.release()
@@ -211,7 +201,7 @@ def change_passphrase(
     """Rewrap the data key under a new passphrase; the database is not re-encrypted."""
     require_acceptable(new)
     layout = session.vault.layout
-    wrapped, cipher = _read_key_file(layout)
+    wrapped, cipher = read_key_file(layout)
     data_key = unwrap_data_key(wrapped, current)
     rewrapped = wrap_data_key(data_key, new, wrapped.vault_id, kdf or wrapped.kdf)
     _write_key_file(layout, rewrapped, cipher)

@@ -1,9 +1,11 @@
-"""Unlock: the passphrase opens the vault; Argon2id runs off the GUI thread."""
+"""Unlock: the passphrase opens the vault; Argon2id runs off the GUI thread, on a thread of its
+own, so it overlaps the session's code still loading on the vault's thread."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,26 +26,50 @@ from missiondesk.ui.tasks import Failure, TaskRunner
 from missiondesk.ui.theme import MUTED_STYLE, muted_label, scaled_font
 
 if TYPE_CHECKING:
+    from missiondesk.services.passphrase_check import CheckedKey
     from missiondesk.services.session import Session
 
 log = logging.getLogger(__name__)
 Prefetch = Callable[["Session"], Any]  # what the first screen reads, run right after the unlock
 
 
-def open_session(root: Path, passphrase: str) -> Session:
+def check_passphrase_now(root: Path, passphrase: str) -> Callable[[], CheckedKey]:
+    """Start the passphrase's check (Argon2id) at once on a thread of its own; the returned
+    callable waits for it and gives the key or raises what the check raised. Argon2id lets
+    other threads run Python, so when Enter comes before the session's code has loaded (the
+    vault's thread is still loading it) the two overlap instead of following each other. The
+    check reads two files and no database, so it needs no place on the vault's thread."""
+
+    def check() -> CheckedKey:
+        from missiondesk.services.passphrase_check import check_passphrase
+
+        return check_passphrase(root, passphrase)
+
+    pool = ThreadPoolExecutor(1, thread_name_prefix="passphrase")
+    future = pool.submit(check)
+    pool.shutdown(wait=False)  # the thread ends with the check
+    return future.result
+
+
+def open_session(
+    root: Path, passphrase: str, checked: Callable[[], CheckedKey] | None = None
+) -> Session:
     """On the vault thread: the services load here, not before the dialog is on screen."""
     from missiondesk.services.vault_access import unlock_vault
 
-    return unlock_vault(root, passphrase)
+    return unlock_vault(root, passphrase, checked=checked)
 
 
 def open_and_prefetch(
-    root: Path, passphrase: str, prefetch: Prefetch | None
+    root: Path,
+    passphrase: str,
+    prefetch: Prefetch | None,
+    checked: Callable[[], CheckedKey] | None = None,
 ) -> tuple[Session, Any]:
     """On the vault thread: unlock, then read what the first screen shows while the GUI
     thread is idle, so the window is built without waiting for (and competing with) a read.
     A failed read is logged and given as None: the screen then reads it itself."""
-    session = open_session(root, passphrase)
+    session = open_session(root, passphrase, checked)
     if prefetch is None:
         return session, None
     try:
@@ -142,9 +168,10 @@ class UnlockDialog(QDialog):
         self.error.clear_message()
         self._set_busy(True)
         root, prefetch = self._vault_dir, self._prefetch
+        checked = check_passphrase_now(root, passphrase)
         self._tasks.run(
             "unlock vault",
-            lambda: open_and_prefetch(root, passphrase, prefetch),
+            lambda: open_and_prefetch(root, passphrase, prefetch, checked),
             self._on_unlock_succeeded,
             self._on_unlock_failed,
         )
