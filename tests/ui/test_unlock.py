@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from missiondesk.services import unlock_throttle
 from missiondesk.services.session import Session
@@ -77,6 +78,22 @@ def test_the_passphrase_is_checked_while_the_vault_thread_is_still_busy(
         release.set()
     qtbot.waitUntil(lambda: not dialog.is_busy, timeout=10_000)
     assert dialog.error.text() == "Wrong passphrase."
+
+
+def test_the_vault_folder_and_an_error_can_be_selected_for_copying(
+    qtbot, closed_vault: Path, tasks: TaskRunner
+):
+    """Made selectable once on screen (the first selectable label costs Qt ~11 ms, which the
+    dialog does not pay before its first paint), but selectable all the same."""
+    dialog = make_dialog(qtbot, closed_vault, tasks)
+    folder = next(
+        label for label in dialog.findChildren(QLabel) if label.accessibleName() == "Vault folder"
+    )
+    selectable = Qt.TextInteractionFlag.TextSelectableByMouse
+    qtbot.waitUntil(lambda: bool(folder.textInteractionFlags() & selectable), timeout=5_000)
+    assert str(closed_vault) in folder.text()
+    attempt(qtbot, dialog, "not the passphrase")
+    assert dialog.error.textInteractionFlags() & selectable
 
 
 def test_empty_passphrase_asks_for_one(qtbot, closed_vault: Path, tasks: TaskRunner):

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from missiondesk.ui.feedback import BusyIndicator, InlineError, fit_height_to_width
+from missiondesk.ui.feedback import SELECTABLE, BusyIndicator, InlineError, fit_height_to_width
+from missiondesk.ui.first_paint import AfterFirstPaint
 from missiondesk.ui.tasks import Failure, TaskRunner
 from missiondesk.ui.theme import MUTED_STYLE, muted_label, scaled_font
 
@@ -112,9 +113,10 @@ class UnlockDialog(QDialog):
         folder = QLabel(f"Vault folder: {vault_dir}", self)
         folder.setWordWrap(True)
         folder.setTextFormat(Qt.TextFormat.PlainText)
-        folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         folder.setStyleSheet(MUTED_STYLE)
         folder.setAccessibleName("Vault folder")
+        # selectable once on screen: the first selectable label costs ~11 ms (ui/feedback.py)
+        AfterFirstPaint(self, lambda: folder.setTextInteractionFlags(SELECTABLE), latest_ms=1000)
 
         prompt = QLabel("&Passphrase:", self)
         self.passphrase_edit = QLineEdit(self)
