@@ -77,14 +77,19 @@ def test_anything_else_goes_to_the_full_parser(argv: list[str]):
 
 def test_the_unlock_dialog_loads_without_the_services_or_pydantic():
     """What `missiondesk` loads before the unlock dialog is on screen. The services, pydantic,
-    the vault and the sync engine load behind the dialog (ui.application.SESSION_CODE)."""
+    the vault and the sync engine load behind the dialog (ui.application.SESSION_CODE); the
+    log file needs no logging.handlers (socket, pickle)."""
     code = (
         "import sys\n"
         "import missiondesk.cli, missiondesk.app, missiondesk.ui.application\n"
         "from missiondesk.ui.unlock import UnlockDialog\n"
+        "import pathlib, tempfile\n"
+        "from missiondesk.diagnostics import configure_logging\n"
+        "configure_logging(pathlib.Path(tempfile.mkdtemp()))\n"
         "heavy = ('pydantic', 'sqlcipher3', 'cryptography', 'asyncio',\n"
         "         'missiondesk.services.session', 'missiondesk.ui.main_window',\n"
-        "         'missiondesk.store.vault', 'missiondesk.commands')\n"
+        "         'missiondesk.store.vault', 'missiondesk.commands', 'logging.handlers',\n"
+        "         'socket')\n"
         "print(' '.join(name for name in heavy if name in sys.modules))\n"
     )
     assert probe(code).strip() == ""
