@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import annotated_types
 import pytest
 from pydantic import BaseModel, ValidationError
 
@@ -117,3 +118,26 @@ def test_a_channel_card_gives_the_json_the_model_gives():
     channel = Channel.model_validate(PAIRS[2][2])
     card = ChannelCard.from_doc(channel.model_dump(mode="json"))
     assert card is not None and card.as_json() == channel.model_dump(mode="json")
+
+
+@pytest.mark.parametrize(("card", "model", "fields"), PAIRS, ids=IDS)
+def test_a_field_past_the_models_limit_is_left_out_as_the_model_refuses_it(card, model, fields):
+    """Documents from peers are not validated again when folded: a card holds the model's
+    length and size limits, so a bad peer's megabyte of name never reaches a list."""
+    doc = model.model_validate(fields).model_dump(mode="json")
+    assert card.from_doc(doc) is not None
+    checked = 0
+    for name, info in model.model_fields.items():
+        for limit in info.metadata:
+            if isinstance(limit, annotated_types.MaxLen):
+                n = limit.max_length
+                value: Any = "x" * (n + 1) if isinstance(doc[name], str) else ["x"] * (n + 1)
+            elif isinstance(limit, annotated_types.Le):
+                value = limit.le + 1
+            else:
+                continue
+            past = {**doc, name: value}
+            assert refused(model, past), name
+            assert card.from_doc(past) is None, name
+            checked += 1
+    assert checked >= 2

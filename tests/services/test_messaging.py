@@ -274,3 +274,32 @@ def test_search_finds_messages_newest_first_with_marked_snippets(session: Sessio
     assert [f.message.text for f in session.messaging.search("convoy camp")] == [
         "Convoy Alpha departs 0600 from Camp Tango"
     ]
+
+
+def test_a_peers_malformed_message_is_shown_within_bounds_and_spoils_nothing(pair):
+    """Documents from peers are not validated again when folded. A message another app wrote
+    past the model's limits (an unknown precedence or marking, an over-long text) must not
+    make the channel unreadable: it shows as ROUTINE, at the highest marking, its text cut."""
+    from missiondesk.domain.ids import uuid7
+    from missiondesk.domain.record_enums import MAX_MESSAGE_TEXT
+    from missiondesk.services.messaging import CUT_NOTE
+
+    me, other = pair
+    other.messaging.send("general", "before")
+    bad = {
+        "channel": "channel-general",
+        "text": "x" * (MAX_MESSAGE_TEXT * 50),
+        "precedence": "ultra",
+        "sensitivity": ["top", "secret"],
+    }
+    other.writer.submit("message.create", uuid7(), {"fields": bad})
+    other.messaging.send("general", "after")
+    share(other, me)
+    page = me.messaging.older("channel-general")
+    assert [v.text[:6] for v in page] == ["after", "xxxxxx", "before"]
+    odd = page[1]
+    assert odd.precedence is Precedence.ROUTINE
+    assert odd.sensitivity is Sensitivity.STRICTLY_CONFIDENTIAL
+    assert len(odd.text) <= MAX_MESSAGE_TEXT + 100
+    assert odd.text.endswith(CUT_NOTE)
+    assert me.channels.overview()[0].unread == 3

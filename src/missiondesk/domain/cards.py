@@ -8,8 +8,10 @@ unlock (Messages) is read without loading pydantic (docs/architecture.md, "Start
 A card has the model's fields and defaults (tests/domain/test_cards.py holds them to it). A
 document is left out (`from_doc` gives None) where the model would refuse it for a missing
 required field or a value of the wrong type: a partial record (an update that arrived before
-its create) stays out of every list until it is complete, as before. Lengths and patterns are
-not checked again: they were checked when the document was written.
+its create) stays out of every list until it is complete, as before. So is one with a field
+longer than the model allows: documents from peers are not validated again when they are
+folded, and a bad peer's megabyte of name would otherwise reach every list. Patterns (an
+attachment's sha256) are not checked again.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from enum import StrEnum
 from typing import Any, NamedTuple, TypeVar
 
 from missiondesk.domain.markings import Sensitivity
-from missiondesk.domain.record_enums import ChannelKind, Role
+from missiondesk.domain.record_enums import MAX_ATTACHMENT_BYTES, ChannelKind, Role
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -31,21 +33,25 @@ class _Fields:
     def __init__(self, doc: dict[str, Any]) -> None:
         self._doc = doc
 
-    def text(self, key: str, default: str | None = None, *, non_empty: bool = False) -> str:
+    def text(
+        self, key: str, default: str | None = None, *, longest: int, non_empty: bool = False
+    ) -> str:
         value = self._doc.get(key, default)
-        if not isinstance(value, str) or (non_empty and not value):
+        if not isinstance(value, str) or (non_empty and not value) or len(value) > longest:
             raise _Refused(key)
         return value
 
-    def texts(self, key: str) -> tuple[str, ...]:
+    def texts(self, key: str, *, most: int | None = None) -> tuple[str, ...]:
         value = self._doc.get(key, ())
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
             raise _Refused(key)
+        if most is not None and len(value) > most:
+            raise _Refused(key)
         return tuple(value)
 
-    def number(self, key: str) -> int:
+    def number(self, key: str, *, most: int) -> int:
         value = self._doc.get(key)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= most:
             raise _Refused(key)
         return value
 
@@ -77,13 +83,13 @@ class PersonCard(NamedTuple):
         f = _Fields(doc)
         try:
             return cls(
-                name=f.text("name", non_empty=True),
-                callsign=f.text("callsign", ""),
+                name=f.text("name", longest=120, non_empty=True),
+                callsign=f.text("callsign", "", longest=40),
                 role=f.choice("role", Role, Role.OFFICER),
-                unit=f.text("unit", ""),
-                outpost=f.text("outpost", ""),
-                emergency_contact=f.text("emergency_contact", ""),
-                devices=f.texts("devices"),
+                unit=f.text("unit", "", longest=120),
+                outpost=f.text("outpost", "", longest=120),
+                emergency_contact=f.text("emergency_contact", "", longest=500),
+                devices=f.texts("devices", most=20),
                 sensitivity=f.sensitivity(),
             )
         except _Refused:
@@ -104,10 +110,10 @@ class DeviceCard(NamedTuple):
         f = _Fields(doc)
         try:
             return cls(
-                signing_key=f.text("signing_key", non_empty=True),
-                exchange_key=f.text("exchange_key", non_empty=True),
-                name=f.text("name", ""),
-                person=f.text("person", ""),
+                signing_key=f.text("signing_key", longest=44, non_empty=True),
+                exchange_key=f.text("exchange_key", longest=44, non_empty=True),
+                name=f.text("name", "", longest=120),
+                person=f.text("person", "", longest=64),
                 sensitivity=f.choice("sensitivity", Sensitivity, Sensitivity.CONFIDENTIAL),
             )
         except _Refused:
@@ -138,9 +144,9 @@ class ChannelCard(NamedTuple):
         f = _Fields(doc)
         try:
             return cls(
-                name=f.text("name", non_empty=True),
+                name=f.text("name", longest=80, non_empty=True),
                 kind=f.choice("kind", ChannelKind, ChannelKind.AD_HOC),
-                description=f.text("description", ""),
+                description=f.text("description", "", longest=500),
                 members=f.texts("members"),
                 sensitivity=f.sensitivity(),
             )
@@ -162,10 +168,10 @@ class AttachmentCard(NamedTuple):
         f = _Fields(doc)
         try:
             return cls(
-                name=f.text("name", non_empty=True),
-                size=f.number("size"),
-                sha256=f.text("sha256", non_empty=True),
-                mime=f.text("mime", "application/octet-stream"),
+                name=f.text("name", longest=255, non_empty=True),
+                size=f.number("size", most=MAX_ATTACHMENT_BYTES),
+                sha256=f.text("sha256", longest=64, non_empty=True),
+                mime=f.text("mime", "application/octet-stream", longest=127),
                 sensitivity=f.sensitivity(),
             )
         except _Refused:

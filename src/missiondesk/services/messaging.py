@@ -12,7 +12,7 @@ from missiondesk.domain.errors import InvalidInput
 from missiondesk.domain.hlc import to_datetime
 from missiondesk.domain.ids import uuid7
 from missiondesk.domain.markings import Precedence, Sensitivity
-from missiondesk.domain.record_enums import ChannelKind
+from missiondesk.domain.record_enums import MAX_MESSAGE_TEXT, ChannelKind
 from missiondesk.services.attachments import AttachmentInfo, AttachmentService, NewAttachment
 from missiondesk.services.channels import ChannelService
 from missiondesk.services.delivery import MessageState, PeerHoldings
@@ -27,6 +27,42 @@ URGENT_SCAN = 500  # how many unacknowledged FLASH/IMMEDIATE messages the banner
 URGENT_CHUNK = 100  # read that many at a time: usually the first chunk holds what it shows
 _PRECEDENCES = {p.value: p for p in Precedence}
 _SENSITIVITIES = {s.value: s for s in Sensitivity}
+_HIGHEST_MARKING = max(Sensitivity, key=lambda s: s.rank)
+CUT_NOTE = " … (cut: longer than a message may be)"
+
+
+# A message's fields as read for showing. Documents from peers are not validated again when they
+# are folded, so a field another app wrote past the model's limits must not make a channel
+# unreadable or slow every paint: an unknown precedence reads as ROUTINE, an unknown marking as
+# the highest, a text longer than a message may be is cut, and odd attachment lists are ignored.
+
+
+def _precedence_of(doc: dict[str, Any]) -> Precedence:
+    level = doc.get("precedence", "routine")
+    return (
+        _PRECEDENCES.get(level, Precedence.ROUTINE)
+        if isinstance(level, str)
+        else Precedence.ROUTINE
+    )
+
+
+def _sensitivity_of(doc: dict[str, Any]) -> Sensitivity:
+    value = doc.get("sensitivity", "unclassified")
+    found = _SENSITIVITIES.get(value) if isinstance(value, str) else None
+    return found or _HIGHEST_MARKING
+
+
+def _text_of(doc: dict[str, Any]) -> str:
+    value = doc.get("text", "")
+    text = value if isinstance(value, str) else str(value)
+    return text if len(text) <= MAX_MESSAGE_TEXT else text[:MAX_MESSAGE_TEXT] + CUT_NOTE
+
+
+def _attachment_ids_of(doc: dict[str, Any]) -> list[str]:
+    value = doc.get("attachments") or []
+    if not isinstance(value, list | tuple):
+        return []
+    return [v for v in value if isinstance(v, str)]
 
 
 class MessageView(NamedTuple):
@@ -345,8 +381,7 @@ class MessagingService:
         channel_id = str(doc.get("channel", ""))
         channel = ctx.channels.get(channel_id)
         author_person = ctx.person_of_device.get(stored.author, "")
-        level = doc.get("precedence", "routine")
-        precedence = _PRECEDENCES.get(level) or Precedence(level)
+        precedence = _precedence_of(doc)
         audience = ctx.audience_in(channel_id, author_person)
         acked_people = {ctx.person_of_device.get(d, d) for d in acks} if acks else set()
         mine = stored.author == ctx.me_device
@@ -367,8 +402,7 @@ class MessagingService:
         awaiting: tuple[str, ...] = ()
         if precedence.needs_acknowledgement:
             awaiting = tuple(e.label for e in audience if e.id not in acked_people)
-        attachment_ids = doc.get("attachments") or []
-        sensitivity = doc.get("sensitivity", "unclassified")
+        attachment_ids = _attachment_ids_of(doc)
         return MessageView(
             id=stored.id,
             channel_id=channel_id,
@@ -377,8 +411,8 @@ class MessagingService:
             author_name=self._people.display_name(stored.author),
             hlc=stored.created_hlc,
             precedence=precedence,
-            sensitivity=_SENSITIVITIES.get(sensitivity) or Sensitivity(sensitivity),
-            text=str(doc.get("text", "")),
+            sensitivity=_sensitivity_of(doc),
+            text=_text_of(doc),
             acknowledged_by=tuple(sorted(self._people.display_name(d) for d in acks))
             if acks
             else (),
@@ -389,9 +423,7 @@ class MessagingService:
             state=state,
             delivered_to=delivered,
             audience=len(audience),
-            attachments=tuple(self._attachments.info(list(attachment_ids)))
-            if attachment_ids
-            else (),
+            attachments=tuple(self._attachments.info(attachment_ids)) if attachment_ids else (),
             addressed_to_me=ctx.addressed_to_me(channel),
             direct=channel is not None and channel.kind is ChannelKind.DIRECT,
         )
