@@ -20,7 +20,7 @@ from missiondesk.domain.errors import InvalidInput
 from missiondesk.domain.incident_filter import IncidentFilter
 from missiondesk.domain.medevac import MedevacRequest
 from missiondesk.domain.records.base import Sensitivity
-from missiondesk.services.incident_exports import ExportFormat
+from missiondesk.services.incident_exports import ExportFormat, ExportService
 from missiondesk.services.reports import ReportFormat
 
 BASE = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
@@ -363,3 +363,11 @@ def test_making_a_pdf_loads_no_widgets():
     loaded = json.loads(done.stdout)
     assert "PySide6.QtGui" in loaded and "PySide6.QtWidgets" not in loaded
     assert not any(m.startswith("pyqtgraph") for m in loaded)
+
+
+def test_an_export_with_a_marking_this_app_does_not_know_is_marked_the_highest():
+    """A peer's incident with a marking nobody validated here: the export is never marked
+    lower than it might be (before, the unknown marking was skipped)."""
+    docs = [("a", {"sensitivity": "confidential"}), ("b", {"sensitivity": "cosmic"})]
+    assert ExportService._level(docs) is Sensitivity.STRICTLY_CONFIDENTIAL
+    assert ExportService._level(docs[:1]) is Sensitivity.CONFIDENTIAL

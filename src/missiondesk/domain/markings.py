@@ -26,6 +26,17 @@ class Sensitivity(StrEnum):
         return _SENSITIVITY_RANKS[self]
 
     @classmethod
+    def of_stored(cls, value: object) -> Sensitivity:
+        """A stored document's marking. Documents from peers are not validated again when
+        folded: a marking this app does not know (or no string at all) reads as the highest,
+        never lower than it might be."""
+        if isinstance(value, str):
+            found = _SENSITIVITIES.get(value)
+            if found is not None:
+                return found
+        return cls.STRICTLY_CONFIDENTIAL
+
+    @classmethod
     def parse(cls, text: str) -> Sensitivity:
         key = text.strip().lower().replace(" ", "_").replace("-", "_")
         aliases = {"u": "unclassified", "c": "confidential", "sc": "strictly_confidential"}
@@ -54,6 +65,16 @@ class Precedence(StrEnum):
         return self in (Precedence.FLASH, Precedence.IMMEDIATE)
 
     @classmethod
+    def of_stored(cls, value: object) -> Precedence:
+        """A stored document's precedence; one this app does not know reads as ROUTINE (a
+        peer's document is not validated again when folded)."""
+        if isinstance(value, str):
+            found = _PRECEDENCES.get(value)
+            if found is not None:
+                return found
+        return cls.ROUTINE
+
+    @classmethod
     def parse(cls, text: str) -> Precedence:
         key = text.strip().lower()
         by_prosign = {p.prosign.lower(): p for p in cls}
@@ -64,3 +85,5 @@ class Precedence(StrEnum):
 
 _SENSITIVITY_RANKS = {level: i for i, level in enumerate(Sensitivity)}
 _PRECEDENCE_RANKS = {level: i for i, level in enumerate(Precedence)}
+_SENSITIVITIES = {level.value: level for level in Sensitivity}
+_PRECEDENCES = {level.value: level for level in Precedence}

@@ -145,10 +145,7 @@ class ExportService:
     def _level(docs: list[tuple[str, dict[str, Any]]]) -> Sensitivity:
         level = Sensitivity.UNCLASSIFIED
         for _, doc in docs:
-            try:
-                found = Sensitivity(doc.get("sensitivity", "unclassified"))
-            except ValueError:
-                continue
+            found = Sensitivity.of_stored(doc.get("sensitivity", "unclassified"))
             if found.rank > level.rank:
                 level = found
         return level

@@ -345,7 +345,7 @@ class IncidentService:
             for new in files:
                 attachment_id, change = self._attachments.change_for(
                     new,
-                    Sensitivity(
+                    Sensitivity.of_stored(
                         fields.get("sensitivity", stored.doc.get("sensitivity", "unclassified"))
                     ),
                 )

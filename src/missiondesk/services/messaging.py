@@ -25,31 +25,14 @@ from missiondesk.store.vault import Vault
 PAGE = 100
 URGENT_SCAN = 500  # how many unacknowledged FLASH/IMMEDIATE messages the banner looks at
 URGENT_CHUNK = 100  # read that many at a time: usually the first chunk holds what it shows
-_PRECEDENCES = {p.value: p for p in Precedence}
-_SENSITIVITIES = {s.value: s for s in Sensitivity}
-_HIGHEST_MARKING = max(Sensitivity, key=lambda s: s.rank)
 CUT_NOTE = " … (cut: longer than a message may be)"
 
 
 # A message's fields as read for showing. Documents from peers are not validated again when they
 # are folded, so a field another app wrote past the model's limits must not make a channel
 # unreadable or slow every paint: an unknown precedence reads as ROUTINE, an unknown marking as
-# the highest, a text longer than a message may be is cut, and odd attachment lists are ignored.
-
-
-def _precedence_of(doc: dict[str, Any]) -> Precedence:
-    level = doc.get("precedence", "routine")
-    return (
-        _PRECEDENCES.get(level, Precedence.ROUTINE)
-        if isinstance(level, str)
-        else Precedence.ROUTINE
-    )
-
-
-def _sensitivity_of(doc: dict[str, Any]) -> Sensitivity:
-    value = doc.get("sensitivity", "unclassified")
-    found = _SENSITIVITIES.get(value) if isinstance(value, str) else None
-    return found or _HIGHEST_MARKING
+# the highest (domain/markings.py), a text longer than a message may be is cut, and odd
+# attachment lists are ignored.
 
 
 def _text_of(doc: dict[str, Any]) -> str:
@@ -381,7 +364,7 @@ class MessagingService:
         channel_id = str(doc.get("channel", ""))
         channel = ctx.channels.get(channel_id)
         author_person = ctx.person_of_device.get(stored.author, "")
-        precedence = _precedence_of(doc)
+        precedence = Precedence.of_stored(doc.get("precedence", "routine"))
         audience = ctx.audience_in(channel_id, author_person)
         acked_people = {ctx.person_of_device.get(d, d) for d in acks} if acks else set()
         mine = stored.author == ctx.me_device
@@ -411,7 +394,7 @@ class MessagingService:
             author_name=self._people.display_name(stored.author),
             hlc=stored.created_hlc,
             precedence=precedence,
-            sensitivity=_sensitivity_of(doc),
+            sensitivity=Sensitivity.of_stored(doc.get("sensitivity", "unclassified")),
             text=_text_of(doc),
             acknowledged_by=tuple(sorted(self._people.display_name(d) for d in acks))
             if acks

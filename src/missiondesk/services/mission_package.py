@@ -374,7 +374,7 @@ class MissionPackageService:
         issued_at = self._clock.now()
         wall_ms, _ = unpack(issued_at)
         highest = max(
-            (Sensitivity(r.fields.get("sensitivity", "unclassified")) for r in records),
+            (Sensitivity.of_stored(r.fields.get("sensitivity", "unclassified")) for r in records),
             key=lambda s: s.rank,
             default=Sensitivity.UNCLASSIFIED,
         )

@@ -493,7 +493,7 @@ class IncidentsPage(QWidget):
         if detail is not None:
             where = detail.fields.get("location") or {}
             location = str(where.get("mgrs") or "")
-            sensitivity = Sensitivity(detail.fields.get("sensitivity", sensitivity.value))
+            sensitivity = Sensitivity.of_stored(detail.fields.get("sensitivity", sensitivity.value))
         reports = self._session.reports
 
         def prepare(request: MedevacRequest) -> None:
