@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from missiondesk.cli import desktop_options
+from missiondesk.cli import data_dir, desktop_options
 from missiondesk.crypto.keywrap import KdfParams
 from missiondesk.services.vault_access import create_vault
 
@@ -75,6 +75,20 @@ def test_anything_else_goes_to_the_full_parser(argv: list[str]):
     assert desktop_options(argv) is None
 
 
+@pytest.mark.parametrize("xdg", [None, "", "  ", "/srv/field-data"])
+def test_the_data_folder_is_where_platformdirs_puts_it(monkeypatch, xdg: str | None):
+    """On Linux the data folder is found without loading platformdirs, and is the same."""
+    import platformdirs
+
+    if xdg is None:
+        monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_DATA_HOME", xdg)
+    expected = Path(platformdirs.user_data_dir("MissionDesk", appauthor=False))
+    assert data_dir() == expected
+    assert data_dir(Path("/media/stick/MissionDesk-data")) == Path("/media/stick/MissionDesk-data")
+
+
 def test_the_unlock_dialog_loads_without_the_services_or_pydantic():
     """What `missiondesk` loads before the unlock dialog is on screen. The services, pydantic,
     the vault and the sync engine load behind the dialog (ui.application.SESSION_CODE); the
@@ -86,10 +100,11 @@ def test_the_unlock_dialog_loads_without_the_services_or_pydantic():
         "import pathlib, tempfile\n"
         "from missiondesk.diagnostics import configure_logging\n"
         "configure_logging(pathlib.Path(tempfile.mkdtemp()))\n"
+        "missiondesk.cli.data_dir()\n"
         "heavy = ('pydantic', 'sqlcipher3', 'cryptography', 'asyncio',\n"
         "         'missiondesk.services.session', 'missiondesk.ui.main_window',\n"
         "         'missiondesk.store.vault', 'missiondesk.commands', 'logging.handlers',\n"
-        "         'socket')\n"
+        "         'socket', 'platformdirs')\n"
         "print(' '.join(name for name in heavy if name in sys.modules))\n"
     )
     assert probe(code).strip() == ""
