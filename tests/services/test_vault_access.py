@@ -106,6 +106,7 @@ def test_a_check_made_beforehand_opens_the_vault_or_refuses_it_as_the_unlock_wou
         )
     assert VaultLayout(vault_dir).failures_file.exists()  # counted by the check
     key = check_passphrase(vault_dir, PASSPHRASE)
+    assert key.data_key.hex() not in repr(key) and "withheld" in repr(key)
     again = unlock_vault(vault_dir, "", checked=lambda: key)
     assert events(again)[-2:] == [AuditEvent.UNLOCK_FAILED, AuditEvent.UNLOCKED]
     again.close()

@@ -27,6 +27,9 @@ class CheckedKey(NamedTuple):
     cipher: CipherSettings
     data_key: bytes
 
+    def __repr__(self) -> str:  # never the key, should one ever be printed or logged
+        return f"CheckedKey(vault_id={self.wrapped.vault_id!r}, data_key=<withheld>)"
+
 
 def no_vault(layout: VaultLayout) -> VaultNotFound:
     return VaultNotFound(
