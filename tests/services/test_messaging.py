@@ -303,3 +303,16 @@ def test_a_peers_malformed_message_is_shown_within_bounds_and_spoils_nothing(pai
     assert len(odd.text) <= MAX_MESSAGE_TEXT + 100
     assert odd.text.endswith(CUT_NOTE)
     assert me.channels.overview()[0].unread == 3
+
+
+def test_a_peers_message_with_a_precedence_of_the_wrong_type_still_folds(pair):
+    """The store ranks each message by precedence as it folds it: a value of the wrong type
+    (a list) from a peer once stopped the whole batch; it ranks and reads as ROUTINE."""
+    from missiondesk.domain.ids import uuid7
+
+    me, other = pair
+    odd = {"channel": "channel-general", "text": "odd", "precedence": ["flash"]}
+    other.writer.submit("message.create", uuid7(), {"fields": odd})
+    share(other, me)
+    (view,) = me.messaging.older("channel-general")
+    assert (view.text, view.precedence) == ("odd", Precedence.ROUTINE)

@@ -70,7 +70,7 @@ def _register_movement(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     rp = msub.add_parser("revise", help="change an active movement's ETA or check-in interval")
     rp.add_argument("movement", help="its id or first characters")
     rp.add_argument("--eta", type=arguments.dtg, default=None, help="the new ETA (DTG)")
-    rp.add_argument("--interval", type=int, default=None, metavar="MIN",
+    rp.add_argument("--interval", type=arguments.positive, default=None, metavar="MIN",
                     help="the new time between check-ins, in minutes")  # fmt: skip
     rp.set_defaults(handler=cmd_movement_revise)
 

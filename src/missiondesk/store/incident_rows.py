@@ -21,7 +21,6 @@ from missiondesk.store.connection import Connection
 DAY = 86_400
 STATUS_RANK = {s.value: i for i, s in enumerate(IncidentStatus)}
 STATUS_OF_RANK = {i: s for s, i in STATUS_RANK.items()}
-SENSITIVITY_RANK = {s.value: s.rank for s in Sensitivity}
 CASUALTY_COLUMNS = tuple(f"{k}_{g}" for k in CASUALTY_KINDS for g in CASUALTY_GROUPS)
 COLUMNS = (
     "occurred", "day", "reported", "category", "severity", "status", "sensitivity",
@@ -126,7 +125,7 @@ def row_values(doc: dict[str, Any]) -> tuple[Any, ...]:
         _text(doc.get("category"), 64),
         severity if type(severity) is int else None,
         STATUS_RANK.get(str(doc.get("status", "draft")), 0),
-        SENSITIVITY_RANK.get(str(doc.get("sensitivity", "unclassified")), 0),
+        Sensitivity.of_stored(doc.get("sensitivity", "unclassified")).rank,
         lat,
         lon,
         mgrs,

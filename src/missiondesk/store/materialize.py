@@ -33,7 +33,6 @@ TOMBSTONE = "_deleted"
 
 # Records whose create carries content bytes (`data`, base64) kept once in `blobs` by SHA-256.
 BLOB_TYPES = frozenset({"attachment", "map_layer"})
-_PRECEDENCE_RANK = {p.value: p.rank for p in Precedence}
 # The app's writes of a new record and of its message projection (the bench uses them too).
 INSERT_ENTITY = (
     "INSERT INTO entities (id, type, doc, clocks, created_hlc, updated_hlc, deleted)"
@@ -254,7 +253,7 @@ class Materializer:
             if deleted or not isinstance(channel, str):
                 conn.execute("DELETE FROM messages WHERE entity = ?", (rowid,))
             else:
-                rank = _PRECEDENCE_RANK.get(doc.get("precedence", "routine"), 3)
+                rank = Precedence.of_stored(doc.get("precedence", "routine")).rank
                 conn.execute(UPSERT_MESSAGE, (rowid, channel, created_hlc, rank))
         elif record_type == "incident" and self._incidents:
             project_incident(conn, rowid, doc, deleted)

@@ -109,8 +109,9 @@ class TaskRunner(QObject):
     One thread, because the work is the vault's: SQLCipher, Argon2id, signing (the unlock's
     passphrase check, which reads no database, has a thread of its own: ui/unlock.py). A
     single lane means no two calls ever use the vault's connection at once, and a read started
-    after a write sees it. The same thread serves the sync engine (see `executor`), so sync and the
-    screens take turns on the vault instead of racing. Each Task is kept alive until finished.
+    after a write sees it. The same thread serves the sync engine (see `executor`), so sync
+    and the screens take turns on the vault instead of racing. Each Task is kept alive until
+    finished.
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
