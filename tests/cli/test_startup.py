@@ -183,6 +183,41 @@ def test_the_first_screen_is_read_built_and_painted_without_pydantic(tmp_path):
     assert modules == ""
 
 
+def test_the_real_start_paints_the_first_screen_in_fusion_without_pysides_qstyle(tmp_path):
+    """`ui.application.run` from the unlock dialog to the main window's first paint, the
+    passphrase typed by a hook. Fusion comes from QApplication's arguments and no QStyle is
+    handed to Python before the first paint: the first makes PySide6 build QStyle's class and
+    its enums (~13 ms of the start)."""
+    make_vault(tmp_path / "v", "A")
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "import PySide6.QtWidgets as widgets\n"
+        "from PySide6.QtCore import QTimer\n"
+        "from missiondesk.ui import application\n"
+        "show, opened = application.AppFlow._show_dialog, application.AppFlow._on_session_opened\n"
+        "def show_dialog(self, dialog):\n"
+        "    show(self, dialog)\n"
+        "    dialog.passphrase_edit.setText('correct horse battery staple')\n"
+        "    QTimer.singleShot(0, dialog.unlock_button.click)\n"
+        "def session_opened(self, session):\n"
+        "    opened(self, session)\n"
+        "    window = self.window\n"
+        "    def painted():\n"
+        "        made = 'QStyle' in widgets.__dict__\n"
+        "        print(window.messages_page.model.rowCount(), made,"
+        " widgets.QApplication.style().name())\n"
+        "        window.close()\n"
+        "    window.first_screen_shown.connect(painted)\n"
+        "application.AppFlow._show_dialog = show_dialog\n"
+        "application.AppFlow._on_session_opened = session_opened\n"
+        "sys.exit(application.run(Path(sys.argv[1]), Path(sys.argv[2])))\n"
+    )
+    assert probe(code, str(tmp_path / "v"), str(tmp_path / "settings")).split() == [
+        "1", "False", "fusion",
+    ]  # fmt: skip
+
+
 def test_the_command_line_parser_is_built_without_the_models_or_the_services():
     """Every command builds the whole parser first: its choices and help texts come from plain
     enums (domain/record_enums.py), and each command loads its models and services when it

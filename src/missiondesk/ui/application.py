@@ -25,7 +25,7 @@ from missiondesk.ui import start_collector
 from missiondesk.ui.icons import icon
 from missiondesk.ui.shell.tray import Tray
 from missiondesk.ui.tasks import Failure, TaskRunner, describe_failure
-from missiondesk.ui.theme import apply_theme
+from missiondesk.ui.theme import apply_theme, style_arguments
 from missiondesk.ui.unlock import UnlockDialog
 from missiondesk.ui.window_options import WindowOptions
 
@@ -463,8 +463,9 @@ def run(vault_dir: Path, settings_dir: Path, *, native_dialogs: bool = True) -> 
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
     )
     app = QApplication.instance()
+    started_here = not isinstance(app, QApplication)
     if not isinstance(app, QApplication):
-        app = QApplication(sys.argv)
+        app = QApplication(style_arguments(sys.argv))
     app.setApplicationName("MissionDesk")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("MissionDesk")
@@ -472,7 +473,7 @@ def run(vault_dir: Path, settings_dir: Path, *, native_dialogs: bool = True) -> 
     app.setQuitOnLastWindowClosed(False)  # the flow decides: windows come and go on lock
     store = SettingsStore(settings_dir)
     early = store.peek_theme()  # the settings model is read after the first screen
-    apply_theme(app, early)
+    apply_theme(app, early, style_set=started_here)
     tasks = TaskRunner()
     options = WindowOptions(apply_theme=lambda theme: apply_theme(app, theme), early_theme=early)
     flow = AppFlow(vault_dir, tasks, settings_store=store, options=options)

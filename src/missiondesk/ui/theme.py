@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QLabel, QStyleFactory, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from missiondesk.domain.markings import Precedence, Sensitivity
 from missiondesk.services.settings_file import Theme
 
+STYLE = "Fusion"  # every platform draws the same
 THEME_LABELS = {Theme.SYSTEM: "Same as the desktop", Theme.LIGHT: "Light", Theme.DARK: "Dark"}
 
 ERROR = QColor("#b3261e")
@@ -143,21 +144,68 @@ def _dark_palette() -> QPalette:
     return p
 
 
-def _light_palette() -> QPalette:
-    p = QPalette(QStyleFactory.create("Fusion").standardPalette())
+# Fusion's own light palette (QFusionStyle::standardPalette in Qt 6.11) as (active, inactive,
+# disabled), written out: Fusion hands out its dark one on a desktop with a dark colour scheme,
+# and asking Qt for it from Python makes PySide6 build QStyle's class (tests/ui/test_theme.py
+# holds these to Qt's).
+_FUSION_LIGHT: dict[QPalette.ColorRole, tuple[str, str, str]] = {
+    QPalette.ColorRole.WindowText: ("#000000", "#000000", "#bebebe"),
+    QPalette.ColorRole.Button: ("#efefef", "#efefef", "#efefef"),
+    QPalette.ColorRole.Light: ("#ffffff", "#ffffff", "#ffffff"),
+    QPalette.ColorRole.Midlight: ("#cacaca", "#cacaca", "#cacaca"),
+    QPalette.ColorRole.Dark: ("#9f9f9f", "#9f9f9f", "#bebebe"),
+    QPalette.ColorRole.Mid: ("#b8b8b8", "#b8b8b8", "#b8b8b8"),
+    QPalette.ColorRole.Text: ("#000000", "#000000", "#bebebe"),
+    QPalette.ColorRole.BrightText: ("#ffffff", "#ffffff", "#ffffff"),
+    QPalette.ColorRole.ButtonText: ("#000000", "#000000", "#bebebe"),
+    QPalette.ColorRole.Base: ("#ffffff", "#ffffff", "#efefef"),
+    QPalette.ColorRole.Window: ("#efefef", "#efefef", "#efefef"),
+    QPalette.ColorRole.Shadow: ("#767676", "#767676", "#b1b1b1"),
+    QPalette.ColorRole.Highlight: ("#308cc6", "#308cc6", "#919191"),
+    QPalette.ColorRole.HighlightedText: ("#ffffff", "#ffffff", "#ffffff"),
+    QPalette.ColorRole.Link: ("#0000ff", "#0000ff", "#0000ff"),
+    QPalette.ColorRole.LinkVisited: ("#ff00ff", "#ff00ff", "#ff00ff"),
+    QPalette.ColorRole.AlternateBase: ("#f7f7f7", "#f7f7f7", "#f7f7f7"),
+    QPalette.ColorRole.ToolTipBase: ("#ffffdc", "#ffffdc", "#ffffdc"),
+    QPalette.ColorRole.ToolTipText: ("#000000", "#000000", "#000000"),
+    QPalette.ColorRole.PlaceholderText: ("#80000000", "#80000000", "#80000000"),
+    QPalette.ColorRole.Accent: ("#308cc6", "#308cc6", "#919191"),
+}
+_GROUPS = (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive, QPalette.ColorGroup.Disabled)
+
+
+def fusion_light_palette() -> QPalette:
+    p = QPalette()
+    for role, colours in _FUSION_LIGHT.items():
+        for group, colour in zip(_GROUPS, colours, strict=True):
+            p.setColor(group, role, QColor(colour))
+    return p
+
+
+def light_palette() -> QPalette:
+    p = fusion_light_palette()
     p.setColor(QPalette.ColorRole.PlaceholderText, MUTED)
     p.setColor(QPalette.ColorRole.Highlight, QColor("#2f6db5"))
     p.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
     return p
 
 
-def apply_theme(app: QApplication, theme: Theme) -> None:
-    """Set Fusion and the palette for `theme` (SYSTEM follows the desktop's colour scheme)."""
-    app.setStyle("Fusion")
+def style_arguments(argv: list[str]) -> list[str]:
+    """QApplication's arguments with Fusion as its style, set by Qt as it starts: the first
+    `apply_theme` then need not set it (`style_set`). Setting it from Python costs ~13 ms at
+    start-up: PySide6 builds QStyle's class and its 11 enums for the style handed back."""
+    return [*argv, "-style", STYLE]
+
+
+def apply_theme(app: QApplication, theme: Theme, *, style_set: bool = False) -> None:
+    """Set Fusion (unless the app was started with it: `style_arguments`) and the palette for
+    `theme` (SYSTEM follows the desktop's colour scheme)."""
+    if not style_set:
+        app.setStyle(STYLE)
     dark = theme is Theme.DARK
     if theme is Theme.SYSTEM:
         dark = app.styleHints().colorScheme() == Qt.ColorScheme.Dark
-    app.setPalette(_dark_palette() if dark else _light_palette())
+    app.setPalette(_dark_palette() if dark else light_palette())
     repolish_style_sheets(app)
 
 
