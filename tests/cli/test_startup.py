@@ -183,11 +183,12 @@ def test_the_first_screen_is_read_built_and_painted_without_pydantic(tmp_path):
     assert modules == ""
 
 
-def test_the_real_start_paints_the_first_screen_in_fusion_without_pysides_qstyle(tmp_path):
+def test_the_real_start_to_the_first_paint_in_fusion_without_what_can_wait(tmp_path):
     """`ui.application.run` from the unlock dialog to the main window's first paint, the
     passphrase typed by a hook. Fusion comes from QApplication's arguments and no QStyle is
     handed to Python before the first paint: the first makes PySide6 build QStyle's class and
-    its enums (~13 ms of the start)."""
+    its enums (~13 ms of the start). hashlib and hmac (a second OpenSSL, ~7 ms) and mimetypes
+    load when first used."""
     make_vault(tmp_path / "v", "A")
     code = (
         "import sys\n"
@@ -205,8 +206,9 @@ def test_the_real_start_paints_the_first_screen_in_fusion_without_pysides_qstyle
         "    window = self.window\n"
         "    def painted():\n"
         "        made = 'QStyle' in widgets.__dict__\n"
+        "        later = [m for m in ('hashlib', 'hmac', 'mimetypes') if m in sys.modules]\n"
         "        print(window.messages_page.model.rowCount(), made,"
-        " widgets.QApplication.style().name())\n"
+        " widgets.QApplication.style().name(), *later)\n"
         "        window.close()\n"
         "    window.first_screen_shown.connect(painted)\n"
         "application.AppFlow._show_dialog = show_dialog\n"

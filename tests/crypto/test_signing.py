@@ -1,3 +1,5 @@
+import hashlib
+
 import pytest
 
 from missiondesk.crypto.mac import derive_subkey, mac, mac_matches
@@ -43,3 +45,17 @@ def test_subkeys_differ_by_purpose_and_macs_check():
     assert mac_matches(a, b"data", tag)
     assert not mac_matches(b, b"data", tag)
     assert not mac_matches(a, b"date", tag)
+
+
+def test_a_cut_or_empty_tag_never_matches():
+    key = derive_subkey(bytes(32), "audit")
+    tag = mac(key, b"data")
+    assert not mac_matches(key, b"data", tag[:16])
+    assert not mac_matches(key, b"data", b"")
+    assert not mac_matches(key, b"data", tag + b"\x00")
+
+
+def test_the_device_id_is_the_start_of_sha256_of_the_signing_key():
+    """DeviceKeys hashes with cryptography (no hashlib at unlock): the same id as hashlib's."""
+    keys = DeviceKeys.generate()
+    assert keys.device_id == hashlib.sha256(keys.signing_public).hexdigest()[:32]

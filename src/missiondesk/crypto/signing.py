@@ -6,10 +6,11 @@ import base64
 from functools import cached_property, lru_cache
 
 from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from missiondesk.domain.ids import device_id_for
+from missiondesk.domain.ids import device_id_from_digest
 
 EXCHANGE_KEY_BYTES = 32
 
@@ -17,6 +18,14 @@ EXCHANGE_KEY_BYTES = 32
 def _raw_public(key: Ed25519PrivateKey | X25519PrivateKey) -> bytes:
     # public_bytes_raw: no need to load the serialization package (PEM, SSH, PKCS#12) at unlock
     return key.public_key().public_bytes_raw()
+
+
+def _sha256(data: bytes) -> bytes:
+    """SHA-256 from cryptography, loaded already: hashlib would load a second OpenSSL (~7 ms)
+    at unlock."""
+    digest = hashes.Hash(hashes.SHA256())
+    digest.update(data)
+    return digest.finalize()
 
 
 class DeviceKeys:
@@ -36,7 +45,7 @@ class DeviceKeys:
             self._exchange_raw = exchange.private_bytes_raw()
             self.__dict__["exchange_key"] = exchange
         self.signing_public = _raw_public(signing)
-        self.device_id = device_id_for(self.signing_public)
+        self.device_id = device_id_from_digest(_sha256(self.signing_public))
 
     @classmethod
     def generate(cls) -> DeviceKeys:

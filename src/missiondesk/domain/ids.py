@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import time
-import uuid
 
 DEVICE_ID_BYTES = 16
 _DEVICE_ID_RE = re.compile(r"^[0-9a-f]{32}$")
@@ -22,22 +20,38 @@ def uuid7(now_ms: int | None = None) -> str:
     value |= ((rand >> 62) & 0xFFF) << 64
     value |= 0b10 << 62
     value |= rand & ((1 << 62) - 1)
-    return str(uuid.UUID(int=value))
+    return uuid_text(value)
+
+
+def uuid_text(value: int) -> str:
+    """A 128-bit value in the canonical UUID form, as `str(uuid.UUID(int=value))` writes it
+    (the stdlib's uuid module costs the start ~7 ms: it loads `platform`)."""
+    digits = f"{value:032x}"
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
 
 def derived_id(*parts: str) -> str:
     """An entity id that is a function of `parts` (a UUID, version 8): laptops that make the
     same record while apart (an alert for the same missed check-in, a headcount mark for the
     same person) give it the same id, so their writes merge into one record."""
+    import hashlib  # loads OpenSSL's libcrypto (~7 ms): not before the first screen
+
     digest = bytearray(hashlib.sha256("\x1f".join(parts).encode()).digest()[:16])
     digest[6] = (digest[6] & 0x0F) | 0x80
     digest[8] = (digest[8] & 0x3F) | 0x80
-    return str(uuid.UUID(bytes=bytes(digest)))
+    return uuid_text(int.from_bytes(digest, "big"))
 
 
 def device_id_for(signing_public_key: bytes) -> str:
     """A device's id: the first 16 bytes of SHA-256 of its Ed25519 public key, in hex."""
-    return hashlib.sha256(signing_public_key).digest()[:DEVICE_ID_BYTES].hex()
+    import hashlib  # loads OpenSSL's libcrypto (~7 ms): the unlock uses device_id_from_digest
+
+    return device_id_from_digest(hashlib.sha256(signing_public_key).digest())
+
+
+def device_id_from_digest(digest: bytes) -> str:
+    """`device_id_for` from the SHA-256 digest of the public key, however it was computed."""
+    return digest[:DEVICE_ID_BYTES].hex()
 
 
 def fingerprint(device_id: str) -> str:

@@ -13,7 +13,6 @@ very bytes that were signed.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import Any, NamedTuple
 
@@ -112,6 +111,8 @@ def signing_message(payload: bytes) -> bytes:
 
 
 def op_id_for(payload: bytes, signature: bytes) -> bytes:
+    import hashlib  # loads OpenSSL's libcrypto (~7 ms): not before the first screen
+
     digest = hashlib.sha256(payload)
     digest.update(signature)
     return digest.digest()

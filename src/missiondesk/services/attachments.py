@@ -9,8 +9,6 @@ way a file leaves the vault decrypted: an explicit export, recorded in the audit
 from __future__ import annotations
 
 import base64
-import hashlib
-import mimetypes
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -56,6 +54,12 @@ def _size_text(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
+def sha256_hex(data: bytes) -> str:
+    import hashlib  # loads OpenSSL's libcrypto (~7 ms): not before the first screen
+
+    return hashlib.sha256(data).hexdigest()
+
+
 def guess_type(name: str, data: bytes) -> str:
     """The file's type from its first bytes, else from its name."""
     for magic, mime in _SIGNATURES:
@@ -63,6 +67,8 @@ def guess_type(name: str, data: bytes) -> str:
             return mime
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "image/webp"
+    import mimetypes  # for attaching only
+
     guessed, _ = mimetypes.guess_type(name, strict=False)
     return guessed or "application/octet-stream"
 
@@ -163,7 +169,7 @@ class AttachmentService:
                 "name": new.name,
                 "mime": new.mime,
                 "size": new.size,
-                "sha256": hashlib.sha256(new.data).hexdigest(),
+                "sha256": sha256_hex(new.data),
                 "sensitivity": sensitivity,
             },
         )
@@ -195,7 +201,7 @@ class AttachmentService:
         data = self._vault.reads.blob(attachment.sha256)
         if data is None:
             raise InvalidInput(f"The content of {attachment.name} has not arrived yet.")
-        if hashlib.sha256(data).hexdigest() != attachment.sha256:
+        if sha256_hex(data) != attachment.sha256:
             raise InvalidInput(f"The content of {attachment.name} is damaged in this vault.")
         return _info(attachment_id, attachment), data
 

@@ -8,7 +8,6 @@ laptop of the mission holds every channel in its own encrypted vault (see docs/m
 
 from __future__ import annotations
 
-import hashlib
 from typing import NamedTuple
 
 from missiondesk.domain.cards import ChannelCard
@@ -63,6 +62,8 @@ def direct_channel_id(first: str, second: str) -> str:
     """The same id on every laptop for the direct channel of two people, so it is one record
     wherever either of them opens it first."""
     a, b = sorted((first, second))
+    import hashlib  # loads OpenSSL's libcrypto (~7 ms): not before the first screen
+
     return "dm-" + hashlib.sha256(f"{a}\n{b}".encode()).hexdigest()[:40]
 
 
