@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QFontInfo, QPalette
 from PySide6.QtWidgets import QLabel, QTableView
 
 from missiondesk.domain.ids import fingerprint
@@ -49,6 +49,9 @@ def test_header_sections_and_menus(window: MainWindow, open_session: Session):
     assert window.header.name_label.text() == NAME
     assert window.header.callsign_label.text() == CALLSIGN
     assert window.header.fingerprint_label.text() == fingerprint(open_session.device_id)
+    shown = QFontInfo(window.header.fingerprint_label.font())  # read aloud: groups line up
+    assert shown.fixedPitch()
+    assert shown.pointSizeF() == QFontInfo(window.header.font()).pointSizeF()
     assert [window.nav.item(i).text().split()[0] for i in range(window.nav.count())] == list(
         SECTIONS
     )

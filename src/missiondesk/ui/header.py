@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from missiondesk.ui.theme import MUTED_STYLE, scaled_font
@@ -11,6 +11,17 @@ FINGERPRINT_HELP = (
     "This computer's device fingerprint. Read it aloud to the other officer when you pair "
     "devices: both screens must show the same groups."
 )
+
+
+def fixed_pitch(font: QFont) -> QFont:
+    """`font`'s size in the desktop's fixed-pitch face ("monospace": DejaVu Sans Mono, Courier
+    New). QFontDatabase.systemFont would do, but PySide6 builds QFontDatabase's 35-member
+    WritingSystem enum for it (~1.5 ms) before the first paint."""
+    mono = QFont(font)
+    mono.setFamilies(["monospace"])
+    mono.setStyleHint(QFont.StyleHint.TypeWriter)
+    mono.setFixedPitch(True)
+    return mono
 
 
 class OfficerHeader(QWidget):
@@ -26,7 +37,7 @@ class OfficerHeader(QWidget):
             " padding: 2px 8px; font-weight: bold; }"
         )
         self.callsign_label.setAccessibleName("Callsign")
-        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        mono = fixed_pitch(self.font())
         caption = QLabel("Device fingerprint", self)
         caption.setStyleSheet(MUTED_STYLE)
         self.fingerprint_label = QLabel(fingerprint, self)
