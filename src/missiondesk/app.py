@@ -34,9 +34,10 @@ def run_app(vault_dir: Path, data_dir: Path, *, portable: bool = False) -> int:
     from missiondesk.diagnostics import configure_logging
 
     configure_logging(data_dir / "logs")
-    from missiondesk.ui.pyside_scan import answer_from_globals
+    from missiondesk.ui.pyside_scan import answer_from_globals, use_python_import
 
-    answer_from_globals()  # before the app's own Qt modules load
+    use_python_import()  # before the app's own Qt modules load
+    answer_from_globals()
     from missiondesk.ui.application import run
 
     return int(run(vault_dir, data_dir, native_dialogs=not portable))

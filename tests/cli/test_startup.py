@@ -3,9 +3,6 @@ open the desktop app are told apart from commands without loading the commands."
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,22 +10,9 @@ import pytest
 from missiondesk.cli import data_dir, desktop_options
 from missiondesk.crypto.keywrap import KdfParams
 from missiondesk.services.vault_access import create_vault
+from tests.fresh_python import run_fresh as probe
 
 PASSPHRASE = "correct horse battery staple"
-
-
-def probe(code: str, *args: str) -> str:
-    """What `code` prints, run in a fresh interpreter (nothing of this test process loaded),
-    with Qt offscreen."""
-    done = subprocess.run(
-        [sys.executable, "-c", code, *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
 
 
 def make_vault(folder: Path, name: str, callsign: str = "", channels: tuple[str, ...] = ()) -> None:

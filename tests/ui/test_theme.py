@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QStyleFactory
 
 from missiondesk.ui.theme import MUTED, fusion_light_palette, light_palette
+from tests.fresh_python import run_fresh
 
 GROUPS = (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive, QPalette.ColorGroup.Disabled)
 ROLES = [r for r in QPalette.ColorRole if r not in (QPalette.ColorRole.NoRole,
@@ -48,13 +45,4 @@ def test_the_app_starts_in_fusion_whatever_the_desktop_asks():
         "app = QApplication(style_arguments(['missiondesk']))\n"
         "print(app.style().name())\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "QT_STYLE_OVERRIDE": "Windows"},
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "fusion"
+    assert run_fresh(code, env={"QT_STYLE_OVERRIDE": "Windows"}).strip() == "fusion"

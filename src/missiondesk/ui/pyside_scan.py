@@ -1,15 +1,20 @@
-"""Spare the start-up PySide6's source scan of every module imported after it.
+"""Spare the start-up the work PySide6 does for `from __feature__ import ...` at every import.
 
-PySide6 supports `from __feature__ import snake_case` per module. To know which modules take
-part, it reads the source file of every module imported after PySide6 (`inspect.getsource`,
-through `shibokensupport.feature._mod_uses_pyside`) and looks for the word "PySide6". From a
-source checkout that is one file read and tokenise per module: ~70 ms for the ~230 modules of
-an unlocked session on the reference laptop. (A PyInstaller bundle has no sources, so there the
-scan already ends at once.)
+PySide6 supports `from __feature__ import snake_case` per module. For that it puts its own
+`builtins.__import__` (`__feature_import__`) in front of every import statement run after
+PySide6 has loaded: a Python function (`shibokensupport.feature.feature_import`) that reads the
+caller's frame, then, for each module, `_mod_uses_pyside`, which reads the module's source file
+(`inspect.getsource`) and looks for the word "PySide6".
 
-MissionDesk uses no `__feature__`, so the answer never changes anything; `answer_from_globals`
-gives PySide6 the same answer from what the module imported instead of from its text. If a
-PySide6 release renames the hook, nothing is replaced and start-up is only slower.
+MissionDesk uses no `__feature__`, so none of it changes anything:
+- `use_python_import` hands imports to what PySide6 put behind its redirection
+  (`builtins.__orig_import__`: its lazy loading of Qt classes, then Python's own import). The
+  redirection cost the start ~25 ms: the session's code runs thousands of import statements.
+  After it, `from __feature__ import ...` selects nothing (MissionDesk has none).
+- `answer_from_globals` (for a PySide6 without that redirection) gives the scan's answer from
+  what the module imported instead of from its text: the scan cost ~70 ms from a source
+  checkout (a PyInstaller bundle has no sources, so there it ends at once).
+If a PySide6 release renames either, nothing is replaced and start-up is only slower.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import sys
 from types import ModuleType
 
+REDIRECTION = "__feature_import__"
 HOOK_MODULE = "shibokensupport.feature"
 HOOK = "_mod_uses_pyside"
 
@@ -38,4 +44,17 @@ def answer_from_globals() -> bool:
     if feature is None or not callable(getattr(feature, HOOK, None)):
         return False
     setattr(feature, HOOK, uses_pyside)
+    return True
+
+
+def use_python_import() -> bool:
+    """Take out PySide6's `__feature__` redirection of every import; False when not found."""
+    import builtins
+
+    import PySide6.QtCore  # noqa: F401 - installs the redirection this takes out
+
+    behind = getattr(builtins, "__orig_import__", None)
+    if getattr(builtins.__import__, "__name__", "") != REDIRECTION or not callable(behind):
+        return False
+    builtins.__import__ = behind
     return True
