@@ -207,12 +207,11 @@ def app(vault_dir: str, passphrase: str, type_after_ms: int = 0) -> int:
     from PySide6.QtCore import QEvent, QObject, QTimer
 
     from missiondesk.cli import main
-    from missiondesk.ui.pyside_scan import answer_from_globals, use_python_import
+    from missiondesk.ui.pyside_scan import spare_feature_support
     from missiondesk.ui.start_collector import pause
 
     pause()  # as run_app does before it loads ui.application (imported here)
-    use_python_import()
-    answer_from_globals()
+    spare_feature_support()
     from missiondesk.ui import application
     from missiondesk.ui.unlock import UnlockDialog
 

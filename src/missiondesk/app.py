@@ -34,10 +34,9 @@ def run_app(vault_dir: Path, data_dir: Path, *, portable: bool = False) -> int:
     from missiondesk.diagnostics import configure_logging
 
     configure_logging(data_dir / "logs")
-    from missiondesk.ui.pyside_scan import answer_from_globals, use_python_import
+    from missiondesk.ui.pyside_scan import spare_feature_support
 
-    use_python_import()  # before the app's own Qt modules load
-    answer_from_globals()
+    spare_feature_support()  # before the app's own Qt modules load
     from missiondesk.ui.application import run
 
     return int(run(vault_dir, data_dir, native_dialogs=not portable))

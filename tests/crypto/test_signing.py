@@ -3,8 +3,8 @@ import hashlib
 import pytest
 
 from missiondesk.crypto.mac import derive_subkey, mac, mac_matches
-from missiondesk.crypto.signing import DeviceKeys, verify_signature
-from missiondesk.domain.ids import device_id_for, fingerprint
+from missiondesk.crypto.signing import DeviceKeys, device_id_for, verify_signature
+from missiondesk.domain.ids import fingerprint
 
 
 def test_keys_survive_a_round_trip_through_private_bytes():

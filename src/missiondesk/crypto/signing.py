@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from missiondesk.domain.ids import device_id_from_digest
+from missiondesk.domain.ids import DEVICE_ID_BYTES
 
 EXCHANGE_KEY_BYTES = 32
 
@@ -20,12 +20,12 @@ def _raw_public(key: Ed25519PrivateKey | X25519PrivateKey) -> bytes:
     return key.public_key().public_bytes_raw()
 
 
-def _sha256(data: bytes) -> bytes:
-    """SHA-256 from cryptography, loaded already: hashlib would load a second OpenSSL (~7 ms)
-    at unlock."""
+def device_id_for(signing_public_key: bytes) -> str:
+    """A device's id: the first 16 bytes of SHA-256 of its Ed25519 public key, in hex. Hashed
+    by cryptography, loaded already at unlock (hashlib would load a second OpenSSL, ~7 ms)."""
     digest = hashes.Hash(hashes.SHA256())
-    digest.update(data)
-    return digest.finalize()
+    digest.update(signing_public_key)
+    return digest.finalize()[:DEVICE_ID_BYTES].hex()
 
 
 class DeviceKeys:
@@ -45,7 +45,7 @@ class DeviceKeys:
             self._exchange_raw = exchange.private_bytes_raw()
             self.__dict__["exchange_key"] = exchange
         self.signing_public = _raw_public(signing)
-        self.device_id = device_id_from_digest(_sha256(self.signing_public))
+        self.device_id = device_id_for(self.signing_public)
 
     @classmethod
     def generate(cls) -> DeviceKeys:

@@ -6,6 +6,8 @@ import os
 import re
 import time
 
+from missiondesk.domain.digest import sha256
+
 DEVICE_ID_BYTES = 16
 _DEVICE_ID_RE = re.compile(r"^[0-9a-f]{32}$")
 _ENTITY_ID_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_.:-]{0,63}$")
@@ -34,24 +36,10 @@ def derived_id(*parts: str) -> str:
     """An entity id that is a function of `parts` (a UUID, version 8): laptops that make the
     same record while apart (an alert for the same missed check-in, a headcount mark for the
     same person) give it the same id, so their writes merge into one record."""
-    import hashlib  # loads OpenSSL's libcrypto (~7 ms): not before the first screen
-
-    digest = bytearray(hashlib.sha256("\x1f".join(parts).encode()).digest()[:16])
+    digest = bytearray(sha256("\x1f".join(parts).encode())[:16])
     digest[6] = (digest[6] & 0x0F) | 0x80
     digest[8] = (digest[8] & 0x3F) | 0x80
     return uuid_text(int.from_bytes(digest, "big"))
-
-
-def device_id_for(signing_public_key: bytes) -> str:
-    """A device's id: the first 16 bytes of SHA-256 of its Ed25519 public key, in hex."""
-    import hashlib  # loads OpenSSL's libcrypto (~7 ms): the unlock uses device_id_from_digest
-
-    return device_id_from_digest(hashlib.sha256(signing_public_key).digest())
-
-
-def device_id_from_digest(digest: bytes) -> str:
-    """`device_id_for` from the SHA-256 digest of the public key, however it was computed."""
-    return digest[:DEVICE_ID_BYTES].hex()
 
 
 def fingerprint(device_id: str) -> str:

@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 
 import orjson
 
+from missiondesk.domain.digest import sha256
 from missiondesk.domain.errors import InvalidInput
 from missiondesk.domain.ids import is_device_id, is_entity_id
 
@@ -111,11 +112,7 @@ def signing_message(payload: bytes) -> bytes:
 
 
 def op_id_for(payload: bytes, signature: bytes) -> bytes:
-    import hashlib  # loads OpenSSL's libcrypto (~7 ms): not before the first screen
-
-    digest = hashlib.sha256(payload)
-    digest.update(signature)
-    return digest.digest()
+    return sha256(payload, signature)
 
 
 class SignedOperation(NamedTuple):

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from missiondesk.domain.cards import AttachmentCard
+from missiondesk.domain.digest import sha256
 from missiondesk.domain.errors import InvalidInput
 from missiondesk.domain.ids import uuid7
 from missiondesk.domain.markings import Sensitivity
@@ -52,12 +53,6 @@ def _size_text(size: int) -> str:
     if size < 1024 * 1024:
         return f"{size / 1024:.0f} KB"
     return f"{size / (1024 * 1024):.1f} MB"
-
-
-def sha256_hex(data: bytes) -> str:
-    import hashlib  # loads OpenSSL's libcrypto (~7 ms): not before the first screen
-
-    return hashlib.sha256(data).hexdigest()
 
 
 def guess_type(name: str, data: bytes) -> str:
@@ -169,7 +164,7 @@ class AttachmentService:
                 "name": new.name,
                 "mime": new.mime,
                 "size": new.size,
-                "sha256": sha256_hex(new.data),
+                "sha256": sha256(new.data).hex(),
                 "sensitivity": sensitivity,
             },
         )
@@ -201,7 +196,7 @@ class AttachmentService:
         data = self._vault.reads.blob(attachment.sha256)
         if data is None:
             raise InvalidInput(f"The content of {attachment.name} has not arrived yet.")
-        if sha256_hex(data) != attachment.sha256:
+        if sha256(data).hex() != attachment.sha256:
             raise InvalidInput(f"The content of {attachment.name} is damaged in this vault.")
         return _info(attachment_id, attachment), data
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from missiondesk.domain.cards import ChannelCard
+from missiondesk.domain.digest import sha256
 from missiondesk.domain.errors import InvalidInput
 from missiondesk.domain.markings import Sensitivity
 from missiondesk.domain.record_enums import ChannelKind
@@ -62,9 +63,7 @@ def direct_channel_id(first: str, second: str) -> str:
     """The same id on every laptop for the direct channel of two people, so it is one record
     wherever either of them opens it first."""
     a, b = sorted((first, second))
-    import hashlib  # loads OpenSSL's libcrypto (~7 ms): not before the first screen
-
-    return "dm-" + hashlib.sha256(f"{a}\n{b}".encode()).hexdigest()[:40]
+    return "dm-" + sha256(f"{a}\n{b}".encode()).hex()[:40]
 
 
 class ChannelService:

@@ -18,10 +18,10 @@ from missiondesk.crypto.authority import (
     unb64,
     verify_document,
 )
-from missiondesk.crypto.signing import DeviceKeys, SessionKey, verify_signature
+from missiondesk.crypto.signing import DeviceKeys, SessionKey, device_id_for, verify_signature
 from missiondesk.domain.errors import AccessDenied, InvalidInput
 from missiondesk.domain.hlc import HybridClock, pack, unpack
-from missiondesk.domain.ids import device_id_for, fingerprint, uuid7
+from missiondesk.domain.ids import fingerprint, uuid7
 from missiondesk.domain.markings import Sensitivity
 from missiondesk.domain.records.mission import Mission
 from missiondesk.domain.records.people import Person, Role

@@ -6,9 +6,8 @@ import base64
 import binascii
 from dataclasses import dataclass, field
 
-from missiondesk.crypto.signing import verify_signature
+from missiondesk.crypto.signing import device_id_for, verify_signature
 from missiondesk.domain.errors import InvalidInput
-from missiondesk.domain.ids import device_id_for
 from missiondesk.domain.operation import Operation, SignedOperation, signing_message
 from missiondesk.store.oplog import StoredOp
 from missiondesk.store.vault import Vault

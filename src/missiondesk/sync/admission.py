@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from missiondesk.crypto.authority import verify_document
-from missiondesk.crypto.signing import verify_signature
-from missiondesk.domain.ids import device_id_for
+from missiondesk.crypto.signing import device_id_for, verify_signature
 from missiondesk.domain.operation import SignedOperation, signing_message
 from missiondesk.domain.trust import Membership, Revocation
 from missiondesk.sync.wire import ProtocolError

@@ -463,9 +463,10 @@ def run(vault_dir: Path, settings_dir: Path, *, native_dialogs: bool = True) -> 
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
     )
     app = QApplication.instance()
-    started_here = not isinstance(app, QApplication)
+    style_set = False  # an app made elsewhere (tests) gets Fusion from apply_theme
     if not isinstance(app, QApplication):
         app = QApplication(style_arguments(sys.argv))
+        style_set = True
     app.setApplicationName("MissionDesk")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("MissionDesk")
@@ -473,7 +474,7 @@ def run(vault_dir: Path, settings_dir: Path, *, native_dialogs: bool = True) -> 
     app.setQuitOnLastWindowClosed(False)  # the flow decides: windows come and go on lock
     store = SettingsStore(settings_dir)
     early = store.peek_theme()  # the settings model is read after the first screen
-    apply_theme(app, early, style_set=started_here)
+    apply_theme(app, early, style_set=style_set)
     tasks = TaskRunner()
     options = WindowOptions(apply_theme=lambda theme: apply_theme(app, theme), early_theme=early)
     flow = AppFlow(vault_dir, tasks, settings_store=store, options=options)

@@ -47,6 +47,12 @@ def answer_from_globals() -> bool:
     return True
 
 
+def spare_feature_support() -> None:
+    """Before the app's own Qt modules load: the redirection out, or else the scan answered."""
+    if not use_python_import():
+        answer_from_globals()
+
+
 def use_python_import() -> bool:
     """Take out PySide6's `__feature__` redirection of every import; False when not found."""
     import builtins
