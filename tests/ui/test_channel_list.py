@@ -1,12 +1,12 @@
-"""The channel list's rows: a long name stops short of its unread pill.
+"""The channel list's rows: as wide as the list, a long name cut short of its unread pill.
 
-A row is as wide as the list, or as its name when that is wider (the list then scrolls
-sideways), with room for a pill of up to three characters: the widest pill ("999+") is where
-the name must give way."""
+A row never grows past the list with its name (the list would scroll sideways, its pill off
+screen), and leaves room for a pill of up to three characters: the widest pill ("999+") is
+where the name must give way."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QListView
 
@@ -25,8 +25,6 @@ def row_image(qtbot, name: str, unread: int) -> tuple[QImage, QListView]:
     view.resize(400, 120)
     view.show()
     qtbot.waitExposed(view)
-    bar = view.horizontalScrollBar()
-    bar.setValue(bar.maximum())  # the row's end, and its pill, on screen
     return view.viewport().grab().toImage(), view
 
 
@@ -51,8 +49,37 @@ def test_a_long_name_is_cut_short_of_the_unread_pill(qtbot):
     assert inked(image, rect.left() + 4, rect.left() + 60, rect.top(), rect.bottom()) > 0
 
 
-def test_without_unread_the_whole_name_is_drawn(qtbot):
-    image, view = row_image(qtbot, "W" * 40, 0)
+def test_without_unread_a_name_that_fits_is_drawn_whole(qtbot):
+    image, view = row_image(qtbot, "W" * 20, 0)
     rect = view.visualRect(view.model().index(0, 0))
-    name_end = rect.left() + view.fontMetrics().horizontalAdvance("# " + "W" * 40)
+    name_end = rect.left() + view.fontMetrics().horizontalAdvance("# " + "W" * 20)
+    assert name_end < image.width() - 40
     assert inked(image, name_end - 12, name_end, rect.top(), rect.bottom()) > 0
+
+
+def test_a_row_is_as_wide_as_the_list_and_its_pill_in_sight(qtbot):
+    image, view = row_image(qtbot, "Northern sector logistics and convoy coordination " * 3, 7)
+    rect = view.visualRect(view.model().index(0, 0))
+    assert view.horizontalScrollBar().maximum() == 0  # nothing to scroll to sideways
+    assert rect.left() >= 0
+    assert rect.right() < image.width()  # the row ends inside the list...
+    assert rect.width() >= image.width() - 4  # ...and spans it
+    metrics = view.fontMetrics()
+    pill_w = max(metrics.horizontalAdvance("7") + 12, metrics.height() + 4)
+    pill_h = metrics.height() + 2
+    left, right = rect.right() - pill_w - 6, rect.right() - 6
+    top = rect.center().y() - pill_h // 2 + 3  # a line inside the pill, above its white digit
+    # the pill's fill across the whole line, where the officer can see it
+    assert inked(image, left + pill_h // 2, right - pill_h // 2, top, top + 1) == (
+        pill_w - 2 * (pill_h // 2)
+    )
+
+
+def test_a_long_name_without_unread_is_cut_and_given_whole_in_the_tooltip(qtbot):
+    name = "Northern sector logistics and convoy coordination " * 3
+    image, view = row_image(qtbot, name, 0)
+    assert view.horizontalScrollBar().maximum() == 0
+    index = view.model().index(0, 0)
+    assert view.visualRect(index).right() < image.width()
+    tip = index.data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.splitlines()[0] == "# " + name

@@ -26,6 +26,7 @@ Index = QModelIndex | QPersistentModelIndex
 ChannelRole = Qt.ItemDataRole.UserRole + 1
 _PREFIX = {ChannelKind.DIRECT: "@ "}
 _TEXT_MARGINS = 8  # Fusion's margins either side of an item's text, with room to spare
+ROW_MIN_WIDTH = 1  # what a row asks for across: the list gives every row its own width
 
 
 class ChannelListModel(QAbstractListModel):
@@ -69,10 +70,11 @@ class ChannelListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             unread = f", {view.unread_text} unread" if view.unread else ""
             return f"{KIND_LABELS[view.kind]} channel {view.title}{unread}"
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == Qt.ItemDataRole.ToolTipRole:  # the name first: a long one is cut in the row
             about = view.channel.description or KIND_LABELS[view.kind]
             members = ", ".join(view.members) if view.members else "everyone in the mission"
-            return f"{about}\nMembers: {members}\n{view.channel.sensitivity.label}"
+            name = _PREFIX.get(view.kind, "# ") + view.title
+            return f"{name}\n{about}\nMembers: {members}\n{view.channel.sensitivity.label}"
         if role == Qt.ItemDataRole.FontRole and view.unread:
             font = QFont()
             font.setBold(True)
@@ -84,6 +86,10 @@ class ChannelListModel(QAbstractListModel):
 
 class ChannelDelegate(QStyledItemDelegate):
     """Draws the channel's name and, on the right, a pill with its unread count.
+
+    A row is as wide as the list, never wider: a long name is cut (its tooltip gives it whole)
+    and the pill stays in sight. A row as wide as its name made the list scroll sideways, with
+    the pill off screen at the row's end.
 
     Qt's own item drawing paints the whole row (the selection band spans it) with the name
     shortened to stop short of the pill; the pill is drawn over it. No QStyle call from Python:
@@ -131,5 +137,7 @@ class ChannelDelegate(QStyledItemDelegate):
             )
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        """The row's height; its width is the list's (a list view widens rows to fit it), so a
+        name's width never asks for more."""
         size = super().sizeHint(option, index)
-        return QSize(size.width() + 40, max(size.height(), option.fontMetrics.height() + 12))
+        return QSize(ROW_MIN_WIDTH, max(size.height(), option.fontMetrics.height() + 12))
