@@ -329,3 +329,23 @@ def test_the_loaded_settings_correct_the_early_theme(
         assert store.problem
     finally:
         flow.shutdown()
+
+
+def test_the_tray_is_asked_for_once_the_first_dialog_has_painted(
+    qtbot, tasks: TaskRunner, closed_vault: Path, monkeypatch
+):
+    """The desktop's tray (D-Bus calls on Linux desktops) waits for the first window's paint."""
+    from missiondesk.ui import application
+
+    monkeypatch.setattr(application, "TRAY_LATEST_MS", 60_000)  # only the paint can start it
+    flow = AppFlow(closed_vault, tasks)
+    try:
+        assert not flow.tray.started  # nothing asked of the desktop before a window is up
+        flow.start()
+        assert isinstance(flow.dialog, UnlockDialog)
+        assert not flow.tray.started  # shown, not yet painted
+        qtbot.waitUntil(lambda: flow.tray.started, timeout=5_000)
+        window = unlock_with(qtbot, flow, PASSPHRASE)
+        assert window.isVisible()
+    finally:
+        flow.shutdown()

@@ -22,6 +22,7 @@ from missiondesk import __version__
 from missiondesk.services.settings_file import SettingsStore
 from missiondesk.services.vault_paths import vault_exists
 from missiondesk.ui import start_collector
+from missiondesk.ui.first_paint import AfterFirstPaint
 from missiondesk.ui.icons import icon
 from missiondesk.ui.shell.tray import Tray
 from missiondesk.ui.tasks import Failure, TaskRunner, describe_failure
@@ -64,6 +65,7 @@ VALIDATION_CODE = (
 # the shortest the settings allow, so an early idle spell is never given longer.
 AUTO_LOCK_UNTIL_SETTINGS_MS = 60_000
 WINDOW_STATE = "window.ini"
+TRAY_LATEST_MS = 1000  # the tray icon is shown by then even if the first window never paints
 LOCKED_REASON = "MissionDesk is locked. Enter your passphrase to continue."
 
 
@@ -102,7 +104,7 @@ class AppFlow(QObject):
         self._options.settings_store = settings_store
         if settings_store is not None and self._options.early_theme is None:
             self._options.early_theme = settings_store.peek_theme()
-        self.tray = tray or Tray(self)
+        self.tray = tray or Tray(self, start=False)  # put in the tray after the first paint
         self.tray.show_requested.connect(self._on_show_requested)
         self.tray.lock_requested.connect(self._on_tray_lock)
         self.tray.quit_requested.connect(self._on_tray_quit)
@@ -204,6 +206,8 @@ class AppFlow(QObject):
         self.dialog = dialog
         dialog.setWindowIcon(icon("missiondesk"))
         dialog.rejected.connect(self._on_dialog_cancelled)
+        if not self.tray.started:  # the desktop's tray (D-Bus) once the first window is up
+            AfterFirstPaint(dialog, self.tray.start, latest_ms=TRAY_LATEST_MS)
         dialog.show()
         dialog.raise_()
         dialog.activateWindow()
@@ -224,6 +228,7 @@ class AppFlow(QObject):
         window.closed.connect(self._on_window_closed)
         window.settings_changed.connect(self._on_settings_changed)
         self.window = window
+        self.tray.start()  # already, unless the dialog went before it painted
         self.tray.set_locked(False)
         app = QApplication.instance()
         if app is not None:

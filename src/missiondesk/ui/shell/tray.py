@@ -24,14 +24,27 @@ class Tray(QObject):
     lock_requested = Signal()
     quit_requested = Signal()
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, *, start: bool = True) -> None:
+        """`start` False: the icon is put in the tray by `start()`. Asking the desktop whether
+        it has a tray and showing the icon there are calls over D-Bus on Linux desktops, which
+        the app makes once its first window is on screen, not before."""
         super().__init__(parent)
         self.icon: QSystemTrayIcon | None = None
         self.shown: list[tuple[str, str]] = []  # every notification, also without a tray
+        self._started = False
+        self._locked = False
+        if start:
+            self.start()
+
+    def start(self) -> None:
+        """Put the icon in the tray, if the desktop has one; once."""
+        if self._started:
+            return
+        self._started = True
         if not QSystemTrayIcon.isSystemTrayAvailable():
             return
         tray = QSystemTrayIcon(icon("missiondesk"), self)
-        tray.setToolTip("MissionDesk")
+        tray.setToolTip(self._tip())
         menu = QMenu()
         for text, signal in (
             ("Show MissionDesk", self.show_requested),
@@ -47,14 +60,22 @@ class Tray(QObject):
         tray.show()
         self.icon = tray
 
+    @property
+    def started(self) -> bool:
+        return self._started
+
+    def _tip(self) -> str:
+        return "MissionDesk (locked)" if self._locked else "MissionDesk"
+
     @Slot(QSystemTrayIcon.ActivationReason)
     def _on_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason == QSystemTrayIcon.ActivationReason.Trigger:
             self.show_requested.emit()
 
     def set_locked(self, locked: bool) -> None:
+        self._locked = locked
         if self.icon is not None:
-            self.icon.setToolTip("MissionDesk (locked)" if locked else "MissionDesk")
+            self.icon.setToolTip(self._tip())
 
     def notify(self, title: str, text: str, window: QWidget | None) -> None:
         self.shown.append((title, text))
