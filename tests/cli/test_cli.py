@@ -246,6 +246,23 @@ def test_init_refuses_short_passphrase_and_existing_vault(tmp_path, vault):
     assert done.returncode == 4 and "already exists" in done.stderr
 
 
+def test_init_never_replaces_a_database_whose_key_file_is_gone(tmp_path):
+    vault = tmp_path / "v"
+    assert run(vault, "init", "--name", "X Y").returncode == 0
+    (vault / "vault.key").unlink()
+    kept = (vault / "vault.db").read_bytes()
+    done = run(vault, "status")
+    assert done.returncode == 5 and "not its key file" in done.stderr
+    assert "missiondesk init" not in done.stderr
+    done = run(vault, "init", "--name", "X")
+    assert done.returncode == 4 and "without its key file" in done.stderr
+    assert (vault / "vault.db").read_bytes() == kept
+    a_file = tmp_path / "afile"
+    a_file.write_text("")
+    done = run(a_file, "init", "--name", "X")
+    assert done.returncode == 4 and "is a file, not a folder" in done.stderr, done.stderr
+
+
 def test_tampered_op_log_fails_verification_with_code_4(tmp_path):
     path = tmp_path / "v"
     assert run(path, "init", "--name", "X Y").returncode == 0

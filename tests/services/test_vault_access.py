@@ -57,6 +57,47 @@ def test_refuses_to_overwrite_an_existing_vault(session, vault_dir):
         create_vault(vault_dir, PASSPHRASE, name="X", kdf=FAST_KDF)
 
 
+def test_a_database_whose_key_file_is_lost_is_never_replaced(session, vault_dir):
+    session.messaging.send("general", "Fuel state at OP North", Precedence.ROUTINE)
+    session.close()
+    layout = VaultLayout(vault_dir)
+    kept = layout.database.read_bytes()
+    layout.key_file.rename(vault_dir.parent / "vault.key.saved")  # lost (e.g. a bad copy)
+    with pytest.raises(VaultCorrupt, match="not its key file") as opening:
+        unlock_vault(vault_dir, PASSPHRASE)
+    assert "missiondesk init" not in str(opening.value)  # never told to make one over it
+    with pytest.raises(InvalidInput, match="without its key file"):
+        create_vault(vault_dir, PASSPHRASE, name="New officer", kdf=FAST_KDF)
+    assert layout.database.read_bytes() == kept
+    assert not layout.key_file.exists() and not layout.creating_marker.exists()
+    (vault_dir.parent / "vault.key.saved").rename(layout.key_file)  # put back from a backup
+    again = unlock_vault(vault_dir, PASSPHRASE)
+    assert [m.text for m in again.messaging.list()] == ["Fuel state at OP North"]
+    again.close()
+
+
+def test_a_creation_that_never_finished_is_cleared_by_the_next(tmp_path):
+    root = tmp_path / "v"
+    root.mkdir()
+    layout = VaultLayout(root)
+    layout.database.write_bytes(b"half a database")  # a creation cut off before its key file
+    layout.creating_marker.touch()
+    session = create_vault(root, PASSPHRASE, name="X", kdf=FAST_KDF)
+    session.close()
+    assert layout.key_file.is_file() and not layout.creating_marker.exists()
+    unlock_vault(root, PASSPHRASE).close()
+
+
+def test_a_vault_path_that_is_a_file_or_cannot_be_made_is_refused_plainly(tmp_path):
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("mine")
+    with pytest.raises(InvalidInput, match="is a file, not a folder"):
+        create_vault(a_file, PASSPHRASE, name="X", kdf=FAST_KDF)
+    assert a_file.read_text() == "mine"
+    with pytest.raises(VaultNotFound, match="cannot be made"):
+        create_vault(a_file / "vault", PASSPHRASE, name="X", kdf=FAST_KDF)
+
+
 def test_short_passphrase_is_refused(tmp_path):
     with pytest.raises(InvalidInput, match="too short"):
         create_vault(tmp_path / "v", "short", name="X", kdf=FAST_KDF)
@@ -141,7 +182,7 @@ def test_missing_folder_and_missing_key_file(tmp_path, session, vault_dir):
     assert not (tmp_path / "vault.lock").exists()  # and nothing was left in it
     session.close()
     (vault_dir / "vault.key").unlink()
-    with pytest.raises(VaultNotFound):
+    with pytest.raises(VaultCorrupt, match="not its key file"):  # its database is still there
         unlock_vault(vault_dir, PASSPHRASE)
 
 

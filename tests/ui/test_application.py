@@ -349,3 +349,23 @@ def test_the_tray_is_asked_for_once_the_first_dialog_has_painted(
         assert window.isVisible()
     finally:
         flow.shutdown()
+
+
+def test_a_vault_whose_key_file_is_lost_gets_the_unlock_and_says_so(
+    qtbot, tasks: TaskRunner, closed_vault: Path
+):
+    """Not the first run (which would only be refused): the unlock, and a plain error."""
+    (closed_vault / "vault.key").rename(closed_vault.parent / "vault.key.saved")
+    flow = AppFlow(closed_vault, tasks)
+    try:
+        flow.start()
+        dialog = flow.dialog
+        assert isinstance(dialog, UnlockDialog)
+        qtbot.keyClicks(dialog.passphrase_edit, PASSPHRASE)
+        qtbot.keyClick(dialog.passphrase_edit, Qt.Key.Key_Return)
+        qtbot.waitUntil(dialog.error.isVisible, timeout=10_000)
+        assert "not its key file" in dialog.error.text()
+        assert flow.window is None
+    finally:
+        flow.shutdown()
+        (closed_vault.parent / "vault.key.saved").rename(closed_vault / "vault.key")

@@ -31,9 +31,20 @@ class CheckedKey(NamedTuple):
         return f"CheckedKey(vault_id={self.wrapped.vault_id!r}, data_key=<withheld>)"
 
 
-def no_vault(layout: VaultLayout) -> VaultNotFound:
+def no_vault(layout: VaultLayout) -> VaultNotFound | VaultCorrupt:
+    if layout.key_lost():
+        return key_file_lost(layout)
     return VaultNotFound(
         f"No vault at {layout.root}.", hint="create one with: missiondesk init --name NAME"
+    )
+
+
+def key_file_lost(layout: VaultLayout) -> VaultCorrupt:
+    """The database is there, its key file is not: never 'create one', which would replace it."""
+    return VaultCorrupt(
+        f"The vault at {layout.root} has its database but not its key file"
+        f" ({layout.key_file.name}), without which it cannot be opened. Nothing was changed.",
+        hint=f"put back {layout.key_file.name} from a backup of this vault",
     )
 
 

@@ -33,7 +33,7 @@ from missiondesk.services.records import type_name, validate
 from missiondesk.services.session import Session
 from missiondesk.store.atomic import write_atomically
 from missiondesk.store.connection import NEW_VAULT_CIPHER, CipherSettings
-from missiondesk.store.errors import VaultCorrupt
+from missiondesk.store.errors import VaultCorrupt, VaultNotFound
 from missiondesk.store.layout import VaultLayout
 from missiondesk.store.lock import VaultLock
 from missiondesk.store.migrations import LATEST
@@ -84,9 +84,17 @@ def create_vault(
         raise InvalidInput(
             f"A vault already exists at {root}.", hint="use --vault to choose another folder"
         )
-    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    make_vault_folder(root)
     lock = _locked(layout, must_exist=False)
     try:
+        if layout.key_lost():  # checked again under the lock
+            raise InvalidInput(
+                f"{root} holds a vault's database without its key file"
+                f" ({layout.key_file.name}); a new vault would replace it, so nothing was changed.",
+                hint=f"put back {layout.key_file.name} from a backup, or use --vault to choose"
+                " another folder",
+            )
+        layout.creating_marker.touch(mode=0o600)
         for leftover in layout.database_files():  # an earlier creation that never finished
             leftover.unlink(missing_ok=True)
         data_key = new_data_key()
@@ -149,8 +157,24 @@ def create_vault(
         vault.close()
         for partial in layout.database_files():
             partial.unlink(missing_ok=True)
+        layout.creating_marker.unlink(missing_ok=True)
         raise
+    layout.creating_marker.unlink(missing_ok=True)
     return session
+
+
+def make_vault_folder(root: Path) -> None:
+    """The vault's folder, made if missing (only the officer may enter it)."""
+    if root.exists() and not root.is_dir():
+        raise InvalidInput(
+            f"{root} is a file, not a folder.", hint="--vault names the folder a vault lives in"
+        )
+    try:
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise VaultNotFound(
+            f"The vault's folder {root} cannot be made: {exc.strerror or type(exc).__name__}."
+        ) from None
 
 
 def unlock_vault(

@@ -9,7 +9,10 @@ from missiondesk.store.layout import VaultLayout
 
 
 def vault_exists(root: Path) -> bool:
-    return VaultLayout(root).exists()
+    """A vault is there: the first run is not offered. Also a database whose key file is lost:
+    its unlock says so, and a first run would only be refused (it never replaces one)."""
+    layout = VaultLayout(root)
+    return layout.exists() or layout.key_lost()
 
 
 def default_vault_dir(data_dir: Path) -> Path:
