@@ -84,3 +84,37 @@ def test_a_wrong_code_or_a_tampered_package_leaves_no_vault(package, tmp_path):
     assert not laptop.exists()
     shown = run(None, "mission", "package", "show", str(tampered))
     assert shown.returncode == 4 and "signature does not match" in shown.stderr
+    flipped = tmp_path / "flipped.mission"  # one bit flipped inside its compressed manifest
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("manifest.json")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start + info.compress_size // 2] ^= 0x01
+    flipped.write_bytes(bytes(data))
+    for done in (
+        run(None, "mission", "package", "show", str(flipped)),
+        init_from(laptop, flipped),
+    ):
+        assert done.returncode == 4, done.stderr
+        assert "flipped.mission was not used" in done.stderr
+    assert not laptop.exists()
+
+
+def test_enroll_approve_without_a_terminal_needs_the_code(package, tmp_path):
+    """No one to ask whether the codes match: nothing is approved unless --code is given."""
+    path, code = package
+    hq = path.parent / "hq"
+    laptop = tmp_path / "charlie"
+    assert init_from(laptop, path, "--callsign", "CHARLIE-3", "--code", code).returncode == 0
+    request = tmp_path / "join.json"
+    asked = run(laptop, "enroll", "request", "--out", str(request))
+    assert asked.returncode == 0, asked.stderr
+    shown = asked.stdout.split("Your code: ")[1].split()[0]
+    approval = tmp_path / "approval.json"
+    done = run(hq, "enroll", "approve", str(request), "--role", "officer", "--out", str(approval))
+    assert done.returncode == 2 and "--code" in done.stderr
+    assert not approval.exists()
+    done = run(hq, "enroll", "approve", str(request), "--role", "officer", "--out",
+               str(approval), "--code", shown)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert approval.exists()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from missiondesk.commands import arguments, mission_package
 from missiondesk.commands.context import CommandContext
-from missiondesk.domain.errors import InvalidInput
+from missiondesk.domain.errors import InvalidInput, UsageError
 from missiondesk.domain.ids import fingerprint
 from missiondesk.domain.markings import Sensitivity
 from missiondesk.domain.record_enums import Role
@@ -108,6 +108,10 @@ def cmd_enroll_approve(ctx: CommandContext) -> int:
     from missiondesk.services.enrollment_files import approve_to_file, read_enrollment_file
 
     a = ctx.args
+    if a.code is None and not sys.stdin.isatty():  # no one to ask: never approve unchecked
+        raise UsageError(
+            "Not approved: without a terminal to ask in, give the requester's code with --code."
+        )
     content = read_enrollment_file(a.file)
     with ctx.session() as session:
         request = session.mission.read_request(content)

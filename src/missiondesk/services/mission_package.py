@@ -28,6 +28,7 @@ import json
 import os
 import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -262,7 +263,7 @@ def read_package(path: Path) -> MissionPackage:
                 _check_record(record, files, path)
             for listed in manifest.files:
                 _hash_member(zf, listed, path)
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
         if isinstance(exc, PackageRefused):
             raise
         raise _refused(path, "it is damaged (the ZIP file cannot be read)") from None
@@ -479,7 +480,7 @@ class MissionPackageService:
 
             try:
                 self._writer.submit_many(changes, alongside=alongside, at=manifest.issued_at)
-            except (zipfile.BadZipFile, EOFError, OSError):
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
                 raise _refused(
                     package.path, "it is damaged (the ZIP file cannot be read)"
                 ) from None
