@@ -341,3 +341,33 @@ def test_output_closed_early_ends_quietly(tmp_path):
     err = reader.stderr.read().decode()
     assert reader.wait(timeout=60) == 141
     assert err == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("message", "list", "--limit", "9" * 20), "is too large: at most 1,000,000,000"),
+        (("search", "convoy", "--limit", "9" * 20), "is too large"),
+        (("incident", "list", "--offset", "9" * 20), "is too large"),
+        (("incident", "list", "--offset", "-1"), "is not a whole number (0 or more)"),
+        (
+            (
+                "incident",
+                "add",
+                "--title",
+                "t",
+                "--category",
+                "other",
+                "--severity",
+                "1",
+                "--killed",
+                "civ=" + "9" * 20,
+            ),
+            "civilians is too many: at most 1,000,000",
+        ),  # fmt: skip
+    ],
+)
+def test_numbers_beyond_reason_are_refused_plainly(vault, args, said):
+    done = run(vault, *args)
+    assert done.returncode == 4, done.stderr
+    assert done.stderr.startswith("missiondesk: ") and said in done.stderr

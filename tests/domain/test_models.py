@@ -65,3 +65,14 @@ def test_search_text_of_an_incident_includes_place():
     )
     assert title == "Ambush"
     assert "Kilo bridge" in body and "at dawn" in body
+
+
+def test_casualty_counts_stop_at_a_bound_every_integer_holds():
+    from missiondesk.domain.record_enums import MAX_CASUALTIES
+    from missiondesk.domain.records.incidents import CasualtyCount
+
+    assert CasualtyCount(civilians=MAX_CASUALTIES).total == MAX_CASUALTIES
+    with pytest.raises(ValidationError):
+        CasualtyCount(others=MAX_CASUALTIES + 1)
+    with pytest.raises(ValidationError):
+        CasualtyCount(un_personnel=2**64)  # once written, no JSON or SQLite integer held it

@@ -42,7 +42,22 @@ def dtg(text: str) -> datetime:
     return parse_dtg(text)
 
 
+MAX_NUMBER = 1_000_000_000  # beyond any page, count or period the app has (SQLite stops at 2**63)
+
+
+def _bounded(text: str, smallest: int, what: str) -> int:
+    if not text.strip().isdigit() or int(text) < smallest:
+        raise InvalidInput(f"'{text}' is not {what}.")
+    number = int(text)
+    if number > MAX_NUMBER:
+        raise InvalidInput(f"{text.strip()} is too large: at most {MAX_NUMBER:,}.")
+    return number
+
+
 def positive(text: str) -> int:
-    if text.strip().isdigit() and int(text) > 0:
-        return int(text)
-    raise InvalidInput(f"'{text}' is not a positive whole number.")
+    return _bounded(text, 1, "a positive whole number")
+
+
+def count(text: str) -> int:
+    """A whole number from 0 (an offset, a number of patients)."""
+    return _bounded(text, 0, "a whole number (0 or more)")

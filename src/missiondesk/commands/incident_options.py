@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 from missiondesk.commands import arguments
 from missiondesk.domain.errors import InvalidInput
-from missiondesk.domain.record_enums import CASUALTY_GROUPS, CASUALTY_KINDS, IncidentStatus, SortKey
+from missiondesk.domain.record_enums import (
+    CASUALTY_GROUPS,
+    CASUALTY_KINDS,
+    MAX_CASUALTIES,
+    IncidentStatus,
+    SortKey,
+)
 
 if TYPE_CHECKING:  # the models and services load with the command: the parser stays light
     from missiondesk.domain.incident_filter import BoundingBox, IncidentFilter
@@ -48,6 +54,8 @@ def casualty_counts(text: str) -> dict[str, int]:
                 f"'{text}' is not a casualty count; write e.g. civilians=2,un=1,nf=0,others=0 "
                 "(groups: civilians, un, nf, others)."
             )
+        if int(number) > MAX_CASUALTIES:
+            raise InvalidInput(f"{number.strip()} {group} is too many: at most {MAX_CASUALTIES:,}.")
         counts[group] = int(number)
     return counts
 

@@ -56,7 +56,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     lp = isub.add_parser("list", help="list incidents, filtered and sorted")
     add_list_filter_options(lp)
     lp.add_argument("--limit", type=arguments.positive, default=200)
-    lp.add_argument("--offset", type=int, default=0)
+    lp.add_argument("--offset", type=arguments.count, default=0)
     lp.add_argument("--counts", action="store_true", help="also print the counts by category "
                     "and severity")  # fmt: skip
     lp.add_argument("--save-filter", metavar="NAME", help="keep these filters under a name")

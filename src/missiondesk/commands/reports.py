@@ -64,8 +64,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                     "D routine, E convenience")  # fmt: skip
     mp.add_argument("--equipment", type=_letters, default=("A",),
                     help="line 4: A none, B hoist, C extraction, D ventilator (A,B)")  # fmt: skip
-    mp.add_argument("--litter", type=int, default=0, help="line 5: litter patients")
-    mp.add_argument("--ambulatory", type=int, default=0, help="line 5: ambulatory patients")
+    mp.add_argument("--litter", type=arguments.count, default=0, help="line 5: litter patients")
+    mp.add_argument("--ambulatory", type=arguments.count, default=0,
+                    help="line 5: ambulatory patients")  # fmt: skip
     mp.add_argument("--security", help="line 6: N, P, E or X")
     mp.add_argument("--peacetime", action="store_true",
                     help="peacetime lines 6 and 9: --wounds and --terrain")  # fmt: skip

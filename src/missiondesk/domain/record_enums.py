@@ -61,6 +61,7 @@ DEFAULT_CATEGORIES: dict[str, str] = {
 }
 
 CASUALTY_KINDS = ("killed", "injured", "missing")
+MAX_CASUALTIES = 1_000_000  # per group and kind: beyond any incident, within every integer
 CASUALTY_GROUPS = ("civilians", "un_personnel", "national_forces", "others")
 
 

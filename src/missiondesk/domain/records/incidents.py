@@ -12,6 +12,7 @@ from missiondesk.domain.record_enums import (
     CASUALTY_GROUPS,
     CASUALTY_KINDS,
     DEFAULT_CATEGORIES,
+    MAX_CASUALTIES,
     IncidentStatus,
 )
 from missiondesk.domain.records.base import Record
@@ -60,10 +61,10 @@ class IncidentTaxonomy(Record):
 class CasualtyCount(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
-    civilians: int = Field(default=0, ge=0)
-    un_personnel: int = Field(default=0, ge=0)
-    national_forces: int = Field(default=0, ge=0)
-    others: int = Field(default=0, ge=0)
+    civilians: int = Field(default=0, ge=0, le=MAX_CASUALTIES)
+    un_personnel: int = Field(default=0, ge=0, le=MAX_CASUALTIES)
+    national_forces: int = Field(default=0, ge=0, le=MAX_CASUALTIES)
+    others: int = Field(default=0, ge=0, le=MAX_CASUALTIES)
 
     @property
     def total(self) -> int:
