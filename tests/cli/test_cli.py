@@ -364,7 +364,7 @@ def test_output_closed_early_ends_quietly(tmp_path):
                 "civ=" + "9" * 20,
             ),
             "civilians is too many: at most 1,000,000",
-        ),  # fmt: skip
+        ),
     ],
 )
 def test_numbers_beyond_reason_are_refused_plainly(vault, args, said):
