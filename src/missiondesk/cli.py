@@ -169,6 +169,20 @@ def _database_failure(exc: Exception) -> int | None:
     return _fail("The vault database could not be read; it may be damaged.", 5)
 
 
+def _file_failure(exc: Exception) -> int | None:
+    """The exit code for a file the command was given that the system refused, else None: a
+    name too long or a folder missing is invalid input (4); the rest, unreadable (5)."""
+    import errno
+
+    if not isinstance(exc, OSError) or exc.filename is None:
+        return None
+    name = str(exc.filename)
+    shown = name if len(name) <= 80 else name[:40] + "…" + name[-20:]
+    reason = exc.strerror or type(exc).__name__
+    invalid = exc.errno in (errno.ENAMETOOLONG, errno.ENOENT, errno.ENOTDIR, errno.EISDIR)
+    return _fail(f"{shown}: {reason}.", 4 if invalid else 5)
+
+
 def _fail(message: str, code: int) -> int:
     print(f"missiondesk: {message}", file=sys.stderr)
     return code
@@ -238,6 +252,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail("interrupted; nothing half-done was saved.", 130)
     except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback at the user
         code = _database_failure(exc)
+        if code is None:
+            code = _file_failure(exc)
         if code is not None:
             return code
         if debug:

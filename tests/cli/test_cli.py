@@ -371,3 +371,19 @@ def test_numbers_beyond_reason_are_refused_plainly(vault, args, said):
     done = run(vault, *args)
     assert done.returncode == 4, done.stderr
     assert done.stderr.startswith("missiondesk: ") and said in done.stderr
+
+
+def test_files_the_system_refuses_are_said_plainly(vault, tmp_path):
+    long_name = "a" * 300
+    for args, said in (
+        (("incident", "export", "--format", "csv", "--out", ""), "--out was empty"),
+        (("mission", "package", "export", "--out", ""), "--out was empty"),
+        (("map", "render", "--out", str(tmp_path / f"{long_name}.png")), "is too long"),
+        (("layer", "import", str(tmp_path / f"{long_name}.geojson")), "File name too long"),
+        (("mission", "package", "show", str(tmp_path / f"{long_name}.mission")), "too long"),
+        (("incident", "export", "--format", "csv", "--out", "/proc/x.csv"), "/proc/x.csv"),
+    ):
+        done = run(vault, *args)
+        assert done.returncode == 4, (args, done.stderr)
+        assert done.stderr.startswith("missiondesk: ") and said in done.stderr, done.stderr
+        assert "unexpected" not in done.stderr and "previous file" not in done.stderr

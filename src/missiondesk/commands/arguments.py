@@ -7,6 +7,7 @@ a well-formed command with a bad value is invalid input.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from missiondesk.domain.dtg import parse_dtg
 from missiondesk.domain.errors import InvalidInput
@@ -61,3 +62,23 @@ def positive(text: str) -> int:
 def count(text: str) -> int:
     """A whole number from 0 (an offset, a number of patients)."""
     return _bounded(text, 0, "a whole number (0 or more)")
+
+
+NAME_BYTES = 255  # the longest file or folder name Linux, Windows and macOS file systems hold
+
+
+def out_file(text: str) -> Path:
+    """A file to write (`--out`): named, with names a file system can hold."""
+    if not text.strip():
+        raise InvalidInput("Give the file to write to: --out was empty.")
+    path = Path(text)
+    if any(len(part.encode("utf-8", "surrogateescape")) > NAME_BYTES for part in path.parts):
+        raise InvalidInput(
+            f"The file name {text[:40]}… is too long: at most {NAME_BYTES} bytes a name."
+        )
+    return path
+
+
+def out_file_or_dash(text: str) -> str:
+    """`--out` of a report: a file, or '-' for standard output."""
+    return text if text == "-" else str(out_file(text))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from missiondesk.commands import arguments
@@ -65,7 +64,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     ep = isub.add_parser("export", help="write incidents to CSV or GeoJSON (audited)")
     ep.add_argument("--format", required=True, choices=("csv", "geojson"))
-    ep.add_argument("--out", required=True, type=Path, metavar="FILE")
+    ep.add_argument("--out", required=True, type=arguments.out_file, metavar="FILE")
     ep.add_argument("--hxl", action="store_true", help="CSV: add an HXL hashtag row")
     ep.add_argument("--strip-personal", action="store_true",
                     help="leave out names and free text (see docs/incidents.md)")  # fmt: skip

@@ -6,6 +6,7 @@ import argparse
 import re
 from pathlib import Path
 
+from missiondesk.commands import arguments
 from missiondesk.commands.context import CommandContext
 from missiondesk.domain.errors import InvalidInput
 
@@ -40,7 +41,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("map", help="the map: render the world and the incidents to PNG")
     msub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     rp = msub.add_parser("render", help="draw the map without a screen into a PNG file")
-    rp.add_argument("--out", required=True, metavar="FILE.png", help="where to write it")
+    rp.add_argument("--out", required=True, metavar="FILE.png", type=arguments.out_file,
+                    help="where to write it")  # fmt: skip
     rp.add_argument("--center", "--centre", dest="center", metavar="MGRS|LAT,LON",
                     help="the middle of the picture (MGRS, decimal degrees or DMS); "
                     "default: fitted to the incidents")  # fmt: skip

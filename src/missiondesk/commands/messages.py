@@ -82,7 +82,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     atsub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     sv = atsub.add_parser("save", help="write a decrypted copy of an attachment (audited)")
     sv.add_argument("attachment_id")
-    sv.add_argument("--out", required=True, type=Path, metavar="FILE")
+    sv.add_argument("--out", required=True, type=arguments.out_file, metavar="FILE")
     sv.set_defaults(handler=cmd_attachment_save)
 
 

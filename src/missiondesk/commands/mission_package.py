@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from missiondesk.commands import arguments
 from missiondesk.commands.context import CommandContext
 
 if TYPE_CHECKING:  # the package code (and numpy, for the tiles) loads with its commands
@@ -18,7 +19,9 @@ def register(msub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     psub = p.add_subparsers(dest="package_action", required=True, metavar="ACTION")
     ep = psub.add_parser("export", help="write this mission's package (mission authority only)")
-    ep.add_argument("--out", required=True, type=Path, help="the file to write (.mission)")
+    ep.add_argument(
+        "--out", required=True, type=arguments.out_file, help="the file to write (.mission)"
+    )
     ep.add_argument("--json", action="store_true")
     ep.set_defaults(handler=cmd_package_export)
     sp = psub.add_parser("show", help="verify a package and list what it holds (no vault)")

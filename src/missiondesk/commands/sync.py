@@ -176,7 +176,7 @@ def register_bundles(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
     p = sub.add_parser("bundle", help="carry operations on a removable drive")
     bsub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     ep = bsub.add_parser("export", help="write what the chosen members likely lack")
-    ep.add_argument("--out", required=True, type=Path)
+    ep.add_argument("--out", required=True, type=arguments.out_file)
     ep.add_argument(
         "--for",
         dest="recipients",

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 from pathlib import Path
 
+from missiondesk.domain.errors import InvalidInput
 from missiondesk.store.errors import StorageFull
+
+_NOT_A_PLACE = (errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.ENAMETOOLONG)
 
 
 def fsync_directory(directory: Path) -> None:
@@ -24,6 +28,7 @@ def write_atomically(path: Path, data: bytes) -> None:
 
     The temp file is created with mode 0600 before a single byte is written.
     """
+    existed = path.exists()
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     try:
@@ -43,6 +48,8 @@ def write_atomically(path: Path, data: bytes) -> None:
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        raise StorageFull(
-            f"Could not write {path.name}: {exc.strerror or exc}. The previous file is unchanged."
-        ) from exc
+        kept = " The previous file is unchanged." if existed else ""
+        message = f"Could not write {path}: {exc.strerror or exc}.{kept}"
+        if exc.errno in _NOT_A_PLACE:  # where it was told to write is no place for a file
+            raise InvalidInput(message) from exc
+        raise StorageFull(message) from exc
