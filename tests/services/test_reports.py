@@ -371,3 +371,23 @@ def test_an_export_with_a_marking_this_app_does_not_know_is_marked_the_highest()
     docs = [("a", {"sensitivity": "confidential"}), ("b", {"sensitivity": "cosmic"})]
     assert ExportService._level(docs) is Sensitivity.STRICTLY_CONFIDENTIAL
     assert ExportService._level(docs[:1]) is Sensitivity.CONFIDENTIAL
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_kept_text(session, tmp_path):
+    incident = session.incidents.create(
+        {
+            "title": '=HYPERLINK("http://example.invalid","Open")',
+            "category": "crime",
+            "severity": 2,
+            "occurred": BASE,
+            "location": "-1.95,30.06",
+            "narrative": "+250 people gathered; @ the market",
+        }
+    )
+    out = tmp_path / "incidents.csv"
+    session.exports.export(ExportFormat.CSV, IncidentFilter(), out)
+    _, _, rows = read_csv(out.read_bytes())
+    row = next(r for r in rows if r["id"] == incident)
+    assert row["title"] == "'" + '=HYPERLINK("http://example.invalid","Open")'
+    assert row["narrative"] == "'+250 people gathered; @ the market"
+    assert float(row["lat"]) == pytest.approx(-1.95)  # a number stays a number

@@ -132,6 +132,18 @@ class ExportResult:
     size: int
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet reads as a formula
+
+
+def inert(value: object) -> object:
+    """A CSV cell a spreadsheet shows as text: text that would start a formula (a title such as
+    `=HYPERLINK(...)` typed on, or synced from, any laptop) gets a leading apostrophe, which
+    spreadsheets hide. Numbers are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 class ExportService:
     def __init__(self, incidents: IncidentService, audit: AuditService) -> None:
         self._incidents = incidents
@@ -176,7 +188,7 @@ class ExportService:
             if hxl:
                 writer.writerow([c.hxl for c in columns])
             for incident_id, doc in docs:
-                writer.writerow([c.value(incident_id, doc, labels) for c in columns])
+                writer.writerow([inert(c.value(incident_id, doc, labels)) for c in columns])
             return out.getvalue().encode("utf-8"), len(docs), level
         features = []
         for incident_id, doc in docs:
