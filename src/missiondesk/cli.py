@@ -184,7 +184,9 @@ def _file_failure(exc: Exception) -> int | None:
 
 
 def _fail(message: str, code: int) -> int:
-    print(f"missiondesk: {message}", file=sys.stderr)
+    from missiondesk.commands.terminal_text import visible  # errors quote what was typed
+
+    print(f"missiondesk: {visible(message)}", file=sys.stderr)
     return code
 
 

@@ -387,3 +387,13 @@ def test_files_the_system_refuses_are_said_plainly(vault, tmp_path):
         assert done.returncode == 4, (args, done.stderr)
         assert done.stderr.startswith("missiondesk: ") and said in done.stderr, done.stderr
         assert "unexpected" not in done.stderr and "previous file" not in done.stderr
+
+
+def test_a_message_cannot_drive_the_terminal_that_lists_it(vault):
+    text = "Report\x1b[2J\x1b]0;owned\x07 in\nfull"
+    assert run(vault, "message", "send", "--channel", "general", "--text", text).returncode == 0
+    listed = run(vault, "message", "list", "--limit", "1")
+    assert listed.returncode == 0, listed.stderr
+    assert "\x1b" not in listed.stdout and "\x07" not in listed.stdout
+    assert listed.stdout.strip().endswith("Report\\x1b[2J\\x1b]0;owned\\x07 in ⏎ full")
+    assert len(listed.stdout.strip().splitlines()) == 1

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from missiondesk.commands.terminal_text import visible
 from missiondesk.domain.errors import UsageError
 
 if TYPE_CHECKING:  # the services load with the command that opens the vault
@@ -53,7 +54,8 @@ class CommandContext:
 
     @staticmethod
     def out(text: str = "") -> None:
-        print(text)
+        """One line (or block) for the officer; control characters written out."""
+        print(visible(text))
 
     @staticmethod
     def out_json(value: Any) -> None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from missiondesk.commands import arguments
 from missiondesk.commands.context import CommandContext
+from missiondesk.commands.terminal_text import one_line
 from missiondesk.domain.errors import InvalidInput
 from missiondesk.domain.markings import Precedence, Sensitivity
 from missiondesk.domain.record_enums import ChannelKind
@@ -222,7 +223,8 @@ def cmd_message_list(ctx: CommandContext) -> int:
             "" if v.sensitivity is Sensitivity.UNCLASSIFIED else f"({v.sensitivity.label}) "
         )
         files = f"  [{len(v.attachments)} file(s)]" if v.attachments else ""
-        ctx.out(f"{v.dtg}  #{v.channel}  {v.author_name}: {marker}{classification}{v.text}{files}")
+        text = one_line(v.text)
+        ctx.out(f"{v.dtg}  #{v.channel}  {v.author_name}: {marker}{classification}{text}{files}")
     if not views:
         ctx.out("No messages.")
     return 0

@@ -8,6 +8,7 @@ from pathlib import Path
 from missiondesk.commands import arguments
 from missiondesk.commands.context import CommandContext
 from missiondesk.commands.incident_options import add_filter_options, incident_status
+from missiondesk.commands.terminal_text import visible
 from missiondesk.domain.errors import InvalidInput
 from missiondesk.domain.markings import Sensitivity
 
@@ -101,7 +102,7 @@ def _emit(ctx: CommandContext, session: object, document: object) -> int:
             to="standard output",
             sensitivity=Sensitivity.parse(document.marking).value,
         )
-        print(session.reports.render(document, fmt).decode(), end="")
+        print(visible(session.reports.render(document, fmt).decode()), end="")
         return 0
     written = session.reports.write(document, fmt, Path(ctx.args.out))
     ctx.out(
