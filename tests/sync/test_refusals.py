@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import struct
 import time
 
@@ -16,7 +17,7 @@ from missiondesk.domain.operation import Operation, signing_message
 from missiondesk.sync.tls import client_context
 from missiondesk.sync.wire import FrameType, OpsEncoder, encode_frame, encode_ops, json_frame
 from tests.opfactory import state_of
-from tests.sync.nodes import Server, make_mission, open_node, pair, sync
+from tests.sync.nodes import Server, cli, make_mission, open_node, pair, sync
 from tests.sync.rawpeer import hello, material_of, talk
 
 pytestmark = pytest.mark.slow
@@ -203,3 +204,23 @@ def test_sync_status_reports_peers_and_pending(mission):
     assert pair(b, a)["returncode"] == 0
     status = json.loads(cli(b, "sync", "status", "--json").stdout)
     assert status["peers"] and status["peers"][0]["pending_for_peer"] == 0
+
+
+def test_a_listener_that_never_starts_tls_gets_the_timeout_not_fifteen_seconds(mission):
+    """`sync now --timeout` covers the handshake: a port that accepts and says nothing."""
+    a, _, _ = mission
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        done = cli(a, "sync", "now", "--peer", f"127.0.0.1:{port}", "--timeout", "1", timeout=14)
+    assert done.returncode == 4, done.stderr
+    assert "did not finish the secure handshake within 1 s" in done.stderr
+    assert "cannot reach" not in done.stderr
+
+
+def test_an_address_that_is_not_host_port_is_invalid_input(mission):
+    a, _, _ = mission
+    for address in ("localhost", "127.0.0.1:99999", ""):
+        done = cli(a, "sync", "now", "--peer", address)
+        assert done.returncode == 4 and "is not HOST:PORT" in done.stderr, (address, done.stderr)

@@ -11,7 +11,7 @@ from concurrent.futures import Executor
 from cryptography import x509
 
 from missiondesk.crypto.authority import certificate_facts
-from missiondesk.domain.errors import Unavailable
+from missiondesk.domain.errors import InvalidInput
 from missiondesk.sync.replica import Replica
 from missiondesk.sync.session import Session, SessionReport
 from missiondesk.sync.tls import TlsMaterial, client_context, server_context
@@ -32,7 +32,7 @@ def parse_address(
         host, port = default_host, text
     lowest = 0 if listening else 1
     if not port.isdigit() or not lowest <= int(port) < 65536:
-        raise Unavailable(f"'{text}' is not HOST:PORT (for example 192.168.1.20:7447)")
+        raise InvalidInput(f"'{text}' is not HOST:PORT (for example 192.168.1.20:7447)")
     return host.strip("[]") or default_host, int(port)
 
 
@@ -139,20 +139,24 @@ async def sync_with(
 ) -> SessionReport:
     """One session with the peer at host:port."""
     context = client_context(material)
+    handshake = min(HANDSHAKE_TIMEOUT, timeout)  # a silent peer gets `timeout`, here too
     try:
         reader, writer = await asyncio.wait_for(
-            asyncio.open_connection(
-                host, port, ssl=context, ssl_handshake_timeout=HANDSHAKE_TIMEOUT
-            ),
-            HANDSHAKE_TIMEOUT + 5,
+            asyncio.open_connection(host, port, ssl=context, ssl_handshake_timeout=handshake),
+            handshake + 5,
         )
     except ssl.SSLError as exc:
         return SessionReport(error=f"the peer's certificate was refused ({exc.reason or exc})")
+    except ConnectionAbortedError:  # the TCP connection was made; TLS never finished
+        return SessionReport(
+            error=f"{host}:{port} answered but did not finish the secure handshake within"
+            f" {handshake:g} s (is a MissionDesk peer serving there?)"
+        )
     except (OSError, TimeoutError) as exc:
         return SessionReport(
             error=f"cannot reach {host}:{port} ({exc.strerror or exc})"
             if isinstance(exc, OSError)
-            else f"{host}:{port} did not answer"
+            else f"{host}:{port} did not answer within {handshake + 5:g} s"
         )
     device, problem = await asyncio.get_running_loop().run_in_executor(
         db, _peer_identity, _peer_certificate(writer), replica
