@@ -160,6 +160,12 @@ def test_list_filters_counts_saved_filters_and_exports(vault, tmp_path):
     )
     assert [r["title"] for r in listed["rows"]] == ["Second ambush", "Convoy ambushed"]
     assert listed["counts"]["by_severity"] == {"4": 1, "5": 1}
+    pages = [
+        ok(run(vault, "incident", "list", "--category", "armed_clash", "--limit", "1",
+               "--offset", offset)).strip().splitlines()[-1]
+        for offset in ("0", "1")
+    ]  # fmt: skip
+    assert pages == ["1-1 of 2 incidents (--offset 1 for more).", "2-2 of 2 incidents."]
     grid = json.loads(ok(run(vault, "incident", "list", "--grid", "38S MB 44 36", "--json")))
     assert {r["title"] for r in grid} >= {"Convoy ambushed", "Second ambush"}
     assert "Bridge flooded" not in {r["title"] for r in grid}

@@ -16,6 +16,7 @@ from missiondesk.commands.incident_options import (
     filter_from,
     incident_status,
 )
+from missiondesk.commands.terminal_text import one_line
 from missiondesk.domain.dtg import format_dtg
 from missiondesk.domain.record_enums import DEFAULT_CATEGORIES
 
@@ -212,13 +213,14 @@ def cmd_incident_list(ctx: CommandContext) -> int:
         when = format_dtg(datetime.fromtimestamp(r.occurred, UTC)) if r.occurred else "-"
         ctx.out(
             f"{when:<15} SEV {r.severity or '-'}  {r.category:<20} {r.mgrs or '-':<20} "
-            f"{r.status.value:<9} {r.title}  [{r.id}]"
+            f"{r.status.value:<9} {one_line(r.title)}  [{r.id}]"
         )
     if not page.rows:
         ctx.out("No incidents." if not page.total else "No incidents on this page.")
     elif page.total > len(page.rows):
         end = page.offset + len(page.rows)
-        ctx.out(f"{page.offset + 1}-{end} of {page.total} incidents (--offset {end} for more).")
+        more = f" (--offset {end} for more)" if end < page.total else ""
+        ctx.out(f"{page.offset + 1}-{end} of {page.total} incidents{more}.")
     if a.counts:
         ctx.out("By category: " + ", ".join(
             f"{labels.get(k, k or '(none)')} {v}"
