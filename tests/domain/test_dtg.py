@@ -28,3 +28,17 @@ def test_parse_accepts_iso():
 def test_parse_refuses_nonsense_with_a_clear_message(text):
     with pytest.raises(InvalidInput):
         parse_dtg(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["0001-01-01T00:00Z", "1999-12-31T23:59Z", "2100-01-01T00:00Z", "9999-12-31T23:00-05:00"],
+)
+def test_dates_a_dtg_cannot_show_unambiguously_are_refused(text):
+    with pytest.raises(InvalidInput):
+        parse_dtg(text)
+
+
+def test_the_years_a_dtg_shows_are_accepted():
+    assert parse_dtg("2000-01-01T00:00Z").year == 2000
+    assert parse_dtg("312359Z DEC 99").year == 2099

@@ -16,8 +16,21 @@ def format_dtg(moment: datetime) -> str:
     return f"{utc:%d%H%M}Z {MONTHS[utc.month - 1]} {utc:%y}"
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2099  # what a DTG's two-digit year says without doubt
+
+
 def parse_dtg(text: str) -> datetime:
-    """Parse a DTG, or an ISO 8601 date-time (a zone is required; UTC is assumed for none)."""
+    """Parse a DTG, or an ISO 8601 date-time (a zone is required; UTC is assumed for none),
+    within the years a DTG shows unambiguously (`FIRST_YEAR`..`LAST_YEAR`)."""
+    moment = _parse(text)
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise InvalidInput(
+            f"'{text}' is outside {FIRST_YEAR}-{LAST_YEAR}, the years a date-time group can show"
+        )
+    return moment
+
+
+def _parse(text: str) -> datetime:
     match = _DTG_RE.match(text)
     if match:
         day, hour, minute, mon, year = match.groups()
@@ -41,4 +54,7 @@ def parse_dtg(text: str) -> datetime:
         raise InvalidInput(
             f"'{text}' is not a date-time group; write it like 221530Z NOV 26"
         ) from None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    try:
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:00-05:00 is past the last date Python has
+        raise InvalidInput(f"'{text}' is not a real date and time") from None
