@@ -2,6 +2,7 @@ import pytest
 
 from missiondesk.domain.coordinates import parse_location, to_dms, to_mgrs
 from missiondesk.domain.errors import InvalidInput
+from missiondesk.domain.incident_filter import grid_key, grid_prefix
 
 # Known pairs (checked against published MGRS conversions).
 KNOWN = [
@@ -39,3 +40,22 @@ def test_dms_rendering_never_shows_sixty_seconds():
 def test_bad_locations_say_what_is_accepted(text):
     with pytest.raises(InvalidInput):
         parse_location(text)
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "grid"),
+    [
+        (90, 0, "Z AH 00000 00000"),
+        (84.5, 10, "Z BA 06113 98202"),
+        (-80.5, 10, "B BY 83555 40992"),
+        (-90, 0, "B AN 00000 00000"),
+    ],
+)
+def test_polar_positions_get_their_ups_grid_which_reads_back(lat, lon, grid):
+    """Beyond 84°N and 80°S MGRS is polar (UPS): a letter for the zone, no zone number."""
+    assert parse_location(f"{lat},{lon}").mgrs == grid
+    back = parse_location(grid.lower().replace(" ", ""))
+    assert back.lat == pytest.approx(lat, abs=1e-4)
+    assert back.mgrs == grid
+    assert grid_prefix(grid[:4]) == grid[:4].replace(" ", "")  # a polar square filters too
+    assert grid_key(grid).startswith(grid_prefix(grid[:4]))

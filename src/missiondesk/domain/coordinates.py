@@ -15,7 +15,8 @@ _DMS_PART = (
 )
 _DMS_RE = re.compile(rf"^\s*{_DMS_PART}\s*[,;]?\s*{_DMS_PART}\s*$", re.IGNORECASE)
 _MGRS_RE = re.compile(
-    r"^\s*(\d{1,2}[C-HJ-NP-X])\s*([A-HJ-NP-Z]{2})\s*(\d{1,5})\s*(\d{1,5})?\s*$", re.IGNORECASE
+    r"^\s*(\d{1,2}[C-HJ-NP-X]|[ABYZ])\s*([A-HJ-NP-Z]{2})\s*(\d{1,5})\s*(\d{1,5})?\s*$",
+    re.IGNORECASE,
 )
 
 
@@ -31,13 +32,17 @@ class Location(BaseModel):
 
 
 def to_mgrs(lat: float, lon: float, precision: int = 5) -> str:
-    """MGRS in the spaced form people read aloud, e.g. ``36S XA 12345 67890``."""
+    """MGRS in the spaced form people read aloud, e.g. ``36S XA 12345 67890``; beyond 84°N and
+    80°S its polar (UPS) form, a letter for the zone: ``Z AH 00000 00000``."""
     raw = mgrs.MGRS().toMGRS(lat, lon, MGRSPrecision=precision)
     raw = raw.decode() if isinstance(raw, bytes) else raw
-    digits = len(raw) - 5 if raw[2].isalpha() else len(raw) - 4
-    head, tail = raw[: len(raw) - digits], raw[len(raw) - digits :]
+    if raw[:1].isalpha():  # polar: A or B (south), Y or Z (north), no zone number
+        zone, square, tail = raw[0], raw[1:3], raw[3:]
+    else:
+        digits = len(raw) - 5 if raw[2].isalpha() else len(raw) - 4
+        head, tail = raw[: len(raw) - digits], raw[len(raw) - digits :]
+        zone, square = head[:-2], head[-2:]
     half = len(tail) // 2
-    zone, square = head[:-2], head[-2:]
     return f"{zone} {square} {tail[:half]} {tail[half:]}".strip()
 
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from missiondesk.domain.errors import InvalidInput
 from missiondesk.domain.record_enums import IncidentStatus, SortKey
 
-_SQUARE_RE = re.compile(r"^(\d{1,2}[C-HJ-NP-X])([A-HJ-NP-Z]{2})?(\d*)$")
+_SQUARE_RE = re.compile(r"^(\d{1,2}[C-HJ-NP-X]|[ABYZ])([A-HJ-NP-Z]{2})?(\d*)$")  # UPS: A, B, Y, Z
 
 
 def grid_key(mgrs_text: str) -> str:
