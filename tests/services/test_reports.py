@@ -391,3 +391,25 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_kept_text(session, tmp_path)
     assert row["title"] == "'" + '=HYPERLINK("http://example.invalid","Open")'
     assert row["narrative"] == "'+250 people gathered; @ the market"
     assert float(row["lat"]) == pytest.approx(-1.95)  # a number stays a number
+
+
+def test_a_medevac_naming_an_incident_is_never_marked_below_it(session, fixture_incidents):
+    convoy = fixture_incidents["Convoy ambushed"]  # confidential
+    request = MedevacRequest(
+        incident=convoy,
+        sensitivity=Sensitivity.UNCLASSIFIED,  # asked for lower: the incident's level wins
+        location=parse_location("38S MB 44845 36965"),
+        frequency="45.500",
+        callsign="MEDIC-4",
+        patients={"A": 1},
+        litter=1,
+        security="N",
+        nationality={"A": 1},
+    )
+    document = session.reports.medevac(request)
+    assert document.marking == "CONFIDENTIAL"
+    higher = request.model_copy(update={"sensitivity": Sensitivity.STRICTLY_CONFIDENTIAL})
+    assert session.reports.medevac(higher).marking == "STRICTLY CONFIDENTIAL"
+    assert session.reports.medevac(request.model_copy(update={"incident": ""})).marking == (
+        "UNCLASSIFIED"
+    )

@@ -128,6 +128,14 @@ class ReportService:
 
     # -- INCREP -------------------------------------------------------------------------------
 
+    def _incident_level(self, incident_id: str) -> Sensitivity:
+        """An incident's level: a report naming it (its site, its casualties) is never below."""
+        value = self._incidents.get(incident_id).fields.get("sensitivity")
+        try:
+            return Sensitivity(value) if value else Sensitivity.UNCLASSIFIED
+        except ValueError:
+            return Sensitivity.STRICTLY_CONFIDENTIAL  # unreadable: the highest, never the lowest
+
     def increp(self, incident_id: str) -> ReportDocument:
         detail = self._incidents.get(incident_id)
         incident = detail.incident
@@ -341,12 +349,14 @@ class ReportService:
             Line(9, "TERRAIN" if request.peacetime else "CBRN CONTAMINATION", line9),
         )  # fmt: skip
         heading = [Line(0, "FROM", self._from()), Line(0, "DTG", format_dtg(datetime.now(UTC)))]
+        level = request.sensitivity
         if request.incident:
             heading.append(Line(0, "REF", request.incident))
+            level = max(level, self._incident_level(request.incident), key=lambda s: s.rank)
         return ReportDocument(
             kind="MEDEVAC",
             title="9-LINE MEDEVAC REQUEST",
-            marking=request.sensitivity.label,
+            marking=level.label,
             heading=tuple(heading),
             blocks=blocks,
         )
