@@ -121,7 +121,7 @@ def test_planning_refuses_bad_input_naming_each_field(desk, wall):
     with pytest.raises(InvalidFields) as caught:
         plan(desk, wall, eta=t(-10), interval=0, route=["Camp Alpha"])
     assert {"route", "interval"} <= set(caught.value.fields())
-    with pytest.raises(InvalidFields, match="ETA comes after the departure"):
+    with pytest.raises(InvalidFields, match="eta: must come after the departure"):
         plan(desk, wall, eta=t(-10))
     with pytest.raises(InvalidFields, match="warning comes before the alarm"):
         plan(desk, wall, alarm=50, flash=20)
@@ -188,7 +188,7 @@ def test_a_planner_revises_the_eta_and_the_interval_and_the_watch_follows(desk, 
     assert view.next_due == t(150) and view.state is State.ON_TIME
     assert tick(desk, wall, 100) == ()  # the old due time raises nothing now
     assert [a.alert.step for a in tick(desk, wall, 150)] == [AlertStep.WARNING]
-    with pytest.raises(InvalidFields, match="ETA comes after the departure"):
+    with pytest.raises(InvalidFields, match="eta: must come after the departure"):
         desk.movements.revise(movement, eta=t(-30))
     with pytest.raises(InvalidFields, match="interval"):
         desk.movements.revise(movement, interval=0)

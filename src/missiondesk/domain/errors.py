@@ -57,7 +57,7 @@ class FieldProblem(NamedTuple):
     message: str
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.message}"
+        return f"{self.field}: {self.message}" if self.field else self.message
 
 
 class InvalidFields(InvalidInput):

@@ -6,6 +6,7 @@ first model validated or written, not with this module (the first screen needs n
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -31,12 +32,18 @@ def type_name(model: type[Record]) -> str:
     return RECORD_TYPES.type_of(model)
 
 
+# A model's own check (across fields) names the field at fault as "eta: must come after ...".
+_NAMES_ITS_FIELD = re.compile(r"^([a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*): (.+)$", re.DOTALL)
+
+
 def problems_of(exc: ValidationError) -> list[FieldProblem]:
     """One problem per pydantic error, naming the field; never echoes the typed value."""
     problems = []
     for error in exc.errors(include_input=False, include_url=False):
-        where = ".".join(str(p) for p in error["loc"]) or "value"
+        where = ".".join(str(p) for p in error["loc"])
         message = error["msg"].removeprefix("Value error, ")
+        if not where and (named := _NAMES_ITS_FIELD.match(message)):
+            where, message = named.groups()  # a check across fields that names the one at fault
         problems.append(FieldProblem(where, message[:1].lower() + message[1:]))
     return problems
 

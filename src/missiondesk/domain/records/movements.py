@@ -76,7 +76,7 @@ class Movement(Record):
     @model_validator(mode="after")
     def _times(self) -> Movement:
         if self.eta <= self.depart:
-            raise ValueError("the ETA comes after the departure")
+            raise ValueError("eta: must come after the departure")
         return self
 
 

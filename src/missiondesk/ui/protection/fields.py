@@ -78,7 +78,7 @@ class FieldRows:
             text = message
             if rest.split(".")[0].isdigit() and key in names:
                 text = f"{names[key]} {int(rest.split('.')[0]) + 1}: {message}"
-            elif line is self.general and key not in self.errors:
+            elif line is self.general and key not in self.errors and field:
                 text = f"{field.replace('_', ' ')}: {message}"
             shown.setdefault(line, []).append(text)
             if first is None:
