@@ -133,6 +133,9 @@ def test_a_check_in_is_one_call_and_moves_the_next_due_time(desk, wall):
     view = desk.movements.get(movement)
     assert view.state is State.ON_TIME and view.next_due == t(60)
     assert view.people == ("BRAVO-2", "CHARLIE-3")
+    twice = plan(desk, wall, people=["BRAVO-2", "bravo-2", "Ben Okafor"])
+    assert desk.movements.get(twice).people == ("BRAVO-2",)  # named three times, moves once
+    desk.movements.cancel(twice)
     assert [w.name for w in view.movement.route] == ["Camp Alpha", "Checkpoint 4", "OP North"]
     assert view.movement.route[0].location.mgrs.startswith("38S MB")
     assert view.movement.escalation.minutes == (0, 30, 60)  # the defaults
@@ -145,6 +148,8 @@ def test_a_check_in_is_one_call_and_moves_the_next_due_time(desk, wall):
         desk.movements.check_in(movement, position="the big tree")
     with pytest.raises(InvalidFields, match="at: is in the future"):
         desk.movements.check_in(movement, at=t(45) + timedelta(hours=2))
+    with pytest.raises(InvalidFields, match=r"at: is before the departure \("):
+        desk.movements.check_in(movement, at=t(-60))
     assert [m.id for m in desk.movements.active()] == [movement]
     desk.movements.arrive(movement, position="33.31, 44.36")
     view = desk.movements.get(movement)

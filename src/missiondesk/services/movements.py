@@ -163,9 +163,12 @@ class MovementService:
         person_ids: list[str] = []
         for i, who in enumerate(people):
             try:
-                person_ids.append(self._roster.resolve(who))
+                found = self._roster.resolve(who)
             except InvalidInput as exc:
                 problems.append(FieldProblem(f"people.{i}", exc.message))
+                continue
+            if found not in person_ids:  # the same person named twice moves once
+                person_ids.append(found)
         points: list[Waypoint] = []
         for i, point in enumerate(route):
             try:
@@ -210,8 +213,8 @@ class MovementService:
         at: datetime | None = None,
     ) -> CheckinResult:
         """Check in on an active movement: now (or `at`), optionally where. One operation."""
-        self._active(movement_id)
-        change, checkin_id, when = self._checkin_change(movement_id, position, note, at)
+        movement = self._active(movement_id)
+        change, checkin_id, when = self._checkin_change(movement, movement_id, position, note, at)
         self._records.submit([change])
         watch = self._vault.protection.watch(movement_id)
         due = moment(watch.next_due) if watch and watch.active else None
@@ -223,7 +226,7 @@ class MovementService:
         """Close a movement: a last check-in and the arrival, in one transaction. No step is
         raised for it after this."""
         movement = self._active(movement_id)
-        checkin, _, when = self._checkin_change(movement_id, position, "arrived", at)
+        checkin, _, when = self._checkin_change(movement, movement_id, position, "arrived", at)
         closed = movement.model_copy(update={"status": MovementStatus.ARRIVED, "arrived": when})
         fields = closed.model_dump(mode="json", include={"status", "arrived"})
         update = self._records.update_change(Movement, movement_id, fields)
@@ -268,6 +271,7 @@ class MovementService:
 
     def _checkin_change(
         self,
+        movement: Movement,
         movement_id: str,
         position: str | Location | None,
         note: str,
@@ -279,6 +283,11 @@ class MovementService:
             when = when.replace(tzinfo=UTC)
         if when > now + FUTURE_SLACK:
             raise InvalidFields("check-in", (FieldProblem("at", "is in the future"),))
+        if when < movement.depart - FUTURE_SLACK:  # the slack: laptops' clocks differ a little
+            raise InvalidFields(
+                "check-in",
+                (FieldProblem("at", f"is before the departure ({format_dtg(movement.depart)})"),),
+            )
         try:
             where = parse_location(position) if isinstance(position, str) else position
         except MissionDeskError as exc:
