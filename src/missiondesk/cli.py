@@ -13,6 +13,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from missiondesk import __version__
 
@@ -34,6 +35,17 @@ def data_dir(portable: Path | None = None) -> Path:
     return Path(platformdirs.user_data_dir("MissionDesk", appauthor=False))
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, with its errors as the rest: one line on stderr starting `missiondesk:`, exit 2,
+    and where the command's options are told (its usage block is `--help`'s)."""
+
+    def error(self, message: str) -> NoReturn:
+        from missiondesk.commands.terminal_text import visible  # the message quotes the typing
+
+        print(f"missiondesk: {visible(message)} (see: {self.prog} --help)", file=sys.stderr)
+        raise SystemExit(2)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from missiondesk.commands import (
         checklists,
@@ -53,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
         vault,
     )
 
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="missiondesk",
         description="Secure coordination for field missions. With no command, opens the "
         "desktop app.",

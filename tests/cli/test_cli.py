@@ -397,3 +397,21 @@ def test_a_message_cannot_drive_the_terminal_that_lists_it(vault):
     assert "\x1b" not in listed.stdout and "\x07" not in listed.stdout
     assert listed.stdout.strip().endswith("Report\\x1b[2J\\x1b]0;owned\\x07 in ⏎ full")
     assert len(listed.stdout.strip().splitlines()) == 1
+
+
+def test_usage_errors_are_one_line_and_choices_take_any_case(vault):
+    done = run(vault, "channel", "create", "ops-east", "--kind", "Sideways")
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "missiondesk: argument --kind: invalid choice: 'sideways' (choose from 'mission', "
+        "'outpost', 'role', 'ad_hoc', 'direct') (see: missiondesk channel create --help)"
+    ]
+    done = run(vault, "checklist", "start")
+    assert done.returncode == 2 and len(done.stderr.splitlines()) == 1
+    assert done.stderr.startswith("missiondesk: the following arguments are required: template")
+    made = run(vault, "channel", "create", "ops-east", "--kind", "Outpost")
+    assert made.returncode == 0, made.stderr
+    kinds = {
+        c["name"]: c["kind"] for c in json.loads(run(vault, "channel", "list", "--json").stdout)
+    }
+    assert kinds["ops-east"] == "outpost"

@@ -20,6 +20,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--keep",
         required=True,
         choices=("current", "other"),
+        type=str.lower,
         help="keep the value shown now, or the other (losing) value",
     )
     rp.set_defaults(handler=cmd_conflicts_resolve)

@@ -64,7 +64,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     lp.set_defaults(handler=cmd_incident_list)
 
     ep = isub.add_parser("export", help="write incidents to CSV or GeoJSON (audited)")
-    ep.add_argument("--format", required=True, choices=("csv", "geojson"))
+    ep.add_argument("--format", required=True, choices=("csv", "geojson"), type=str.lower)
     ep.add_argument("--out", required=True, type=arguments.out_file, metavar="FILE")
     ep.add_argument("--hxl", action="store_true", help="CSV: add an HXL hashtag row")
     ep.add_argument("--strip-personal", action="store_true",

@@ -22,7 +22,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     csub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     cp = csub.add_parser("create", help="create a channel")
     cp.add_argument("name")
-    cp.add_argument("--kind", choices=[k.value for k in ChannelKind], default="ad_hoc")
+    cp.add_argument(
+        "--kind", choices=[k.value for k in ChannelKind], default="ad_hoc", type=str.lower
+    )
     cp.add_argument("--description", default="")
     cp.add_argument("--sensitivity", type=arguments.sensitivity, default=Sensitivity.UNCLASSIFIED)
     cp.add_argument(

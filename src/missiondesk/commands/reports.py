@@ -14,7 +14,7 @@ from missiondesk.domain.markings import Sensitivity
 
 
 def _output(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", required=True, choices=("text", "pdf"))
+    p.add_argument("--format", required=True, choices=("text", "pdf"), type=str.lower)
     p.add_argument("--out", required=True, metavar="FILE", type=arguments.out_file_or_dash,
                    help="where to write it; '-' prints a text report")  # fmt: skip
 
