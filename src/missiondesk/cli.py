@@ -65,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
         vault,
     )
 
-    parser = OneLineParser(
+    parser: argparse.ArgumentParser = OneLineParser(  # its sub-commands are OneLineParsers too
         prog="missiondesk",
         description="Secure coordination for field missions. With no command, opens the "
         "desktop app.",
