@@ -101,6 +101,8 @@ def test_roster_keeps_emergency_details_apart_and_strictly_confidential(desk):
         desk.roster.add("Someone else", callsign="bravo-2")
     with pytest.raises(InvalidFields, match="devices: a device id is 32 hex digits"):
         desk.roster.add("Eve", devices=["laptop-7"])
+    typed = desk.roster.add("Fay", devices=[f" {device.upper()} "])  # as copied off a screen
+    assert desk.roster.entry(typed).devices == (device,)
     with pytest.raises(InvalidFields, match="blood_group"):
         desk.roster.set_emergency(person, {"blood_group": "Q"})
     with pytest.raises(InvalidInput, match="no field shoe_size"):

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from missiondesk.commands.terminal_text import visible
-from missiondesk.domain.errors import UsageError
+from missiondesk.domain.errors import InvalidInput, UsageError
 
 if TYPE_CHECKING:  # the services load with the command that opens the vault
     from missiondesk.services.session import Session
@@ -31,7 +31,7 @@ def read_passphrase(env: str, prompt: str, *, confirm: bool = False) -> str:
         raise UsageError(f"No passphrase: set {env} or run the command in a terminal.")
     first = getpass.getpass(prompt)
     if confirm and getpass.getpass("Repeat to confirm: ") != first:
-        raise UsageError("The two passphrases differ; nothing was changed.")
+        raise InvalidInput("The two passphrases differ; nothing was changed.")
     return first
 
 

@@ -182,14 +182,14 @@ class RosterService:
     ) -> str:
         """Put a person on the roster (with their emergency details, in one transaction)."""
         self._access.require(ROSTER_KEEPERS, "change the roster")
+        devices = self._check_devices(devices)
         person = validate(
             Person,
             {
                 "name": name, "callsign": callsign, "role": role, "unit": unit,
-                "outpost": outpost, "devices": tuple(devices), "sensitivity": sensitivity,
+                "outpost": outpost, "devices": devices, "sensitivity": sensitivity,
             },
         )  # fmt: skip
-        self._check_devices(person.devices)
         if person.callsign:
             wanted = person.callsign.casefold()
             if any(e.person.callsign.casefold() == wanted for e in self.entries()):
@@ -212,12 +212,14 @@ class RosterService:
         """Change fields of a person's card (name, callsign, role, unit, outpost, devices,
         sensitivity)."""
         self._access.require(ROSTER_KEEPERS, "change the roster")
+        changes = dict(changes)
         if "devices" in changes:
-            self._check_devices(tuple(changes["devices"]))
-        self._records.update(Person, person_id, dict(changes))
+            changes["devices"] = self._check_devices(tuple(changes["devices"]))
+        self._records.update(Person, person_id, changes)
         return self.entry(person_id)
 
     def link_device(self, person_id: str, device_id: str) -> RosterEntry:
+        device_id = device_id.strip().lower()
         entry = self.entry(person_id)
         if device_id in entry.person.devices:
             return entry
@@ -242,10 +244,12 @@ class RosterService:
         return validate(EmergencyDetails, {"person": person_id, **values})
 
     @staticmethod
-    def _check_devices(devices: Sequence[str]) -> None:
-        bad = [d for d in devices if not is_device_id(d)]
-        if bad:
+    def _check_devices(devices: Sequence[str]) -> tuple[str, ...]:
+        """The device ids as the app writes them (lower-case hex), or InvalidFields."""
+        written = tuple(d.strip().lower() for d in devices)
+        if not all(is_device_id(d) for d in written):
             raise InvalidFields(
                 "person",
                 (FieldProblem("devices", "a device id is 32 hex digits (see 'status')"),),
             )
+        return written

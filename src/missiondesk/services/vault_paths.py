@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from missiondesk.domain.errors import UsageError
 from missiondesk.store.layout import VaultLayout
 
 
@@ -22,5 +23,7 @@ def default_vault_dir(data_dir: Path) -> Path:
 def resolve_vault_dir(explicit: str | None, data_dir: Path) -> Path:
     """--vault wins, then MISSIONDESK_VAULT (which portable mode clears), then the data
     directory's vault folder."""
-    chosen = explicit or os.environ.get("MISSIONDESK_VAULT")
+    if explicit is not None and not explicit.strip():
+        raise UsageError("--vault was empty: give the vault's folder (or leave --vault out).")
+    chosen = explicit or os.environ.get("MISSIONDESK_VAULT", "").strip()  # set but empty: unset
     return Path(chosen).expanduser().resolve() if chosen else default_vault_dir(data_dir)
