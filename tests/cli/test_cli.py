@@ -415,3 +415,13 @@ def test_usage_errors_are_one_line_and_choices_take_any_case(vault):
         c["name"]: c["kind"] for c in json.loads(run(vault, "channel", "list", "--json").stdout)
     }
     assert kinds["ops-east"] == "outpost"
+
+
+def test_an_empty_vault_path_is_refused_not_swapped_for_the_default(tmp_path):
+    done = run(None, "--vault", "", "status")
+    assert done.returncode == 2 and "--vault was empty" in done.stderr
+    home = tmp_path / "home"
+    unset = run(
+        None, "status", env_extra={"MISSIONDESK_VAULT": "", "XDG_DATA_HOME": str(home)}
+    )  # empty is unset: the default folder, which has no vault here
+    assert unset.returncode == 5 and str(home) in unset.stderr, unset.stderr
