@@ -10,7 +10,13 @@ from missiondesk.domain.overlay_formats import (
     shapes_from_json,
     shapes_to_json,
 )
-from missiondesk.domain.overlay_geometry import Shape, area_shape, bounds_of, position
+from missiondesk.domain.overlay_geometry import (
+    Shape,
+    area_shape,
+    bounds_of,
+    line_shape,
+    position,
+)
 
 
 def test_geojson_multi_geometries_and_collections_become_single_shapes() -> None:
@@ -52,6 +58,14 @@ def test_a_gpx_route_of_one_point_is_a_point_and_empty_segments_are_skipped() ->
     assert shapes[0].parts == (((2.0, 1.0),),)
 
 
+def test_a_gpx_track_that_never_moved_is_a_point() -> None:
+    gpx = b"""<gpx xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg>
+      <trkpt lat="1" lon="2"/><trkpt lat="1" lon="2"/><trkpt lat="1" lon="2"/></trkseg></trk>
+      </gpx>"""
+    (stood,) = read_overlay("gpx", gpx)
+    assert stood.type == "Point" and stood.parts == (((2.0, 1.0),),)
+
+
 def test_a_file_of_the_wrong_kind_says_so() -> None:
     with pytest.raises(ValueError, match="not GPX"):
         read_overlay("gpx", b"<kml/>")
@@ -81,6 +95,12 @@ def test_positions_are_checked(value: object, problem: str) -> None:
 def test_a_ring_needs_three_distinct_points() -> None:
     with pytest.raises(ValueError, match="3 distinct points"):
         area_shape([[[0, 0], [1, 1], [0, 0]]])
+    with pytest.raises(ValueError, match="3 distinct points"):  # four points, one place
+        area_shape([[[1, 1], [1, 1], [1, 1], [1, 1]]])
+    with pytest.raises(ValueError, match="3 distinct points"):  # three, two of them the same
+        area_shape([[[0, 0], [1, 1], [1, 1], [0, 0]]])
+    with pytest.raises(ValueError, match="2 distinct points"):
+        line_shape([[5, 5], [5, 5], [5, 5]])
 
 
 def test_the_stored_form_reads_back_the_same_shapes() -> None:

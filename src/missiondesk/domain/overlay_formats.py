@@ -292,8 +292,8 @@ def _gpx(root: ElementTree.Element) -> list[Shape]:
 
 
 def _gpx_line(points: list[list[float]], name: str) -> Shape:
-    """A route or track segment; a single point is kept as a point."""
-    if len(points) == 1:
+    """A route or track segment; one point (or a receiver that never moved) is kept as a point."""
+    if len({tuple(p) for p in points}) == 1:
         return point_shape(points[0], name)
     return line_shape(points, name)
 

@@ -55,6 +55,8 @@ def line(values: Sequence[object]) -> tuple[Position, ...]:
     points = tuple(position(v) for v in values)
     if len(points) < 2:
         raise ValueError(f"a line needs at least 2 points, this one has {len(points)}")
+    if len(set(points)) < 2:
+        raise ValueError("a line needs at least 2 distinct points")
     return points
 
 
@@ -63,7 +65,7 @@ def ring(values: Sequence[object]) -> tuple[Position, ...]:
     points = tuple(position(v) for v in values)
     if points and points[0] != points[-1]:
         points = (*points, points[0])
-    if len(points) < 4:
+    if len(points) < 4 or len(set(points)) < 3:
         raise ValueError("an area's ring needs at least 3 distinct points")
     return points
 
