@@ -65,6 +65,8 @@ def test_roster_movement_escalation_headcount_and_panic(tmp_path):
                      "--eta", iso(timedelta(hours=3))))  # fmt: skip
     assert re.search(r"revised: ETA \d{6}Z [A-Z]{3} \d\d, a check-in every 120 min; next due",
                      revised)  # fmt: skip
+    assert f"Movement {movement} revised" in revised  # whole: 8 characters of a UUIDv7 are its
+    assert movement in ok(run(vault, "movement", "status"))  # minute, shared by its neighbours
     status = json.loads(ok(run(vault, "movement", "status", movement, "--json")))[0]
     assert status["interval"] == 120 and status["escalation"] == {"warning": 0, "alarm": 60,
                                                                    "flash": 120}  # fmt: skip

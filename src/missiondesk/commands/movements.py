@@ -112,7 +112,7 @@ def _when(at: datetime | None) -> str:
 
 def _movement_line(v: MovementView) -> str:
     return (
-        f"{v.id[:8]}  {v.state.value.upper():<13} next due {_when(v.next_due):<15} "
+        f"{v.id}  {v.state.value.upper():<13} next due {_when(v.next_due):<15} "
         f"last {_when(v.last_checkin):<15} {v.movement.title}  ({', '.join(v.people)})"
     )
 
@@ -122,7 +122,7 @@ def _alert_line(v: AlertView) -> str:
     where = f"  at {a.position.mgrs or f'{a.position.lat}, {a.position.lon}'}" if a.position else ""
     acked = f"  ack {a.acknowledged_by} {_when(a.acknowledged)}" if a.acknowledged else ""
     return (
-        f"{v.id[:8]}  {a.precedence.value.upper():<9} {a.step.value:<7} to "
+        f"{v.id}  {a.precedence.value.upper():<9} {a.step.value:<7} to "
         f"{a.audience.value.replace('_', ' '):<12} {_when(a.raised)}  {a.text}{where}{acked}"
     )
 
@@ -146,7 +146,7 @@ def cmd_movement_checkin(ctx: CommandContext) -> int:
     with ctx.session() as session:
         movement_id = session.movements.resolve_id(a.movement)
         done = session.movements.check_in(movement_id, a.position, a.note, a.at)
-    ctx.out(f"Checked in on {movement_id[:8]} at {_when(done.at)}; "
+    ctx.out(f"Checked in on {movement_id} at {_when(done.at)}; "
             f"next due {_when(done.next_due)}.")  # fmt: skip
     return 0
 
@@ -155,7 +155,7 @@ def cmd_movement_arrive(ctx: CommandContext) -> int:
     a = ctx.args
     with ctx.session() as session:
         view = session.movements.arrive(session.movements.resolve_id(a.movement), a.position, a.at)
-    ctx.out(f"Movement {view.id[:8]} arrived at {_when(view.movement.arrived)}.")
+    ctx.out(f"Movement {view.id} arrived at {_when(view.movement.arrived)}.")
     return 0
 
 
@@ -165,7 +165,7 @@ def cmd_movement_revise(ctx: CommandContext) -> int:
         movement_id = session.movements.resolve_id(a.movement)
         view = session.movements.revise(movement_id, eta=a.eta, interval=a.interval)
     m = view.movement
-    ctx.out(f"Movement {view.id[:8]} revised: ETA {_when(m.eta)}, a check-in every "
+    ctx.out(f"Movement {view.id} revised: ETA {_when(m.eta)}, a check-in every "
             f"{m.interval} min; next due {_when(view.next_due)}.")  # fmt: skip
     return 0
 
@@ -173,7 +173,7 @@ def cmd_movement_revise(ctx: CommandContext) -> int:
 def cmd_movement_cancel(ctx: CommandContext) -> int:
     with ctx.session() as session:
         view = session.movements.cancel(session.movements.resolve_id(ctx.args.movement))
-    ctx.out(f"Movement {view.id[:8]} cancelled.")
+    ctx.out(f"Movement {view.id} cancelled.")
     return 0
 
 
@@ -210,7 +210,7 @@ def cmd_alert_list(ctx: CommandContext) -> int:
 def cmd_alert_ack(ctx: CommandContext) -> int:
     with ctx.session() as session:
         view = session.alerts.acknowledge(session.alerts.resolve_id(ctx.args.alert))
-    ctx.out(f"Alert {view.id[:8]} acknowledged by {view.alert.acknowledged_by}.")
+    ctx.out(f"Alert {view.id} acknowledged by {view.alert.acknowledged_by}.")
     return 0
 
 

@@ -86,7 +86,7 @@ def cmd_roster_list(ctx: CommandContext) -> int:
         ctx.out("No one on the roster.")
     for e in entries:
         p = e.person
-        ctx.out(f"{e.id[:8]}  {e.outpost:<16} {e.label:<14} {p.name:<24} "
+        ctx.out(f"{e.id}  {e.outpost:<16} {e.label:<14} {p.name:<24} "
                 f"{p.role.value:<16} {p.unit}")  # fmt: skip
     return 0
 

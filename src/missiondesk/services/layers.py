@@ -214,14 +214,19 @@ class LayerService:
         ref = ref.strip()
         layers = self.layers()
         matches = [i for i in layers if i.id == ref]
+        by = "are called"
         if not matches and len(ref) >= 8:
             matches = [i for i in layers if i.id.startswith(ref)]
+            by = "have ids starting with"
         if not matches:
             matches = [i for i in layers if i.name.casefold() == ref.casefold()]
+            by = "are called"
         if not matches:
             raise InvalidInput(f"There is no map layer '{ref}'; `layer list` shows them.")
         if len(matches) > 1:
-            raise InvalidInput(f"{len(matches)} map layers are called '{ref}'; give its id.")
+            raise InvalidInput(
+                f"{len(matches)} map layers {by} '{ref}'; give more of the id (`layer list`)."
+            )
         return matches[0]
 
     def tile(self, layer_id: str, z: int, x: int, y: int) -> bytes | None:

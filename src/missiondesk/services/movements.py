@@ -265,7 +265,7 @@ class MovementService:
         movement = self._records.get(Movement, movement_id)
         if movement.status is not MovementStatus.ACTIVE:
             raise InvalidInput(
-                f"Movement {movement_id[:8]} is {movement.status.value}; it takes no check-in."
+                f"Movement {movement_id} is {movement.status.value}; it takes no check-in."
             )
         return movement
 
