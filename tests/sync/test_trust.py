@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from datetime import UTC, datetime
 
 import pytest
 
@@ -40,6 +41,8 @@ def test_cloned_laptop_is_flagged_and_its_later_operations_held(tmp_path):
     report = pair(clone, a)
     assert report["returncode"] == 0
     assert members(a)["BRAVO-2"]["status"] == "held"
+    until = datetime.fromisoformat(members(a)["BRAVO-2"]["valid_until"])  # a time, not a clock
+    assert until.tzinfo is not None and until > datetime.now(UTC)
     assert "equivocation" in members(a)["BRAVO-2"]["detail"]
     send(b, "written after the fork")
     report = pair(b, a)

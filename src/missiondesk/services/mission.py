@@ -20,7 +20,7 @@ from missiondesk.crypto.authority import (
 )
 from missiondesk.crypto.signing import DeviceKeys, SessionKey, device_id_for, verify_signature
 from missiondesk.domain.errors import AccessDenied, InvalidInput
-from missiondesk.domain.hlc import HybridClock, pack, unpack
+from missiondesk.domain.hlc import HybridClock, pack, to_datetime, unpack
 from missiondesk.domain.ids import fingerprint, uuid7
 from missiondesk.domain.markings import Sensitivity
 from missiondesk.domain.records.mission import Mission
@@ -76,7 +76,7 @@ class MemberView:
             "authority": m.authority,
             "status": self.status.value,
             "detail": self.detail,
-            "valid_until": m.valid_until,
+            "valid_until": to_datetime(m.valid_until).isoformat(),  # ISO 8601, UTC
         }
 
 
