@@ -61,7 +61,7 @@ class ChecklistReads:
             return []
         where, params = [], []
         if outpost is not None:
-            where.append("r.outpost = ?")
+            where.append("r.outpost = ? COLLATE NOCASE")  # as the roster: "op north" too
             params.append(outpost)
         if template is not None:
             where.append("r.template = ?")
