@@ -176,6 +176,8 @@ def test_a_layer_is_found_by_its_name(session: Session, tmp_path: Path) -> None:
     session.layers.import_file(write(tmp_path / "patrol.gpx", GPX), name="Night patrol")
     hits = session.search.search("patrol")
     assert [(h.type, h.title) for h in hits] == [("map_layer", "Night patrol")]
+    blank = session.layers.import_file(write(tmp_path / "route-7.gpx", GPX), name="   ")
+    assert blank.layer.name == "route-7"  # a blank name is no name: the file's
 
 
 def test_a_package_whose_tiles_are_a_view_and_rows_xyz(session: Session, tmp_path: Path) -> None:

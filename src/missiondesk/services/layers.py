@@ -109,6 +109,8 @@ class LayerService:
         name: str | None = None,
         sensitivity: Sensitivity = Sensitivity.UNCLASSIFIED,
     ) -> LayerInfo:
+        """A layer from a file; `name` blank or None: the package's own name, else the file's."""
+        name = (name or "").strip() or None
         fmt = format_of(path)
         if fmt == "mbtiles":
             info = self._import_package(path, name, sensitivity)
