@@ -334,3 +334,9 @@ def test_categories_can_be_extended_in_a_vault_without_a_mission(vault):
     listed = ok(run(vault, "incident", "categories"))
     assert listed.splitlines()[-1].split() == ["cattle_raid", "Cattle", "raid"]
     add(vault, "--title", "Herd taken", "--category", "cattle raid", "--severity", "2")
+    twice = run(vault, "incident", "categories", "--add", "raid2", "cattle RAID ")
+    assert twice.returncode == 4 and "is cattle_raid's already" in twice.stderr
+    both = run(vault, "incident", "categories", "--add", "a_b", "A b", "--retire", "crime")
+    assert both.returncode == 2 and "not allowed with argument" in both.stderr
+    unnamed = run(vault, "incident", "list", "--save-filter", " ")
+    assert unnamed.returncode == 4 and "needs a name of 1 to 80 characters" in unnamed.stderr

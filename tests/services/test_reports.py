@@ -238,6 +238,12 @@ def test_medevac_readout(session):
     assert [line.split(".")[0] for line in lines if re.match(r"^\d\. ", line)] == [
         str(n) for n in range(1, 10)
     ]
+    with pytest.raises(ValueError, match="peacetime: lines 6 and 9 are the wounds"):
+        MedevacRequest.model_validate(
+            {**request.model_dump(), "peacetime": True, "wounds": "1 GSW leg"}
+        )  # security P given too: refused, not dropped unsaid
+    with pytest.raises(ValueError, match="peacetime: the wounds and the terrain"):
+        MedevacRequest.model_validate({**request.model_dump(), "terrain": "open field"})
     with pytest.raises(ValueError, match="litter"):
         MedevacRequest.model_validate({**request.model_dump(), "litter": 0})
 

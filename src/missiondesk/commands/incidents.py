@@ -73,8 +73,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ep.set_defaults(handler=cmd_incident_export)
 
     cp = isub.add_parser("categories", help="the mission's incident categories")
-    cp.add_argument("--add", nargs=2, metavar=("SLUG", "LABEL"), help="add a category")
-    cp.add_argument("--retire", metavar="SLUG", help="take a category out of use")
+    change = cp.add_mutually_exclusive_group()  # one change at a time, never one dropped
+    change.add_argument("--add", nargs=2, metavar=("SLUG", "LABEL"), help="add a category")
+    change.add_argument("--retire", metavar="SLUG", help="take a category out of use")
     cp.add_argument("--json", action="store_true")
     cp.set_defaults(handler=cmd_incident_categories)
 
@@ -184,7 +185,7 @@ def cmd_incident_list(ctx: CommandContext) -> int:
     a = ctx.args
     with ctx.session() as session:
         spec = filter_from(a, session)
-        if a.save_filter:
+        if a.save_filter is not None:  # "" is refused there, not ignored
             session.incidents.save_filter(a.save_filter, spec)
         page = session.incidents.page(spec, offset=max(0, a.offset), limit=min(a.limit, 10_000))
         labels = session.incidents.taxonomy.labels()
@@ -229,7 +230,7 @@ def cmd_incident_list(ctx: CommandContext) -> int:
         ctx.out("By severity: " + ", ".join(
             f"{k}: {v}" for k, v in sorted(page.counts.severity_totals.items(), reverse=True)
         ))  # fmt: skip
-    if a.save_filter:
+    if a.save_filter is not None:
         ctx.out(f"Filter saved as '{a.save_filter}'.")
     return 0
 

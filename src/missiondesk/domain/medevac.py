@@ -82,4 +82,10 @@ class MedevacRequest(BaseModel):
             raise ValueError("wounds: line 6 in peacetime gives the number and type of wounds")
         if not self.peacetime and self.security is None:
             raise ValueError("security: line 6 gives the security at the pickup site (N, P, E, X)")
+        if self.peacetime and (self.security is not None or self.cbrn):  # never dropped unsaid
+            raise ValueError(
+                "peacetime: lines 6 and 9 are the wounds and the terrain, not security or CBRN"
+            )
+        if not self.peacetime and (self.wounds or self.terrain):
+            raise ValueError("peacetime: the wounds and the terrain are lines 6 and 9 in peacetime")
         return self

@@ -105,6 +105,10 @@ class TaxonomyService:
         current = self.current()
         if slug in current.in_use():
             raise InvalidInput(f"The category '{slug}' exists already.")
+        named = label.strip().casefold()
+        for other, shown in current.in_use().items():
+            if shown.strip().casefold() == named:  # a label picks its category when typed
+                raise InvalidInput(f"The label '{label.strip()}' is {other}'s already.")
         kept = tuple(c for c in current.categories if c.slug != slug)
         try:
             taxonomy = IncidentTaxonomy(categories=(*kept, Category(slug=slug, label=label)))
