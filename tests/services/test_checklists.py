@@ -435,3 +435,20 @@ def test_migration_8_projects_the_checklists_already_there(tmp_path, wall):
         assert (line.id, line.done, line.total, line.status) == (checklist, 5, 5, S.COMPLETE)
     finally:
         again.close()
+
+
+def test_a_refused_item_is_the_problem_not_the_section_it_leaves_empty():
+    from missiondesk.services.records import validate
+
+    bad_item = {"key": "a", "label": "A", "type": "choice", "choices": ["only one"]}
+    with pytest.raises(InvalidFields) as refused:
+        validate(
+            ChecklistTemplate,
+            {"key": "radio", "name": "Radio", "version": 1,
+             "sections": [{"title": "S", "items": [bad_item]}]},
+        )  # fmt: skip
+    assert set(refused.value.fields()) == {"sections.0.items.0"}
+    assert "at least two choices" in str(refused.value)
+    with pytest.raises(InvalidFields) as empty:  # an empty list given is still said
+        validate(ChecklistTemplate, {"key": "radio", "name": "Radio", "version": 1, "sections": []})
+    assert set(empty.value.fields()) == {"sections"}

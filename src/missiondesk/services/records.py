@@ -39,7 +39,14 @@ _NAMES_ITS_FIELD = re.compile(r"^([a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*): (.+)$", re
 def problems_of(exc: ValidationError) -> list[FieldProblem]:
     """One problem per pydantic error, naming the field; never echoes the typed value."""
     problems = []
-    for error in exc.errors(include_input=False, include_url=False):
+    errors = exc.errors(include_input=False, include_url=False)
+    failed_inside = [tuple(e["loc"]) for e in errors if e["type"] != "too_short"]
+    for error in errors:
+        loc = tuple(error["loc"])
+        if error["type"] == "too_short" and any(
+            len(inner) > len(loc) and inner[: len(loc)] == loc for inner in failed_inside
+        ):
+            continue  # a list left short by its own refused members: they are the problem
         where = ".".join(str(p) for p in error["loc"])
         message = error["msg"].removeprefix("Value error, ")
         if not where and (named := _NAMES_ITS_FIELD.match(message)):
