@@ -126,10 +126,17 @@ def cmd_sync_now(ctx: CommandContext) -> int:
         _node(session, db) as node,
     ):
         report = node.sync_with(ctx.args.peer, timeout=ctx.args.timeout).result()
+        device = session.device_id
     if ctx.args.json:
         ctx.out_json(report.as_json())
     else:
         ctx.out(_line(report))
+        if device in report.held:
+            ctx.out(
+                "This laptop is held: the peer saw it sign two different operations with one"
+                " number (a copied vault?). Its new work is not taken until the mission"
+                " authority releases it (members release)."
+            )
     if report.error:
         raise InvalidInput(f"Sync with {ctx.args.peer} failed: {report.error}")
     return 0

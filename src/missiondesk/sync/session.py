@@ -69,6 +69,11 @@ class SessionReport:
         text = f"received {self.received}, sent {self.sent}"
         if self.refused:
             text += f", refused {self.refused} ({'; '.join(sorted(set(self.reasons)))})"
+        if self.held:  # never only in --json: a held device's new operations go nowhere
+            text += (
+                f"; {len(set(self.held))} device(s) held for signing two different operations"
+                " with one number (members list)"
+            )
         return text
 
 
