@@ -351,6 +351,10 @@ def test_output_closed_early_ends_quietly(tmp_path):
         (("incident", "list", "--offset", "9" * 20), "is too large"),
         (("incident", "list", "--offset", "-1"), "is not a whole number (0 or more)"),
         (
+            ("message", "list", "--limit", "²"),
+            "is not a positive whole number",
+        ),  # a digit, no number
+        (
             (
                 "incident",
                 "add",

@@ -34,7 +34,7 @@ def sensitivity(text: str) -> Sensitivity:
 
 
 def severity(text: str) -> int:
-    if text.strip().isdigit() and 1 <= int(text) <= 5:
+    if text.strip().isdecimal() and 1 <= int(text) <= 5:
         return int(text)
     raise InvalidInput(f"'{text}' is not a severity; use a number from 1 to 5.")
 
@@ -47,7 +47,7 @@ MAX_NUMBER = 1_000_000_000  # beyond any page, count or period the app has (SQLi
 
 
 def _bounded(text: str, smallest: int, what: str) -> int:
-    if not text.strip().isdigit() or int(text) < smallest:
+    if not text.strip().isdecimal() or int(text) < smallest:
         raise InvalidInput(f"'{text}' is not {what}.")
     number = int(text)
     if number > MAX_NUMBER:

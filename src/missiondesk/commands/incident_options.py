@@ -49,7 +49,7 @@ def casualty_counts(text: str) -> dict[str, int]:
     for part in (p.strip() for p in text.split(",") if p.strip()):
         name, _, number = part.partition("=")
         group = GROUP_ALIASES.get(name.strip().lower())
-        if group is None or not number.strip().isdigit():
+        if group is None or not number.strip().isdecimal():
             raise InvalidInput(
                 f"'{text}' is not a casualty count; write e.g. civilians=2,un=1,nf=0,others=0 "
                 "(groups: civilians, un, nf, others)."

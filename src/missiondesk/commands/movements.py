@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 def minutes(text: str) -> int:
     """Minutes, 0 or more (the escalation steps may be at the due time itself)."""
-    if text.strip().isdigit():
+    if text.strip().isdecimal():
         return int(text)
     raise InvalidInput(f"'{text}' is not a number of minutes (0 or more).")
 

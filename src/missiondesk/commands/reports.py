@@ -24,7 +24,7 @@ def _codes(text: str) -> dict[str, int]:
     found: dict[str, int] = {}
     for part in (p.strip() for p in text.split(",") if p.strip()):
         code, _, number = part.partition("=")
-        if len(code.strip()) != 1 or not number.strip().isdigit():
+        if len(code.strip()) != 1 or not number.strip().isdecimal():
             raise InvalidInput(f"'{text}' is not a list of counts by letter; write e.g. A=1,C=2.")
         found[code.strip().upper()] = int(number)
     return found

@@ -31,7 +31,7 @@ def parse_address(
     if not sep:
         host, port = default_host, text
     lowest = 0 if listening else 1
-    if not port.isdigit() or not lowest <= int(port) < 65536:
+    if not port.isdecimal() or not lowest <= int(port) < 65536:
         raise InvalidInput(f"'{text}' is not HOST:PORT (for example 192.168.1.20:7447)")
     return host.strip("[]") or default_host, int(port)
 
