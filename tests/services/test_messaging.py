@@ -240,8 +240,12 @@ def test_bad_attachments_are_refused_clearly(tmp_path: Path):
     big = tmp_path / "big.bin"
     with big.open("wb") as handle:
         handle.truncate(MAX_ATTACHMENT_BYTES + 1)
-    with pytest.raises(InvalidInput, match="at most"):
+    with pytest.raises(InvalidInput, match="at most") as refused:
         NewAttachment.read(big)
+    limit = f"{MAX_ATTACHMENT_BYTES:,}"
+    assert str(refused.value) == (  # one byte over: in bytes, not "8.0 MB; at most 8.0 MB"
+        f"big.bin is {MAX_ATTACHMENT_BYTES + 1:,} bytes; attachments may be at most {limit} bytes."
+    )
 
 
 def test_damaged_attachment_content_is_reported(session: Session):

@@ -55,6 +55,14 @@ def _size_text(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
+def too_large(name: str, size: int) -> str:
+    """Why a file is refused for its size; in bytes when the rounded sizes would read the same."""
+    shown, limit = _size_text(size), _size_text(MAX_ATTACHMENT_BYTES)
+    if shown == limit:
+        shown, limit = f"{size:,} bytes", f"{MAX_ATTACHMENT_BYTES:,} bytes"
+    return f"{name} is {shown}; attachments may be at most {limit}."
+
+
 def guess_type(name: str, data: bytes) -> str:
     """The file's type from its first bytes, else from its name."""
     for magic, mime in _SIGNATURES:
@@ -114,10 +122,7 @@ class NewAttachment(NamedTuple):
     def of(cls, name: str, data: bytes) -> NewAttachment:
         clean = Path(name).name.strip() or "attachment"
         if len(data) > MAX_ATTACHMENT_BYTES:
-            raise InvalidInput(
-                f"{clean} is {_size_text(len(data))}; attachments may be at most "
-                f"{_size_text(MAX_ATTACHMENT_BYTES)}."
-            )
+            raise InvalidInput(too_large(clean, len(data)))
         return cls(clean[-MAX_NAME:], guess_type(clean, data), data)
 
     @classmethod
@@ -128,10 +133,7 @@ class NewAttachment(NamedTuple):
                 raise InvalidInput(f"{path.name} is a folder; attach the files inside it.")
             size = path.stat().st_size
             if size > MAX_ATTACHMENT_BYTES:
-                raise InvalidInput(
-                    f"{path.name} is {_size_text(size)}; attachments may be at most "
-                    f"{_size_text(MAX_ATTACHMENT_BYTES)}."
-                )
+                raise InvalidInput(too_large(path.name, size))
             data = path.read_bytes()
         except FileNotFoundError:
             raise InvalidInput(f"{path} does not exist.") from None
