@@ -95,4 +95,6 @@ def test_a_missing_folder_or_another_suffix_is_refused(vault, tmp_path):
     done = run(vault, "map", "render", "--out", str(tmp_path / "nope" / "x.png"))
     assert done.returncode == 4 and "does not exist" in done.stderr
     done = run(vault, "map", "render", "--out", str(tmp_path / "x.jpg"))
-    assert done.returncode == 4 and "does not end in .png" in done.stderr
+    assert done.returncode == 4 and "is not a file name ending in .png" in done.stderr
+    done = run(vault, "map", "render", "--out", str(tmp_path / ".png"))  # a name, no suffix
+    assert done.returncode == 4 and "is not a file name ending in .png" in done.stderr

@@ -57,8 +57,8 @@ def cmd_map_render(ctx: CommandContext) -> int:
 
     a = ctx.args
     out = Path(a.out)
-    if out.suffix.lower() != ".png":
-        raise InvalidInput(f"{out} does not end in .png; the map is written as PNG.")
+    if out.suffix.lower() != ".png":  # ".png" alone is a name, not a suffix
+        raise InvalidInput(f"{out} is not a file name ending in .png; the map is written as PNG.")
     centre = None
     if a.center is not None:
         place = parse_location(a.center)
