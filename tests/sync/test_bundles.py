@@ -68,6 +68,10 @@ def test_dry_run_changes_nothing_then_import_then_replay_is_refused(trio):
     before = state(c)
     preview = import_(c, bundle, dry_run=True)
     assert preview.dry_run and preview.added["message.create"] == 1
+    session = open_node(c)
+    me = session.device_id
+    session.close()
+    assert preview.recipients == [me]  # whom it was sealed for, as the export said
     assert state(c) == before
     report = import_(c, bundle)
     assert report.added == preview.added

@@ -149,7 +149,14 @@ class BundleService:
             replica = VaultReplica(
                 self._vault, info, self._keys.device_id, self._clock, ChangeFeed()
             )
-        report = BundleReport(bundle.bundle_id, bundle.sender, operations=len(ops), dry_run=dry_run)
+        addressed = bundle.header.get("recipients")
+        report = BundleReport(
+            bundle.bundle_id,
+            bundle.sender,
+            sorted(str(r) for r in addressed) if isinstance(addressed, list) else [],
+            operations=len(ops),
+            dry_run=dry_run,
+        )
         try:
             if dry_run:
                 with self._vault.rehearsal():
