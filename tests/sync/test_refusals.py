@@ -224,3 +224,32 @@ def test_an_address_that_is_not_host_port_is_invalid_input(mission):
     for address in ("localhost", "127.0.0.1:99999", ""):
         done = cli(a, "sync", "now", "--peer", address)
         assert done.returncode == 4 and "is not HOST:PORT" in done.stderr, (address, done.stderr)
+
+
+def test_a_session_cut_by_the_stop_gets_its_line(mission):
+    """Stopping `sync serve` mid-session says which session it cut, as every session is said."""
+    a, b, _ = mission
+    material, device, mission_id = material_of(b)
+
+    async def linger(port: int, hold: asyncio.Event) -> None:
+        reader, writer = await asyncio.open_connection(
+            "127.0.0.1", port, ssl=client_context(material)
+        )
+        writer.write(hello(device, mission_id))  # then wait, as a slow link would
+        await writer.drain()
+        await reader.read(1)  # the server's HELLO: the session is under way
+        hold.set()
+        await reader.read()  # until the server goes
+        writer.close()
+
+    with Server(a, timeout=60) as server:
+
+        async def run() -> None:
+            hold = asyncio.Event()
+            peer = asyncio.create_task(linger(server.port, hold))
+            await asyncio.wait_for(hold.wait(), 60)
+            log = await asyncio.get_running_loop().run_in_executor(None, server.stop)
+            await asyncio.wait_for(peer, 60)
+            assert "cut by the stop" in log, log
+
+        asyncio.run(run())

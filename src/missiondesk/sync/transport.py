@@ -87,6 +87,7 @@ async def serve(
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         address = "{}:{}".format(*writer.get_extra_info("peername")[:2])
+        device = ""
         me = asyncio.current_task()
         if me is not None:
             sessions.add(me)
@@ -102,6 +103,11 @@ async def serve(
             session = Session(replica, db, reader, writer, device, address=address, timeout=timeout)
             on_report(await session.run())
         except asyncio.CancelledError:  # the node is stopping: what was committed stays
+            on_report(
+                SessionReport(
+                    peer=device, error=f"cut by the stop at {address}; what arrived before is kept"
+                )
+            )
             return
         except Exception:
             log.exception("a session with %s failed", address)
