@@ -178,6 +178,7 @@ def test_values_are_checked_by_item_type_with_clear_messages(desk):
         ("departure", "tomorrow"): "date-time group like 221530Z NOV 26",
         ("tyres-spare", "maybe"): "answer yes or no",
         ("clearance", "  "): "a value is needed (text)",
+        ("manifest", "1,000"): "could be thousands or a decimal comma",  # never taken as 1
     }
     for (key, typed), words in refusals.items():
         with pytest.raises(InvalidFields) as caught:
@@ -186,6 +187,7 @@ def test_values_are_checked_by_item_type_with_clear_messages(desk):
         assert typed.strip() not in str(caught.value) or typed.strip() in words
         assert caught.value.kind == 4
     assert c.tick(convoy, "fuel", value="75,5 %").value == "75.5"
+    assert c.tick(convoy, "manifest", value="12 PERSONS").value == "12"  # the unit in any case
     assert c.tick(convoy, "checkpoints", value="EVERY 60 MIN").value == "every 60 min"
     departure = c.tick(convoy, "departure", value="220930Z NOV 26")
     assert departure.value == "2026-11-22T09:30:00+00:00" and departure.shown_value == (

@@ -9,6 +9,7 @@ repeat what was typed.
 from __future__ import annotations
 
 import math
+import re
 from datetime import UTC
 
 from missiondesk.domain.dtg import format_dtg, parse_dtg
@@ -26,10 +27,21 @@ def _number_text(number: float) -> str:
     return repr(number)
 
 
+_THOUSANDS = re.compile(r"[-+]?\d{1,3}(,\d{3})+")  # 1,000: a thousand, or one with a comma?
+
+
 def _number(item: TemplateItem, text: str) -> str:
     unit = f" {item.unit}" if item.unit else ""
+    if item.unit and text.casefold().endswith(item.unit.casefold()):  # "3 PCS" as "3 pcs"
+        text = text[: -len(item.unit)]
+    text = text.strip()
+    if _THOUSANDS.fullmatch(text):
+        raise InvalidInput(
+            "a comma before three digits could be thousands or a decimal comma: write the"
+            " number without it (1000) or with a point (1.000)"
+        )
     try:
-        number = float(text.replace(",", ".").removesuffix(item.unit).strip())
+        number = float(text.replace(",", "."))
     except ValueError:
         raise InvalidInput(f"a number is expected{' in' + unit if unit else ''}") from None
     if not math.isfinite(number):
