@@ -80,9 +80,14 @@ def test_roster_movement_escalation_headcount_and_panic(tmp_path):
     assert panic["precedence"] == "flash" and panic["position"]["mgrs"].startswith("38S MB")
 
     ok(run(vault, "headcount", "start", "--title", "Shelling", "--outpost", "OP North"))
-    ok(run(vault, "headcount", "mark", "BRAVO-2", "needs_help", "--note", "leg"))
+    marked = ok(run(vault, "headcount", "mark", "BRAVO-2", "needs_help", "--note", "leg"))
+    assert "was not in this headcount" not in marked  # on the roster of OP North
     wrong = run(vault, "headcount", "mark", "BRAVO-2", "fine")
     assert wrong.returncode == 4 and "status: use safe, needs_help or unaccounted" in wrong.stderr
     view = json.loads(ok(run(vault, "headcount", "status", "--json")))
     assert view["mission"] == {**view["mission"], "needs_help": 1, "unaccounted": 0, "total": 1}
     assert view["outposts"][0]["name"] == "OP North" and view["mission"]["accounted_at"]
+    visitor = ok(run(vault, "headcount", "mark", "ALPHA-1", "safe"))  # of no outpost
+    assert "ALPHA-1 (no outpost) was not in this headcount: now counted in it (2 in all)." in (
+        visitor
+    )

@@ -53,9 +53,17 @@ def cmd_headcount_mark(ctx: CommandContext) -> int:
     a = ctx.args
     with ctx.session() as session:
         headcount_id = session.headcount.resolve_id(a.headcount)
+        before = session.headcount.status(headcount_id)
         line = session.headcount.mark(headcount_id, a.person, a.status, a.note, a.position)
         view = session.headcount.status(headcount_id)
     ctx.out(f"{line.label}: {line.status.label}. Still unaccounted: {view.mission.unaccounted}.")
+    if line.person not in {p.person for p in before.people}:  # a visitor: counted, and said
+        shown = line.outpost if line.outpost.startswith("(") else f"({line.outpost})"
+        where = f" {shown}" if line.outpost else ""  # "(OP South)", "(no outpost)"
+        ctx.out(
+            f"{line.label}{where} was not in this headcount: now counted in it"
+            f" ({view.mission.total} in all)."
+        )
     return 0
 
 
