@@ -437,3 +437,60 @@ def test_the_first_reads_wait_for_the_first_paint(
     qtbot.waitUntil(lambda: window.status_panel.summary is not None, timeout=5000)
     assert shown == [True]
     window.close()
+
+
+@pytest.mark.parametrize("box", ["about", "shortcuts"])
+@pytest.mark.parametrize("keys", ["lock", "panic"])
+def test_lock_and_panic_lock_work_while_a_help_box_is_open(qtbot, window: MainWindow, box, keys):
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    (window.about_action if box == "about" else window.shortcuts_action).trigger()
+    shown = next(
+        w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()
+    )
+    show_and_activate(qtbot, shown)
+    assert QApplication.activeModalWidget() is None  # nothing swallows the keys
+    if keys == "lock":
+        qtbot.keyClick(shown, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    else:
+        qtbot.keyClick(shown, Qt.Key.Key_Pause)
+    assert window.is_locked
+
+
+def test_ctrl_l_locks_from_the_find_window(qtbot, window: MainWindow):
+    window.open_search()
+    dialog = window.search_dialog
+    assert dialog is not None
+    show_and_activate(qtbot, dialog)
+    qtbot.keyClick(dialog.query, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.is_locked and not dialog.isVisible()
+
+
+def test_a_section_s_own_keys_work_as_soon_as_it_is_chosen(qtbot, window: MainWindow):
+    """Ctrl+2 then Ctrl+I (focus still in the section list): a new incident opens."""
+    window.nav.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    page = window.incidents_page
+    with qtbot.waitSignal(page.incident_opened, timeout=5000) as opened:
+        qtbot.keyClick(window.nav, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    opened.args[0].close()
+    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    window.nav.setFocus()
+    qtbot.keyClick(window.nav, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    assert window.map_page.go_to_box.hasFocus()
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    with qtbot.assertNotEmitted(page.incident_opened, wait=100):  # hidden: its keys are not
+        qtbot.keyClick(window.nav, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_the_shortcut_list_names_every_key(qtbot, window: MainWindow):
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    window.shortcuts_action.trigger()
+    shown = next(
+        w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()
+    )
+    text = shown.text()
+    for keys in ("Ctrl+Shift+L or Pause", "Ctrl+I", "Ctrl+G", "Ctrl+Enter", "Ctrl+N", "Ctrl+K"):
+        assert keys in text, keys
+    shown.close()

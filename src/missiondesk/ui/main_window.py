@@ -55,6 +55,13 @@ LAZY_SECTIONS = ("Incidents", "Checklists", "Personnel", "Map", "Sync")  # built
 PANIC_ALARM_KEYS = "Ctrl+Shift+P"
 PANIC_KEYS = ("Ctrl+Shift+L", "Pause")
 FIRST_SCREEN_LATEST_MS = 1000  # what waits for the first paint starts by then at the latest
+PAGE_SHORTCUTS = (  # the sections' own keys, listed with the window's in Help > Keyboard shortcuts
+    ("Send the message being written", "Ctrl+Enter"),
+    ("Incidents: log a new incident", "Ctrl+I"),
+    ("Incident window: save the draft / submit", "Ctrl+S / Ctrl+Enter"),
+    ("Personnel: plan a movement / check in", "Ctrl+N / Ctrl+K"),
+    ("Map: the place box", "Ctrl+G"),
+)
 
 
 class MainWindow(QMainWindow):
@@ -197,6 +204,8 @@ class MainWindow(QMainWindow):
             "Panic lock (Ctrl+Shift+L): lock at once, clear the clipboard, close every window",
         )
         self.panic_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        # Ctrl+L from any window of the app (Find, Settings, a dialog), as the panic keys
+        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.new_message_action = self._action("&New message", self._on_new_message, "Ctrl+N")
         self.new_channel_action = self._action(
             "New &channel…", self._on_new_channel, "Ctrl+Shift+N"
@@ -432,6 +441,11 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentIndex(row)
             self._hand_over_keys(SECTIONS[row])
 
+    def _given_up_keys(self, action: QAction) -> list[QKeySequence]:
+        """The keys an action gave up to the section shown (listed all the same)."""
+        keys = self._section_keys.get(action)
+        return [QKeySequence(keys)] if keys else []
+
     def _hand_over_keys(self, section: str) -> None:
         """Personnel's board answers Ctrl+N (plan a movement) and Ctrl+K (check in): while it
         is shown, the window's New message and Acknowledge give those keys up (two owners of a
@@ -542,11 +556,11 @@ class MainWindow(QMainWindow):
 
     def _show_shortcuts(self) -> None:
         rows = [
-            (action.text().replace("&", ""), action.shortcut().toString())
+            (action.text().replace("&", ""), " or ".join(k.toString() for k in keys))
             for action in self.actions()
-            if not action.shortcut().isEmpty()
+            if (keys := action.shortcuts() or self._given_up_keys(action))
         ]
-        rows.append(("Send the message being written", "Ctrl+Enter"))
+        rows += PAGE_SHORTCUTS
         table = "".join(f"<tr><td>{text}</td><td><b>{keys}</b></td></tr>" for text, keys in rows)
         from PySide6.QtWidgets import QMessageBox
 
@@ -555,6 +569,7 @@ class MainWindow(QMainWindow):
         box.setTextFormat(Qt.TextFormat.RichText)
         box.setText(f"<table cellspacing='6'>{table}</table>")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setWindowModality(Qt.WindowModality.NonModal)  # Lock and panic lock work behind it
         box.show()
 
     def _show_about(self) -> None:
@@ -571,6 +586,7 @@ class MainWindow(QMainWindow):
             f"Device fingerprint: {device}\nVault: {folder}"
         )
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setWindowModality(Qt.WindowModality.NonModal)  # Lock and panic lock work behind it
         box.show()
 
     # -- locking -------------------------------------------------------------------------------

@@ -130,7 +130,9 @@ class IncidentsPage(QWidget):
 
         new_action = QAction(self)
         new_action.setShortcut(QKeySequence("Ctrl+I"))
-        new_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        # the window's, while this page is shown (a hidden page's shortcuts never fire): it
+        # works as soon as the section is chosen, the focus still in the section list
+        new_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         new_action.triggered.connect(self.new_incident)
         self.addAction(new_action)
 

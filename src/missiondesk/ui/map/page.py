@@ -105,7 +105,7 @@ class MapPage(QWidget):
         self.go_button.setToolTip("Show the place typed (Ctrl+G puts the cursor in the box)")
         self.go_button.clicked.connect(self.go_to)
         focus = QShortcut(QKeySequence("Ctrl+G"), self)
-        focus.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        focus.setContext(Qt.ShortcutContext.WindowShortcut)  # while shown, focus anywhere
         focus.activated.connect(self.go_to_box.setFocus)
         self.export_button = QPushButton("Export &PNG…", self)
         self.export_button.setToolTip("Save the view as it is now as a PNG image")
