@@ -104,6 +104,8 @@ def test_empty_message_is_refused_in_the_box(qtbot, me: Desk):
     qtbot.mouseClick(me.page.compose.send_button, Qt.MouseButton.LeftButton)
     assert me.page.compose.error.text() == "Write a message or attach a file first."
     assert me.rows() == []
+    qtbot.keyClicks(me.page.compose.text_edit, "R")  # the refusal was about the empty box
+    assert not me.page.compose.error.isVisible()
 
 
 def test_acknowledgement_flow_between_two_laptops(
@@ -262,6 +264,30 @@ def test_search_says_when_nothing_matches(qtbot, me: Desk):
     assert dialog is not None
     qtbot.keyClicks(dialog.query, "nonexistentword")
     qtbot.waitUntil(lambda: "No message contains" in dialog.summary.text(), timeout=5000)
+    width = dialog.width()
+    dialog.query.setText("x" * 3000)  # pasted by mistake: said, cut, and the window stays
+    qtbot.waitUntil(lambda: dialog.summary.text().endswith("…”."), timeout=5000)
+    assert dialog.width() == width
+
+
+def test_a_long_or_right_to_left_channel_name_never_widens_the_window(qtbot, me: Desk):
+    long_name = "Northern-sector-logistics-and-convoy-coordination-cell-for-the-rainy-season"
+    arabic = "قناة المسعفين"
+    for name in (long_name, arabic):
+        me.do(lambda n=name: me.session.channels.create(n))
+    width = me.window.width()
+    channels = me.page.channel_model
+    qtbot.waitUntil(lambda: len(channels.channels) == 3, timeout=5000)
+    for name in (long_name, arabic):
+        row = next(i for i, v in enumerate(channels.channels) if v.title == name)
+        me.page.channel_list.setCurrentIndex(channels.index(row))
+        qtbot.waitUntil(lambda n=name: me.page.channel_title.text() == "# " + n, timeout=5000)
+        assert me.window.width() == width
+    row = next(i for i, v in enumerate(channels.channels) if v.title == long_name)
+    me.page.channel_list.setCurrentIndex(channels.index(row))
+    me.window.resize(100, me.window.height())  # as narrow as it goes: the name is cut...
+    qtbot.waitUntil(lambda: me.page.channel_title.toolTip() == "# " + long_name, timeout=5000)
+    assert me.page.channel_title.text() == "# " + long_name  # ...and kept whole
 
 
 def test_a_long_channel_loads_page_by_page_as_one_scrolls(qtbot, me: Desk):

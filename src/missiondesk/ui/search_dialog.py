@@ -39,6 +39,7 @@ from missiondesk.ui.theme import ERROR, MUTED_STYLE, precedence_colour
 Index = QModelIndex | QPersistentModelIndex
 DEBOUNCE_MS = 180
 LIMIT = 100
+QUOTED = 80  # characters of the query repeated in the summary
 HtmlRole = Qt.ItemDataRole.UserRole + 2
 
 
@@ -132,6 +133,8 @@ class SearchDialog(QDialog):
         self.query.returnPressed.connect(self._on_return)
         self.summary = QLabel(self)
         self.summary.setStyleSheet(MUTED_STYLE)
+        self.summary.setWordWrap(True)  # a long query wraps; it never widens the window
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.model = ResultsModel(self)
         self.table = QTableView(self)
         self.table.setModel(self.model)
@@ -201,7 +204,8 @@ class SearchDialog(QDialog):
             return
         self.model.set_rows(rows)
         if not rows:
-            self.summary.setText(f"No message contains “{text}”.")
+            shown = text if len(text) <= QUOTED else text[: QUOTED - 1] + "…"
+            self.summary.setText(f"No message contains “{shown}”.")
         elif len(rows) >= LIMIT:
             self.summary.setText(f"The newest {LIMIT} messages that match; add words to narrow.")
         else:

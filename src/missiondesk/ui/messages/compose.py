@@ -257,6 +257,8 @@ class ComposeBox(QWidget):
 
     @Slot()
     def _on_text_changed(self) -> None:
+        if self.error.isVisible():  # it was about the last try; what is typed now is another
+            self.show_error("")
         length = len(self.text_edit.toPlainText())
         counted = f"{length:,}/{MAX_TEXT:,}" if length > MAX_TEXT * 0.8 else ""
         if counted != self.counter.text():

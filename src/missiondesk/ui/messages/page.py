@@ -28,6 +28,7 @@ from missiondesk.services.messaging import PAGE, MessageView, MessagingService
 from missiondesk.services.people import PeopleService
 from missiondesk.ui.changes import ChangeRelay, RefreshScheduler
 from missiondesk.ui.choosers import FilesChooser, PathChooser, ask_for_files, ask_for_path
+from missiondesk.ui.elided_label import ElidedLabel
 from missiondesk.ui.messages.channel_list import ChannelDelegate, ChannelListModel
 from missiondesk.ui.messages.compose import ComposeBox
 from missiondesk.ui.messages.message_model import MessageListModel
@@ -113,9 +114,8 @@ class MessagesPage(QWidget):
         left_layout.addLayout(row)
 
         # -- the open channel ------------------------------------------------------------------
-        self.channel_title = QLabel(self)
+        self.channel_title = ElidedLabel(self)  # a long name is cut, never widens the window
         self.channel_title.setFont(scaled_font(self.channel_title, 1.45, bold=True))
-        self.channel_title.setTextFormat(Qt.TextFormat.PlainText)
         self.channel_about = QLabel(self)
         self.channel_about.setTextFormat(Qt.TextFormat.PlainText)
         self.channel_about.setWordWrap(True)

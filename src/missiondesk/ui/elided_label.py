@@ -1,0 +1,43 @@
+"""A one-line label that never widens its window: its text is cut with "…" to the width the
+layout gives it, and given whole in its tooltip (a channel named in 80 characters, a title)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QResizeEvent
+
+LTR_MARK = "\u200e"  # the line reads left to right from its first mark, whatever the text's script
+
+
+class ElidedLabel(QLabel):
+    """`text()` is the whole text; what is drawn is as much of it as fits."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(1)
+
+    def setText(self, text: str) -> None:
+        self._full = text
+        self._fit()
+
+    def text(self) -> str:
+        return self._full
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        shown = self.fontMetrics().elidedText(
+            self._full, Qt.TextElideMode.ElideRight, max(self.width(), 1)
+        )
+        self.setToolTip(self._full if shown != self._full else "")
+        super().setText(LTR_MARK + shown if shown else "")
