@@ -74,7 +74,7 @@ def test_a_draft_may_be_partial_but_each_given_field_is_checked(session):
     assert "not a location" in problems["location"]
     assert "A-F" in problems["admiralty"]
     assert "not an incident category" in problems["category"]
-    assert "greater than or equal to 0" in problems["casualties.killed.civilians"]
+    assert "must be at least 0" in problems["casualties.killed.civilians"]  # in plain words
     assert "date-time group" in problems["occurred"]
     assert str(caught.value).startswith("Invalid incident: ")
     assert caught.value.kind == 4

@@ -177,3 +177,20 @@ def test_waiting_for_my_ack_is_others_urgent_traffic_addressed_to_me(
     assert waiting == every
     session.messaging.acknowledge(waiting[0].id)
     assert [v.text for v in session.messaging.waiting_for_my_ack()] == ["flash 1", "flash 0"]
+
+
+def test_refusals_are_in_plain_words_not_the_validator_s():
+    from missiondesk.domain.errors import InvalidFields
+    from missiondesk.domain.records.people import Person
+    from missiondesk.services.records import validate
+
+    with pytest.raises(InvalidFields) as empty:
+        validate(Person, {"name": "  "})
+    assert str(empty.value) == "Invalid person: name: is required"
+    with pytest.raises(InvalidFields) as long:
+        validate(Person, {"name": "N" * 5000, "devices": ["a"] * 21, "role": "general"})
+    said = long.value.fields()
+    assert said["name"] == "may have at most 120 characters"
+    assert said["devices"] == "may have at most 20"
+    assert said["role"].startswith("must be one of 'officer'")
+    assert "should" not in str(long.value)

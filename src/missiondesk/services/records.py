@@ -36,6 +36,38 @@ def type_name(model: type[Record]) -> str:
 _NAMES_ITS_FIELD = re.compile(r"^([a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*): (.+)$", re.DOTALL)
 
 
+def plain_words(error: Any) -> str:
+    """What a validator's refusal means, in words for an officer (not "string should have at
+    least 1 character"); "" for the refusals written by the models themselves."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    least, most = ctx.get("min_length"), ctx.get("max_length")
+    if kind == "missing" or (kind == "string_too_short" and least == 1):
+        return "is required"
+    words = {
+        "string_too_short": f"needs at least {least} characters",
+        "string_too_long": f"may have at most {most:,} characters" if most else "",
+        "too_short": "needs at least one" if least == 1 else f"needs at least {least}",
+        "too_long": f"may have at most {most}",
+        "greater_than_equal": f"must be at least {ctx.get('ge')}",
+        "greater_than": f"must be more than {ctx.get('gt')}",
+        "less_than_equal": f"must be at most {ctx.get('le')}",
+        "less_than": f"must be less than {ctx.get('lt')}",
+        "int_parsing": "must be a whole number",
+        "int_type": "must be a whole number",
+        "int_from_float": "must be a whole number",
+        "float_parsing": "must be a number",
+        "float_type": "must be a number",
+        "bool_parsing": "must be yes or no",
+        "string_pattern_mismatch": "is not in the form expected",
+        "extra_forbidden": "is not a field this record has",
+        "enum": f"must be one of {ctx.get('expected')}",
+        "literal_error": f"must be one of {ctx.get('expected')}",
+        "datetime_parsing": "is not a date and time",
+        "datetime_type": "is not a date and time",
+    }
+    return words.get(kind, "")
+
+
 def problems_of(exc: ValidationError) -> list[FieldProblem]:
     """One problem per pydantic error, naming the field; never echoes the typed value."""
     problems = []
@@ -48,7 +80,7 @@ def problems_of(exc: ValidationError) -> list[FieldProblem]:
         ):
             continue  # a list left short by its own refused members: they are the problem
         where = ".".join(str(p) for p in error["loc"])
-        message = error["msg"].removeprefix("Value error, ")
+        message = plain_words(error) or error["msg"].removeprefix("Value error, ")
         if not where and (named := _NAMES_ITS_FIELD.match(message)):
             where, message = named.groups()  # a check across fields that names the one at fault
         problems.append(FieldProblem(where, message[:1].lower() + message[1:]))
