@@ -15,3 +15,8 @@ def test_control_characters_are_written_out_and_text_is_kept():
 
 def test_one_line_shows_line_breaks():
     assert one_line("first\nsecond\r\nthird\rfourth") == "first ⏎ second ⏎ third ⏎ fourth"
+
+
+def test_direction_controls_are_written_out():
+    assert visible("pay \u202e0011\u202c now") == "pay \\u202e0011\\u202c now"
+    assert visible("\u2067قناة\u2069") == "\\u2067قناة\\u2069"

@@ -394,3 +394,13 @@ def test_flash_from_a_peer_raises_a_notification_without_its_text(
     assert me.tasks.wait_for_done(5000)
     drain_events()  # and what they read came back
     assert len(tray.shown) == 1
+
+
+def test_direction_controls_cannot_make_a_message_read_otherwise(qtbot, me: Desk):
+    """'pay \u202e0011' would show as 'pay 1100': screens show it as it was typed."""
+    me.do(lambda: me.session.messaging.send("general", "pay \u202e0011\u202c at the gate"))
+    qtbot.waitUntil(lambda: me.rows() == ["pay 0011 at the gate"], timeout=5000)
+    me.page.table.selectRow(0)
+    qtbot.waitUntil(
+        lambda: me.page.reading.text.toPlainText() == "pay 0011 at the gate", timeout=5000
+    )

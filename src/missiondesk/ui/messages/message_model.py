@@ -21,6 +21,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
+from missiondesk.domain.bidi import without_direction_controls
 from missiondesk.domain.changeset import ChangeSet
 from missiondesk.domain.markings import Precedence
 from missiondesk.services.messaging import PAGE, Around, MessageView, MessagingService
@@ -330,7 +331,7 @@ class MessageListModel(QAbstractTableModel):
             return message.author_name
         if column == self.STATUS:
             return message.status_text
-        text = " ".join(message.text.split())
+        text = " ".join(without_direction_controls(message.text).split())
         return text if len(text) <= 300 else text[:299] + "…"
 
     @staticmethod

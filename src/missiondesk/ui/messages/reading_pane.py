@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from missiondesk.domain.bidi import without_direction_controls
 from missiondesk.domain.hlc import to_datetime
 from missiondesk.services.attachments import AttachmentInfo, short_name
 from missiondesk.services.delivery import MessageState
@@ -125,8 +126,9 @@ class ReadingPane(QWidget):
         else:
             who = f"{message.author_name}  →  #{message.channel}"
         self.who.setText(who)
-        if self.text.toPlainText() != message.text:
-            self.text.setPlainText(message.text)
+        shown = without_direction_controls(message.text)  # read in the order it was typed
+        if self.text.toPlainText() != shown:
+            self.text.setPlainText(shown)
         for attachment in message.attachments:
             button = QPushButton(f"{short_name(attachment.name)}  ({attachment.size_text})", self)
             button.setIcon(icon("paperclip"))

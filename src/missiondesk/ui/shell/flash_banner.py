@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
+from missiondesk.domain.bidi import without_direction_controls
 from missiondesk.domain.markings import Precedence
 from missiondesk.services.messaging import MessageView, MessagingService
 from missiondesk.ui.changes import ChangeRelay, RefreshScheduler
@@ -90,7 +91,7 @@ class FlashBanner(QFrame):
             " QFrame#flashBanner QPushButton { background: #ffffff; color: #202124;"
             " border-radius: 4px; padding: 3px 12px; font-weight: bold; }"
         )
-        line = " ".join(first.text.split())
+        line = " ".join(without_direction_controls(first.text).split())
         self.text.setText(
             f"{first.precedence.value.upper()}  {first.dtg}  {first.author_name} in "
             f"{first.channel}: {line}"
