@@ -369,3 +369,31 @@ def test_a_vault_whose_key_file_is_lost_gets_the_unlock_and_says_so(
     finally:
         flow.shutdown()
         (closed_vault.parent / "vault.key.saved").rename(closed_vault / "vault.key")
+
+
+def test_a_lock_keeps_the_message_being_written_in_the_vault(
+    qtbot, flow: AppFlow, tasks: TaskRunner, closed_vault: Path
+):
+    """Auto-lock in the middle of a report: after the unlock it is back in the box, in the
+    vault meanwhile (encrypted, never synced) and nowhere else."""
+    flow.start()
+    first = unlock_with(qtbot, flow, PASSPHRASE)
+    compose = first.messages_page.compose
+    report = "SITREP 021500Z: OP North quiet, fuel at 60 %, next convoy 0600"
+    qtbot.keyClicks(compose.text_edit, report)
+    compose.set_precedence(Precedence.PRIORITY)
+    with qtbot.waitSignal(first.locked, timeout=2000):
+        first.lock()  # as the idle timer does
+    assert tasks.wait_for_done(5000)
+    stored = unlock_vault(closed_vault, PASSPHRASE)  # while locked: it is inside the vault
+    try:
+        assert "OP North quiet" in (stored.vault.get_meta("draft.message") or "")
+    finally:
+        stored.close()
+    second = unlock_with(qtbot, flow, PASSPHRASE)
+    box = second.messages_page.compose
+    qtbot.waitUntil(lambda: box.text_edit.toPlainText() == report, timeout=5000)
+    assert box.precedence is Precedence.PRIORITY
+    assert "kept while MissionDesk was locked" in second.messages_page.status.text()
+    session = second._session
+    assert on_vault(tasks, lambda: session.vault.get_meta("draft.message")) is None  # taken

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from missiondesk.services.bundles import BundleService
     from missiondesk.services.checklists import ChecklistService
     from missiondesk.services.conflicts import ConflictService
+    from missiondesk.services.drafts import DraftService
     from missiondesk.services.headcount import HeadcountService
     from missiondesk.services.incident_exports import ExportService
     from missiondesk.services.incidents import IncidentService
@@ -104,6 +105,13 @@ class Session:
         from missiondesk.services.sync_service import SyncService
 
         return SyncService(self.vault, self.mission, self.device_id, self.clock, self.changes)
+
+    @cached_property
+    def drafts(self) -> DraftService:
+        """The message being written when the vault locked, kept in it (services/drafts.py)."""
+        from missiondesk.services.drafts import DraftService
+
+        return DraftService(self.vault)
 
     @cached_property
     def search(self) -> SearchService:

@@ -227,6 +227,10 @@ class Vault:
         with self.transaction() as conn:
             write_meta(conn, key, value)
 
+    def delete_meta(self, key: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM meta WHERE key = ?", (key,))
+
     def close(self) -> None:
         """Close the database and release the lock. Safe to call twice, from any thread."""
         with self._closing:

@@ -31,6 +31,9 @@ class ElidedLabel(QLabel):
     def text(self) -> str:
         return self._full
 
+    def clear(self) -> None:
+        self.setText("")
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit()

@@ -37,6 +37,7 @@ from missiondesk.ui.tasks import Failure, TaskRunner
 from missiondesk.ui.theme import ERROR, MUTED_STYLE, scaled_font
 
 if TYPE_CHECKING:  # the viewer and the channel dialogs are loaded when first opened
+    from missiondesk.services.drafts import Draft, DraftService
     from missiondesk.ui.messages.attachment_viewer import AttachmentViewer
 
 CHANNEL_TYPES = frozenset({"message", "channel", "person", "device"})
@@ -69,11 +70,15 @@ class MessagesPage(QWidget):
         choose_files: FilesChooser = ask_for_files,
         choose_save_path: PathChooser = ask_for_path,
         first: FirstScreen | None = None,
+        drafts: DraftService | None = None,
         parent: QWidget | None = None,
     ) -> None:
         """`first`: the first screen already read (`read_first_screen`, by the unlock); without
-        it the page reads it itself, in one trip to the vault's thread."""
+        it the page reads it itself, in one trip to the vault's thread. `drafts`: where the
+        message being written is kept when the vault locks, and taken back from."""
         super().__init__(parent)
+        self._drafts = drafts
+        self._drafts_on = False  # asked for from the first screen on (restore_draft)
         self._messaging = messaging
         self._channels = channels
         self._people = people
@@ -301,6 +306,8 @@ class MessagesPage(QWidget):
             ("@" if view.is_direct else "#") + view.title, view.channel.sensitivity
         )
         self.reading.show_message(None)
+        if self._drafts_on:
+            self.restore_draft()
         if self._preloaded == view.id:
             self._preloaded = None  # its first page is at hand (see _on_first_channels)
         elif self._pending_jump is None:
@@ -553,8 +560,50 @@ class MessagesPage(QWidget):
         self.status.setText(message)
         self.status.setVisible(bool(message))
 
+    def restore_draft(self) -> None:
+        """Put back the message kept at the last lock, if it was written in the channel open
+        now and the box is empty (from the first screen on; each channel as it is opened)."""
+        self._drafts_on = True
+        drafts, current = self._drafts, self._current
+        if drafts is None or current is None or self._closed:
+            return
+        channel = current.id
+        self._tasks.run(
+            "take the message kept at the lock",
+            lambda: drafts.take(channel),
+            lambda found: self._on_draft(channel, found),
+        )
+
+    def _on_draft(self, channel: str, draft: Draft | None) -> None:
+        if draft is None or self._closed or self._current is None:
+            return
+        drafts = self._drafts
+        if self._current.id != channel or self.compose.text_edit.toPlainText().strip():
+            if drafts is not None:  # not now (another channel, or typing already): kept again
+                self._tasks.run("keep the unsent message", lambda: drafts.keep(draft))
+            return
+        self.compose.text_edit.setPlainText(draft.text)
+        self.compose.set_precedence(draft.precedence)
+        self.compose.set_sensitivity(draft.sensitivity)
+        from PySide6.QtGui import QTextCursor  # a draft put back is rare: not on the start path
+
+        self.compose.text_edit.moveCursor(QTextCursor.MoveOperation.End)
+        self.status.setText("Your unsent message was kept while MissionDesk was locked.")
+        self.status.show()
+
+    def _keep_draft(self) -> None:
+        drafts, current = self._drafts, self._current
+        text = self.compose.text_edit.toPlainText()
+        if drafts is None or current is None or self._closed or not text.strip():
+            return
+        from missiondesk.services.drafts import Draft  # at a lock only
+
+        draft = Draft(current.id, text, self.compose.precedence, self.compose.sensitivity)
+        self._tasks.run("keep the unsent message", lambda: drafts.keep(draft))
+
     def clear(self) -> None:
         """Forget everything shown (on lock), before the widget itself is deleted."""
+        self._keep_draft()  # queued before the vault closes, on the vault's own thread
         self._closed = True
         for viewer in list(self.viewers):
             viewer.close()
