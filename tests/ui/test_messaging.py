@@ -404,3 +404,18 @@ def test_direction_controls_cannot_make_a_message_read_otherwise(qtbot, me: Desk
     qtbot.waitUntil(
         lambda: me.page.reading.text.toPlainText() == "pay 0011 at the gate", timeout=5000
     )
+
+
+def test_new_channel_pressed_twice_opens_one_dialog(qtbot, me: Desk):
+    from PySide6.QtWidgets import QApplication
+
+    both = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(me.window, Qt.Key.Key_N, both)
+    qtbot.keyClick(me.window, Qt.Key.Key_N, both)
+    opened = [
+        w
+        for w in QApplication.topLevelWidgets()
+        if isinstance(w, NewChannelDialog) and w.isVisible()
+    ]
+    assert len(opened) == 1
+    opened[0].close()

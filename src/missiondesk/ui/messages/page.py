@@ -517,6 +517,8 @@ class MessagesPage(QWidget):
     def open_new_channel(self) -> None:
         from missiondesk.ui.messages.channel_dialogs import NewChannelDialog
 
+        if self._raise_open(NewChannelDialog):
+            return
         dialog = NewChannelDialog(self._channels, self._people, self._tasks, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.created.connect(self._on_channel_made)
@@ -526,10 +528,22 @@ class MessagesPage(QWidget):
     def open_direct(self) -> None:
         from missiondesk.ui.messages.channel_dialogs import DirectMessageDialog
 
+        if self._raise_open(DirectMessageDialog):
+            return
         dialog = DirectMessageDialog(self._channels, self._people, self._tasks, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.opened.connect(self._on_channel_made)
         dialog.show()
+
+    def _raise_open(self, kind: type[QWidget]) -> bool:
+        """The dialog of that kind already open is brought forward (a key pressed twice opens
+        one, not two); False when there is none."""
+        for child in self.findChildren(kind):
+            if child.isVisible():
+                child.raise_()
+                child.activateWindow()
+                return True
+        return False
 
     @Slot(str)
     def _on_channel_made(self, channel_id: str) -> None:
