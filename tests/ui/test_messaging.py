@@ -419,3 +419,15 @@ def test_new_channel_pressed_twice_opens_one_dialog(qtbot, me: Desk):
     ]
     assert len(opened) == 1
     opened[0].close()
+
+
+def test_new_channel_says_when_no_one_else_is_known(qtbot, me: Desk):
+    from missiondesk.ui.messages.channel_dialogs import NO_ONE_YET
+
+    dialog = NewChannelDialog(me.session.channels, me.session.people, me.tasks, me.window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.everyone.setChecked(False)
+    qtbot.waitUntil(lambda: dialog.members.count() == 1, timeout=5000)
+    assert dialog.members.item(0).text() == NO_ONE_YET
+    assert dialog.chosen_members() == ()  # the note is no member

@@ -36,6 +36,12 @@ def _person_item(entry: PersonEntry) -> QListWidgetItem:
     return item
 
 
+NO_ONE_YET = (
+    "No one else is known on this laptop yet: people appear here once their laptops have "
+    "synced with it (or are on the roster)."
+)
+
+
 class NewChannelDialog(QDialog):
     created = Signal(str)  # channel id
 
@@ -105,6 +111,10 @@ class NewChannelDialog(QDialog):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.members.addItem(item)
+        if not entries:  # said before Create is pressed, not after
+            empty = QListWidgetItem(NO_ONE_YET)
+            empty.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.members.addItem(empty)
 
     def chosen_members(self) -> tuple[str, ...]:
         if self.everyone.isChecked():
@@ -112,7 +122,8 @@ class NewChannelDialog(QDialog):
         return tuple(
             str(self.members.item(i).data(Qt.ItemDataRole.UserRole))
             for i in range(self.members.count())
-            if self.members.item(i).checkState() == Qt.CheckState.Checked
+            if self.members.item(i).flags() & Qt.ItemFlag.ItemIsUserCheckable
+            and self.members.item(i).checkState() == Qt.CheckState.Checked
         )
 
     @Slot()
