@@ -521,3 +521,42 @@ def test_a_movement_s_detail_and_who_may_start_a_headcount(desk, wall, tmp_path)
             officer.headcount.start()
     finally:
         officer.close()
+
+
+def test_a_laptop_s_own_record_and_the_roster_s_are_one_person_after_a_sync(desk, wall):
+    """HQ put BRAVO-2 on the roster; BRAVO-2's laptop made its own record at init. After a
+    sync: one BRAVO-2 on both laptops, found by callsign, counted once, alerted and panicking
+    as the roster's BRAVO-2 (whose movement gives the last position)."""
+    bravo = create_vault(
+        desk.vault.layout.root.parent / "bravo",
+        PASSPHRASE,
+        name="Ben Okafor",
+        callsign="bravo-2",  # typed in another case on his own laptop
+        kdf=FAST_KDF,
+        wall=wall,
+    )
+    try:
+        roster_of(desk)
+        rostered = desk.roster.resolve("BRAVO-2")
+        movement = plan(desk, wall)
+        wall.at(30)
+        desk.movements.check_in(movement, position="38S MB 45000 37000")
+        share(desk, bravo)
+        share(bravo, desk)
+        for laptop in (desk, bravo):
+            found = [e for e in laptop.roster.entries() if e.label.casefold() == "bravo-2"]
+            assert [e.id for e in found] == [rostered], laptop
+            assert bravo.device_id in found[0].devices  # his laptop, on the roster's record
+            assert laptop.roster.resolve("BRAVO-2") == rostered
+            assert laptop.roster.resolve(bravo.people.person_id) == rostered
+        headcount = desk.headcount.start("Shelling", outposts=["OP North"])
+        assert sum(1 for p in desk.headcount.status(headcount).people if p.person == rostered) == 1
+        assert len(desk.headcount.status(headcount).people) == 2  # BRAVO-2 and CHARLIE-3
+        raised = tick(bravo, wall, 95)  # his check-in at 30 was due again at 90
+        warning = tuple(a for a in raised if a.alert.step is AlertStep.WARNING)
+        assert warning and bravo.alerts.meant_for_me(warning) == warning  # the traveller: him
+        panic = bravo.alerts.panic()  # from his own laptop, for himself
+        assert panic.alert.people == (rostered,)
+        assert panic.alert.position is not None  # his movement's last check-in
+    finally:
+        bravo.close()

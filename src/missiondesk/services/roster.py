@@ -21,6 +21,7 @@ from missiondesk.domain.records.roster import EmergencyDetails
 from missiondesk.services.people import PeopleService
 from missiondesk.services.protection_access import ProtectionAccess
 from missiondesk.services.records import RecordService, validate
+from missiondesk.store.reads import StoredRecord
 from missiondesk.store.vault import Vault
 
 NO_OUTPOST = "(no outpost)"
@@ -76,6 +77,27 @@ class RosterCard:
         return {**self.entry.as_json(), "emergency": emergency, "withheld": self.withheld}
 
 
+def _aliases(
+    people: Sequence[tuple[StoredRecord, Person]], owners: Mapping[str, str]
+) -> dict[str, str]:
+    """Laptops' own person records -> the roster keeper's record of the same person.
+
+    A roster keeper puts BRAVO-2 on the roster before BRAVO-2's laptop joins; that laptop made
+    its own record at `init`, with the same callsign. After a sync both are there: without
+    this, BRAVO-2 would be ambiguous to every command, a headcount would count the second as
+    unaccounted, and alerts for BRAVO-2 would not reach BRAVO-2's laptop. Paired only when the
+    callsign (in any case) has exactly one record a device names and one no device names."""
+    own = set(owners.values())
+    by_callsign: dict[str, tuple[list[str], list[str]]] = {}
+    for stored, person in people:
+        if person.callsign.strip():
+            mine, kept = by_callsign.setdefault(person.callsign.strip().casefold(), ([], []))
+            (mine if stored.id in own else kept).append(stored.id)
+    return {
+        mine[0]: kept[0] for mine, kept in by_callsign.values() if len(mine) == 1 and len(kept) == 1
+    }
+
+
 class RosterService:
     def __init__(
         self,
@@ -92,22 +114,41 @@ class RosterService:
     # -- reading ------------------------------------------------------------------------------
 
     def entries(self, outposts: Sequence[str] = ()) -> list[RosterEntry]:
-        """Everyone on the roster (those of `outposts`, if given), by outpost then label."""
+        """Everyone on the roster (those of `outposts`, if given), by outpost then label. A
+        laptop's own person record that another record names the same person (`aliases`) is
+        not listed: its devices are that record's."""
+        people = self._records.list(Person, limit=100_000)
+        owners = self._device_owners()
+        aliases = _aliases(people, owners)
         devices: dict[str, set[str]] = {}
-        for stored, device in self._records.list(Device, limit=100_000):
-            if device.person:
-                devices.setdefault(device.person, set()).add(stored.id)
+        for device_id, person_id in owners.items():
+            devices.setdefault(aliases.get(person_id, person_id), set()).add(device_id)
         wanted = {o.casefold() for o in outposts}
         entries = [
             RosterEntry(
                 stored.id, person, tuple(sorted(devices.get(stored.id, set()) | {*person.devices}))
             )
-            for stored, person in self._records.list(Person, limit=100_000)
-            if not wanted or person.outpost.casefold() in wanted
+            for stored, person in people
+            if stored.id not in aliases and (not wanted or person.outpost.casefold() in wanted)
         ]
         return sorted(entries, key=lambda e: (e.outpost.casefold(), e.label.casefold()))
 
+    def canonical(self, person_id: str) -> str:
+        """The roster's record of a person: a laptop's own record (made at `init`) maps to the
+        record a roster keeper made for the same callsign; any other id is itself."""
+        people = self._records.list(Person, limit=100_000)
+        return _aliases(people, self._device_owners()).get(person_id, person_id)
+
+    def _device_owners(self) -> dict[str, str]:
+        """Device id -> the person record its own registration names."""
+        return {
+            stored.id: device.person
+            for stored, device in self._records.list(Device, limit=100_000)
+            if device.person
+        }
+
     def entry(self, person_id: str) -> RosterEntry:
+        person_id = self.canonical(person_id)
         for entry in self.entries():
             if entry.id == person_id:
                 return entry
@@ -148,6 +189,8 @@ class RosterService:
         wanted = text.strip().casefold()
         if not wanted:
             raise InvalidInput("Name a person by callsign, name or id.")
+        if (named := self.canonical(text.strip())) != text.strip():
+            return named  # a laptop's own record, given by its id: the roster's record
         entries = self.entries()
         for key in ("id", "callsign", "name"):
             found = [
