@@ -549,6 +549,12 @@ def test_a_laptop_s_own_record_and_the_roster_s_are_one_person_after_a_sync(desk
             assert bravo.device_id in found[0].devices  # his laptop, on the roster's record
             assert laptop.roster.resolve("BRAVO-2") == rostered
             assert laptop.roster.resolve(bravo.people.person_id) == rostered
+        medics = desk.channels.create("medics", members=[rostered])  # made for the roster's
+        share(desk, bravo)
+        assert medics in [v.id for v in bravo.channels.overview()]  # ...reaches his laptop
+        assert [e.id for e in bravo.people.directory() if e.label.casefold() == "bravo-2"] == [
+            rostered
+        ]
         headcount = desk.headcount.start("Shelling", outposts=["OP North"])
         assert sum(1 for p in desk.headcount.status(headcount).people if p.person == rostered) == 1
         assert len(desk.headcount.status(headcount).people) == 2  # BRAVO-2 and CHARLIE-3

@@ -165,8 +165,11 @@ class ChannelService:
         wanted = set(channel.members)
         return [e for e in directory if e.id in wanted]
 
-    def concerns_me(self, channel: ChannelCard) -> bool:
-        return not channel.members or self._people.person_id in channel.members
+    def concerns_me(self, channel: ChannelCard, mine: frozenset[str] | None = None) -> bool:
+        """Addressed to everyone, or to this officer by either of their records (`my_ids`)."""
+        if not channel.members:
+            return True
+        return not (mine if mine is not None else self._people.my_ids()).isdisjoint(channel.members)
 
     # -- the list the screens show -------------------------------------------------------------
 
@@ -175,9 +178,10 @@ class ChannelService:
         marks = self._vault.messages.read_marks()
         labels = {e.id: e.label for e in self._people.directory()}
         me = self._people.person_id
+        mine = self._people.my_ids()  # read once for the list
         views = []
         for channel_id, channel in self.all():
-            if not self.concerns_me(channel):
+            if not self.concerns_me(channel, mine):
                 continue
             unread, urgent = self._vault.messages.unread(
                 channel_id, marks.get(channel_id, 0), UNREAD_CAP

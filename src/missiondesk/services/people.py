@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from missiondesk.domain.cards import DeviceCard, PersonCard
@@ -19,6 +20,29 @@ class PersonEntry(NamedTuple):
     def label(self) -> str:
         """What the screens call this person: the callsign, else the name."""
         return self.person.callsign or self.person.name
+
+
+def one_person_records(
+    callsigns: Iterable[tuple[str, str]], owners: Mapping[str, str]
+) -> dict[str, str]:
+    """Laptops' own person records -> the roster keeper's record of the same person.
+
+    `callsigns`: (person id, callsign) of every person record; `owners`: device id -> the
+    person its registration names. A roster keeper puts BRAVO-2 on the roster before BRAVO-2's
+    laptop joins; that laptop made its own record at `init`, with the same callsign. After a
+    sync both are there: without this, BRAVO-2 is ambiguous to every command, a headcount
+    counts the second as unaccounted, and what is addressed to BRAVO-2 (alerts, a channel's
+    members) misses BRAVO-2's laptop. Paired only when the callsign (in any case) has exactly
+    one record a device names and one no device names."""
+    own = set(owners.values())
+    by_callsign: dict[str, tuple[list[str], list[str]]] = {}
+    for person_id, callsign in callsigns:
+        if callsign.strip():
+            mine, kept = by_callsign.setdefault(callsign.strip().casefold(), ([], []))
+            (mine if person_id in own else kept).append(person_id)
+    return {
+        mine[0]: kept[0] for mine, kept in by_callsign.values() if len(mine) == 1 and len(kept) == 1
+    }
 
 
 class PeopleService:
@@ -43,15 +67,44 @@ class PeopleService:
         return (me.callsign or me.name) if me else ""
 
     def directory(self) -> list[PersonEntry]:
-        """Every person this vault knows, with the devices registered to them, by label."""
+        """Every person this vault knows, with the devices registered to them, by label (a
+        laptop's own record that the roster has too is listed once: `one_person_records`)."""
+        owners = self._owners()
+        people = self._records.cards("person", PersonCard.from_doc)
+        aliases = one_person_records(((s.id, p.callsign) for s, p in people), owners)
         devices: dict[str, set[str]] = {}
-        for stored, device in self._records.cards("device", DeviceCard.from_doc):
-            devices.setdefault(device.person, set()).add(stored.id)
+        for device_id, person_id in owners.items():
+            devices.setdefault(aliases.get(person_id, person_id), set()).add(device_id)
         entries = [
             PersonEntry(stored.id, person, frozenset(devices.get(stored.id, ())))
-            for stored, person in self._records.cards("person", PersonCard.from_doc)
+            for stored, person in people
+            if stored.id not in aliases
         ]
         return sorted(entries, key=lambda e: e.label.casefold())
+
+    def _owners(self) -> dict[str, str]:
+        """Device id -> the person record its own registration names."""
+        return {
+            stored.id: device.person
+            for stored, device in self._records.cards("device", DeviceCard.from_doc)
+            if device.person
+        }
+
+    def aliases(self) -> dict[str, str]:
+        """`one_person_records` of this vault."""
+        people = self._records.cards("person", PersonCard.from_doc)
+        return one_person_records(((s.id, p.callsign) for s, p in people), self._owners())
+
+    def canonical(self, person_id: str) -> str:
+        """The record a person is known by: the roster keeper's for a laptop's own record that
+        has one (`one_person_records`); any other id is itself."""
+        return self.aliases().get(person_id, person_id)
+
+    def my_ids(self) -> frozenset[str]:
+        """This officer's person record, and the roster's record of them if there is one:
+        what is addressed to either is addressed to this officer."""
+        me = self.person_id
+        return frozenset(x for x in (me, self.aliases().get(me, "")) if x)
 
     def others(self) -> list[PersonEntry]:
         """The directory without this officer."""

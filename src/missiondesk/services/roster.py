@@ -18,10 +18,9 @@ from missiondesk.domain.markings import Sensitivity
 from missiondesk.domain.protection_rules import ROSTER_KEEPERS
 from missiondesk.domain.records.people import Device, Person, Role
 from missiondesk.domain.records.roster import EmergencyDetails
-from missiondesk.services.people import PeopleService
+from missiondesk.services.people import PeopleService, one_person_records
 from missiondesk.services.protection_access import ProtectionAccess
 from missiondesk.services.records import RecordService, validate
-from missiondesk.store.reads import StoredRecord
 from missiondesk.store.vault import Vault
 
 NO_OUTPOST = "(no outpost)"
@@ -77,27 +76,6 @@ class RosterCard:
         return {**self.entry.as_json(), "emergency": emergency, "withheld": self.withheld}
 
 
-def _aliases(
-    people: Sequence[tuple[StoredRecord, Person]], owners: Mapping[str, str]
-) -> dict[str, str]:
-    """Laptops' own person records -> the roster keeper's record of the same person.
-
-    A roster keeper puts BRAVO-2 on the roster before BRAVO-2's laptop joins; that laptop made
-    its own record at `init`, with the same callsign. After a sync both are there: without
-    this, BRAVO-2 would be ambiguous to every command, a headcount would count the second as
-    unaccounted, and alerts for BRAVO-2 would not reach BRAVO-2's laptop. Paired only when the
-    callsign (in any case) has exactly one record a device names and one no device names."""
-    own = set(owners.values())
-    by_callsign: dict[str, tuple[list[str], list[str]]] = {}
-    for stored, person in people:
-        if person.callsign.strip():
-            mine, kept = by_callsign.setdefault(person.callsign.strip().casefold(), ([], []))
-            (mine if stored.id in own else kept).append(stored.id)
-    return {
-        mine[0]: kept[0] for mine, kept in by_callsign.values() if len(mine) == 1 and len(kept) == 1
-    }
-
-
 class RosterService:
     def __init__(
         self,
@@ -119,7 +97,7 @@ class RosterService:
         not listed: its devices are that record's."""
         people = self._records.list(Person, limit=100_000)
         owners = self._device_owners()
-        aliases = _aliases(people, owners)
+        aliases = one_person_records(((s.id, p.callsign) for s, p in people), owners)
         devices: dict[str, set[str]] = {}
         for device_id, person_id in owners.items():
             devices.setdefault(aliases.get(person_id, person_id), set()).add(device_id)
@@ -136,8 +114,7 @@ class RosterService:
     def canonical(self, person_id: str) -> str:
         """The roster's record of a person: a laptop's own record (made at `init`) maps to the
         record a roster keeper made for the same callsign; any other id is itself."""
-        people = self._records.list(Person, limit=100_000)
-        return _aliases(people, self._device_owners()).get(person_id, person_id)
+        return self._people.canonical(person_id)
 
     def _device_owners(self) -> dict[str, str]:
         """Device id -> the person record its own registration names."""
