@@ -144,3 +144,14 @@ def test_a_late_item_turns_late_when_the_clock_passes_its_due_time(qtbot, page, 
     qtbot.waitUntil(lambda: panel.detail.item("headcount").status.label == "Complete (late)",
                     timeout=10_000)  # fmt: skip
     assert page.line_statuses() == {"Hibernation readiness": "Pending"}
+
+
+def test_starting_without_assignee_and_due_says_both_at_once(qtbot, page):
+    qtbot.mouseClick(page.library_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.template_box.count() == 6, timeout=10_000)
+    qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
+    assert page.start_error.text() == "Give who it is assigned to and when it is due."
+    qtbot.keyClicks(page.assignee_edit, "Medic team")
+    qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
+    assert page.start_error.text() == "Give when it is due."
+    assert page.panel.detail is None  # nothing was started

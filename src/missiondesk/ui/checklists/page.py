@@ -276,6 +276,18 @@ class ChecklistsPage(QWidget):
         service = self._service
         assignee, outpost = self.assignee_edit.text(), self.outpost_edit.text()
         due = self.due_edit.text()
+        missing = [
+            (edit, words)
+            for edit, words in (
+                (self.assignee_edit, "who it is assigned to"),
+                (self.due_edit, "when it is due"),
+            )
+            if not edit.text().strip()
+        ]
+        if missing:  # both said at once, before the vault is asked
+            self.start_error.setText("Give " + " and ".join(w for _, w in missing) + ".")
+            missing[0][0].setFocus()
+            return
         self.start_error.setText("")
         self._tasks.run(
             "start checklist",
