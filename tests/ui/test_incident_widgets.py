@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from missiondesk.domain.markings import Sensitivity
 from missiondesk.domain.records.incidents import DEFAULT_CATEGORIES
-from missiondesk.ui.incidents.chart import IncidentChart, bin_counts
+from missiondesk.ui.incidents.chart import EMPTY_HEIGHT, IncidentChart, _seconds, bin_counts
 from missiondesk.ui.incidents.form import IncidentForm
 
 
@@ -165,3 +165,6 @@ def test_the_chart_says_what_it_shows(qtbot):
     chart.show_counts(days, {"Armed clash": [0] * 30})
     assert chart.summary.text() == "No incidents in this period."
     assert chart.legend_entries == [] and chart.series_shown == 0
+    (x_low, x_high), (y_low, y_high) = chart.plot.viewRange()  # empty, over the period's dates
+    assert x_low <= _seconds(days[0]) and x_high >= _seconds(days[-1])
+    assert (y_low, y_high) == (0, EMPTY_HEIGHT)

@@ -36,6 +36,7 @@ SERIES_COLOURS = (
 SEVERITY_COLOURS = {1: "#6a9f58", 2: "#c9b200", 3: "#e68a00", 4: "#d1495b", 5: "#7b1e2b"}
 MAX_BARS = 92  # a quarter by day; longer periods by week, then by month
 DAY_SECONDS = 86_400
+EMPTY_HEIGHT = 5  # the count axis of an empty chart: 0 to 5
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,9 @@ class IncidentChart(QWidget):
         if not bins.starts or grand == 0:
             for bars in self._bars:
                 bars.hide()
+            if days:  # the period's dates under empty axes, not the clock's zero
+                self.plot.setXRange(_seconds(days[0]), _seconds(days[-1]) + DAY_SECONDS)
+            self.plot.setYRange(0, EMPTY_HEIGHT, padding=0)  # whole numbers, none cut off
             self.summary.setText(f"No {what} in this period.")
             return
         half = bins.width_days * DAY_SECONDS / 2
