@@ -284,6 +284,8 @@ def test_start_checks_its_fields(desk):
         c.start("radio-check", assignee="", due=T0 - timedelta(hours=1))
     fields = caught.value.fields()
     assert set(fields) == {"assignee", "due"} and fields["due"] == "is before the start"
+    assert str(caught.value).count("before the start") == 1  # said once, not garbled twice
+    assert str(caught.value) == "Invalid checklist: due: is before the start; assignee: is required"
 
 
 # -- merging ticks made apart -------------------------------------------------------------------

@@ -162,7 +162,8 @@ class ChecklistService:
         try:
             checklist = Checklist.model_validate(values)
         except ValidationError as exc:
-            problems.extend(p for p in problems_of(exc) if p.field != "value")
+            said = {p.field for p in problems}  # the due time's order is said above already
+            problems.extend(p for p in problems_of(exc) if p.field and p.field not in said)
         if problems:
             raise InvalidFields("checklist", tuple(problems))
         checklist_id, change = self._records.create_change(

@@ -151,7 +151,7 @@ class Checklist(Record):
     def _consistent(self) -> Checklist:
         _check_sections(self.sections)
         if self.due < self.started:
-            raise ValueError("the due time is not before the start")
+            raise ValueError("due: must not be before the start")
         return self
 
     def items(self) -> tuple[TemplateItem, ...]:
