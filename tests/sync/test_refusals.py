@@ -253,3 +253,15 @@ def test_a_session_cut_by_the_stop_gets_its_line(mission):
             assert "cut by the stop" in log, log
 
         asyncio.run(run())
+
+
+def test_a_served_peer_is_not_given_its_passing_port(mission):
+    a, b, _ = mission
+    with Server(a) as server:
+        assert sync(b, server)["returncode"] == 0
+    served = json.loads(cli(a, "sync", "status", "--json").stdout)["peers"]
+    called = json.loads(cli(b, "sync", "status", "--json").stdout)["peers"]
+    a_device = json.loads(cli(a, "status", "--json").stdout)["device_id"]
+    assert all(p["device"] != a_device for p in served)  # not a peer of itself
+    assert [p["address"] for p in called if p["device"] == a_device] == [server.address]
+    assert all(p["address"] == "" for p in served)  # no port it could not dial back

@@ -248,3 +248,17 @@ def test_serving_restarted_at_unlock_that_fails_is_kept_for_the_next_unlock(
         finally:
             window.close()
             assert tasks.wait_for_done(10_000)
+
+
+def test_syncing_with_its_own_address_is_refused_and_adds_no_peer(qtbot, mission, window):
+    controller = window.sync_controller
+    window.show_section("Sync")
+    peers = window.sync_page.peers
+    peers.listen_edit.setText("127.0.0.1:0")
+    qtbot.mouseClick(peers.serve_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(controller.serving_address), timeout=10_000)
+    address = controller.serving_address
+    sync_with(qtbot, window, address)
+    assert peers.result.failed and "is this laptop itself" in peers.result.text()
+    assert peers.model.rowCount() == 0  # not listed as a peer of itself
+    assert peers.peer_edit.currentText() == address  # what was typed stays

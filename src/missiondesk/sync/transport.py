@@ -95,12 +95,17 @@ async def serve(
             device, problem = await asyncio.get_running_loop().run_in_executor(
                 db, _peer_identity, _peer_certificate(writer), replica
             )
+            if not problem and device == replica.device_id:  # itself: the caller says so
+                writer.close()
+                return
             if problem:
                 log.warning("refused %s from %s", problem, address)
                 on_report(SessionReport(peer=device, error=f"refused {problem}"))
                 await _refuse(writer, problem)
                 return
-            session = Session(replica, db, reader, writer, device, address=address, timeout=timeout)
+            # No address recorded: the caller's is a passing port nobody can dial back (the
+            # one it gave when this laptop called it, if ever, is kept).
+            session = Session(replica, db, reader, writer, device, address="", timeout=timeout)
             on_report(await session.run())
         except asyncio.CancelledError:  # the node is stopping: what was committed stays
             on_report(
@@ -167,6 +172,9 @@ async def sync_with(
     device, problem = await asyncio.get_running_loop().run_in_executor(
         db, _peer_identity, _peer_certificate(writer), replica
     )
+    if not problem and device == replica.device_id:
+        writer.close()
+        return SessionReport(error=f"{host}:{port} is this laptop itself; give another's address")
     if problem:
         await _refuse(writer, problem)
         return SessionReport(peer=device, error=f"the peer presented {problem}")
