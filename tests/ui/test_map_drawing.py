@@ -162,7 +162,7 @@ def test_a_no_go_zone_drawn_with_the_mouse_reaches_a_second_vault(
 def test_a_route_drawn_from_the_keyboard(qtbot, page, mission, tasks, answers):
     hq, _ = mission
     view, overlays = opened(qtbot, page)
-    answers.names = ["Patrol East"]
+    answers.names = ["P" * 201, "Patrol East"]  # too long: asked again, the points kept
     start = view.centre
     view.setFocus()
     qtbot.keyClick(view, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)  # the Route button
@@ -193,7 +193,10 @@ def test_a_route_drawn_from_the_keyboard(qtbot, page, mission, tasks, answers):
     qtbot.keyClick(view, Qt.Key.Key_Space)
     qtbot.keyClick(view, Qt.Key.Key_Escape)
     assert overlays.tool.kind is None and not overlays.tool.draft.points
-    assert answers.asked == ["Name of the route:"]
+    assert answers.asked == [
+        "Name of the route:",
+        "At most 200 characters. Name of the route:",
+    ]
 
 
 def test_a_refused_geometry_says_why(qtbot, page, mission, tasks, answers):

@@ -45,6 +45,9 @@ TOOLS = (  # kind, button text (with its Alt shortcut), what to do
 )
 
 
+FEATURE_NAME_MAX = 200  # what a map feature's name may hold (domain/records/mapping.py)
+
+
 class MissionOverlays(QWidget):
     """The drawing toolbar over the map; owns the feature and movement layers of one view."""
 
@@ -220,7 +223,10 @@ class MissionOverlays(QWidget):
         except MissionDeskError as exc:
             self.say(f"Not drawn: {exc.message}", error=True)
             return
-        name = self._ask_name(self, f"Name of the {KIND_LABELS[kind].lower()}:")
+        question = f"Name of the {KIND_LABELS[kind].lower()}:"
+        name = self._ask_name(self, question)
+        while name and len(name) > FEATURE_NAME_MAX:  # asked again: the drawing is kept
+            name = self._ask_name(self, f"At most {FEATURE_NAME_MAX} characters. {question}")
         if not name:
             self.say("Not drawn: no name was given.")
             return
