@@ -221,7 +221,10 @@ def test_a_listener_that_never_starts_tls_gets_the_timeout_not_fifteen_seconds(m
 
 def test_an_address_that_is_not_host_port_is_invalid_input(mission):
     a, _, _ = mission
-    for address in ("localhost", "127.0.0.1:99999", ""):
+    for address in (
+        "localhost", "127.0.0.1:99999", "", "http://127.0.0.1:7447", "999.1.1.1:7447",
+        ":7447", "[::1", "ops room:7447",
+    ):  # fmt: skip
         done = cli(a, "sync", "now", "--peer", address)
         assert done.returncode == 4 and "is not HOST:PORT" in done.stderr, (address, done.stderr)
 

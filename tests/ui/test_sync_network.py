@@ -258,6 +258,7 @@ def test_syncing_with_its_own_address_is_refused_and_adds_no_peer(qtbot, mission
     qtbot.mouseClick(peers.serve_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(controller.serving_address), timeout=10_000)
     address = controller.serving_address
+    assert "only this computer can reach it" in peers.serve_note.text()  # a loopback address
     sync_with(qtbot, window, address)
     assert peers.result.failed and "is this laptop itself" in peers.result.text()
     assert peers.model.rowCount() == 0  # not listed as a peer of itself

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import ssl
 from collections.abc import Callable
 from concurrent.futures import Executor
@@ -23,17 +24,30 @@ STOP_GRACE = 5.0  # seconds sessions are given to wind down when the node stops
 Reporter = Callable[[SessionReport], None]
 
 
+_HOST = re.compile(r"[A-Za-z0-9.\-]+|[0-9A-Fa-f:]+")  # a name, an IPv4 or an IPv6 address
+_DOTTED = re.compile(r"\d+(\.\d+){3}")
+
+
 def parse_address(
     text: str, default_host: str = "127.0.0.1", *, listening: bool = False
 ) -> tuple[str, int]:
     """HOST:PORT; a node that listens may ask for port 0 (any free port, printed at start)."""
-    host, sep, port = text.rpartition(":")
+    host, sep, port = text.strip().rpartition(":")
     if not sep:
-        host, port = default_host, text
+        host, port = default_host, text.strip()
     lowest = 0 if listening else 1
-    if not port.isdecimal() or not lowest <= int(port) < 65536:
+    bare = host.strip("[]")
+    if (
+        not port.isdecimal()
+        or not lowest <= int(port) < 65536
+        or (not bare and not listening)  # ":7447": whose?
+        or host.startswith("[") != host.endswith("]")
+        or (bare and not bare.strip(":"))
+        or not _HOST.fullmatch(bare or default_host)
+        or (_DOTTED.fullmatch(bare) and any(int(part) > 255 for part in bare.split(".")))
+    ):
         raise InvalidInput(f"'{text}' is not HOST:PORT (for example 192.168.1.20:7447)")
-    return host.strip("[]") or default_host, int(port)
+    return bare or default_host, int(port)
 
 
 def _peer_certificate(writer: asyncio.StreamWriter) -> bytes | None:

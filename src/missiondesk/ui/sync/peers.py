@@ -46,6 +46,9 @@ DISCOVERY_OFF = (
 )
 
 
+LOOPBACK = ("127.", "::1", "[::1]", "localhost")  # addresses only this computer reaches
+
+
 class PeersModel(RowsModel[PeerSeen]):
     COLUMNS = ("Peer", "Address", "Last seen", "Last result", "Sent / received")
     PEER, ADDRESS, SEEN, RESULT, COUNTS = range(5)
@@ -242,7 +245,12 @@ class PeersPanel(QWidget):
         serving = c.is_serving
         self.serve_button.setText("Stop serving" if serving else "Start serving")
         self.listen_edit.setEnabled(not serving)
-        if c.serving_address:
+        if c.serving_address and c.serving_address.startswith(LOOPBACK):
+            self.serve_note.setText(  # no other laptop can reach a loopback address
+                f"Serving on {c.serving_address}: only this computer can reach it. To serve"
+                " other laptops, listen on 0.0.0.0 or this laptop's network address."
+            )
+        elif c.serving_address:
             text = f"Serving on {c.serving_address}: other laptops of the mission can sync with "
             text += "this one." if not announcement else f"this one. {announcement}"
             self.serve_note.setText(text)
