@@ -156,6 +156,18 @@ def test_go_to_refuses_what_is_not_a_place_in_red(qtbot, opened):
     qtbot.keyClicks(page.go_to_box, "95, 10")
     qtbot.keyClick(page.go_to_box, Qt.Key.Key_Return)
     assert "outside the globe" in page.error.text()
+    qtbot.keyClick(page.go_to_box, Qt.Key.Key_Backspace)  # typing again: the refusal goes
+    assert not page.error.isVisible()
+
+
+def test_a_failed_export_is_said_in_red(qtbot, opened, tmp_path: Path):
+    page, saved = opened
+    show(qtbot, page, 0)
+    saved.append(str(tmp_path / "nope" / "view.png"))  # a folder that does not exist
+    page.export_png()
+    qtbot.waitUntil(page.error.isVisible, timeout=5000)
+    assert page.error.text().startswith("Not saved: ") and "does not exist" in page.error.text()
+    assert page.result.text() == ""
 
 
 def test_ctrl_g_puts_the_cursor_in_the_go_to_box(qtbot, opened):

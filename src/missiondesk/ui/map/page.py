@@ -114,6 +114,7 @@ class MapPage(QWidget):
         self.error.setTextFormat(Qt.TextFormat.PlainText)
         self.error.setWordWrap(True)
         self.error.setStyleSheet(f"color: {ERROR.name()}; font-weight: bold;")
+        self.go_to_box.textEdited.connect(self.error.hide)  # a refusal goes with new typing
         self.readout = QLabel(self)
         self.readout.setTextFormat(Qt.TextFormat.PlainText)
         self.readout.setAccessibleName("Cursor position")
@@ -304,6 +305,7 @@ class MapPage(QWidget):
     def go_to(self) -> None:
         text = self.go_to_box.text()
         if not text.strip():
+            self.error.hide()  # nothing asked for: an old refusal no longer applies
             return
         try:
             place = parse_location(text)
@@ -341,7 +343,7 @@ class MapPage(QWidget):
             "export map",
             lambda: write_map_png(audit, target, data, incidents=count, sensitivity=level),
             self._on_exported,
-            lambda failure: self._say(failure.message),
+            lambda failure: self._say_failed(f"Not saved: {failure.message}"),
         )
 
     def _on_exported(self, written: WrittenMap) -> None:
@@ -352,7 +354,15 @@ class MapPage(QWidget):
 
     def _say(self, text: str) -> None:
         if not self._closed:
+            self.error.hide()  # what went before no longer applies
             self.result.setText(text)
+
+    def _say_failed(self, text: str) -> None:
+        """A failure, in the page's error line (red), not beside the buttons (grey)."""
+        if not self._closed:
+            self.result.setText("")
+            self.error.setText(text)
+            self.error.show()
 
     # -- lock ------------------------------------------------------------------------------------
 
