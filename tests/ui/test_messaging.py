@@ -199,6 +199,12 @@ def test_attachment_round_trip_with_preview_and_save_as(
     qtbot.waitUntil(lambda: viewer.saved_to == saved, timeout=5000)
     assert saved.read_bytes() == PNG
     assert receiver.do(lambda: met.audit.entries()[-1].event) == "data.exported"
+    assert viewer.note.isVisible()
+    viewer._choose_path = lambda _parent, _name: str(saved.parent)  # a folder this time
+    qtbot.mouseClick(viewer.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(viewer.error.isVisible, timeout=5000)
+    assert viewer.error.text() == f"{saved.parent} is a folder; give a file name."
+    assert not viewer.note.isVisible()  # the earlier copy's note is not about this try
 
 
 def test_text_attachment_previews_as_text(qtbot, me: Desk, tmp_path: Path):

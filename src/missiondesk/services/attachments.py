@@ -204,6 +204,8 @@ class AttachmentService:
 
     def export(self, attachment_id: str, destination: Path) -> AttachmentInfo:
         """Save a decrypted copy where the officer chose; recorded in the audit log."""
+        if destination.is_dir():
+            raise InvalidInput(f"{destination} is a folder; give a file name.")
         info, data = self.content(attachment_id)
         write_atomically(destination, data)
         self._audit.record(

@@ -28,7 +28,7 @@ def write_atomically(path: Path, data: bytes) -> None:
 
     The temp file is created with mode 0600 before a single byte is written.
     """
-    existed = path.exists()
+    existed = path.is_file()  # a folder there is no previous file
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     try:

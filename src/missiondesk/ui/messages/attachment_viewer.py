@@ -171,6 +171,7 @@ class AttachmentViewer(QDialog):
     def _on_save_failed(self, failure: Failure) -> None:
         self.busy.stop()
         self.save_button.setEnabled(True)
+        self.note.hide()  # an earlier copy's note is not about this try
         self.error.show_message(failure.message)
 
 
