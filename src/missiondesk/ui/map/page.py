@@ -347,6 +347,7 @@ class MapPage(QWidget):
         )
 
     def _on_exported(self, written: WrittenMap) -> None:
+        self.error.hide()  # an earlier failure no longer applies
         self._say(
             f"The map view was saved to {written.path}, marked {written.sensitivity.label} "
             "(the file is not encrypted)."
@@ -354,7 +355,6 @@ class MapPage(QWidget):
 
     def _say(self, text: str) -> None:
         if not self._closed:
-            self.error.hide()  # what went before no longer applies
             self.result.setText(text)
 
     def _say_failed(self, text: str) -> None:
