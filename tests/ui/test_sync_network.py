@@ -78,6 +78,16 @@ def sync_with(qtbot, window: MainWindow, address: str) -> None:
     qtbot.waitUntil(lambda: not window.sync_controller.is_syncing, timeout=30_000)
 
 
+def serve_on_loopback(qtbot, window: MainWindow) -> str:
+    """Start serving from the Sync section on 127.0.0.1, any port; the address it serves on."""
+    window.show_section("Sync")
+    window.sync_page.peers.listen_edit.setText("127.0.0.1:0")
+    qtbot.mouseClick(window.sync_page.peers.serve_button, Qt.MouseButton.LeftButton)
+    controller = window.sync_controller
+    qtbot.waitUntil(lambda: bool(controller.serving_address), timeout=10_000)
+    return controller.serving_address
+
+
 def test_sync_now_brings_a_message_from_a_cli_node_into_the_list(qtbot, mission, window):
     write_message(mission[1], "Patrol N-2 back at base")
     with Server(mission[1]) as server:
@@ -107,12 +117,8 @@ def test_serving_takes_a_cli_push_then_lock_frees_port_and_vault_and_unlock_serv
     vault_is_free: Callable[[Path], bool],
 ):
     controller = window.sync_controller
-    window.show_section("Sync")
+    address = serve_on_loopback(qtbot, window)
     peers = window.sync_page.peers
-    peers.listen_edit.setText("127.0.0.1:0")
-    qtbot.mouseClick(peers.serve_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: bool(controller.serving_address), timeout=10_000)
-    address = controller.serving_address
     port = int(address.rsplit(":", 1)[1])
     assert window.status_panel.sync_state.text() == f"Sync: serving on {address}"
     assert peers.serve_button.text() == "Stop serving" and not peers.listen_edit.isEnabled()
@@ -251,13 +257,8 @@ def test_serving_restarted_at_unlock_that_fails_is_kept_for_the_next_unlock(
 
 
 def test_syncing_with_its_own_address_is_refused_and_adds_no_peer(qtbot, mission, window):
-    controller = window.sync_controller
-    window.show_section("Sync")
+    address = serve_on_loopback(qtbot, window)
     peers = window.sync_page.peers
-    peers.listen_edit.setText("127.0.0.1:0")
-    qtbot.mouseClick(peers.serve_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: bool(controller.serving_address), timeout=10_000)
-    address = controller.serving_address
     assert "only this computer can reach it" in peers.serve_note.text()  # a loopback address
     sync_with(qtbot, window, address)
     assert peers.result.failed and "is this laptop itself" in peers.result.text()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 MAX_MESSAGE_TEXT = 20_000
+MAX_FEATURE_NAME = 200  # a map feature's name (domain/records/mapping.py and the drawing)
 MAX_ATTACHMENT_BYTES = 8 * 1024 * 1024
 
 

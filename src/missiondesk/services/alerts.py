@@ -98,7 +98,7 @@ class AlertService:
         membership = self._mission.my_membership()
         role = membership.role if membership else None
         in_mission = self._mission.info() is not None
-        me = self._roster.canonical(self._people.person_id or "")  # the roster's record of me
+        me = self._people.my_roster_id()
         return tuple(
             v for v in views
             if v.open and reaches(v.alert.audience, v.alert.people, me, role, in_mission)
@@ -119,11 +119,7 @@ class AlertService:
     ) -> AlertView:
         """Raise a FLASH alert to the mission for `person` (this officer if None) with their
         last known position: the one given, else their last check-in that had one."""
-        person_id = (
-            self._roster.resolve(person)
-            if person
-            else self._roster.canonical(self._people.person_id or "")
-        )
+        person_id = self._roster.resolve(person) if person else self._people.my_roster_id()
         if not person_id:
             raise InvalidInput("Name the person in danger.")
         try:

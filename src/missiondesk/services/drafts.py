@@ -28,9 +28,11 @@ class Draft(NamedTuple):
 class DraftService:
     def __init__(self, vault: Vault) -> None:
         self._vault = vault
+        self._none_kept = False  # known empty: no read at each channel opened (only `keep` adds)
 
     def keep(self, draft: Draft) -> None:
         """Keep the unsent message (replacing any kept before)."""
+        self._none_kept = False
         self._vault.set_meta(
             DRAFT_KEY,
             json.dumps(
@@ -45,8 +47,11 @@ class DraftService:
 
     def take(self, channel: str) -> Draft | None:
         """The draft kept for `channel`, handed over once (it is then no longer kept)."""
+        if self._none_kept:
+            return None
         raw = self._vault.get_meta(DRAFT_KEY)
         if not raw:
+            self._none_kept = True
             return None
         try:
             data = json.loads(raw)
@@ -58,8 +63,10 @@ class DraftService:
             )
         except (ValueError, KeyError, TypeError):  # unreadable: not worth keeping
             self._vault.delete_meta(DRAFT_KEY)
+            self._none_kept = True
             return None
         if draft.channel != channel:
             return None
         self._vault.delete_meta(DRAFT_KEY)
+        self._none_kept = True
         return draft

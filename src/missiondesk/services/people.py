@@ -8,6 +8,7 @@ from typing import NamedTuple
 from missiondesk.domain.cards import DeviceCard, PersonCard
 from missiondesk.domain.ids import fingerprint
 from missiondesk.services.records import RecordService
+from missiondesk.store.reads import StoredRecord
 from missiondesk.store.vault import Vault
 
 
@@ -69,9 +70,7 @@ class PeopleService:
     def directory(self) -> list[PersonEntry]:
         """Every person this vault knows, with the devices registered to them, by label (a
         laptop's own record that the roster has too is listed once: `one_person_records`)."""
-        owners = self._owners()
-        people = self._records.cards("person", PersonCard.from_doc)
-        aliases = one_person_records(((s.id, p.callsign) for s, p in people), owners)
+        people, owners, aliases = self._people_and_aliases()
         devices: dict[str, set[str]] = {}
         for device_id, person_id in owners.items():
             devices.setdefault(aliases.get(person_id, person_id), set()).add(device_id)
@@ -82,7 +81,15 @@ class PeopleService:
         ]
         return sorted(entries, key=lambda e: e.label.casefold())
 
-    def _owners(self) -> dict[str, str]:
+    def _people_and_aliases(
+        self,
+    ) -> tuple[list[tuple[StoredRecord, PersonCard]], dict[str, str], dict[str, str]]:
+        """The person cards, the device owners and `one_person_records` of them: one read."""
+        owners = self.device_owners()
+        people = self._records.cards("person", PersonCard.from_doc)
+        return people, owners, one_person_records(((s.id, p.callsign) for s, p in people), owners)
+
+    def device_owners(self) -> dict[str, str]:
         """Device id -> the person record its own registration names."""
         return {
             stored.id: device.person
@@ -90,21 +97,17 @@ class PeopleService:
             if device.person
         }
 
-    def aliases(self) -> dict[str, str]:
-        """`one_person_records` of this vault."""
-        people = self._records.cards("person", PersonCard.from_doc)
-        return one_person_records(((s.id, p.callsign) for s, p in people), self._owners())
-
-    def canonical(self, person_id: str) -> str:
-        """The record a person is known by: the roster keeper's for a laptop's own record that
-        has one (`one_person_records`); any other id is itself."""
-        return self.aliases().get(person_id, person_id)
-
     def my_ids(self) -> frozenset[str]:
         """This officer's person record, and the roster's record of them if there is one:
         what is addressed to either is addressed to this officer."""
         me = self.person_id
-        return frozenset(x for x in (me, self.aliases().get(me, "")) if x)
+        return frozenset(x for x in (me, self._people_and_aliases()[2].get(me, "")) if x)
+
+    def my_roster_id(self) -> str:
+        """The record this officer is known by: the roster keeper's record of them if there is
+        one (`one_person_records`), else their own ("" before it exists)."""
+        me = self.person_id
+        return self._people_and_aliases()[2].get(me, me)
 
     def others(self) -> list[PersonEntry]:
         """The directory without this officer."""

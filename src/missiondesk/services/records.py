@@ -79,7 +79,7 @@ def problems_of(exc: ValidationError) -> list[FieldProblem]:
             len(inner) > len(loc) and inner[: len(loc)] == loc for inner in failed_inside
         ):
             continue  # a list left short by its own refused members: they are the problem
-        where = ".".join(str(p) for p in error["loc"])
+        where = ".".join(str(p) for p in loc)
         message = plain_words(error) or error["msg"].removeprefix("Value error, ")
         if not where and (named := _NAMES_ITS_FIELD.match(message)):
             where, message = named.groups()  # a check across fields that names the one at fault

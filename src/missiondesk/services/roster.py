@@ -16,7 +16,7 @@ from missiondesk.domain.errors import FieldProblem, InvalidFields, InvalidInput
 from missiondesk.domain.ids import derived_id, is_device_id
 from missiondesk.domain.markings import Sensitivity
 from missiondesk.domain.protection_rules import ROSTER_KEEPERS
-from missiondesk.domain.records.people import Device, Person, Role
+from missiondesk.domain.records.people import Person, Role
 from missiondesk.domain.records.roster import EmergencyDetails
 from missiondesk.services.people import PeopleService, one_person_records
 from missiondesk.services.protection_access import ProtectionAccess
@@ -95,8 +95,12 @@ class RosterService:
         """Everyone on the roster (those of `outposts`, if given), by outpost then label. A
         laptop's own person record that another record names the same person (`aliases`) is
         not listed: its devices are that record's."""
+        return self._read(outposts)[0]
+
+    def _read(self, outposts: Sequence[str] = ()) -> tuple[list[RosterEntry], dict[str, str]]:
+        """The entries and `one_person_records` of the people, in one read."""
         people = self._records.list(Person, limit=100_000)
-        owners = self._device_owners()
+        owners = self._people.device_owners()
         aliases = one_person_records(((s.id, p.callsign) for s, p in people), owners)
         devices: dict[str, set[str]] = {}
         for device_id, person_id in owners.items():
@@ -109,24 +113,13 @@ class RosterService:
             for stored, person in people
             if stored.id not in aliases and (not wanted or person.outpost.casefold() in wanted)
         ]
-        return sorted(entries, key=lambda e: (e.outpost.casefold(), e.label.casefold()))
-
-    def canonical(self, person_id: str) -> str:
-        """The roster's record of a person: a laptop's own record (made at `init`) maps to the
-        record a roster keeper made for the same callsign; any other id is itself."""
-        return self._people.canonical(person_id)
-
-    def _device_owners(self) -> dict[str, str]:
-        """Device id -> the person record its own registration names."""
-        return {
-            stored.id: device.person
-            for stored, device in self._records.list(Device, limit=100_000)
-            if device.person
-        }
+        entries.sort(key=lambda e: (e.outpost.casefold(), e.label.casefold()))
+        return entries, aliases
 
     def entry(self, person_id: str) -> RosterEntry:
-        person_id = self.canonical(person_id)
-        for entry in self.entries():
+        entries, aliases = self._read()
+        person_id = aliases.get(person_id, person_id)  # a laptop's own record: the roster's
+        for entry in entries:
             if entry.id == person_id:
                 return entry
         raise InvalidInput(f"There is no person with id {person_id} on the roster.")
@@ -166,9 +159,9 @@ class RosterService:
         wanted = text.strip().casefold()
         if not wanted:
             raise InvalidInput("Name a person by callsign, name or id.")
-        if (named := self.canonical(text.strip())) != text.strip():
-            return named  # a laptop's own record, given by its id: the roster's record
-        entries = self.entries()
+        entries, aliases = self._read()
+        if text.strip() in aliases:
+            return aliases[text.strip()]  # a laptop's own record, given by its id: the roster's
         for key in ("id", "callsign", "name"):
             found = [
                 e.id

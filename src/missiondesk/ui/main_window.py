@@ -120,7 +120,6 @@ class MainWindow(QMainWindow):
             choose_files=self._options.choose_files,
             choose_save_path=self._options.choose_save_path,
             first=first_screen,
-            drafts=session.drafts,
             parent=self.stack,
         )
         self.messages_page.unread_changed.connect(self._on_unread_changed)
@@ -467,7 +466,7 @@ class MainWindow(QMainWindow):
         if self._session is not None:
             self.banner.refresh()
             self.status_panel.refresh()
-            self.messages_page.restore_draft()  # what was being written when it locked
+            self.messages_page.restore_draft(self._session.drafts)  # written when it locked
             self.first_screen_shown.emit()  # the app reads the settings now (pydantic)
             self._options.when_settings(self._on_settings_in_force)
 

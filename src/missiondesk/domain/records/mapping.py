@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from missiondesk.domain.record_enums import MAX_FEATURE_NAME
 from missiondesk.domain.records.base import Record
 
 
@@ -44,7 +45,7 @@ class Geometry(BaseModel):
 
 
 class MapFeature(Record):
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=MAX_FEATURE_NAME)
     kind: FeatureKind = FeatureKind.POINT
     geometry: Geometry
     notes: str = Field(default="", max_length=5000)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVB
 
 from missiondesk.domain.errors import MissionDeskError
 from missiondesk.domain.markings import Sensitivity
+from missiondesk.domain.record_enums import MAX_FEATURE_NAME
 from missiondesk.domain.records.mapping import FeatureKind
 from missiondesk.domain.web_mercator import unproject
 from missiondesk.services.map_features import FeatureInfo, Position, geometry_for
@@ -43,9 +44,6 @@ TOOLS = (  # kind, button text (with its Alt shortcut), what to do
     (FeatureKind.AREA, "&Area", "click each corner"),
     (FeatureKind.NO_GO, "&No-go", "click each corner"),
 )
-
-
-FEATURE_NAME_MAX = 200  # what a map feature's name may hold (domain/records/mapping.py)
 
 
 class MissionOverlays(QWidget):
@@ -225,8 +223,8 @@ class MissionOverlays(QWidget):
             return
         question = f"Name of the {KIND_LABELS[kind].lower()}:"
         name = self._ask_name(self, question)
-        while name and len(name) > FEATURE_NAME_MAX:  # asked again: the drawing is kept
-            name = self._ask_name(self, f"At most {FEATURE_NAME_MAX} characters. {question}")
+        while name and len(name) > MAX_FEATURE_NAME:  # asked again: the drawing is kept
+            name = self._ask_name(self, f"At most {MAX_FEATURE_NAME} characters. {question}")
         if not name:
             self.say("Not drawn: no name was given.")
             return

@@ -70,15 +70,12 @@ class MessagesPage(QWidget):
         choose_files: FilesChooser = ask_for_files,
         choose_save_path: PathChooser = ask_for_path,
         first: FirstScreen | None = None,
-        drafts: DraftService | None = None,
         parent: QWidget | None = None,
     ) -> None:
         """`first`: the first screen already read (`read_first_screen`, by the unlock); without
-        it the page reads it itself, in one trip to the vault's thread. `drafts`: where the
-        message being written is kept when the vault locks, and taken back from."""
+        it the page reads it itself, in one trip to the vault's thread."""
         super().__init__(parent)
-        self._drafts = drafts
-        self._drafts_on = False  # asked for from the first screen on (restore_draft)
+        self._drafts: DraftService | None = None  # given with the first screen (restore_draft)
         self._messaging = messaging
         self._channels = channels
         self._people = people
@@ -306,8 +303,8 @@ class MessagesPage(QWidget):
             ("@" if view.is_direct else "#") + view.title, view.channel.sensitivity
         )
         self.reading.show_message(None)
-        if self._drafts_on:
-            self.restore_draft()
+        if self._drafts is not None:
+            self.restore_draft(self._drafts)
         if self._preloaded == view.id:
             self._preloaded = None  # its first page is at hand (see _on_first_channels)
         elif self._pending_jump is None:
@@ -574,12 +571,13 @@ class MessagesPage(QWidget):
         self.status.setText(message)
         self.status.setVisible(bool(message))
 
-    def restore_draft(self) -> None:
+    def restore_draft(self, drafts: DraftService) -> None:
         """Put back the message kept at the last lock, if it was written in the channel open
-        now and the box is empty (from the first screen on; each channel as it is opened)."""
-        self._drafts_on = True
-        drafts, current = self._drafts, self._current
-        if drafts is None or current is None or self._closed:
+        now and the box is empty; from then on `drafts` keeps the message at a lock and is
+        asked again as each channel is opened (the first screen hands it over: not before)."""
+        self._drafts = drafts
+        current = self._current
+        if current is None or self._closed:
             return
         channel = current.id
         self._tasks.run(

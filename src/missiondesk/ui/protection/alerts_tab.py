@@ -104,7 +104,7 @@ class PanicContext:
 
 
 def read_panic_context(session: Session) -> PanicContext:
-    person = session.roster.canonical(session.people.person_id)  # the roster's record of me
+    person = session.people.my_roster_id()
     label = session.roster.labels([person])[0] if person else ""
     where = session.movements.last_position(person) if person else None
     return PanicContext(label, where)

@@ -158,7 +158,6 @@ class MovementFieldsDialog(FieldsDialog):
         self.rows.add("eta", eta_label, self.eta_edit, hint=self.eta_hint)
         self.rows.add("interval", "Check-in &interval:", self.interval_spin)
         self.rows.alias("escalation", "interval")
-        self.rows.alias("value", "eta")  # a check across fields not naming one: the ETA row
 
     def lay_out(self, *above: QWidget) -> None:
         """`above` the fields, then the fields, a refusal that names none of them, the
