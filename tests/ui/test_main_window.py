@@ -494,3 +494,30 @@ def test_the_shortcut_list_names_every_key(qtbot, window: MainWindow):
     for keys in ("Ctrl+Shift+L or Pause", "Ctrl+I", "Ctrl+G", "Ctrl+Enter", "Ctrl+N", "Ctrl+K"):
         assert keys in text, keys
     shown.close()
+
+
+def test_a_lock_before_the_first_paint_still_keeps_the_message_being_written(
+    qtbot, open_session: Session, tasks: TaskRunner, vault_path: Path, monkeypatch
+):
+    """The draft service reaches the page with the first screen; a lock that comes sooner (a
+    slow first paint, a quick Ctrl+Shift+L) keeps the typed message all the same."""
+    from missiondesk.services.vault_access import unlock_vault
+    from missiondesk.ui import main_window
+
+    from .conftest import PASSPHRASE
+
+    monkeypatch.setattr(main_window, "FIRST_SCREEN_LATEST_MS", 60_000)  # never painted here
+    window = MainWindow(open_session, tasks)
+    qtbot.addWidget(window)
+    shown: list[bool] = []
+    window.first_screen_shown.connect(lambda: shown.append(True))
+    qtbot.waitUntil(lambda: window.messages_page.current_channel is not None, timeout=5000)
+    window.messages_page.compose.text_edit.setPlainText("Patrol 3 back at 1840, all present")
+    window.lock()
+    assert shown == []  # the lock came before the first screen
+    assert tasks.wait_for_done(5000)
+    again = unlock_vault(vault_path, PASSPHRASE)
+    try:
+        assert "Patrol 3 back at 1840" in (again.vault.get_meta("draft.message") or "")
+    finally:
+        again.close()

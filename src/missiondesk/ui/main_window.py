@@ -623,7 +623,7 @@ class MainWindow(QMainWindow):
             self.search_dialog.close()
             self.search_dialog.deleteLater()
             self.search_dialog = None
-        self.messages_page.clear()
+        self.messages_page.clear(session.drafts)  # the unsent message kept in the vault
         self.banner.clear()
         self.status_panel.clear()
         self.header.clear()

@@ -603,8 +603,8 @@ class MessagesPage(QWidget):
         self.status.setText("Your unsent message was kept while MissionDesk was locked.")
         self.status.show()
 
-    def _keep_draft(self) -> None:
-        drafts, current = self._drafts, self._current
+    def _keep_draft(self, drafts: DraftService | None) -> None:
+        current = self._current
         text = self.compose.text_edit.toPlainText()
         if drafts is None or current is None or self._closed or not text.strip():
             return
@@ -613,9 +613,11 @@ class MessagesPage(QWidget):
         draft = Draft(current.id, text, self.compose.precedence, self.compose.sensitivity)
         self._tasks.run("keep the unsent message", lambda: drafts.keep(draft))
 
-    def clear(self) -> None:
-        """Forget everything shown (on lock), before the widget itself is deleted."""
-        self._keep_draft()  # queued before the vault closes, on the vault's own thread
+    def clear(self, drafts: DraftService | None = None) -> None:
+        """Forget everything shown (on lock), before the widget itself is deleted; `drafts`
+        keeps the message being written (the window gives it: a lock may come before the
+        first screen has handed it over)."""
+        self._keep_draft(drafts or self._drafts)  # queued before the vault closes
         self._closed = True
         for viewer in list(self.viewers):
             viewer.close()
