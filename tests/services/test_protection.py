@@ -523,6 +523,62 @@ def test_a_movement_s_detail_and_who_may_start_a_headcount(desk, wall, tmp_path)
         officer.close()
 
 
+def test_the_direct_channel_of_a_paired_person_is_one_channel_on_both_laptops(desk, wall):
+    """BRAVO-2's laptop and HQ each open the direct channel of the two: one channel (not one
+    per pairing of their records), and BRAVO-2's laptop never offers him himself."""
+    bravo = create_vault(
+        desk.vault.layout.root.parent / "bravo",
+        PASSPHRASE,
+        name="Ben Okafor",
+        callsign="BRAVO-2",
+        kdf=FAST_KDF,
+        wall=wall,
+    )
+    try:
+        roster_of(desk)
+        rostered = desk.roster.resolve("BRAVO-2")
+        share(desk, bravo)
+        share(bravo, desk)
+        assert rostered not in [e.id for e in bravo.people.others()]  # himself, by the roster
+        assert desk.people.person_id in [e.id for e in bravo.people.others()]
+        with pytest.raises(InvalidInput, match="needs another person"):
+            bravo.channels.direct(rostered)
+        from_hq = desk.channels.direct(rostered)
+        from_bravo = bravo.channels.direct(desk.people.person_id)
+        assert from_hq == from_bravo
+        share(desk, bravo)
+        share(bravo, desk)
+        for laptop in (desk, bravo):
+            directs = [v for v in laptop.channels.overview() if v.kind.value == "direct"]
+            assert [v.id for v in directs] == [from_hq], laptop
+    finally:
+        bravo.close()
+
+
+def test_a_direct_channel_opened_before_the_pairing_stays_the_one_used(desk, wall):
+    """BRAVO-2 wrote to HQ before the roster reached his laptop: after the sync, HQ opening
+    his direct channel from the roster gets that channel, with its messages."""
+    bravo = create_vault(
+        desk.vault.layout.root.parent / "bravo",
+        PASSPHRASE,
+        name="Ben Okafor",
+        callsign="BRAVO-2",
+        kdf=FAST_KDF,
+        wall=wall,
+    )
+    try:
+        share(desk, bravo)
+        earlier = bravo.channels.direct(desk.people.person_id)  # no roster yet
+        bravo.messaging.send(earlier, "At OP North, comms check", Precedence.ROUTINE)
+        roster_of(desk)
+        share(bravo, desk)
+        share(desk, bravo)
+        assert desk.channels.direct(desk.roster.resolve("BRAVO-2")) == earlier
+        assert bravo.channels.direct(desk.people.person_id) == earlier
+    finally:
+        bravo.close()
+
+
 def test_a_laptop_s_own_record_and_the_roster_s_are_one_person_after_a_sync(desk, wall):
     """HQ put BRAVO-2 on the roster; BRAVO-2's laptop made its own record at init. After a
     sync: one BRAVO-2 on both laptops, found by callsign, counted once, alerted and panicking

@@ -66,6 +66,11 @@ def direct_channel_id(first: str, second: str) -> str:
     return "dm-" + sha256(f"{a}\n{b}".encode()).hex()[:40]
 
 
+def _records_of(person_id: str, aliases: dict[str, str]) -> list[str]:
+    """A person's roster record and the laptop's own records paired with it."""
+    return [person_id, *(own for own, kept in aliases.items() if kept == person_id)]
+
+
 class ChannelService:
     def __init__(self, vault: Vault, records: RecordService, people: PeopleService) -> None:
         self._vault = vault
@@ -130,16 +135,30 @@ class ChannelService:
         return channel_id
 
     def direct(self, person_id: str) -> str:
-        """The direct channel between this officer and `person_id`, made if it does not exist."""
-        me = self._people.person_id
+        """The direct channel between this officer and `person_id`, made if it does not exist.
+
+        Either person may be known by two records (a laptop's own and the roster's:
+        `PeopleService.one_person`); the channel is made for the roster's, so both laptops
+        name the same one, and one made earlier for another pairing of the records is kept."""
+        aliases = self._people.one_person()
+        me = aliases.get(self._people.person_id, self._people.person_id)
+        other = aliases.get(person_id, person_id)
         people = {e.id: e for e in self._people.directory()}
-        if person_id not in people:
+        if other not in people:
             raise InvalidInput("That person is not known on this laptop.")
-        if person_id == me:
+        if other == me:
             raise InvalidInput("A direct channel needs another person.")
-        channel_id = direct_channel_id(me, person_id)
+        channel_id = direct_channel_id(me, other)
         if self._vault.reads.get(channel_id) is None:
-            labels = sorted(people[p].label if p in people else "?" for p in (me, person_id))
+            earlier = sorted(
+                direct_channel_id(a, b)
+                for a in _records_of(me, aliases)
+                for b in _records_of(other, aliases)
+            )
+            for candidate in earlier:
+                if self._vault.reads.get(candidate) is not None:
+                    return candidate
+            labels = sorted(people[p].label if p in people else "?" for p in (me, other))
             name = " ↔ ".join(labels)
             from missiondesk.domain.records.messaging import Channel  # pydantic: for writes
 
@@ -149,7 +168,7 @@ class ChannelService:
                     "name": name[:80],
                     "kind": ChannelKind.DIRECT,
                     "description": "Direct messages",
-                    "members": tuple(sorted((me, person_id))),
+                    "members": tuple(sorted((me, other))),
                 },
             )
             self._records.create(channel, entity_id=channel_id)

@@ -103,6 +103,11 @@ class PeopleService:
         me = self.person_id
         return frozenset(x for x in (me, self._people_and_aliases()[2].get(me, "")) if x)
 
+    def one_person(self) -> dict[str, str]:
+        """Laptops' own person records -> the roster's record of the same person
+        (`one_person_records`)."""
+        return self._people_and_aliases()[2]
+
     def my_roster_id(self) -> str:
         """The record this officer is known by: the roster keeper's record of them if there is
         one (`one_person_records`), else their own ("" before it exists)."""
@@ -110,9 +115,9 @@ class PeopleService:
         return self._people_and_aliases()[2].get(me, me)
 
     def others(self) -> list[PersonEntry]:
-        """The directory without this officer."""
-        me = self.person_id
-        return [e for e in self.directory() if e.id != me]
+        """The directory without this officer (by either of their records: `my_ids`)."""
+        mine = self.my_ids()
+        return [e for e in self.directory() if e.id not in mine]
 
     def display_name(self, device_id: str) -> str:
         """Callsign (or name) of the person using a device; its fingerprint if unknown."""
