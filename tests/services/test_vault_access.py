@@ -14,6 +14,7 @@ from missiondesk.domain.errors import AccessDenied, InvalidInput, Unavailable
 from missiondesk.domain.markings import Precedence
 from missiondesk.services.audit import AuditEvent
 from missiondesk.services.passphrase_check import check_passphrase
+from missiondesk.services.passphrase_policy import assess
 from missiondesk.services.vault_access import change_passphrase, create_vault, unlock_vault
 from missiondesk.store.connection import CipherSettings, open_encrypted
 from missiondesk.store.errors import (
@@ -102,6 +103,25 @@ def test_short_passphrase_is_refused(tmp_path):
     with pytest.raises(InvalidInput, match="too short"):
         create_vault(tmp_path / "v", "short", name="X", kdf=FAST_KDF)
     assert not (tmp_path / "v" / "vault.key").exists()
+
+
+@pytest.mark.parametrize(
+    ("passphrase", "reason"),
+    [
+        (" " * 8, "only spaces"),
+        ("aaaaaaaaaaaa", "too few characters"),
+        ("abababab", "too few characters"),
+        ("12345678", "run of characters"),
+        ("hgfedcba", "run of characters"),
+        ("Password1", "first ones guessed"),
+    ],
+)
+def test_passphrases_guessed_first_are_refused(tmp_path, passphrase: str, reason: str):
+    with pytest.raises(InvalidInput, match=reason):
+        create_vault(tmp_path / "v", passphrase, name="X", kdf=FAST_KDF)
+    assert not (tmp_path / "v" / "vault.key").exists()
+    assert assess(passphrase).label == "not accepted"
+    assert assess("Walnut Harbour 9").label != "not accepted"  # words, even short ones
 
 
 def test_wrong_passphrase_is_plain_counted_and_audited(session, vault_dir):

@@ -67,6 +67,9 @@ def test_strength_hint_follows_typing(qtbot, vault_path: Path, tasks: TaskRunner
     qtbot.keyClicks(dialog.passphrase_edit, "abc")
     assert dialog.strength_label.text().startswith("Too short.")
     qtbot.keyClicks(dialog.passphrase_edit, "defgh")
+    assert dialog.strength_label.text().startswith("Not accepted. The passphrase is a run")
+    dialog.passphrase_edit.clear()
+    qtbot.keyClicks(dialog.passphrase_edit, "kitchens")
     assert dialog.strength_label.text().startswith("Weak.")
     dialog.passphrase_edit.clear()
     qtbot.keyClicks(dialog.passphrase_edit, "Walnut-Harbour-Ledger-Quartz-9")
@@ -85,6 +88,21 @@ def test_missing_name_and_short_passphrase_are_refused_inline(
     qtbot.keyClicks(dialog.confirm_edit, "short")
     qtbot.keyClick(dialog.confirm_edit, Qt.Key.Key_Return)
     assert "too short" in dialog.error.text()
+    assert dialog.passphrase_edit.hasFocus()
+    assert not dialog.is_busy
+    assert not vault_exists(vault_path)
+
+
+def test_a_passphrase_guessed_first_is_said_as_typed_and_refused(
+    qtbot, vault_path: Path, tasks: TaskRunner
+):
+    dialog = make_dialog(qtbot, vault_path, tasks)
+    qtbot.keyClicks(dialog.name_edit, "Anna Berg")
+    qtbot.keyClicks(dialog.passphrase_edit, " " * 10)
+    assert dialog.strength_label.text() == "Not accepted. The passphrase is only spaces: use words."
+    qtbot.keyClicks(dialog.confirm_edit, " " * 10)
+    qtbot.keyClick(dialog.confirm_edit, Qt.Key.Key_Return)
+    assert dialog.error.text() == "The passphrase is only spaces: use words."
     assert dialog.passphrase_edit.hasFocus()
     assert not dialog.is_busy
     assert not vault_exists(vault_path)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from missiondesk.crypto.keywrap import KdfParams
 from missiondesk.services.enrollment_files import write_join_request
-from missiondesk.services.passphrase_policy import MIN_LENGTH, assess
+from missiondesk.services.passphrase_policy import MIN_LENGTH, assess, refusal
 from missiondesk.services.session import Session
 from missiondesk.services.vault_access import create_vault
 from missiondesk.ui.feedback import BusyIndicator, InlineError, fit_height_to_width
@@ -329,11 +329,9 @@ class FirstRunDialog(QDialog):
         if not name:
             self._refuse("Enter your full name.", self.name_edit)
             return
-        if assess(passphrase).label == "too short":
-            self._refuse(
-                f"The passphrase is too short: use at least {MIN_LENGTH} characters.",
-                self.passphrase_edit,
-            )
+        refused = refusal(passphrase)
+        if refused is not None:
+            self._refuse(refused, self.passphrase_edit)
             return
         if self.confirm_edit.text() != passphrase:
             self.confirm_edit.clear()

@@ -46,6 +46,7 @@ SENSITIVITY_COLOURS: dict[Sensitivity, QColor] = {
 
 STRENGTH_COLOURS: dict[str, QColor] = {
     "too short": ERROR,
+    "not accepted": ERROR,
     "weak": ERROR,
     "fair": QColor("#b26a00"),
     "strong": SUCCESS,
