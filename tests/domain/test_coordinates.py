@@ -24,7 +24,21 @@ def test_mgrs_without_spaces():
     assert parse_location("38SMB4484536965").mgrs == "38S MB 44845 36965"
 
 
-@pytest.mark.parametrize("text", ["33.31, 44.36", "33.31 44.36", "33°18'36\"N 44°21'36\"E"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "33.31, 44.36",
+        "33.31 44.36",
+        "33°18'36\"N 44°21'36\"E",
+        "N33.31 E44.36",  # the hemisphere first
+        "n 33.31, e 44.36",
+        "33.31N 44.36E",
+        "E44.36 N33.31",  # longitude first, said by its letter
+        "33°18.6'N 44°21.6'E",  # degrees and decimal minutes, as GPS units show them
+        "N 33 18 36 E 44 21 36",
+        "33º18′36″N 44º21′36″E",  # typographic symbols
+    ],
+)
 def test_decimal_and_dms(text):
     loc = parse_location(text, place="Checkpoint 4")
     assert (loc.lat, loc.lon) == (pytest.approx(33.31), pytest.approx(44.36))
@@ -36,7 +50,21 @@ def test_dms_rendering_never_shows_sixty_seconds():
     assert to_dms(-33.86, 151.2) == "33°51'36.0\"S 151°12'00.0\"E"
 
 
-@pytest.mark.parametrize("text", ["somewhere", "91, 0", "0, 181", "38SMB448453696"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "somewhere",
+        "91, 0",
+        "0, 181",
+        "38SMB448453696",
+        "N33.31 N44.36",  # two latitudes
+        "33°75'N 44°21'E",  # minutes run to 59
+        "33°18'75\"N 44°21'36\"E",
+        "N33.5 18 E44",  # decimals only on the last part
+        "33.31 44.36E",  # one hemisphere letter
+        "N91 E0",
+    ],
+)
 def test_bad_locations_say_what_is_accepted(text):
     with pytest.raises(InvalidInput):
         parse_location(text)

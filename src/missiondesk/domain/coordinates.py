@@ -14,6 +14,13 @@ _DMS_PART = (
     r"(\d{1,3})\s*[°d:\s]\s*(\d{1,2})?\s*['m:\s]?\s*(\d{1,2}(?:\.\d+)?)?\s*[\"s]?\s*([NSEW])"
 )
 _DMS_RE = re.compile(rf"^\s*{_DMS_PART}\s*[,;]?\s*{_DMS_PART}\s*$", re.IGNORECASE)
+# A hemisphere letter before or after each half: N33.31 E44.36, 33.31N 44.36E,
+# 33°18.6'N 44°21.6'E (degrees and decimal minutes, as GPS units show them), N 33 18 36 E 44 21 36.
+_ANGLE = r"[\d\s.°:'\"]+?"
+_PREFIXED_RE = re.compile(rf"^([NSEW])\s*({_ANGLE})\s*[,;]?\s*([NSEW])\s*({_ANGLE})$")
+_SUFFIXED_RE = re.compile(rf"^({_ANGLE})\s*([NSEW])\s*[,;]?\s*({_ANGLE})\s*([NSEW])$")
+_ANGLE_PART_RE = re.compile(r"\d+(?:\.\d+)?")
+_SYMBOLS = str.maketrans({"º": "°", "˚": "°", "’": "'", "′": "'", "″": '"', "”": '"'})
 _MGRS_RE = re.compile(
     r"^\s*(\d{1,2}[C-HJ-NP-X]|[ABYZ])\s*([A-HJ-NP-Z]{2})\s*(\d{1,5})\s*(\d{1,5})?\s*$",
     re.IGNORECASE,
@@ -78,6 +85,46 @@ def _dms_value(deg: str, minutes: str | None, seconds: str | None, hemi: str) ->
     return -value if hemi.upper() in "SW" else value
 
 
+def _angle(body: str, hemi: str) -> float | None:
+    """Degrees, minutes and seconds (each but the first optional; the last may have decimals)
+    with their hemisphere, or None when `body` is not that."""
+    if re.search(r"[^\d\s.°:'\"]", body):
+        return None
+    parts = _ANGLE_PART_RE.findall(body)
+    if not 1 <= len(parts) <= 3 or _ANGLE_PART_RE.sub("", body).strip(" °:'\"") != "":
+        return None
+    if any("." in part for part in parts[:-1]):
+        return None  # 33.5°18' is no angle
+    values = [float(part) for part in parts]
+    if any(v >= 60 for v in values[1:]):
+        return None  # minutes and seconds run to 59
+    value = values[0] + sum(v / 60.0**i for i, v in enumerate(values[1:], start=1))
+    return -value if hemi in "SW" else value
+
+
+def _minutes_and_seconds_fit(groups: tuple[str | None, ...]) -> bool:
+    """DMS's minutes and seconds run to 59 (33°75'N is a typing error, not 34°15')."""
+    return all(float(groups[i] or 0) < 60 for i in (1, 2, 5, 6))
+
+
+def _from_hemispheres(text: str) -> tuple[float, float] | None:
+    """One half with N or S, the other with E or W, in either order, the letters before or
+    after the numbers."""
+    cleaned = text.translate(_SYMBOLS).upper().strip()
+    if match := _PREFIXED_RE.match(cleaned):
+        first_hemi, first, second_hemi, second = match.groups()
+    elif match := _SUFFIXED_RE.match(cleaned):
+        first, first_hemi, second, second_hemi = match.groups()
+    else:
+        return None
+    if {first_hemi in "NS", second_hemi in "NS"} != {True, False}:
+        return None  # one latitude and one longitude
+    a, b = _angle(first, first_hemi), _angle(second, second_hemi)
+    if a is None or b is None:
+        return None
+    return (a, b) if first_hemi in "NS" else (b, a)
+
+
 def parse_location(text: str, place: str = "") -> Location:
     """Parse MGRS, ``lat,lon`` in decimal degrees, or DMS; the error says what is accepted."""
     cleaned = text.strip()
@@ -85,12 +132,14 @@ def parse_location(text: str, place: str = "") -> Location:
     lon: float | None = None
     if match := _DECIMAL_RE.match(cleaned):
         lat, lon = float(match.group(1)), float(match.group(2))
-    elif match := _DMS_RE.match(cleaned):
+    elif (match := _DMS_RE.match(cleaned)) and _minutes_and_seconds_fit(match.groups()):
         g = match.groups()
         first, second = _dms_value(*g[:4]), _dms_value(*g[4:])
         if g[3].upper() in "EW":
             first, second = second, first
         lat, lon = first, second
+    elif found := _from_hemispheres(cleaned):
+        lat, lon = found
     else:
         try:
             lat, lon = _from_mgrs(cleaned)
@@ -99,7 +148,7 @@ def parse_location(text: str, place: str = "") -> Location:
     if lat is None or lon is None:
         raise InvalidInput(
             f"'{text}' is not a location; use MGRS (36S XA 12345 67890), "
-            "decimal degrees (33.31, 44.36) or DMS (33°18'36\"N 44°21'36\"E)"
+            "decimal degrees (33.31, 44.36 or N33.31 E44.36) or DMS (33°18'36\"N 44°21'36\"E)"
         )
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise InvalidInput(f"'{text}' is outside the globe (latitude ±90, longitude ±180)")
