@@ -118,6 +118,6 @@ def all_overlays(folder: Path) -> list[Path]:
     return [
         write(folder / "sector.geojson", GEOJSON),
         write(folder / "sites.kml", KML),
-        make_kmz(folder / "sites.kmz"),
+        make_kmz(folder / "sites.kmz", KML.replace("Team site", "Team site B")),  # not a copy
         write(folder / "patrol.gpx", GPX),
     ]

@@ -176,8 +176,20 @@ def test_a_layer_is_found_by_its_name(session: Session, tmp_path: Path) -> None:
     session.layers.import_file(write(tmp_path / "patrol.gpx", GPX), name="Night patrol")
     hits = session.search.search("patrol")
     assert [(h.type, h.title) for h in hits] == [("map_layer", "Night patrol")]
-    blank = session.layers.import_file(write(tmp_path / "route-7.gpx", GPX), name="   ")
+    route = GPX.replace('lat="10" lon="30"', 'lat="10.01" lon="30"')  # another route
+    blank = session.layers.import_file(write(tmp_path / "route-7.gpx", route), name="   ")
     assert blank.layer.name == "route-7"  # a blank name is no name: the file's
+
+
+def test_the_same_shapes_twice_are_refused_naming_the_layer_they_are(
+    session: Session, tmp_path: Path
+) -> None:
+    """Imported again (the same file, or a copy by another name): refused, so the map does not
+    draw everything twice; once the layer is removed, the file imports again."""
+    first = session.layers.import_file(write(tmp_path / "patrol.gpx", GPX), name="Night patrol")
+    _refused(session, write(tmp_path / "copy.gpx", GPX), "already the layer 'Night patrol'")
+    session.layers.remove(first.id)
+    assert session.layers.import_file(tmp_path / "copy.gpx").name == "copy"
 
 
 def test_a_package_whose_tiles_are_a_view_and_rows_xyz(session: Session, tmp_path: Path) -> None:

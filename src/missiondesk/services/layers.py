@@ -168,6 +168,10 @@ class LayerService:
             raise _refused(
                 path, f"its shapes take {len(content) // (1024 * 1024)} MB; a layer may hold 8 MB"
             )
+        digest = hashlib.sha256(content).hexdigest()
+        same = [i for i in self.layers() if i.layer.sha256 == digest]
+        if same:
+            raise _refused(path, f"its shapes are already the layer '{same[0].name}'")
         west, south, east, north = bounds_of(shapes)
         layer = self._layer(
             name or path.stem,
@@ -176,7 +180,7 @@ class LayerService:
             format=fmt,
             bounds=(west, south, east, north),
             features=len(shapes),
-            sha256=hashlib.sha256(content).hexdigest(),
+            sha256=digest,
             size=len(content),
             sensitivity=sensitivity,
         )
