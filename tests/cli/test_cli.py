@@ -286,9 +286,9 @@ def test_attachments_members_and_pending_from_the_command_line(vault, tmp_path: 
     done = run(
         vault,
         "message", "send", "--channel", "night-watch", "--text", "Report attached",
-        "--precedence", "O", "--attach", str(report),
+        "--precedence", "O", "--attach", str(report), "--attach", str(report),
     )  # fmt: skip
-    assert done.returncode == 0 and "with 1 attachment" in done.stdout
+    assert done.returncode == 0 and "with 1 attachment" in done.stdout  # the same file once
     listed = json.loads(run(vault, "message", "list", "--channel", "night-watch", "--json").stdout)
     message = listed[-1]
     assert message["attachments"][0]["name"] == "patrol report.txt"

@@ -207,6 +207,19 @@ def test_attachment_round_trip_with_preview_and_save_as(
     assert not viewer.note.isVisible()  # the earlier copy's note is not about this try
 
 
+def test_a_file_chosen_twice_is_attached_once(qtbot, open_session: Session, desks, tmp_path: Path):
+    photo = tmp_path / "bridge.png"
+    photo.write_bytes(PNG)
+    sender = desks_make(desks, qtbot, open_session, choose_files=lambda _parent: [str(photo)])
+    compose = sender.page.compose
+    qtbot.mouseClick(compose.attach_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(compose.attachments) == 1, timeout=5000)
+    qtbot.mouseClick(compose.attach_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(compose.error.isVisible, timeout=5000)
+    assert compose.error.text() == "bridge.png is attached already."
+    assert [a.name for a in compose.attachments] == ["bridge.png"]
+
+
 def test_text_attachment_previews_as_text(qtbot, me: Desk, tmp_path: Path):
     from missiondesk.services.attachments import NewAttachment
 

@@ -149,7 +149,7 @@ def cmd_message_send(ctx: CommandContext) -> int:
     from missiondesk.services.attachments import NewAttachment
 
     a = ctx.args
-    files = [NewAttachment.read(path) for path in a.attach]
+    files = list(dict.fromkeys(NewAttachment.read(path) for path in a.attach))  # once each
     with ctx.session() as session:
         message_id = session.messaging.send(
             a.channel, a.text, a.precedence, a.sensitivity, attachments=files

@@ -174,6 +174,9 @@ class ComposeBox(QWidget):
             widget.setEnabled(not busy)
 
     def add_attachment(self, attachment: NewAttachment) -> None:
+        if any(chip.attachment == attachment for chip in self._chips):  # chosen twice
+            self.show_error(f"{short_name(attachment.name)} is attached already.")
+            return
         chip = AttachmentChip(attachment, self)
         chip.removed.connect(self._on_chip_removed)
         self._chips.append(chip)
