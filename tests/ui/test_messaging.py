@@ -238,6 +238,33 @@ def test_text_attachment_previews_as_text(qtbot, me: Desk, tmp_path: Path):
     assert isinstance(text, QPlainTextEdit) and text.toPlainText() == "Generator hours: 1432"
 
 
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (b"\x01" * 64, "none"),  # control bytes are no text, though valid UTF-8
+        ("تقرير الدورية ".encode() * 400, "text"),  # a character cut at 4096 bytes
+        (b"\x1b[31mERROR\x1b[0m generator 2 down\n" * 20, "text"),  # a coloured log
+    ],
+)
+def test_a_file_of_unknown_type_previews_as_text_only_when_it_is_text(
+    qtbot, me: Desk, data: bytes, kind: str
+):
+    from missiondesk.services.attachments import NewAttachment
+
+    me.do(
+        lambda: me.session.messaging.send(
+            "general", "file", attachments=[NewAttachment.of("capture", data)]
+        )
+    )
+    qtbot.waitUntil(lambda: me.rows() == ["file"], timeout=5000)
+    me.page.table.setCurrentIndex(me.page.model.index(0, M.TEXT))
+    me.page.reading.attachment_buttons[0].click()
+    qtbot.waitUntil(lambda: bool(me.page.viewers), timeout=5000)
+    viewer = me.page.viewers[0]
+    qtbot.waitUntil(lambda: viewer.preview_kind != "loading", timeout=5000)
+    assert viewer.preview_kind == kind
+
+
 def test_search_opens_a_result_in_context_deep_in_a_channel(qtbot, me: Desk):
     session = me.session
 
