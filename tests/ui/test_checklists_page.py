@@ -155,3 +155,17 @@ def test_starting_without_assignee_and_due_says_both_at_once(qtbot, page):
     qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
     assert page.start_error.text() == "Give when it is due."
     assert page.panel.detail is None  # nothing was started
+
+
+def test_installing_the_library_says_what_it_added_and_then_that_it_is_there(qtbot, page):
+    assert not page.library_note.isVisible()
+    qtbot.mouseClick(page.library_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.template_box.count() == 6, timeout=10_000)
+    assert page.library_note.text().startswith("Installed 6 templates: ")
+    assert not page.library_note.isHidden()
+    qtbot.mouseClick(page.library_button, Qt.MouseButton.LeftButton)  # again: nothing new
+    qtbot.waitUntil(
+        lambda: page.library_note.text() == "The default templates are already installed.",
+        timeout=10_000,
+    )
+    assert page.template_box.count() == 6

@@ -37,6 +37,7 @@ from missiondesk.services.checklist_views import (
     ChecklistDetail,
     ChecklistLine,
     ComplianceRow,
+    InstallResult,
     TemplateView,
 )
 from missiondesk.services.checklists import ChecklistService
@@ -130,6 +131,9 @@ class ChecklistsPage(QWidget):
         self.start_error.setTextFormat(Qt.TextFormat.PlainText)
         self.start_error.setWordWrap(True)
         self.start_error.setStyleSheet(f"color: {ERROR.name()};")
+        self.library_note = muted_label("", self)  # what Install default library did
+        self.library_note.setWordWrap(True)
+        self.library_note.hide()
 
         self.list = _table(self, "Checklists", self.LIST_COLUMNS, 0)
         self.list.currentCellChanged.connect(self._on_line_chosen)
@@ -170,6 +174,7 @@ class ChecklistsPage(QWidget):
         layout.addLayout(heading)
         layout.addLayout(start_row)
         layout.addWidget(self.start_error)
+        layout.addWidget(self.library_note)
         layout.addWidget(splitter, 1)
 
         self._scheduler = RefreshScheduler(changes, RECORD_TYPES, self)
@@ -307,9 +312,19 @@ class ChecklistsPage(QWidget):
         self._tasks.run(
             "install checklist library",
             service.templates.install_library,
-            lambda _result: self.refresh(),
+            self._on_library_installed,
             self._on_failed,
         )
+
+    def _on_library_installed(self, result: InstallResult) -> None:
+        if result.added:
+            names = ", ".join(result.added)
+            self.library_note.setText(f"Installed {len(result.added)} templates: {names}.")
+        else:
+            self.library_note.setText("The default templates are already installed.")
+        self.library_note.show()
+        self.start_error.setText("")
+        self.refresh()
 
     @Slot(object)
     def _on_tick_requested(self, request: TickRequest) -> None:
