@@ -26,6 +26,19 @@ def form(qtbot) -> IncidentForm:
     return made
 
 
+def test_the_fields_needed_to_submit_are_marked(form: IncidentForm):
+    from PySide6.QtWidgets import QLabel
+
+    required = {"title", "category", "severity", "occurred"}
+    for field, widget in form.inputs.items():
+        marked = widget.accessibleName().endswith("(required)")
+        assert marked == (field in required), field
+    captions = {w.buddy(): w.text() for w in form.findChildren(QLabel) if w.buddy() is not None}
+    assert captions[form.title_edit] == "&Title *:"
+    assert captions[form.location_edit] == "&Location:"
+    assert form.required_note.text().startswith("* needed to submit")
+
+
 def test_the_form_is_filled_from_the_keyboard(qtbot, form: IncidentForm):
     form.set_related_choices([("inc-1", "301500Z NOV 26 · IED on MSR Tampa")])
     edits: list[None] = []

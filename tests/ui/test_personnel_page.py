@@ -311,6 +311,9 @@ def test_people_are_added_and_emergency_details_shown_only_on_request(qtbot, ses
     qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=5000)  # this laptop's officer
     alt(qtbot, tab, Qt.Key.Key_D)  # Add person…
     dialog = active_dialog(qtbot, tab.dialogs)
+    assert dialog.rows.required_note is not None and dialog.rows.required_note.isVisible()
+    assert dialog.name_edit.accessibleName() == "Name (required)"  # the one field needed
+    assert dialog.callsign_edit.accessibleName() == "Callsign"
     qtbot.keyClicks(dialog.name_edit, "Ben Okafor")
     qtbot.keyClick(dialog.name_edit, Qt.Key.Key_Tab)
     qtbot.keyClicks(dialog.callsign_edit, "ALPHA-1")  # already taken: refused

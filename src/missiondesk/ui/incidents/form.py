@@ -90,6 +90,9 @@ class IncidentForm(QScrollArea):
         body = QWidget(self)
         column = QVBoxLayout(body)
         column.setSpacing(12)
+        self.required_note = QLabel("* needed to submit; a draft is kept without them.", self)
+        self.required_note.setStyleSheet(MUTED_STYLE)
+        column.addWidget(self.required_note)
         column.addWidget(self._what_group(categories))
         column.addWidget(self._where_group())
         column.addWidget(self._casualties_group())
@@ -104,8 +107,11 @@ class IncidentForm(QScrollArea):
 
     # -- building ------------------------------------------------------------------------------
 
-    def _row(self, form: QFormLayout, field: str, label: str, widget: QWidget) -> None:
-        """A labelled input with its error line under it; the label's mnemonic focuses it."""
+    def _row(
+        self, form: QFormLayout, field: str, label: str, widget: QWidget, *, required: bool = False
+    ) -> None:
+        """A labelled input with its error line under it; the label's mnemonic focuses it;
+        `required`: needed to submit (marked *, said to screen readers)."""
         holder = QWidget(self)
         stack = QVBoxLayout(holder)
         stack.setContentsMargins(0, 0, 0, 0)
@@ -113,9 +119,10 @@ class IncidentForm(QScrollArea):
         stack.addWidget(widget)
         error = InlineError(holder)
         stack.addWidget(error)
-        caption = QLabel(label, self)
+        caption = QLabel(label.replace(":", " *:") if required else label, self)
         caption.setBuddy(widget)
-        widget.setAccessibleName(label.replace("&", ""))
+        name = label.replace("&", "").rstrip(":")
+        widget.setAccessibleName(f"{name} (required)" if required else name)
         form.addRow(caption, holder)
         self.inputs[field] = widget
         self.errors[field] = error
@@ -134,17 +141,17 @@ class IncidentForm(QScrollArea):
         self.title_edit = QLineEdit(self)
         self.title_edit.setMaxLength(200)
         self.title_edit.setPlaceholderText("One line: what happened, where")
-        self._row(form, "title", "&Title:", self.title_edit)
+        self._row(form, "title", "&Title:", self.title_edit, required=True)
         self.category_box = QComboBox(self)
         self.set_categories(categories)
-        self._row(form, "category", "Cate&gory:", self.category_box)
+        self._row(form, "category", "Cate&gory:", self.category_box, required=True)
         self.severity_box = QComboBox(self)
         for value, label in SEVERITIES.items():
             self.severity_box.addItem(label, value)
-        self._row(form, "severity", "Se&verity:", self.severity_box)
+        self._row(form, "severity", "Se&verity:", self.severity_box, required=True)
         self.occurred_edit = QLineEdit(self)
         self.occurred_edit.setPlaceholderText("DTG, e.g. 011130Z DEC 26")
-        self._row(form, "occurred", "&Occurred (DTG):", self.occurred_edit)
+        self._row(form, "occurred", "&Occurred (DTG):", self.occurred_edit, required=True)
         self.occurred_hint = self._hint(form, "Occurred, as understood")
         self.reported_label = QLabel(self)
         self.reported_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -38,9 +38,20 @@ class FieldRows:
         self.general = general
         self.inputs: dict[str, QWidget] = {}
         self.errors: dict[str, InlineError] = {}
+        self.required_note: QLabel | None = None  # "* required", with the first such row
 
-    def add(self, field: str, label: str, widget: QWidget, *, hint: QLabel | None = None) -> None:
-        """`label` carries the mnemonic (``&Title:``) that focuses `widget`."""
+    def add(
+        self,
+        field: str,
+        label: str,
+        widget: QWidget,
+        *,
+        hint: QLabel | None = None,
+        required: bool = False,
+    ) -> None:
+        """`label` carries the mnemonic (``&Title:``) that focuses `widget`; `required` marks
+        it * (and says so to screen readers), with a line at the top of the form saying what
+        * means."""
         holder = QWidget(self._owner)
         stack = QVBoxLayout(holder)
         stack.setContentsMargins(0, 0, 0, 0)
@@ -50,9 +61,14 @@ class FieldRows:
             stack.addWidget(hint)
         error = InlineError(holder)
         stack.addWidget(error)
-        caption = QLabel(label, self._owner)
+        caption = QLabel(label.replace(":", " *:") if required else label, self._owner)
         caption.setBuddy(widget)
-        widget.setAccessibleName(label.replace("&", "").rstrip(":"))
+        name = label.replace("&", "").rstrip(":")
+        widget.setAccessibleName(f"{name} (required)" if required else name)
+        if required and self.required_note is None:
+            self.required_note = QLabel("* required", self._owner)
+            self.required_note.setStyleSheet(MUTED_STYLE)
+            self._form.insertRow(0, self.required_note)
         self._form.addRow(caption, holder)
         self.inputs[field] = widget
         self.errors[field] = error

@@ -155,7 +155,7 @@ class MovementFieldsDialog(FieldsDialog):
         self.buttons.rejected.connect(self.reject)
 
     def add_time_rows(self, eta_label: str) -> None:
-        self.rows.add("eta", eta_label, self.eta_edit, hint=self.eta_hint)
+        self.rows.add("eta", eta_label, self.eta_edit, hint=self.eta_hint, required=True)
         self.rows.add("interval", "Check-in &interval:", self.interval_spin)
         self.rows.alias("escalation", "interval")
 
@@ -242,11 +242,13 @@ class PlanMovementDialog(MovementFieldsDialog):
         self.depart_edit.setPlaceholderText("DTG, e.g. 221530Z NOV 26")
         self.depart_hint = hint_label(self, "Departure, as understood")
 
-        self.rows.add("title", "&Title:", self.title_edit)
-        self.rows.add("people", "Pe&ople (Space ticks):", self.people_list)
+        self.rows.add("title", "&Title:", self.title_edit, required=True)
+        self.rows.add("people", "Pe&ople (Space ticks):", self.people_list, required=True)
         self.rows.add("vehicles", "&Vehicles:", self.vehicles_edit)
-        self.rows.add("route", "&Route:", self.route_edit)
-        self.rows.add("depart", "&Departure (DTG):", self.depart_edit, hint=self.depart_hint)
+        self.rows.add("route", "&Route:", self.route_edit, required=True)
+        self.rows.add(
+            "depart", "&Departure (DTG):", self.depart_edit, hint=self.depart_hint, required=True
+        )
         self.add_time_rows("&ETA (DTG):")
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self.submit)

@@ -98,7 +98,7 @@ class PersonDialog(FieldsDialog):
         self.general_error = InlineError(self)
         card = QFormLayout()
         self.rows = FieldRows(self, card, self.general_error)
-        self.rows.add("name", "&Name:", self.name_edit)
+        self.rows.add("name", "&Name:", self.name_edit, required=True)
         self.rows.add("callsign", "&Callsign:", self.callsign_edit)
         self.rows.add("role", "&Role:", self.role_box)
         self.rows.add("unit", "&Unit:", self.unit_edit)
