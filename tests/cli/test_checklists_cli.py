@@ -39,7 +39,10 @@ def test_start_tick_with_evidence_and_read_the_status(vault, tmp_path):
     ok(run(vault, "checklist", "tick", checklist, "leader", "--sign-off", "Maj. Okafor"))
     refused = run(vault, "checklist", "tick", checklist, "fuel", "--value", "180")
     assert refused.returncode == 4
-    assert "Invalid tick of item fuel: value: at most 100 %" in refused.stderr
+    assert (
+        "Invalid tick of item fuel (Fuel level of the lead vehicle): value: at most 100 %"
+        in refused.stderr
+    )
     refused = run(vault, "checklist", "tick", checklist, "route-brief")
     assert refused.returncode == 4 and "note: this item asks for a note" in refused.stderr
     refused = run(vault, "checklist", "tick", checklist, "markings", "--photo", "/nowhere.jpg")

@@ -226,7 +226,8 @@ class ChecklistService:
                 words = _EVIDENCE_WORDS.get(lacking, f"a value is needed ({describe(spec)})")
                 problems.append(FieldProblem(lacking, words))
         if problems:
-            raise InvalidFields(f"tick of item {spec.key}", tuple(problems))
+            label = spec.label if len(spec.label) <= 60 else spec.label[:59] + "…"
+            raise InvalidFields(f"tick of item {spec.key} ({label})", tuple(problems))
         moment = now or self.now()
         if current.get("done") is not True or not current.get("completed_at"):
             fields.update(
