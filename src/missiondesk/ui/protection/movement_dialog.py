@@ -154,8 +154,8 @@ class MovementFieldsDialog(FieldsDialog):
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
 
-    def add_time_rows(self, eta_label: str) -> None:
-        self.rows.add("eta", eta_label, self.eta_edit, hint=self.eta_hint, required=True)
+    def add_time_rows(self, eta_label: str, *, required: bool = False) -> None:
+        self.rows.add("eta", eta_label, self.eta_edit, hint=self.eta_hint, required=required)
         self.rows.add("interval", "Check-in &interval:", self.interval_spin)
         self.rows.alias("escalation", "interval")
 
@@ -249,7 +249,7 @@ class PlanMovementDialog(MovementFieldsDialog):
         self.rows.add(
             "depart", "&Departure (DTG):", self.depart_edit, hint=self.depart_hint, required=True
         )
-        self.add_time_rows("&ETA (DTG):")
+        self.add_time_rows("&ETA (DTG):", required=True)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self.submit)
 
