@@ -7,6 +7,7 @@ import random
 
 import pytest
 
+from missiondesk.domain.errors import InvalidInput
 from missiondesk.domain.markings import Precedence
 from missiondesk.sync.bundle import BundleRefused
 from tests.opfactory import state_of
@@ -157,3 +158,23 @@ def test_bundle_from_a_revoked_device_is_refused(tmp_path):
     with pytest.raises(BundleRefused, match="revoked"):
         import_(a, bundle)
     assert state(a) == before
+
+
+def test_no_bundle_is_written_for_a_revoked_device(tmp_path):
+    """A lost laptop is revoked: a bundle for it (by callsign or id) is refused, nothing is
+    written; one for everyone leaves it out."""
+    a, b, c = make_mission(tmp_path, 3)
+    charlie = callsign_device(c)
+    session = open_node(a)
+    try:
+        session.mission.revoke(charlie, "laptop lost")
+        callsign = session.mission.find_member(charlie).callsign
+        for named in (callsign, charlie):
+            out = tmp_path / "for-charlie.mdb"
+            with pytest.raises(InvalidInput, match="revoked: a bundle for it would hand"):
+                session.bundles.export(out, [named])
+            assert not out.exists()
+        report = session.bundles.export(tmp_path / "all.mdb")
+        assert charlie not in report.recipients
+    finally:
+        session.close()

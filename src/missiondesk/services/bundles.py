@@ -73,7 +73,15 @@ class BundleService:
 
     def _recipients(self, wanted: list[str]) -> dict[str, bytes]:
         if wanted:
-            members = [self._mission.find_member(w) for w in wanted]
+            views = [self._mission.find_member_view(w) for w in wanted]
+            for view in views:
+                if view.status in (MemberStatus.REVOKED, MemberStatus.EXPIRED):
+                    who = view.membership.callsign or fingerprint(view.membership.device)
+                    raise InvalidInput(
+                        f"{who} is {view.status.value}: a bundle for it would hand mission "
+                        "traffic to a laptop the mission no longer trusts. Nothing was written."
+                    )
+            members = [v.membership for v in views]
         else:
             members = [
                 v.membership for v in self._mission.members() if v.status is MemberStatus.ACTIVE

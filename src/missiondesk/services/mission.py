@@ -524,14 +524,21 @@ class MissionService:
         return sorted(views, key=lambda v: (v.membership.callsign or v.membership.name).lower())
 
     def find_member(self, device: str) -> Membership:
+        return self.find_member_view(device).membership
+
+    def find_member_view(self, device: str) -> MemberView:
+        """The one member a device id (or its start, or a fingerprint) or callsign names."""
         wanted = device.replace("-", "").lower()
         found = [
-            v.membership
+            v
             for v in self.members()
             if v.membership.device == wanted
             or v.membership.device.startswith(wanted)
             or v.membership.callsign.lower() == device.lower()
         ]
+        active = [v for v in found if v.status is MemberStatus.ACTIVE]
+        if len(found) > 1 and len(active) == 1:
+            return active[0]  # a callsign whose lost laptop was revoked and replaced
         if len(found) != 1:
             raise InvalidInput(
                 f"No single member matches '{device}'; use the device id from 'members list'."
