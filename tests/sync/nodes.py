@@ -115,10 +115,10 @@ class Server:
         self.port = int(match.group(1))
         self.address = f"127.0.0.1:{self.port}"
 
-    def stop(self) -> str:
-        """Stop it (as Ctrl+C would) and return what it printed."""
+    def stop(self, how: signal.Signals = signal.SIGINT) -> str:
+        """Stop it (as Ctrl+C would, or with `how`) and return what it printed."""
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
+            self.process.send_signal(how)
             try:
                 out, err = self.process.communicate(timeout=30)
             except subprocess.TimeoutExpired:

@@ -4,7 +4,10 @@ unchanged, and the node goes on serving others."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
+import os
+import signal
 import socket
 import struct
 import time
@@ -12,6 +15,7 @@ import time
 import pytest
 
 from missiondesk.crypto.signing import DeviceKeys
+from missiondesk.domain.ids import uuid7
 from missiondesk.domain.markings import Precedence
 from missiondesk.domain.operation import Operation, signing_message
 from missiondesk.sync.tls import client_context
@@ -254,6 +258,59 @@ def test_a_session_cut_by_the_stop_gets_its_line(mission):
             log = await asyncio.get_running_loop().run_in_executor(None, server.stop)
             await asyncio.wait_for(peer, 60)
             assert "cut by the stop" in log, log
+
+        asyncio.run(run())
+
+
+def test_a_stop_while_operations_flow_says_its_line_and_no_traceback(tmp_path):
+    """Stopped while sending (blocked on a peer that reads nothing) and receiving at once:
+    the session's line, no traceback."""
+    from missiondesk.sync.wire import read_frame
+
+    a, b = make_mission(tmp_path, 2)
+    session = open_node(a)
+    try:
+        for _ in range(4):  # ~6 MB compressed: more than the sockets' buffers hold
+            session.writer.submit_many(
+                [
+                    ("message.create", uuid7(), {"fields": {"channel": "channel-general",
+                                                            "text": os.urandom(1500).hex()}})
+                    for _ in range(1000)
+                ]
+            )  # fmt: skip
+    finally:
+        session.close()
+    material, device, mission_id = material_of(b)
+
+    async def midway(port: int, hold: asyncio.Event) -> None:
+        reader, writer = await asyncio.open_connection(
+            "127.0.0.1", port, ssl=client_context(material)
+        )
+        writer.write(hello(device, mission_id))
+        writer.write(json_frame(FrameType.HEADS, {"heads": {}}))  # holding nothing
+        await writer.drain()
+        try:
+            while (await read_frame(reader, 30)).type is not FrameType.HEADS:
+                pass  # HELLO, TRUST, then the server's HEADS: it streams and listens now
+            hold.set()
+            await asyncio.sleep(120)  # reads and sends nothing more: cancelled at the end
+        except (ConnectionError, OSError):
+            pass
+        finally:
+            writer.close()
+
+    with Server(a, timeout=60) as server:
+
+        async def run() -> None:
+            hold = asyncio.Event()
+            peer = asyncio.create_task(midway(server.port, hold))
+            await asyncio.wait_for(hold.wait(), 60)
+            stop = functools.partial(server.stop, signal.SIGTERM)  # as a service manager does
+            log = await asyncio.get_running_loop().run_in_executor(None, stop)
+            peer.cancel()
+            await asyncio.gather(peer, return_exceptions=True)
+            assert "cut by the stop" in log, log
+            assert "Traceback" not in log and "never retrieved" not in log, log
 
         asyncio.run(run())
 

@@ -244,7 +244,17 @@ class Session:
             asyncio.create_task(self._stream(mine, theirs)),
             asyncio.create_task(self._receive()),
         }
-        done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+        try:
+            done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+        except asyncio.CancelledError:  # the session is stopped (serve's stop): both go
+            # Cut the link first: a send blocked on a peer that reads nothing ends at once,
+            # and none starts after (Python 3.11's wait_for can swallow a cancellation that
+            # meets the drain finishing, and the send after it would block on a new one).
+            self._writer.transport.abort()
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)  # each one's end retrieved
+            raise
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
