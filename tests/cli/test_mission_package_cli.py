@@ -118,3 +118,20 @@ def test_enroll_approve_without_a_terminal_needs_the_code(package, tmp_path):
                str(approval), "--code", shown)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert approval.exists()
+
+
+def test_a_file_that_is_no_join_request_or_bundle_is_invalid_input(package, tmp_path):
+    """Nested without end, missing, or a folder: one line and exit 4, never 'unexpected'."""
+    path, code = package
+    hq = path.parent / "hq"
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    approve = ("enroll", "approve", "--role", "officer", "--code", "1234-5678", "--out")
+    for given in (deep, tmp_path / "none.json", tmp_path):
+        done = run(hq, *approve, str(tmp_path / "a.json"), str(given))
+        assert done.returncode == 4, (given, done.stderr)
+        assert "unexpected" not in done.stderr and len(done.stderr.splitlines()) == 1
+    for given in (tmp_path / "none.bundle", tmp_path):
+        done = run(hq, "bundle", "import", str(given))
+        assert done.returncode == 4, (given, done.stderr)
+        assert "Cannot read" in done.stderr or "is a folder" in done.stderr

@@ -118,6 +118,12 @@ def test_forged_flipped_and_oversized_input_is_refused(mission):
         # an unknown frame type
         unknown = talk(b, server.port, [encode_frame(FrameType.DONE, b"")[:4] + b"\x63"])
         assert unknown[-1].type is FrameType.ERROR
+        # HEADS nested without end (Python's JSON reader gives up on its depth)
+        _, device, mission_id = material_of(b)
+        nested = encode_frame(FrameType.HEADS, b"[" * 200_000 + b"]" * 200_000)
+        deep = talk(b, server.port, [hello(device, mission_id), nested])
+        assert deep[-1].type is FrameType.ERROR
+        assert "not JSON" in deep[-1].json()["reason"]
         # the node keeps serving honest peers
         assert sync(c, server)["returncode"] == 0
         log = server.stop()

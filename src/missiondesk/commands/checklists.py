@@ -167,6 +167,8 @@ def cmd_template_save(ctx: CommandContext) -> int:
         raise InvalidInput(
             f"{path.name} is not JSON (line {exc.lineno}, column {exc.colno})."
         ) from None
+    except RecursionError:
+        raise InvalidInput(f"{path.name} is nested deeper than any template.") from None
     if not isinstance(values, dict):
         raise InvalidInput(f"{path.name} holds no template (a JSON object is expected).")
     with ctx.session() as session:

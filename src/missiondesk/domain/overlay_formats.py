@@ -63,6 +63,8 @@ def _geojson(data: bytes) -> list[Shape]:
         raise OverlayError("it is not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         raise OverlayError(f"it is not JSON (line {exc.lineno}: {exc.msg})") from None
+    except RecursionError:
+        raise OverlayError("its JSON is nested deeper than any map data") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("type"), str):
         raise OverlayError("it is not GeoJSON (no 'type' at the top)")
     if doc["type"] == "FeatureCollection":

@@ -10,13 +10,14 @@ from typing import Any
 
 from missiondesk.crypto.authority import unb64
 from missiondesk.crypto.signing import DeviceKeys
-from missiondesk.domain.errors import InvalidInput, Unavailable
+from missiondesk.domain.errors import InvalidInput
 from missiondesk.domain.hlc import HybridClock
 from missiondesk.domain.ids import fingerprint, uuid7
 from missiondesk.domain.trust import MemberStatus
 from missiondesk.services.audit import AuditEvent, AuditService
 from missiondesk.services.changes import ChangeFeed
 from missiondesk.services.enrollment_files import write_carried_file
+from missiondesk.services.input_files import read_input_file
 from missiondesk.services.mission import MissionService
 from missiondesk.services.sync_service import VaultReplica
 from missiondesk.store.vault import Vault
@@ -131,12 +132,11 @@ class BundleService:
         return BundleReport(bundle_id, self._keys.device_id, sorted(recipients), len(ops))
 
     def import_(self, path: Path, *, dry_run: bool = False) -> BundleReport:
-        try:
-            if path.stat().st_size > MAX_BUNDLE_BYTES:
-                raise BundleRefused(f"{path.name} is larger than any bundle MissionDesk writes.")
-            data = path.read_bytes()
-        except OSError as exc:
-            raise Unavailable(f"Cannot read {path}: {exc.strerror or exc}.") from None
+        data = read_input_file(
+            path,
+            limit=MAX_BUNDLE_BYTES,
+            too_large=f"{path.name} is larger than any bundle MissionDesk writes.",
+        )
         info = self._mission.require()
         bundle = read_bundle(data)
         if bundle.mission != info.id:

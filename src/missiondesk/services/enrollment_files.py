@@ -9,11 +9,11 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from missiondesk.domain.errors import InvalidInput, Unavailable
 from missiondesk.domain.markings import Sensitivity
 from missiondesk.domain.records.people import Role
 from missiondesk.domain.trust import JoinRequest, Membership
 from missiondesk.services.audit import AuditEvent, AuditService
+from missiondesk.services.input_files import read_input_file
 from missiondesk.services.mission import MissionService
 from missiondesk.store.atomic import write_atomically
 
@@ -21,13 +21,11 @@ MAX_ENROLLMENT_FILE = 4 * 1024 * 1024
 
 
 def read_enrollment_file(path: Path) -> bytes:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise Unavailable(f"Cannot read {path}: {exc.strerror or exc}.") from None
-    if len(data) > MAX_ENROLLMENT_FILE:
-        raise InvalidInput(f"{path} is too large to be an enrollment file.")
-    return data
+    return read_input_file(
+        path,
+        limit=MAX_ENROLLMENT_FILE,
+        too_large=f"{path} is too large to be an enrollment file.",
+    )
 
 
 def write_carried_file(path: Path, data: bytes) -> None:

@@ -385,7 +385,7 @@ class MissionService:
             data = json.loads(content)["join_request"]
             request = JoinRequest.model_validate(data["document"])
             signature = unb64(data["signature"])
-        except (KeyError, TypeError, ValueError, ValidationError):
+        except (KeyError, TypeError, ValueError, ValidationError, RecursionError):
             raise InvalidInput("This is not a MissionDesk join request file.") from None
         if device_id_for(unb64(request.signing_key)) != request.device or not verify_signature(
             unb64(request.signing_key), signature, request.signed_bytes()
@@ -451,7 +451,7 @@ class MissionService:
             ca_pem = str(mission["ca_certificate"]).encode()
             tls_cert = str(data["tls_certificate"]).encode()
             crl = data.get("crl")
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, RecursionError):
             raise InvalidInput("This is not a MissionDesk enrollment approval file.") from None
         if mission_id_for(authority_key) != mission_id:
             raise InvalidInput("The approval names a mission that does not match its key.")

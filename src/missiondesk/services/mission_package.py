@@ -232,7 +232,7 @@ def read_package(path: Path) -> MissionPackage:
                 data = json.loads(raw)
                 key = unb64(data["mission"]["authority_key"])
                 declared = data["format"]
-            except (ValueError, KeyError, TypeError):
+            except (ValueError, KeyError, TypeError, RecursionError):
                 raise _refused(path, "its manifest cannot be read") from None
             if declared != FORMAT:
                 raise _refused(path, "it is not a MissionDesk mission package")

@@ -148,7 +148,7 @@ def read_bundle(data: bytes) -> ParsedBundle:
         for key in ("bundle", "mission", "sender", "recipients", "seal", "heads"):
             if key not in header:
                 raise ValueError(key)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise BundleRefused("The bundle's header is damaged.") from None
     digest = hashlib.sha256(data[: offset + cipher_len]).digest()
     return ParsedBundle(header, header_bytes, ciphertext, signature, digest)
@@ -188,7 +188,14 @@ def open_bundle(
         (trust_len,) = _U32.unpack_from(content, 0)
         trust = json.loads(content[4 : 4 + trust_len])
         ops = decode_ops(content[4 + trust_len :])
-    except (zlib.error, struct.error, ValueError, UnicodeDecodeError, ProtocolError) as exc:
+    except (
+        zlib.error,
+        struct.error,
+        ValueError,
+        UnicodeDecodeError,
+        ProtocolError,
+        RecursionError,
+    ) as exc:
         raise BundleRefused(f"The bundle's content is damaged ({exc}).") from None
     if not isinstance(trust, dict):
         raise BundleRefused("The bundle's content is damaged.")

@@ -62,7 +62,7 @@ class Frame:
     def json(self) -> dict[str, Any]:
         try:
             value = json.loads(self.payload)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # nested without end
             raise ProtocolError(f"a {self.type.name} frame is not JSON") from None
         if not isinstance(value, dict):
             raise ProtocolError(f"a {self.type.name} frame is not a JSON object")
