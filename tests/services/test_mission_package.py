@@ -278,3 +278,27 @@ def test_a_join_request_must_come_after_the_import(authority, tmp_path):
         assert laptop.mission.accept(approval).mission == package.mission.id
     finally:
         laptop.close()
+
+
+def test_an_approval_s_unsigned_parts_cannot_rename_the_mission_or_slip_in_a_list(
+    authority, tmp_path
+):
+    """The mission's name is the one the authority signed into the membership, not the file's
+    own; a revocation list the authority did not sign refuses the approval."""
+    for case in ("renamed", "bad list"):
+        laptop = new_vault(tmp_path / case, "Ben Ode", "BRAVO-2")
+        try:
+            request, _ = laptop.mission.request_enrollment()
+            approval, _ = authority.mission.approve(request, role=Role.OFFICER)
+            data = json.loads(approval)
+            if case == "renamed":
+                data["join_approval"]["mission"]["name"] = "Sector South"
+                laptop.mission.accept(json.dumps(data).encode())
+                assert laptop.mission.require().name == "Sector North"
+            else:
+                data["join_approval"]["crl"] = "garbage"
+                with pytest.raises(InvalidInput, match="revocation list is not the mission"):
+                    laptop.mission.accept(json.dumps(data).encode())
+                assert laptop.mission.info() is None
+        finally:
+            laptop.close()

@@ -229,3 +229,18 @@ def certificate_signed_by(pem: bytes, authority_public: bytes) -> bool:
     except (InvalidSignature, ValueError):
         return False
     return True
+
+
+def crl_signed_by(pem: bytes, authority_public: bytes) -> bool:
+    """Whether `pem` is a certificate revocation list the authority signed (False for what is
+    no CRL at all)."""
+    from cryptography import x509
+
+    try:
+        crl = x509.load_pem_x509_crl(pem)
+        Ed25519PublicKey.from_public_bytes(authority_public).verify(
+            crl.signature, crl.tbs_certlist_bytes
+        )
+    except (InvalidSignature, ValueError):
+        return False
+    return True

@@ -15,6 +15,7 @@ from missiondesk.crypto.authority import (
     ca_public_key,
     certificate_public_key,
     certificate_signed_by,
+    crl_signed_by,
     unb64,
     verify_document,
 )
@@ -447,7 +448,7 @@ class MissionService:
             data = json.loads(content)["join_approval"]
             mission = data["mission"]
             authority_key = unb64(mission["authority_key"])
-            mission_id, name = str(mission["id"]), str(mission["name"])
+            mission_id = str(mission["id"])
             ca_pem = str(mission["ca_certificate"]).encode()
             tls_cert = str(data["tls_certificate"]).encode()
             crl = data.get("crl")
@@ -472,6 +473,10 @@ class MissionService:
             tls_key = b""
         if not (ca_ok and tls_ok):
             raise InvalidInput("The approval's certificates are not the mission authority's.")
+        if crl is not None and not (
+            isinstance(crl, str) and crl_signed_by(crl.encode(), authority_key)
+        ):
+            raise InvalidInput("The approval's revocation list is not the mission authority's.")
         membership, _ = read_membership(data["certificate"], authority_key)
         mine = self._own_request()
         if membership.device != self._keys.device_id or membership.signing_key != mine.signing_key:
@@ -490,7 +495,7 @@ class MissionService:
                 self._vault.trust.add_revocation(*read_revocation(item, authority_key))
         self._store_mission(
             mission_id,
-            name,
+            membership.mission_name,  # signed; the file's own "name" is not
             authority_key,
             ca_pem=ca_pem,
             tls_cert=tls_cert,
