@@ -178,3 +178,23 @@ def test_no_bundle_is_written_for_a_revoked_device(tmp_path):
         assert charlie not in report.recipients
     finally:
         session.close()
+
+
+def test_a_revoked_laptop_is_not_waited_for_to_acknowledge(tmp_path):
+    """FLASH to all: a lost, revoked laptop can never acknowledge, so it is not awaited."""
+    a, b, c = make_mission(tmp_path, 3)
+    charlie = callsign_device(c)
+    for laptop in (b, c):  # HQ learns who they are
+        export(laptop, tmp_path / "to-hq.mdb", "HQ-1")
+        import_(a, tmp_path / "to-hq.mdb")
+    session = open_node(a)
+    try:
+        labels = {e.label for e in session.people.others()}
+        session.mission.revoke(charlie, "laptop lost")
+        lost = next(e.label for e in session.people.directory() if charlie in e.devices)
+        session.messaging.send("general", "Stand to, all stations", Precedence.FLASH)
+        general, _ = session.channels.require("general")
+        view = session.messaging.older(general)[0]
+        assert set(view.awaiting) == labels - {lost} and lost in labels
+    finally:
+        session.close()

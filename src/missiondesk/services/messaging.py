@@ -145,8 +145,10 @@ class _ViewContext:
     def __init__(self, service: MessagingService) -> None:
         self.me_device = service.device_id
         self.me_person = service._people.person_id
+        self.mine = service._people.my_ids()  # my record, and the roster's of me
         self.channels = dict(service._channels.all())
         self.directory = service._people.directory()
+        self.revoked = service._vault.trust.revoked_devices()  # their acks never come
         self.person_of_device = {d: e.id for e in self.directory for d in e.devices}
         self.labels = {e.id: e.label for e in self.directory}
         self.holdings = PeerHoldings.load(service._vault, self.me_device)
@@ -160,7 +162,9 @@ class _ViewContext:
         return [
             e
             for e in self.directory
-            if (not wanted or e.id in wanted) and e.id != author_person and e.devices
+            if (not wanted or e.id in wanted)
+            and e.id != author_person
+            and not e.devices <= self.revoked  # a laptop still in the mission (and at least one)
         ]
 
     def audience_in(self, channel_id: str, author_person: str) -> list[PersonEntry]:
@@ -173,7 +177,7 @@ class _ViewContext:
         return found
 
     def addressed_to_me(self, channel: ChannelCard | None) -> bool:
-        return channel is None or not channel.members or self.me_person in channel.members
+        return channel is None or not channel.members or not self.mine.isdisjoint(channel.members)
 
     def title(self, channel_id: str) -> str:
         found = self._titles.get(channel_id)

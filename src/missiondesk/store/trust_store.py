@@ -113,6 +113,10 @@ class TrustStore:
         ).fetchone()
         return Revocation.model_validate_json(row[0]) if row else None
 
+    def revoked_devices(self) -> frozenset[str]:
+        """Every revoked device (no documents read: the first screen asks)."""
+        return frozenset(r[0] for r in self._conn.execute("SELECT device FROM revocations"))
+
     def revoked_at(self, device: str) -> int | None:
         row = self._conn.execute(
             "SELECT revoked_at FROM revocations WHERE device = ?", (device,)
