@@ -198,3 +198,51 @@ def test_a_revoked_laptop_is_not_waited_for_to_acknowledge(tmp_path):
         assert set(view.awaiting) == labels - {lost} and lost in labels
     finally:
         session.close()
+
+
+def test_a_revoked_laptop_s_late_operations_are_not_passed_on(tmp_path):
+    """CHARLIE-3 is revoked while BRAVO-2 already holds what it wrote afterwards: BRAVO-2
+    passes none of that on once it knows, so HQ refuses nothing and they come back in step."""
+    a, b, c = make_mission(tmp_path, 3)
+    carry = tmp_path / "carry.mdb"
+    export(c, carry, "BRAVO-2")
+    import_(b, carry)
+    session = open_node(a)
+    try:
+        session.mission.revoke(callsign_device(c), "laptop captured")
+    finally:
+        session.close()
+    send(c, "written after the revocation")
+    export(c, carry, "BRAVO-2")
+    assert import_(b, carry).refused == 0  # BRAVO-2 has not heard of the revocation yet
+    export(a, carry, "BRAVO-2")
+    import_(b, carry)  # now it has
+    report = export(b, carry, "HQ-1")
+    assert import_(a, carry).refused == 0
+    export(a, carry, "BRAVO-2")
+    import_(b, carry)
+    assert export(b, carry, "HQ-1").operations == 0, report  # in step: nothing more to carry
+
+
+def test_what_a_peer_wrote_itself_is_never_counted_as_lacking(tmp_path):
+    """CHARLIE-3's new message reaches HQ through BRAVO-2: HQ does not count it among what
+    CHARLIE-3 lacks (it wrote it)."""
+    a, b, c = make_mission(tmp_path, 3)
+    carry = tmp_path / "carry.mdb"
+    export(a, carry, "CHARLIE-3")
+    import_(c, carry)
+    export(c, carry, "HQ-1")
+    import_(a, carry)
+    send(c, "OP North: all quiet")
+    export(c, carry, "BRAVO-2")
+    import_(b, carry)
+    export(b, carry, "HQ-1")
+    import_(a, carry)
+    session = open_node(a)
+    try:
+        charlie, bravo = callsign_device(c), callsign_device(b)
+        status = session.sync.status()
+        pending = {p["device"]: p["pending_for_peer"] for p in status["peers"]}
+        assert pending[charlie] == session.vault.oplog.heads()[bravo][0]  # BRAVO-2's alone
+    finally:
+        session.close()

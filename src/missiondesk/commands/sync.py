@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from missiondesk.commands import arguments
 from missiondesk.commands.context import CommandContext
+from missiondesk.domain.dtg import format_dtg
 from missiondesk.domain.errors import InvalidInput
 from missiondesk.domain.ids import fingerprint
 
@@ -169,10 +170,11 @@ def cmd_sync_status(ctx: CommandContext) -> int:
     for peer in status["peers"]:
         seen = datetime.fromtimestamp(peer["last_seen"] / 1000, UTC)
         pending = peer["pending_for_peer"]
+        where = f"at {peer['address']}" if peer["address"] else "(it called this laptop)"
         ctx.out(
-            f"peer {fingerprint(peer['device'])} at {peer['address'] or '?'}: last seen "
-            f"{seen:%d%H%MZ %b %y}, {peer['last_result']}; "
-            f"{'?' if pending is None else pending} op(s) it lacks"
+            f"peer {fingerprint(peer['device'])} {where}: last seen "
+            f"{format_dtg(seen)}, {peer['last_result']}; "
+            f"{'?' if pending is None else pending} op(s) here it may lack"
         )
     for held in status["held"]:
         ctx.out(f"HELD {fingerprint(held['device'])}: {held['reason']} ({held['detail']})")

@@ -99,13 +99,13 @@ class BundleService:
         info = self._mission.require()
         recipients = self._recipients(for_devices or [])
         known = {p.device: p.heads for p in self._vault.trust.peers()}
-        mine = self._vault.oplog.heads()
+        replica = VaultReplica(self._vault, info, self._keys.device_id, self._clock, self._feed)
+        mine = replica.heads()  # a revoked device's no further than peers admit
         # What the least informed recipient holds, author by author (unknown: nothing).
         theirs: dict[str, tuple[int, str]] = {}
         for author in mine:
             seqs = [int(known.get(r, {}).get(author, [0])[0]) for r in recipients]
             theirs[author] = (min(seqs), "")
-        replica = VaultReplica(self._vault, info, self._keys.device_id, self._clock, self._feed)
         ops: list[tuple[bytes, bytes]] = []
         for segment in plan(mine, theirs, replica.segments):
             records = replica.read_ops(segment.author, segment.first, segment.last)

@@ -83,6 +83,27 @@ def segments_for(
     return segments
 
 
+def revoked_last_seqs(vault: Vault) -> dict[str, int]:
+    """Revoked device -> the last of its operations peers admit."""
+    return {r.revocation.device: r.revocation.last_seq for r in vault.trust.revocations()}
+
+
+def passed_on_heads(vault: Vault) -> dict[str, tuple[int, bytes]]:
+    """Each author's head; a revoked device's no further than the revocation allows
+    (operations of it stored here before the revocation arrived are not passed on: every
+    peer refuses them, and laptops would never be in step)."""
+    heads = vault.oplog.heads()
+    for device, last in revoked_last_seqs(vault).items():
+        head = heads.get(device)
+        if head is not None and head[0] > last:
+            op_id = vault.oplog.op_id_at(device, last) if last > 0 else None
+            if op_id is None:
+                del heads[device]
+            else:
+                heads[device] = (last, op_id)
+    return heads
+
+
 class VaultReplica:
     def __init__(
         self, vault: Vault, info: MissionInfo, device_id: str, clock: HybridClock, feed: ChangeFeed
@@ -106,13 +127,13 @@ class VaultReplica:
         from missiondesk.sync.session import heads_digest, trust_digest
 
         return Summary(
-            heads_digest(self._vault.oplog.heads()),
+            heads_digest(self.heads()),
             trust_digest(self._vault.trust.trust_digest_rows()),
             self._vault.oplog.count(),
         )
 
     def heads(self) -> dict[str, tuple[int, bytes]]:
-        return self._vault.oplog.heads()
+        return passed_on_heads(self._vault)
 
     def head(self, author: str) -> tuple[int, bytes] | None:
         return self._vault.oplog.head(author)
@@ -122,11 +143,11 @@ class VaultReplica:
 
     def segments(self, author: str, after_seq: int) -> list[Segment]:
         head = self._vault.oplog.head(author)
-        if head is None or head[0] <= after_seq:
+        last = min(head[0], revoked_last_seqs(self._vault).get(author, head[0])) if head else 0
+        if last <= after_seq:
             return []
-        return segments_for(
-            author, after_seq, head[0], self._vault.oplog.urgent_after(author, after_seq)
-        )
+        urgent = [u for u in self._vault.oplog.urgent_after(author, after_seq) if u[0] <= last]
+        return segments_for(author, after_seq, last, urgent)
 
     def read_ops(self, author: str, first: int, last: int) -> list[OpRecord]:
         return self._vault.oplog.read_records(author, first, last)
@@ -296,11 +317,17 @@ class SyncService:
 
     def status(self) -> dict[str, Any]:
         info = self._mission.require()
-        heads = self._vault.oplog.heads()
+        heads = passed_on_heads(self._vault)
         peers = []
         for peer in self._vault.trust.peers():
+            # What this laptop holds beyond what the peer said it held at the last session's
+            # end, its own operations aside (a peer holds all it wrote).
             lacking = (
-                sum(max(0, seq - int(peer.heads.get(a, [0])[0])) for a, (seq, _) in heads.items())
+                sum(
+                    max(0, seq - int(peer.heads.get(a, [0])[0]))
+                    for a, (seq, _) in heads.items()
+                    if a != peer.device
+                )
                 if peer.heads
                 else None
             )
