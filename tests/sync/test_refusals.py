@@ -229,6 +229,34 @@ def test_a_listener_that_never_starts_tls_gets_the_timeout_not_fifteen_seconds(m
     assert "cannot reach" not in done.stderr
 
 
+def test_a_port_of_another_program_and_a_laptop_of_another_mission_are_said_so(mission, tmp_path):
+    """Each failure is said once, on stderr, in words an officer can act on."""
+    import threading
+
+    a, _, _ = mission
+    with socket.socket() as listener:  # a web server, say: answers in plain text
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+
+        def answer() -> None:
+            conn, _ = listener.accept()
+            with conn:
+                conn.recv(4096)
+                conn.sendall(b"HTTP/1.0 400 Bad Request\r\n\r\n")
+
+        threading.Thread(target=answer, daemon=True).start()
+        done = cli(a, "sync", "now", "--peer", f"127.0.0.1:{port}", "--timeout", "5")
+    assert done.returncode == 4, done.stderr
+    assert "does not speak MissionDesk's secure sync" in done.stderr, done.stderr
+    assert done.stdout == "" and len(done.stderr.splitlines()) == 1
+    (other,) = make_mission(tmp_path, 1, name="Sector South")
+    with Server(other) as server:
+        done = cli(a, "sync", "now", "--peer", f"127.0.0.1:{server.port}")
+    assert done.returncode == 4, done.stderr
+    assert "is not of this mission, or not enrolled in it" in done.stderr, done.stderr
+
+
 def test_an_address_that_is_not_host_port_is_invalid_input(mission):
     a, _, _ = mission
     for address in (

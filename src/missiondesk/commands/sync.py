@@ -131,7 +131,8 @@ def cmd_sync_now(ctx: CommandContext) -> int:
     if ctx.args.json:
         ctx.out_json(report.as_json())
     else:
-        ctx.out(_line(report))
+        if not report.error:  # a failure is said once, on stderr, below
+            ctx.out(_line(report))
         if device in report.held:
             ctx.out(
                 "This laptop is held: the peer saw it sign two different operations with one"

@@ -153,6 +153,22 @@ async def serve(
             await asyncio.wait(running, timeout=STOP_GRACE)
 
 
+def _handshake_failure(host: str, port: int, exc: ssl.SSLError) -> str:
+    """What a failed TLS handshake means to the officer, by OpenSSL's reason."""
+    reason = str(exc.reason or exc)
+    if reason in ("WRONG_VERSION_NUMBER", "UNEXPECTED_EOF_WHILE_READING", "RECORD_LAYER_FAILURE"):
+        return (
+            f"{host}:{port} does not speak MissionDesk's secure sync (another program listens "
+            f"there?) ({reason})"
+        )
+    if reason == "CERTIFICATE_VERIFY_FAILED":
+        return (
+            f"the laptop at {host}:{port} is not of this mission, or not enrolled in it: its "
+            f"certificate is not this mission's ({reason})"
+        )
+    return f"the secure handshake with {host}:{port} failed ({reason})"
+
+
 async def sync_with(
     replica: Replica,
     db: Executor,
@@ -171,7 +187,7 @@ async def sync_with(
             handshake + 5,
         )
     except ssl.SSLError as exc:
-        return SessionReport(error=f"the peer's certificate was refused ({exc.reason or exc})")
+        return SessionReport(error=_handshake_failure(host, port, exc))
     except ConnectionAbortedError:  # the TCP connection was made; TLS never finished
         return SessionReport(
             error=f"{host}:{port} answered but did not finish the secure handshake within"
