@@ -117,7 +117,11 @@ def test_enroll_approve_without_a_terminal_needs_the_code(package, tmp_path):
     done = run(hq, "enroll", "approve", str(request), "--role", "officer", "--out",
                str(approval), "--code", shown)  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert approval.exists()
+    assert approval.exists() and "already a member" not in done.stdout
+    again = run(hq, "enroll", "approve", str(request), "--role", "duty_officer", "--out",
+                str(tmp_path / "again.json"), "--code", shown)  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert "Note: this device is already a member (officer, active)" in again.stdout
 
 
 def test_a_file_that_is_no_join_request_or_bundle_is_invalid_input(package, tmp_path):

@@ -120,6 +120,13 @@ def cmd_enroll_approve(ctx: CommandContext) -> int:
             f"{fingerprint(request.device)}"
         )
         ctx.out(f"Code: {request.code}   compare it with the code on the requester's screen")
+        earlier = [v for v in session.mission.members() if v.membership.device == request.device]
+        if earlier:
+            ctx.out(
+                f"Note: this device is already a member ({earlier[0].membership.role.value}, "
+                f"{earlier[0].status.value}); a new approval replaces that certificate on every "
+                "laptop once it syncs."
+            )
         code = a.code
         if code is None and sys.stdin.isatty():
             answer = input("Does the requester see the same code? [y/N] ").strip().lower()
