@@ -64,7 +64,7 @@ def _geojson(data: bytes) -> list[Shape]:
     except json.JSONDecodeError as exc:
         raise OverlayError(f"it is not JSON (line {exc.lineno}: {exc.msg})") from None
     except RecursionError:
-        raise OverlayError("its JSON is nested deeper than any map data") from None
+        raise OverlayError("its JSON is nested too deeply to be map data") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("type"), str):
         raise OverlayError("it is not GeoJSON (no 'type' at the top)")
     if doc["type"] == "FeatureCollection":

@@ -162,9 +162,20 @@ def _handshake_failure(host: str, port: int, exc: ssl.SSLError) -> str:
             f"there?) ({reason})"
         )
     if reason == "CERTIFICATE_VERIFY_FAILED":
+        why = str(getattr(exc, "verify_message", "") or reason)
+        if "expired" in why:
+            return (
+                f"the laptop at {host}:{port} was refused: its certificate has expired; it must "
+                f"be enrolled again ({why})"
+            )
+        if "not yet valid" in why:
+            return (
+                f"the laptop at {host}:{port} was refused: its certificate is not valid yet "
+                f"(is one of the two clocks wrong?) ({why})"
+            )
         return (
-            f"the laptop at {host}:{port} is not of this mission, or not enrolled in it: its "
-            f"certificate is not this mission's ({reason})"
+            f"the laptop at {host}:{port} was refused: it is not of this mission, or not "
+            f"enrolled in it; its certificate is not this mission's ({why})"
         )
     return f"the secure handshake with {host}:{port} failed ({reason})"
 
