@@ -84,6 +84,7 @@ def test_enrollment_round_trip_through_files_between_two_pages(
     dialog = members.approve_dialog
     assert dialog.code.text() == f"Code: {code}"  # the same code on both screens
     assert dialog.request.name == "Anna Berg"
+    assert not dialog.already.isVisible()  # not a member yet
     dialog.choose_role(Role.DUTY_OFFICER)
     authority.answers.paths.append(str(approval))
     click(qtbot, dialog.approve_button)
@@ -91,6 +92,17 @@ def test_enrollment_round_trip_through_files_between_two_pages(
         lambda: "Approved ALPHA-1 as duty officer" in members.result.text(), timeout=10_000
     )
     qtbot.waitUntil(lambda: members.model.rowCount() == 3, timeout=10_000)
+    qtbot.waitUntil(lambda: members.approve_dialog is None, timeout=10_000)
+    authority.answers.paths.append(str(request))  # the same request opened a second time
+    click(qtbot, members.approve_button)
+    qtbot.waitUntil(lambda: members.approve_dialog is not None, timeout=10_000)
+    again = members.approve_dialog
+    assert again.already.isVisible()
+    assert again.already.text().startswith(
+        "This device is already a member (duty officer, active). A new approval replaces"
+    )
+    again.reject()
+    qtbot.waitUntil(lambda: members.approve_dialog is None, timeout=10_000)
     assert json.loads(approval.read_text())["join_approval"]["mission"]["name"] == "Sector North"
 
     newcomer.answers.paths.append(str(approval))

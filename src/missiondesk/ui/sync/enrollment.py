@@ -31,7 +31,7 @@ from missiondesk.services.enrollment_files import (
     approve_to_file,
     write_join_request,
 )
-from missiondesk.services.mission import MissionInfo, MissionService
+from missiondesk.services.mission import MemberView, MissionInfo, MissionService
 from missiondesk.services.session import Session
 from missiondesk.ui.feedback import BusyIndicator, InlineError, fit_height_to_width
 from missiondesk.ui.sync.choosers import (
@@ -42,7 +42,7 @@ from missiondesk.ui.sync.choosers import (
     SaveChooser,
     safe_file_part,
 )
-from missiondesk.ui.sync.overview import ROLE_LABELS
+from missiondesk.ui.sync.overview import ROLE_LABELS, STATUS_LABELS
 from missiondesk.ui.sync.result_line import ResultLine
 from missiondesk.ui.tasks import Failure, TaskRunner
 from missiondesk.ui.theme import muted_label, scaled_font
@@ -381,7 +381,10 @@ class ApproveDialog(QDialog):
         tasks: TaskRunner,
         choose_save: SaveChooser,
         parent: QWidget | None = None,
+        *,
+        earlier: MemberView | None = None,
     ) -> None:
+        """`earlier`: this device's membership when it is already a member."""
         super().__init__(parent)
         self.request = request
         self._content = content
@@ -408,6 +411,14 @@ class ApproveDialog(QDialog):
             "exactly this one: a different code means the file was changed on its way.",
             self,
         )
+        self.already = muted_label("", self)
+        if earlier is not None:
+            self.already.setText(
+                f"This device is already a member ({ROLE_LABELS[earlier.membership.role].lower()}, "
+                f"{STATUS_LABELS[earlier.status].lower()}). A new approval replaces its "
+                "certificate on every laptop once it syncs."
+            )
+        self.already.setVisible(earlier is not None)
         self.role_box = QComboBox(self)
         for role, label in ROLE_LABELS.items():
             self.role_box.addItem(label, role)
@@ -435,6 +446,7 @@ class ApproveDialog(QDialog):
         layout.addWidget(device)
         layout.addWidget(self.code)
         layout.addWidget(compare)
+        layout.addWidget(self.already)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.busy)

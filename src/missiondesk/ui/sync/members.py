@@ -223,8 +223,16 @@ class MembersPanel(QWidget):
         )
 
     def _show_request(self, content: bytes, request: JoinRequest) -> None:
+        earlier = next(
+            (
+                self.model.member_at(row)
+                for row in range(self.model.rowCount())
+                if self.model.member_at(row).membership.device == request.device
+            ),
+            None,
+        )
         dialog = ApproveDialog(
-            request, content, self._session, self._tasks, self._choose_save, self
+            request, content, self._session, self._tasks, self._choose_save, self, earlier=earlier
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.approved.connect(self._on_approved)
