@@ -257,6 +257,20 @@ def test_a_port_of_another_program_and_a_laptop_of_another_mission_are_said_so(m
     assert "is not of this mission, or not enrolled in it" in done.stderr, done.stderr
 
 
+def test_serving_on_a_taken_port_stops_at_once_with_one_line(mission):
+    a, _, _ = mission
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = cli(a, "sync", "serve", "--listen", f"127.0.0.1:{port}", "--no-announce")
+    assert done.returncode == 5, done.stderr
+    assert done.stderr == (
+        f"missiondesk: Cannot serve peers on 127.0.0.1:{port}: the port is already in use "
+        "(another program, or MissionDesk, serves on it).\n"
+    )
+
+
 def test_an_address_that_is_not_host_port_is_invalid_input(mission):
     a, _, _ = mission
     for address in (
