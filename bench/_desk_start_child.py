@@ -207,8 +207,8 @@ def app(vault_dir: str, passphrase: str, type_after_ms: int = 0) -> int:
     from PySide6.QtCore import QEvent, QObject, QTimer
 
     from missiondesk.cli import main
+    from missiondesk.ui.collector import pause
     from missiondesk.ui.pyside_scan import spare_feature_support
-    from missiondesk.ui.start_collector import pause
 
     pause()  # as run_app does before it loads ui.application (imported here)
     spare_feature_support()

@@ -28,15 +28,15 @@ def run_app(vault_dir: Path, data_dir: Path, *, portable: bool = False) -> int:
     `portable`: the app runs from a stick (services/portable.py); its file dialogs are Qt's own,
     since the desktop's native ones (GTK, the XDG portal) keep a recent-files list on the host."""
     require_display()
-    from missiondesk.ui.start_collector import pause
+    from missiondesk.ui.collector import pause
 
-    pause()  # until the session's code has loaded (ui/start_collector.py)
-    from missiondesk.diagnostics import configure_logging
-
-    configure_logging(data_dir / "logs")
+    pause()  # until the session's code has loaded (ui/collector.py)
     from missiondesk.ui.pyside_scan import spare_feature_support
 
     spare_feature_support()  # before the app's own Qt modules load
+    from missiondesk.diagnostics import configure_logging
+
+    configure_logging(data_dir / "logs")
     from missiondesk.ui.application import run
 
     return int(run(vault_dir, data_dir, native_dialogs=not portable))

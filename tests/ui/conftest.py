@@ -26,6 +26,20 @@ PASSPHRASE = "correct horse battery staple"
 NAME, CALLSIGN = "Anna Berg", "ALPHA-1"
 
 
+@pytest.fixture(autouse=True)
+def gui_thread_collection(qapp) -> Iterator[None]:
+    """As in the app: cyclic garbage is collected on the GUI thread only (ui/collector.py).
+
+    Left automatic, a collection tripped on a vault or sync thread could free a widget of an
+    earlier test there, and a QObject destroyed on the wrong thread crashes the process."""
+    from missiondesk.ui.collector import GuiThreadCollector
+
+    collector = GuiThreadCollector()
+    yield
+    collector.stop()
+    collector.deleteLater()
+
+
 @pytest.fixture
 def vault_path(tmp_path: Path) -> Path:
     return tmp_path / "vault"

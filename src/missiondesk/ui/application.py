@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication
 from missiondesk import __version__
 from missiondesk.services.settings_file import SettingsStore
 from missiondesk.services.vault_paths import vault_exists
-from missiondesk.ui import start_collector
+from missiondesk.ui import collector
 from missiondesk.ui.first_paint import AfterFirstPaint
 from missiondesk.ui.icons import icon
 from missiondesk.ui.shell.tray import Tray
@@ -178,7 +178,7 @@ class AppFlow(QObject):
     def _show_first_run(self) -> None:
         from missiondesk.ui.first_run import FirstRunDialog
 
-        start_collector.resume()  # a first run is not timed: collect as usual
+        collector.resume()  # a first run is not timed: collect as usual
         dialog = FirstRunDialog(self._vault_dir, self._tasks, kdf=self._kdf)
         dialog.created.connect(self._on_session_opened)
         self._show_dialog(dialog)
@@ -192,7 +192,7 @@ class AppFlow(QObject):
                 "load the session's code", load_session_code, self._load_validation_code
             )
         else:
-            start_collector.resume()
+            collector.resume()
 
     def _load_validation_code(self, _loaded: object) -> None:
         """Behind the dialog, after the session's code, unless the officer has asked to unlock:
@@ -404,7 +404,7 @@ def load_session_code() -> None:
         for name in SESSION_CODE:
             importlib.import_module(name)
     finally:
-        start_collector.resume()  # what is loaded now lives as long as the app
+        collector.resume()  # what is loaded now lives as long as the app
 
 
 def load_validation_code() -> None:
@@ -480,6 +480,7 @@ def run(vault_dir: Path, settings_dir: Path, *, native_dialogs: bool = True) -> 
     store = SettingsStore(settings_dir)
     early = store.peek_theme()  # the settings model is read after the first screen
     apply_theme(app, early, style_set=style_set)
+    gui_collector = collector.GuiThreadCollector(app)  # no collection on other threads
     tasks = TaskRunner()
     options = WindowOptions(apply_theme=lambda theme: apply_theme(app, theme), early_theme=early)
     flow = AppFlow(vault_dir, tasks, settings_store=store, options=options)
@@ -491,6 +492,7 @@ def run(vault_dir: Path, settings_dir: Path, *, native_dialogs: bool = True) -> 
         flow.shutdown()
         tasks.wait_for_done()
         tasks.shutdown()
+        gui_collector.stop()
     finally:
         sys.excepthook = previous_hook
     return int(code)
