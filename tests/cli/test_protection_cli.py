@@ -91,3 +91,32 @@ def test_roster_movement_escalation_headcount_and_panic(tmp_path):
     assert "ALPHA-1 (no outpost) was not in this headcount: now counted in it (2 in all)." in (
         visitor
     )
+
+
+def test_roster_update_and_remove(tmp_path):
+    vault = tmp_path / "vault"
+    ok(run(vault, "init", "--name", "Anna Berg", "--callsign", "ALPHA-1"))
+    ok(run(vault, "roster", "add", "--name", "Ben Okafor", "--callsign", "BRAVO-2",
+           "--outpost", "OP North", "--blood-group", "O+"))  # fmt: skip
+    ok(run(vault, "roster", "add", "--name", "Chen Li", "--callsign", "CHARLIE-3"))
+
+    out = ok(run(vault, "roster", "update", "bravo-2", "--outpost", "OP South",
+                 "--role", "duty officer", "--allergies", "penicillin"))  # fmt: skip
+    assert out.strip() == "BRAVO-2 updated (role, outpost, allergies)."
+    shown = ok(run(vault, "roster", "show", "BRAVO-2"))
+    assert "Outpost:  OP South" in shown and "Role:     duty officer" in shown
+    assert "Allergies: penicillin" in shown and "Blood group: O+" in shown
+    taken = run(vault, "roster", "update", "CHARLIE-3", "--callsign", "bravo-2")
+    assert taken.returncode == 4 and "callsign: is already on the roster" in taken.stderr
+    nothing = run(vault, "roster", "update", "CHARLIE-3")
+    assert nothing.returncode == 4 and "Say what to change" in nothing.stderr
+
+    out = ok(run(vault, "roster", "remove", "BRAVO-2"))
+    assert "BRAVO-2 (Ben Okafor) is off the roster" in out
+    listed = [p["callsign"] for p in json.loads(ok(run(vault, "roster", "list", "--json")))]
+    assert "BRAVO-2" not in listed and "CHARLIE-3" in listed
+    again = run(vault, "roster", "remove", "BRAVO-2")
+    assert again.returncode == 4 and "No one on the roster is called 'BRAVO-2'" in again.stderr
+    myself = run(vault, "roster", "remove", "ALPHA-1")
+    assert myself.returncode == 4 and "officer of this laptop" in myself.stderr
+    assert "Traceback" not in again.stderr + myself.stderr

@@ -622,3 +622,54 @@ def test_a_laptop_s_own_record_and_the_roster_s_are_one_person_after_a_sync(desk
         assert panic.alert.position is not None  # his movement's last check-in
     finally:
         bravo.close()
+
+
+def test_a_person_who_left_is_taken_off_the_roster_and_past_records_still_name_them(desk, wall):
+    """Off the roster with their emergency details and their laptop's own record (one person
+    after a sync); refused while on a movement under way and for this laptop's officer; new
+    headcounts leave them out, the movement they were on still names them, and the removal
+    syncs to another laptop."""
+    bravo = create_vault(
+        desk.vault.layout.root.parent / "bravo",
+        PASSPHRASE, name="Ben Okafor", callsign="BRAVO-2", kdf=FAST_KDF, wall=wall,
+    )  # fmt: skip
+    try:
+        roster_of(desk)
+        rostered = desk.roster.resolve("BRAVO-2")
+        desk.roster.set_emergency(rostered, {"blood_group": "O+"})
+        share(bravo, desk)  # his laptop's own record of him arrives: paired with the roster's
+        movement = plan(desk, wall)  # BRAVO-2 and CHARLIE-3
+        with pytest.raises(InvalidInput, match="BRAVO-2 is on the movement 'Resupply run"):
+            desk.roster.remove(rostered)
+        with pytest.raises(InvalidInput, match="officer of this laptop"):
+            desk.roster.remove(desk.roster.resolve("ALPHA-1"))
+        desk.movements.arrive(movement)
+
+        assert desk.roster.remove(rostered).label == "BRAVO-2"
+
+        assert "BRAVO-2" not in [e.label for e in desk.roster.entries()]
+        with pytest.raises(InvalidInput, match="No one on the roster is called 'BRAVO-2'"):
+            desk.roster.resolve("BRAVO-2")
+        for record in (rostered, bravo.people.person_id):
+            assert desk.vault.reads.get(record).deleted
+        from missiondesk.services.roster import emergency_id
+
+        assert desk.vault.reads.get(emergency_id(rostered)).deleted
+        assert desk.movements.get(movement).people == ("BRAVO-2", "CHARLIE-3")  # still named
+        headcount = desk.headcount.start("Shelling", outposts=["OP North"])
+        assert [p.label for p in desk.headcount.status(headcount).people] == ["CHARLIE-3"]
+        with pytest.raises(InvalidInput, match="There is no person"):
+            desk.roster.remove(rostered)
+
+        other = create_vault(
+            desk.vault.layout.root.parent / "other",
+            PASSPHRASE, name="Eve Park", callsign="ECHO-5", kdf=FAST_KDF, wall=wall,
+        )  # fmt: skip
+        try:
+            share(desk, other)
+            assert "BRAVO-2" not in [e.label for e in other.roster.entries()]
+            assert "CHARLIE-3" in [e.label for e in other.roster.entries()]
+        finally:
+            other.close()
+    finally:
+        bravo.close()

@@ -362,6 +362,40 @@ def test_people_are_added_and_emergency_details_shown_only_on_request(qtbot, ses
     assert (card.emergency.next_of_kin, card.emergency.allergies) == ("Ada Okafor", "penicillin")
 
 
+def test_a_person_is_taken_off_the_roster_from_the_keyboard_once_confirmed(
+    qtbot, session, opened, wall
+):
+    page, tab = opened.page, opened.page.roster
+    roster_of(opened, session)
+    movement = opened.vault(
+        lambda: session.movements.plan(
+            "Convoy ZEBRA", ["BRAVO-2"], ["Camp Alpha", "OP North"],
+            depart=t(0), eta=t(240), interval=60,
+        )
+    )  # fmt: skip
+    alt(qtbot, page, Qt.Key.Key_R)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 4, timeout=5000)
+    labels = [tab.model.data(tab.model.index(r, 0)) for r in range(4)]
+    asked: list[str] = []
+    answers = [False, True, True]
+    tab.confirm = lambda _parent, question: asked.append(question) or answers.pop(0)
+    tab.table.setFocus()
+    tab.table.selectRow(labels.index("BRAVO-2"))
+    qtbot.keyClick(tab.table, Qt.Key.Key_Delete)  # No: nothing happens
+    assert asked and "Take BRAVO-2 (Ben Okafor) off the roster, for every laptop?" in asked[0]
+    qtbot.keyClick(tab.table, Qt.Key.Key_Delete)  # Yes, but he is on a movement under way
+    qtbot.waitUntil(lambda: "Convoy ZEBRA" in tab.note.text(), timeout=5000)
+    assert "record its arrival or cancel it first" in tab.note.text()
+    assert tab.model.rowCount() == 4
+    opened.vault(lambda: session.movements.arrive(movement))
+    alt(qtbot, tab, Qt.Key.Key_V)  # Remove…
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 3, timeout=5000)
+    assert tab.note.text() == "BRAVO-2 is off the roster."
+    assert "BRAVO-2" not in [tab.model.data(tab.model.index(r, 0)) for r in range(3)]
+    assert len(asked) == 3 and not answers
+    assert "BRAVO-2" not in [e.label for e in opened.vault(session.roster.entries)]
+
+
 def test_emergency_details_are_withheld_where_the_clearance_does_not_cover_them(
     qtbot, tmp_path, wall
 ):

@@ -1,4 +1,4 @@
-"""roster add/list/show/link: the mission's people and their emergency details."""
+"""roster add/update/remove/list/show/link: the mission's people and their emergency details."""
 
 from __future__ import annotations
 
@@ -26,26 +26,43 @@ def role(text: str) -> Role:
         raise InvalidInput(f"'{text}' is not a role; use one of {names}.") from None
 
 
+def _card_options(p: argparse.ArgumentParser, *, adding: bool) -> None:
+    """The card's and the emergency details' options: `add` with the card's defaults,
+    `update` with none (only what is given changes; '' clears a text)."""
+    blank = "" if adding else None
+    p.add_argument("--name", required=adding, default=None)
+    p.add_argument("--callsign", default=blank, help=None if adding else "'' to clear it")
+    p.add_argument("--role", type=role, default=Role.OFFICER if adding else None,
+                   help="officer, duty_officer, comms_officer, security_officer, commander, "
+                   "observer")  # fmt: skip
+    p.add_argument("--unit", default=blank, help="unit or contingent")
+    p.add_argument("--outpost", default=blank, help="assigned outpost")
+    if adding:
+        p.add_argument("--device", action="append", default=[], metavar="ID",
+                       help="a device id this person uses (repeatable)")  # fmt: skip
+    p.add_argument("--sensitivity", type=arguments.sensitivity, default=None,
+                   help="of the card" + (" (default unclassified)" if adding else ""))  # fmt: skip
+    for name, (_, text) in EMERGENCY_OPTIONS.items():
+        p.add_argument(f"--{name.replace('_', '-')}", dest=name, default=None,
+                       help=f"emergency details: {text} (Strictly Confidential)")  # fmt: skip
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("roster", help="the mission's people, their outposts and devices")
     rsub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
 
     ap = rsub.add_parser("add", help="put a person on the roster")
-    ap.add_argument("--name", required=True)
-    ap.add_argument("--callsign", default="")
-    ap.add_argument("--role", type=role, default=Role.OFFICER,
-                    help="officer, duty_officer, comms_officer, security_officer, commander, "
-                    "observer")  # fmt: skip
-    ap.add_argument("--unit", default="", help="unit or contingent")
-    ap.add_argument("--outpost", default="", help="assigned outpost")
-    ap.add_argument("--device", action="append", default=[], metavar="ID",
-                    help="a device id this person uses (repeatable)")  # fmt: skip
-    ap.add_argument("--sensitivity", type=arguments.sensitivity, default=None,
-                    help="of the card (default unclassified)")  # fmt: skip
-    for name, (_, text) in EMERGENCY_OPTIONS.items():
-        ap.add_argument(f"--{name.replace('_', '-')}", dest=name, default=None,
-                        help=f"emergency details: {text} (Strictly Confidential)")  # fmt: skip
+    _card_options(ap, adding=True)
     ap.set_defaults(handler=cmd_roster_add)
+
+    up = rsub.add_parser("update", help="change a person's card or emergency details")
+    up.add_argument("person", help="callsign, name or id")
+    _card_options(up, adding=False)
+    up.set_defaults(handler=cmd_roster_update)
+
+    rp = rsub.add_parser("remove", help="take a person who left the mission off the roster")
+    rp.add_argument("person", help="callsign, name or id")
+    rp.set_defaults(handler=cmd_roster_remove)
 
     lp = rsub.add_parser("list", help="everyone on the roster, by outpost")
     lp.add_argument("--outpost", action="append", default=[], help="only these (repeatable)")
@@ -73,6 +90,40 @@ def cmd_roster_add(ctx: CommandContext) -> int:
             devices=a.device, emergency=emergency or None, **extra,
         )  # fmt: skip
     ctx.out(f"Person {person_id} added to the roster.")
+    return 0
+
+
+CARD_OPTIONS = ("name", "callsign", "role", "unit", "outpost", "sensitivity")
+
+
+def cmd_roster_update(ctx: CommandContext) -> int:
+    a = ctx.args
+    card = {k: getattr(a, k) for k in CARD_OPTIONS if getattr(a, k) is not None}
+    emergency = {k: getattr(a, k) for k in EMERGENCY_OPTIONS if getattr(a, k) is not None}
+    if not card and not emergency:
+        raise InvalidInput(
+            "Say what to change: --name, --callsign, --role, --unit, --outpost, --sensitivity "
+            "or an emergency detail (--blood-group, --next-of-kin, ...)."
+        )
+    with ctx.session() as session:
+        person_id = session.roster.resolve(a.person)
+        entry = session.roster.update(person_id, card) if card else session.roster.entry(person_id)
+        if emergency:
+            session.roster.set_emergency(person_id, emergency)
+    ctx.out(f"{entry.label} updated ({', '.join([*card, *emergency])}).")
+    return 0
+
+
+def cmd_roster_remove(ctx: CommandContext) -> int:
+    with ctx.session() as session:
+        entry = session.roster.remove(session.roster.resolve(ctx.args.person))
+    ctx.out(f"{entry.label} ({entry.person.name}) is off the roster; past records still name them.")
+    if entry.devices:
+        ctx.out(
+            f"Their laptop(s) stay members of the mission until revoked: "
+            f"missiondesk members revoke {entry.devices[0]}"
+            + (f" (and {len(entry.devices) - 1} more)" if len(entry.devices) > 1 else "")
+        )
     return 0
 
 

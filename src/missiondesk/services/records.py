@@ -196,9 +196,12 @@ class RecordService:
         return self._writer.submit(f"{name}.update", entity_id, body)
 
     def delete(self, model: type[Record], entity_id: str) -> ChangeSet:
-        name = type_name(model)
+        return self.submit([self.delete_change(model, entity_id)])
+
+    def delete_change(self, model: type[Record], entity_id: str) -> Change:
+        """The tombstone of a stored record, to submit with others in one transaction."""
         self.stored(model, entity_id)
-        return self._writer.submit(f"{name}.delete", entity_id, {})
+        return (f"{type_name(model)}.delete", entity_id, {})
 
     def stored(self, model: type[Record], entity_id: str) -> StoredRecord:
         name = type_name(model)

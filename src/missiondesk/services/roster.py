@@ -16,6 +16,7 @@ from missiondesk.domain.errors import FieldProblem, InvalidFields, InvalidInput
 from missiondesk.domain.ids import derived_id, is_device_id
 from missiondesk.domain.markings import Sensitivity
 from missiondesk.domain.protection_rules import ROSTER_KEEPERS
+from missiondesk.domain.records.movements import Movement, MovementStatus
 from missiondesk.domain.records.people import Person, Role
 from missiondesk.domain.records.roster import EmergencyDetails
 from missiondesk.services.people import PeopleService, one_person_records
@@ -140,11 +141,15 @@ class RosterService:
 
     def label_map(self) -> dict[str, str]:
         """Person id -> callsign (else name), read once for a list of many (one read of the
-        people; `labels` per row would read them all for every row)."""
-        return {
-            stored.id: person.callsign or person.name
-            for stored, person in self._records.list(Person, limit=100_000)
-        }
+        people; `labels` per row would read them all for every row). People taken off the
+        roster keep their label: the movements, alerts and headcounts they were in still
+        name them."""
+        labels: dict[str, str] = {}
+        for stored in self._vault.reads.of_type("person", limit=100_000, include_deleted=True):
+            label = stored.doc.get("callsign") or stored.doc.get("name")
+            if isinstance(label, str) and label:
+                labels[stored.id] = label
+        return labels
 
     def labels(
         self, person_ids: Sequence[str], known: Mapping[str, str] | None = None
@@ -226,10 +231,47 @@ class RosterService:
         sensitivity)."""
         self._access.require(ROSTER_KEEPERS, "change the roster")
         changes = dict(changes)
+        callsign = str(changes.get("callsign") or "").strip().casefold()
+        if callsign and any(
+            e.id != person_id and e.person.callsign.casefold() == callsign for e in self.entries()
+        ):
+            raise InvalidFields("person", (FieldProblem("callsign", "is already on the roster"),))
         if "devices" in changes:
             changes["devices"] = self._check_devices(tuple(changes["devices"]))
         self._records.update(Person, person_id, changes)
         return self.entry(person_id)
+
+    def remove(self, person_id: str) -> RosterEntry:
+        """Take a person off the roster (they left the mission, or were put on it by mistake):
+        the card and its emergency details become tombstones that sync, with the laptop's own
+        record of the same person (`one_person_records`). New headcounts and movements no
+        longer list them; past records still name them. Refused for this laptop's own officer
+        and for anyone on a movement under way (arrive or cancel it first). Their laptops stay
+        members of the mission until revoked (`members revoke`)."""
+        self._access.require(ROSTER_KEEPERS, "change the roster")
+        entries, aliases = self._read()
+        person_id = aliases.get(person_id, person_id)
+        entry = next((e for e in entries if e.id == person_id), None)
+        if entry is None:
+            raise InvalidInput(f"There is no person with id {person_id} on the roster.")
+        records = {person_id} | {own for own, roster in aliases.items() if roster == person_id}
+        if records & self._people.my_ids():
+            raise InvalidInput(
+                f"{entry.label} is the officer of this laptop and cannot be taken off its roster."
+            )
+        for _stored, movement in self._records.list(Movement, limit=100_000):
+            if movement.status is MovementStatus.ACTIVE and records & set(movement.people):
+                raise InvalidInput(
+                    f"{entry.label} is on the movement '{movement.title}', which is under way; "
+                    "record its arrival or cancel it first."
+                )
+        changes = [self._records.delete_change(Person, record) for record in sorted(records)]
+        for record in sorted(records):
+            stored = self._vault.reads.get(emergency_id(record))
+            if stored is not None and stored.type == "emergency_details" and not stored.deleted:
+                changes.append(self._records.delete_change(EmergencyDetails, emergency_id(record)))
+        self._records.submit(changes)
+        return entry
 
     def link_device(self, person_id: str, device_id: str) -> RosterEntry:
         device_id = device_id.strip().lower()

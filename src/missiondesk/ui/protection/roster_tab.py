@@ -1,5 +1,6 @@
 """The Roster tab: the mission's people (callsign, name, role, unit, outpost, linked devices)
-by outpost; Add person… and Edit… (Enter or a double click on a row) open `PersonDialog`.
+by outpost; Add person… and Edit… (Enter or a double click on a row) open `PersonDialog`;
+Remove… (Delete) takes the selected person off the roster once the officer has confirmed.
 
 Read on the vault thread, again on ChangeSets of people and devices.
 """
@@ -9,17 +10,20 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QModelIndex, Qt, Slot
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from missiondesk.domain.ids import fingerprint
 from missiondesk.services.roster import RosterEntry
 from missiondesk.services.session import Session
 from missiondesk.ui.changes import ChangeRelay, RefreshScheduler
+from missiondesk.ui.choosers import Confirmer, ask_yes_no
 from missiondesk.ui.pages import TablePage
 from missiondesk.ui.protection.fields import OpenDialogs
 from missiondesk.ui.protection.person_dialog import PersonDialog, role_label
 from missiondesk.ui.rows_model import Index, RowsModel
-from missiondesk.ui.tasks import TaskRunner
+from missiondesk.ui.tasks import Failure, TaskRunner
+from missiondesk.ui.theme import ERROR
 
 WATCHED = frozenset({"person", "device"})
 
@@ -68,11 +72,23 @@ class RosterTab(TablePage):
         self.edit_button = QPushButton("&Edit…", self)
         self.edit_button.setToolTip("Edit the selected person (Enter or a double click)")
         self.edit_button.clicked.connect(self.edit_person)
+        self.remove_button = QPushButton("Remo&ve…", self)
+        self.remove_button.setToolTip(
+            "Take the selected person off the roster, for every laptop (Delete)"
+        )
+        self.remove_button.clicked.connect(self.remove_person)
+        self.confirm: Confirmer = ask_yes_no
+        remove_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
+        remove_key.setContext(Qt.ShortcutContext.WidgetShortcut)
+        remove_key.activated.connect(self.remove_person)
+        self.note = QLabel(self)
+        self.note.setWordWrap(True)
         self.table.activated.connect(self._on_activated)
         row = QHBoxLayout()
         row.addWidget(self.add_button)
         row.addWidget(self.edit_button)
-        row.addStretch(1)
+        row.addWidget(self.remove_button)
+        row.addWidget(self.note, 1)
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
         layout.addLayout(row)
@@ -94,6 +110,7 @@ class RosterTab(TablePage):
         elif rows:
             self.table.selectRow(0)
         self.edit_button.setEnabled(bool(rows))
+        self.remove_button.setEnabled(bool(rows))
 
     def selected(self) -> RosterEntry | None:
         picked = self.table.selectionModel().selectedRows()
@@ -113,6 +130,40 @@ class RosterTab(TablePage):
         if entry is not None:
             self._open(entry)
 
+    @Slot()
+    def remove_person(self) -> None:
+        entry = self.selected()
+        if entry is None or self._closed:
+            return
+        question = (
+            f"Take {entry.label} ({entry.person.name}) off the roster, for every laptop?\n\n"
+            "New headcounts and movements will no longer list them; past records still name "
+            "them. Their emergency details are removed with the card."
+        )
+        if not self.confirm(self, question):
+            return
+        roster, person_id = self._session.roster, entry.id
+        self._tasks.run(
+            "remove person", lambda: roster.remove(person_id), self._on_removed, self._on_refused
+        )
+
+    def _on_removed(self, entry: RosterEntry) -> None:
+        if self._closed:
+            return
+        text = f"{entry.label} is off the roster."
+        if entry.devices:
+            text += " Their laptop stays a member of the mission until revoked (Sync section)."
+        self._say(text)
+        self.refresh()
+
+    def _on_refused(self, failure: Failure) -> None:
+        if not self._closed:
+            self._say(failure.message, error=True)
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.note.setStyleSheet(f"color: {ERROR.name()}; font-weight: bold;" if error else "")
+        self.note.setText(text)
+
     def _open(self, entry: RosterEntry | None) -> None:
         if self._closed:
             return
@@ -129,3 +180,4 @@ class RosterTab(TablePage):
         self.dialogs.close_for_lock()
         self.model.set_rows([])
         self.summary.setText("")
+        self.note.setText("")
