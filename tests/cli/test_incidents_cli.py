@@ -340,3 +340,58 @@ def test_categories_can_be_extended_in_a_vault_without_a_mission(vault):
     assert both.returncode == 2 and "not allowed with argument" in both.stderr
     unnamed = run(vault, "incident", "list", "--save-filter", " ")
     assert unnamed.returncode == 4 and "needs a name of 1 to 80 characters" in unnamed.stderr
+
+
+def test_sitrep_with_movements_personnel_and_the_officers_paragraphs(tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    from missiondesk.domain.dtg import format_dtg
+
+    def dtg(minutes: float) -> str:
+        return format_dtg(datetime.now(UTC) + timedelta(minutes=minutes))
+
+    vault = tmp_path / "vault"
+    ok(run(vault, "init", "--name", "Anna Berg", "--callsign", "ALPHA-1"))
+    ok(run(vault, "roster", "add", "--name", "Ben Okafor", "--callsign", "BRAVO-2",
+           "--outpost", "OP North"))  # fmt: skip
+    out = ok(run(vault, "movement", "plan", "--title", "Resupply OP North", "--person", "BRAVO-2",
+                 "--via", "Camp Alpha=38S MB 44845 36965", "--via", "OP North",
+                 "--depart", dtg(-180), "--eta", dtg(60), "--interval", "60"))  # fmt: skip
+    assert "planned" in out
+    ok(run(vault, "watch"))  # its check-ins were missed: every step is raised
+    ok(run(vault, "headcount", "start", "--title", "Shelling", "--outpost", "OP North"))
+    ok(run(vault, "headcount", "mark", "BRAVO-2", "safe"))
+    period = ["--from", dtg(-24 * 60), "--to", dtg(2)]
+    text = ok(run(vault, "report", "sitrep", *period, "--logistics", "Fuel for 3 days",
+                  "--communications", "HF net down 0600-0800Z", "--assessment", "Calm",
+                  "--next-steps", "Resupply OP North at first light", "--format", "text",
+                  "--out", "-"))  # fmt: skip
+    lines = text.splitlines()
+    assert lines[0] == lines[-1] == "CONFIDENTIAL"  # the movement's and the headcount's level
+    assert "8. OPERATIONS AND MOVEMENTS:" in lines
+    assert re.search(r"Resupply OP North\s+BRAVO-2\s+Camp Alpha - OP North\s+\d{6}Z [A-Z]{3} \d\d"
+                     r"\s+ETA \d{6}Z [A-Z]{3} \d\d\s+FLASH\s+\d \(FLASH\)", text)  # fmt: skip
+    assert "9. PERSONNEL AND HEADCOUNT:" in lines
+    assert re.search(r"OP North\s+1\s+1\s+0\s+0\n", text)
+    assert 'Headcount "Shelling" of OP North' in " ".join(text.split())
+    assert "10. LOGISTICS: Fuel for 3 days" in lines
+    assert "11. COMMUNICATIONS: HF net down 0600-0800Z" in lines  # no mission: no sync facts
+    assert "12. ASSESSMENT: Calm" in lines
+    assert "13. NEXT STEPS: Resupply OP North at first light" in lines
+
+    pdf = tmp_path / "sitrep.pdf"
+    said = ok(run(vault, "report", "sitrep", *period, "--next-steps", "Hold at OP North",
+                  "--format", "pdf", "--out", str(pdf)))  # fmt: skip
+    assert "marked CONFIDENTIAL" in said
+    page = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in pypdf.PdfReader(str(pdf)).pages))
+    for needle in ("8. OPERATIONS AND MOVEMENTS:", "9. PERSONNEL AND HEADCOUNT:",
+                   "10. LOGISTICS: NIL", "13. NEXT STEPS: Hold at OP North"):  # fmt: skip
+        assert needle in page, needle
+    assert "ResupplyOPNorth" in page.replace(" ", "")
+
+    earlier = ok(run(vault, "report", "sitrep", "--from", "010000Z JAN 25", "--to",
+                     "020000Z JAN 25", "--format", "text", "--out", "-"))  # fmt: skip
+    assert "8. OPERATIONS AND MOVEMENTS: NIL" in earlier.splitlines()
+    assert "No headcount was started before the end of the period." in " ".join(earlier.split())
+    assert "10. LOGISTICS: NIL" in earlier.splitlines()
+    assert earlier.splitlines()[0] == "UNCLASSIFIED"

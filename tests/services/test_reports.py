@@ -147,7 +147,7 @@ def test_sitrep_text_and_pdf_carry_the_figures_and_the_marking(session, fixture_
     assert re.search(r"KILLED\s+2\s+1\s+1\s+0\s+4", text)
     assert re.search(r"MISSING\s+0\s+0\s+0\s+2\s+2", text)
     assert "200600Z NOV 26  38S MB 44845 36965  Armed clash" in text
-    assert "8. ASSESSMENT: Calm expected" in lines
+    assert "12. ASSESSMENT: Calm expected" in lines
     pages = pdf_text(session.reports.render(document, ReportFormat.PDF))
     whole = " ".join(pages)
     for needle in (

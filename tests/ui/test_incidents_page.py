@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -392,3 +393,112 @@ def test_a_medevac_request_from_an_incident_is_checked_and_read_out(
     view.close()
     form.close()
     incident.close()
+
+
+def test_the_sitrep_form_is_filled_from_the_keyboard_and_its_text_is_in_the_report(
+    qtbot, mission, laptops, tmp_path: Path
+):
+    from missiondesk.ui.incidents.report_view import ReportView
+    from missiondesk.ui.incidents.sitrep_dialog import SitrepDialog
+
+    hq, _bravo = mission
+    roadblock = hq.incidents.create(
+        {
+            "title": "Roadblock at KP-7",
+            "category": "movement_restriction",
+            "severity": 2,
+            "occurred": datetime.now(UTC) - timedelta(hours=2),
+            "location": "36N UL 44753 36243",
+        },
+    )
+    hq.incidents.submit(roadblock)
+    hq.roster.add("Ben Okafor", callsign="BRAVO-7", outpost="Team site Leer")
+    hq.movements.plan(
+        "Water run to Leer", ["BRAVO-7"], ["Juba=36N UL 44753 36243", "Leer"],
+        depart=datetime.now(UTC) - timedelta(hours=1), eta=datetime.now(UTC) + timedelta(hours=3),
+        interval=120,
+    )  # fmt: skip
+    laptop = open_page(qtbot, laptops, hq, tmp_path)
+    page = laptop.page
+    page.sitrep_button.setFocus()
+    with qtbot.waitSignal(page.sitrep_opened, timeout=5000) as opened:
+        qtbot.keyClick(page.sitrep_button, Qt.Key.Key_Space)
+    form = opened.args[0]
+    assert isinstance(form, SitrepDialog)
+    show_and_activate(qtbot, form)
+    # the filter has no period: the last 24 hours up to the next minute, as DTGs to edit
+    end = datetime.now(UTC)
+    assert form.to_edit.text() in {format_dtg(end + timedelta(minutes=m)) for m in (0, 1, 2)}
+    assert form.from_edit.text() in {
+        format_dtg(end - timedelta(hours=24) + timedelta(minutes=m)) for m in (0, 1, 2)
+    }
+    assert form.area_label.text() == "ALL AREAS"
+    logistics = form.paragraphs["logistics"]
+    assert QApplication.focusWidget() is logistics
+    qtbot.keyClicks(logistics, "Fuel for 3 days at Leer")
+    qtbot.keyClick(logistics, Qt.Key.Key_Tab)
+    communications = form.paragraphs["communications"]
+    assert QApplication.focusWidget() is communications
+    qtbot.keyClicks(communications, "HF net down 0600-0800Z")
+    qtbot.keyClick(communications, Qt.Key.Key_Tab)
+    assessment = form.paragraphs["assessment"]
+    assert QApplication.focusWidget() is assessment
+    qtbot.keyClicks(assessment, "Calm expected")
+    qtbot.keyClick(assessment, Qt.Key.Key_Return)  # a new line in a paragraph, not Prepare
+    qtbot.keyClicks(assessment, "Rains close the Leer road")
+    qtbot.keyClick(assessment, Qt.Key.Key_Tab)
+    next_steps = form.paragraphs["next_steps"]
+    assert QApplication.focusWidget() is next_steps
+    qtbot.keyClicks(next_steps, "Resupply Leer at first light")
+    assert not any(isinstance(v, ReportView) for v in page.report_views)
+
+    # back up to the period with Shift+Tab: a DTG that is none is said, and nothing is lost
+    for _ in range(4):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget() is form.sensitivity_box
+    qtbot.keyClick(form.sensitivity_box, Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget() is form.to_edit
+    qtbot.keyClick(form.to_edit, Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget() is form.from_edit
+    good_start = form.from_edit.text()
+    form.from_edit.selectAll()
+    qtbot.keyClicks(form.from_edit, "yesterday")
+    assert "Not a date-time group yet" in form.from_hint.text()
+    qtbot.keyClick(form.from_edit, Qt.Key.Key_Return)  # Prepare is the default button
+    assert "From: 'yesterday' is not a date-time group" in form.error.text()
+    assert not any(isinstance(v, ReportView) for v in page.report_views)
+    form.from_edit.selectAll()
+    qtbot.keyClicks(form.from_edit, good_start)
+    assert "UTC" in form.from_hint.text()
+    qtbot.keyClick(form.from_edit, Qt.Key.Key_Tab)
+    qtbot.keyClick(form.to_edit, Qt.Key.Key_Tab)
+    qtbot.keyClick(form.sensitivity_box, Qt.Key.Key_Down)  # mark it at least Confidential
+    qtbot.keyClick(form.sensitivity_box, Qt.Key.Key_Down)  # ... Strictly Confidential
+    qtbot.keyClick(form.sensitivity_box, Qt.Key.Key_Tab)
+    qtbot.keyClick(
+        QApplication.focusWidget(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
+    )  # Ctrl+Enter in a paragraph prepares
+    qtbot.waitUntil(
+        lambda: any(isinstance(v, ReportView) for v in page.report_views), timeout=10_000
+    )
+    view = next(v for v in page.report_views if isinstance(v, ReportView))
+    text = view.text.toPlainText()
+    lines = text.splitlines()
+    assert lines[0] == "STRICTLY CONFIDENTIAL"  # asked for, above the movement's level
+    assert "3. SITUATION: 1 INCIDENT (1 submitted)" in lines
+    assert re.search(r"Water run to Leer\s+BRAVO-7\s+Juba - Leer\s+", text)
+    assert re.search(r"Team site Leer\s+1\n", text)
+    assert "10. LOGISTICS: Fuel for 3 days at Leer" in lines
+    assert "11. COMMUNICATIONS:" in lines and "    HF net down 0600-0800Z" in lines
+    assert "This laptop has not synced with a peer yet." in " ".join(text.split())
+    assert "12. ASSESSMENT:" in lines
+    assert "    Calm expected" in lines and "    Rains close the Leer road" in lines
+    assert "13. NEXT STEPS: Resupply Leer at first light" in lines
+    qtbot.waitUntil(form.prepare_button.isEnabled, timeout=5000)
+    assert "Prepared" in form.state_line.text()
+    view.close()
+
+    # the form is still there to change and prepare again; Esc closes it
+    show_and_activate(qtbot, form)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: form not in page.report_views, timeout=5000)

@@ -45,13 +45,22 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     _output(ip)
     ip.set_defaults(handler=cmd_report_increp)
 
-    sp = rsub.add_parser("sitrep", help="situation report for a period and an area")
+    sp = rsub.add_parser(
+        "sitrep", help="situation report for a period and an area: incidents, movements, "
+        "personnel and headcount, logistics, communications, assessment, next steps"
+    )  # fmt: skip
     add_filter_options(sp, period_required=True)
     sp.add_argument("--status", action="append", default=[], type=incident_status,
                     help="statuses to include (default submitted, verified, closed)")  # fmt: skip
     sp.add_argument("--sensitivity", type=arguments.sensitivity,
                     help="mark it at least this level")  # fmt: skip
-    sp.add_argument("--assessment", default="", help="the assessment paragraph")
+    for option, line, what in (
+        ("--logistics", 10, "logistics: supplies, fuel, water, vehicles"),
+        ("--communications", 11, "communications (this laptop's last syncs are added)"),
+        ("--assessment", 12, "the assessment paragraph"),
+        ("--next-steps", 13, "next steps: what is planned, what is asked for"),
+    ):
+        sp.add_argument(option, default="", metavar="TEXT", help=f"line {line}: {what}")
     _output(sp)
     sp.set_defaults(handler=cmd_report_sitrep)
 
@@ -132,6 +141,9 @@ def cmd_report_sitrep(ctx: CommandContext) -> int:
             statuses=tuple(a.status) or REPORTED_STATUSES,
             floor=a.sensitivity or Sensitivity.UNCLASSIFIED,
             assessment=a.assessment,
+            logistics=a.logistics,
+            communications=a.communications,
+            next_steps=a.next_steps,
         )
         return _emit(ctx, session, document)
 

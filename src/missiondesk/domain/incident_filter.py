@@ -76,6 +76,15 @@ class BoundingBox(BaseModel):
             raise ValueError("the south edge is north of the north edge")
         return self
 
+    def contains(self, lat: float, lon: float) -> bool:
+        """Whether the point is inside, edges included (across the antimeridian too), as the
+        incident list's area matches incidents."""
+        if not self.south <= lat <= self.north:
+            return False
+        if self.west <= self.east:
+            return self.west <= lon <= self.east
+        return lon >= self.west or lon <= self.east
+
     @classmethod
     def parse(cls, text: str) -> BoundingBox:
         parts = [p for p in re.split(r"[,;\s]+", text.strip()) if p]

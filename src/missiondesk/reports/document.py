@@ -16,7 +16,12 @@ class Line:
 
 @dataclass(frozen=True)
 class Table:
-    """A numbered line whose value is a table; `align` holds "l" or "r" per column."""
+    """A numbered line whose value is a table; `align` holds "l" or "r" per column.
+
+        A PDF sets a row on one line, a cell longer than its column cut short with "…" (a SITREP
+        lists thousands of incidents); a table that `wrap`s continues such a cell on the next lines
+        instead, for short tables whose every word counts. `note` is a sentence under the rows (a
+    table with no rows is NIL, and says nothing more)."""
 
     number: int
     label: str
@@ -24,6 +29,8 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     align: str = ""
     widths: tuple[float, ...] = ()  # share of the page width per column (PDF); even if empty
+    note: str = ""
+    wrap: bool = False
 
     def alignment(self, column: int) -> str:
         return self.align[column] if column < len(self.align) else "l"

@@ -9,10 +9,13 @@ Every page carries the sensitivity marking in its header and its footer, and "pa
 The layout is done by hand (rows of cells measured with QFontMetricsF) rather than by
 QTextDocument: a SITREP lists thousands of incidents, and a text table of that size takes
 QTextDocument seconds to lay out, while rows of elided cells are drawn in a fraction of that.
+A short table that wraps (`Table.wrap`: the SITREP's movements and personnel) continues a long
+cell on the next lines of its row, and a row is never split across pages.
 """
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +48,8 @@ class _Cell:
     text: str
     font: str  # key into the fonts
     align: str = "l"
+    y: float = 0.0  # below the row's top: a wrapped table cell's later lines
+    height: float = 0.0  # its line's height; 0: the row's
 
 
 @dataclass
@@ -134,6 +139,8 @@ class _Layout:
         height = self.line_height("mono")
 
         def row(values: tuple[str, ...], font: str) -> _Row:
+            if table.wrap:
+                return wrapped(values, font)
             parts = []
             for value, width, to_right in zip(values, columns, right, strict=True):
                 text = value if "\n" not in value else " ".join(value.split())
@@ -143,12 +150,39 @@ class _Layout:
             line = " ".join(parts).rstrip()
             return _Row(height, [_Cell(indent, self.width - indent, line, font)])
 
+        def wrapped(values: tuple[str, ...], font: str) -> _Row:
+            """A row whose long cells go on over the next lines, each in its column."""
+            cells = [
+                textwrap.wrap(" ".join(value.split()), width) or [""]
+                for value, width in zip(values, columns, strict=True)
+            ]
+            lines = []
+            for n in range(max(len(c) for c in cells)):
+                parts = []
+                for cell, width, to_right in zip(cells, columns, right, strict=True):
+                    text = cell[n] if n < len(cell) else ""
+                    parts.append(text.rjust(width) if to_right else text.ljust(width))
+                lines.append(" ".join(parts).rstrip())
+            return _Row(
+                height * len(lines),
+                [_Cell(indent, self.width - indent, line, font, y=n * height, height=height)
+                 for n, line in enumerate(lines)],
+            )  # fmt: skip
+
         header = row(table.headers, "mono_bold")
         self.rows.append(header)
-        for values in table.rows:
-            body = row(values, "mono")
+        bodies = [row(values, "mono") for values in table.rows]
+        spaced = any(len(body.cells) > 1 for body in bodies)  # rows of several lines
+        for n, body in enumerate(bodies):
             body.header = header
+            if spaced and n:  # are told apart by a little space
+                body.gap_before = height * 0.3
             self.rows.append(body)
+        if table.note.strip():
+            self.text_rows(
+                self.wrap(table.note.strip(), "small", self.width - indent), "small", indent,
+                self.line_height("small") * 0.3,
+            )  # fmt: skip
 
 
 def _elide_right() -> Any:
@@ -276,8 +310,9 @@ def _paint(
                     cell_metrics = metrics[cell.font]
                     # Drawing at a baseline point skips the text layout a rectangle asks for
                     # (a SITREP draws tens of thousands of cells).
-                    baseline = band + top + (row.height + cell_metrics.ascent()
-                                             - cell_metrics.descent()) / 2  # fmt: skip
+                    line = cell.height or row.height
+                    baseline = band + top + cell.y + (line + cell_metrics.ascent()
+                                                      - cell_metrics.descent()) / 2  # fmt: skip
                     painter.drawText(QPointF(cell.x, baseline), cell.text)
     finally:
         painter.end()

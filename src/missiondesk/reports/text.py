@@ -1,5 +1,6 @@
 """Reports as plain text to read over a radio or paste into an e-mail: the marking first and
-last, numbered lines, values wrapped at 72 columns under their label, tables in columns."""
+last, numbered lines, values wrapped at 72 columns under their label, tables in columns (a
+table's note wrapped under its rows)."""
 
 from __future__ import annotations
 
@@ -43,7 +44,12 @@ def _table(table: Table) -> list[str]:
                 parts.append(str(value) if last else str(value).ljust(widths[c]))
         return (INDENT + "  ".join(parts)).rstrip()
 
-    return [head, cells(table.headers), *(cells(r) for r in table.rows)]
+    note = [
+        INDENT + w
+        for paragraph in table.note.strip().splitlines()
+        for w in textwrap.wrap(paragraph, WIDTH - len(INDENT))
+    ]
+    return [head, cells(table.headers), *(cells(r) for r in table.rows), *note]
 
 
 def render_text(document: ReportDocument) -> str:

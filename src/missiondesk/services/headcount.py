@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from missiondesk.domain.coordinates import Location, parse_location
 from missiondesk.domain.errors import FieldProblem, InvalidFields, InvalidInput, MissionDeskError
 from missiondesk.domain.ids import derived_id
+from missiondesk.domain.markings import Sensitivity
 from missiondesk.domain.protection_rules import HEADCOUNT_LEADERS
 from missiondesk.domain.records.headcount import (
     Headcount,
@@ -101,6 +102,7 @@ class HeadcountView:
     people: tuple[PersonLine, ...]  # by outpost, then label
     outposts: tuple[Rollup, ...]
     mission: Rollup
+    sensitivity: Sensitivity  # the highest of the headcount and of its marks
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -217,6 +219,13 @@ class HeadcountService:
         found = [(s.id, h) for s, h in self._records.list(Headcount, limit=100_000)]
         return sorted(found, key=lambda p: (p[1].started, p[0]), reverse=True)
 
+    def latest_before(self, end: datetime) -> HeadcountView | None:
+        """The latest headcount started before `end` (open or closed, as it stands now)."""
+        for headcount_id, headcount in self.headcounts():
+            if headcount.started < end:
+                return self.status(headcount_id)
+        return None
+
     def current(self) -> str | None:
         """The latest open headcount, if any."""
         for headcount_id, headcount in self.headcounts():
@@ -246,6 +255,7 @@ class HeadcountService:
         headcount = self._records.get(Headcount, headcount_id)
         entries = {e.id: e for e in self._roster.entries()}
         marks: dict[str, HeadcountMark] = {}
+        level = headcount.sensitivity
         for row in self._vault.protection.marks(headcount_id):
             stored = self._vault.reads.get(row.mark)
             if stored is None:
@@ -254,6 +264,7 @@ class HeadcountService:
                 mark = HeadcountMark.model_validate(stored.doc)
             except ValidationError:
                 continue
+            level = max(level, mark.sensitivity, key=lambda s: s.rank)
             if row.person not in marks or mark.marked > marks[row.person].marked:
                 marks[row.person] = mark
         in_scope = list(dict.fromkeys([*headcount.people, *marks]))
@@ -270,6 +281,7 @@ class HeadcountService:
             tuple(lines),
             tuple(rollup(name, group) for name, group in by_outpost.items()),
             rollup("mission", lines),
+            level,
         )
 
     @staticmethod

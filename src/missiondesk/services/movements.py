@@ -21,6 +21,7 @@ from missiondesk.domain.errors import FieldProblem, InvalidFields, InvalidInput,
 from missiondesk.domain.escalation import (
     AUDIENCE,
     PRECEDENCE,
+    STEPS,
     DueStep,
     State,
     due_steps,
@@ -98,6 +99,17 @@ class MovementDetail:
     view: MovementView
     checkins: tuple[MovementCheckin, ...]  # the latest first
     alerts: tuple[AlertView, ...]  # every step raised for it, in the order raised
+
+
+@dataclass(frozen=True)
+class PeriodMovement:
+    """A movement under way or planned in a period, as a SITREP lists it."""
+
+    view: MovementView
+    missed: int  # check-ins due in the period that were missed (a step was raised for them)
+    escalation: AlertStep | None  # the highest step raised for those, None if none was
+    points: tuple[Location, ...]  # the route's located waypoints, the period's check-in positions
+    sensitivity: Sensitivity  # the highest of the movement and of those steps' alerts
 
 
 @dataclass(frozen=True)
@@ -393,6 +405,50 @@ class MovementService:
             state(True, row.stage, row.next_due, millis(self.now()), millis(movement.eta)),
             moment(row.escalate_at) if row.escalate_at is not None else None,
         )
+
+    def of_period(self, start: datetime, end: datetime) -> list[PeriodMovement]:
+        """The movements under way or planned in [start, end), by departure: those that
+        depart before its end and were not closed before its start (arrived, at their
+        arrival; cancelled, at their ETA: the span they were planned for; active ones are
+        open), with the check-ins missed in it."""
+        start_ms, end_ms = millis(start), millis(end)
+        labels = self._roster.label_map()
+        found = []
+        for stored, movement in self._records.list(Movement, limit=1_000_000):
+            closed = {
+                MovementStatus.ARRIVED: movement.arrived or movement.eta,
+                MovementStatus.CANCELLED: movement.eta,
+            }.get(movement.status)
+            if movement.depart >= end or (closed is not None and closed < start):
+                continue
+            watch = self._vault.protection.watch(stored.id)
+            view = self._view(stored.id, movement, watch, labels)
+            level = movement.sensitivity
+            dues: set[int] = set()
+            highest = -1
+            for due, rank, alert in self._vault.protection.raised(stored.id):
+                if not start_ms <= due < end_ms:
+                    continue
+                dues.add(due)
+                highest = max(highest, rank)
+                raised = self._vault.reads.get(alert)
+                if raised is not None and not raised.deleted:
+                    marked = Sensitivity.of_stored(raised.doc.get("sensitivity"))
+                    level = max(level, marked, key=lambda s: s.rank)
+            points = [w.location for w in movement.route if w.location is not None]
+            points += [
+                Location(lat=row.lat, lon=row.lon, mgrs=row.mgrs)
+                for row in self._vault.protection.checkins(stored.id, limit=100_000)
+                if start_ms <= row.at < end_ms and row.lat is not None and row.lon is not None
+            ]
+            found.append(
+                PeriodMovement(
+                    view, len(dues), STEPS[highest] if highest >= 0 else None, tuple(points),
+                    level,
+                )
+            )  # fmt: skip
+        found.sort(key=lambda p: (p.view.movement.depart, p.view.id))
+        return found
 
     def last_position(self, person_id: str) -> Location | None:
         """Where a person last checked in with a position, on any movement they were on."""

@@ -2,17 +2,21 @@
 written to disk only as an explicit, audited act of the officer.
 
 A report's marking is its sensitivity level: an INCREP's is the incident's, a SITREP's the
-highest of the incidents it lists (at least the level asked for), a MEDEVAC's as given (or its
-incident's). The SITREP's figures come from the same indexed projection and filters as the
-incident list, so the counts match what the list shows for that period and area.
+highest of what it lists (the incidents, the movements and the escalation alerts of their missed
+check-ins, the roster's people, the headcount and its marks; at least the level asked for), a
+MEDEVAC's as given (or its incident's). The SITREP's incident figures come from the same indexed
+projection and filters as the incident list, so the counts match what the list shows for that
+period and area; its lines from personnel protection and sync are `services/sitrep_sections.py`'s.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from missiondesk.domain.dtg import format_dtg
 from missiondesk.domain.errors import InvalidInput
@@ -36,12 +40,19 @@ from missiondesk.domain.records.incidents import (
 )
 from missiondesk.reports.document import Line, ReportDocument, Table
 from missiondesk.reports.text import render_text
+from missiondesk.services import sitrep_sections as sections
 from missiondesk.services.attachments import AttachmentService
 from missiondesk.services.audit import AuditEvent, AuditService
+from missiondesk.services.headcount import HeadcountService, HeadcountView
 from missiondesk.services.incidents import IncidentService
+from missiondesk.services.movements import MovementService, PeriodMovement
 from missiondesk.services.people import PeopleService
+from missiondesk.services.roster import RosterService
 from missiondesk.store.atomic import write_atomically
 from missiondesk.store.incident_reads import IncidentRow
+
+if TYPE_CHECKING:  # the sync service is made when a SITREP is first prepared
+    from missiondesk.services.sync_service import SyncSummary
 
 GROUP_HEADERS = ("CIV", "UN", "NAT F", "OTHER", "TOTAL")
 SEVERITY_WORDS = {1: "1 (low)", 2: "2", 3: "3", 4: "4", 5: "5 (critical)"}
@@ -63,7 +74,11 @@ class SitrepFigures:
     by_severity: dict[int, int]
     casualties: dict[str, dict[str, int]]  # kind -> group -> count, "total" included
     rows: list[IncidentRow]
-    sensitivity: Sensitivity
+    movements: tuple[PeriodMovement, ...]  # under way or planned in the period (and area)
+    unplaced: frozenset[str]  # of those, the ids with no position, listed whatever the area
+    roster: dict[str, int]  # persons on the roster now, per outpost
+    headcount: HeadcountView | None  # the latest started before the period's end
+    sensitivity: Sensitivity  # of the report: the highest of what it lists, at least the floor
 
 
 @dataclass(frozen=True)
@@ -95,7 +110,8 @@ def casualty_table(casualties: Casualties) -> dict[str, dict[str, int]]:
     return table
 
 
-def _area_text(area: BoundingBox | None, grid: str) -> str:
+def area_text(area: BoundingBox | None, grid: str) -> str:
+    """The AREA line: the grid square and the box, or ALL AREAS."""
     parts = []
     if grid:
         parts.append(f"MGRS {grid.upper()}")
@@ -117,11 +133,21 @@ class ReportService:
         people: PeopleService,
         attachments: AttachmentService,
         audit: AuditService,
+        *,
+        movements: MovementService,
+        headcount: HeadcountService,
+        roster: RosterService,
+        sync: Callable[[], SyncSummary | None],
     ) -> None:
+        """`sync` says when this laptop last met each peer (None: not known)."""
         self._incidents = incidents
         self._people = people
         self._attachments = attachments
         self._audit = audit
+        self._movements = movements
+        self._headcount = headcount
+        self._roster = roster
+        self._sync = sync
 
     def _from(self) -> str:
         return self._people.my_label()
@@ -237,6 +263,13 @@ class ReportService:
             labels.get(slug, slug): count
             for slug, count in sorted(counts.category_totals.items(), key=lambda kv: -kv[1])
         }
+        movements, unplaced = sections.placed(
+            self._movements.of_period(start, end), area, spec.grid_prefix
+        )
+        entries = self._roster.entries()
+        headcount = self._headcount.latest_before(end)
+        level = sections.higher(level, sections.movements_level(movements))
+        level = sections.higher(level, sections.personnel_level(entries, headcount))
         return SitrepFigures(
             total=counts.total,
             by_status=by_status,
@@ -244,6 +277,10 @@ class ReportService:
             by_severity=dict(sorted(counts.severity_totals.items(), reverse=True)),
             casualties=casualties,
             rows=rows,
+            movements=movements,
+            unplaced=unplaced,
+            roster=sections.roster_counts(entries),
+            headcount=headcount,
             sensitivity=level,
         )
 
@@ -257,7 +294,12 @@ class ReportService:
         statuses: tuple[IncidentStatus, ...] = REPORTED_STATUSES,
         floor: Sensitivity = Sensitivity.UNCLASSIFIED,
         assessment: str = "",
+        logistics: str = "",
+        communications: str = "",
+        next_steps: str = "",
     ) -> tuple[ReportDocument, SitrepFigures]:
+        """The lines in the order of the field guide; the officer's free text (logistics,
+        communications, assessment, next steps) as given, NIL when empty."""
         if start >= end:
             raise InvalidInput("The SITREP's period ends before it starts.")
         figures = self.sitrep_figures(
@@ -282,7 +324,7 @@ class ReportService:
         )
         blocks: list[Line | Table] = [
             Line(1, "PERIOD", f"{format_dtg(start)} TO {format_dtg(end)}"),
-            Line(2, "AREA", _area_text(area, grid)),
+            Line(2, "AREA", area_text(area, grid)),
             Line(3, "SITUATION", f"{figures.total} INCIDENT{'' if figures.total == 1 else 'S'}"
                  + (f" ({status_text})" if status_text else "")),
             Table(4, "INCIDENTS BY CATEGORY", ("CATEGORY", "COUNT"),
@@ -294,7 +336,14 @@ class ReportService:
                   "lrrrrr"),
             Table(7, "INCIDENTS", ("DTG", "MGRS", "CATEGORY", "SEV", "K/I/M", "TITLE"), listed,
                   "llllrl", (1.7, 2.3, 2.4, 0.5, 0.8, 3.8)),
-            Line(8, "ASSESSMENT", assessment),
+            sections.movements_table(8, figures.movements, figures.unplaced,
+                                    self._movements.now()),
+            sections.personnel_table(9, figures.roster, figures.headcount,
+                                     whole_mission_note=area is not None or bool(grid)),
+            Line(10, "LOGISTICS", logistics),
+            Line(11, "COMMUNICATIONS", sections.communications_text(communications, self._sync())),
+            Line(12, "ASSESSMENT", assessment),
+            Line(13, "NEXT STEPS", next_steps),
         ]  # fmt: skip
         document = ReportDocument(
             kind="SITREP",

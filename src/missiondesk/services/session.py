@@ -171,10 +171,15 @@ class Session:
 
     @cached_property
     def reports(self) -> ReportService:
-        """INCREP, SITREP and 9-line MEDEVAC as text or PDF (made when first used)."""
+        """INCREP, SITREP and 9-line MEDEVAC as text or PDF (made when first used; a SITREP
+        reads the movements, the roster, the headcounts and when peers were last met)."""
         from missiondesk.services.reports import ReportService
 
-        return ReportService(self.incidents, self.people, self.attachments, self.audit)
+        return ReportService(
+            self.incidents, self.people, self.attachments, self.audit,
+            movements=self.movements, headcount=self.headcount, roster=self.roster,
+            sync=lambda: self.sync.summary(self.peer_label),
+        )  # fmt: skip
 
     @cached_property
     def exports(self) -> ExportService:

@@ -67,12 +67,31 @@ CASUALTY_GROUPS = (
     ("national_forces", "National forces"),
     ("others", "Others"),
 )
+NOT_A_DTG_YET = "Not a date-time group yet: DDHHMMZ MON YY, in UTC."
 TEXT_FIELDS = (  # (field, label, placeholder, lines)
     ("perpetrators", "Perpetrators", "Who did it, as far as known", 2),
     ("narrative", "Narrative", "What happened, in order: who, what, where, when", 6),
     ("action_taken", "Action taken", "What was done, by whom", 3),
     ("assessment", "Assessment", "What it means; what may follow", 3),
 )
+
+
+def paragraph_edit(parent: QWidget, placeholder: str, lines: int) -> QPlainTextEdit:
+    """A box for a paragraph, `lines` high, that Tab leaves: the keyboard never gets stuck."""
+    edit = QPlainTextEdit(parent)
+    edit.setPlaceholderText(placeholder)
+    edit.setTabChangesFocus(True)
+    edit.setFixedHeight(edit.fontMetrics().lineSpacing() * lines + 14)
+    return edit
+
+
+def dtg_explained(text: str) -> str | None:
+    """A DTG as the officer reads it (UTC and local time); None when it is no DTG (yet)."""
+    try:
+        moment = parse_dtg(text)
+    except MissionDeskError:
+        return None
+    return f"{moment:%d %b %Y %H:%M} UTC ({moment.astimezone():%H:%M %a %d %b} local time)"
 
 
 class IncidentForm(QScrollArea):
@@ -201,10 +220,7 @@ class IncidentForm(QScrollArea):
         form = QFormLayout(box)
         self.text_edits: dict[str, QPlainTextEdit] = {}
         for field, label, placeholder, lines in TEXT_FIELDS:
-            edit = QPlainTextEdit(self)
-            edit.setPlaceholderText(placeholder)
-            edit.setTabChangesFocus(True)  # Tab moves on; the keyboard never gets stuck here
-            edit.setFixedHeight(edit.fontMetrics().lineSpacing() * lines + 14)
+            edit = paragraph_edit(self, placeholder, lines)
             self._row(form, field, f"{label}:", edit)
             self.text_edits[field] = edit
         return box
@@ -408,15 +424,7 @@ class IncidentForm(QScrollArea):
         if not text.strip():
             self.occurred_hint.setText("Required: when it happened, as a DTG in UTC.")
             return
-        try:
-            moment = parse_dtg(text)
-        except MissionDeskError:
-            self.occurred_hint.setText("Not a date-time group yet: DDHHMMZ MON YY, in UTC.")
-            return
-        local = moment.astimezone()
-        self.occurred_hint.setText(
-            f"{moment:%d %b %Y %H:%M} UTC ({local:%H:%M %a %d %b} local time)"
-        )
+        self.occurred_hint.setText(dtg_explained(text) or NOT_A_DTG_YET)
 
     @Slot(str)
     def _explain_location(self, text: str) -> None:

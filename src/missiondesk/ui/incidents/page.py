@@ -37,6 +37,7 @@ from missiondesk.domain.markings import Sensitivity
 from missiondesk.domain.medevac import MedevacRequest
 from missiondesk.services.incident_exports import ExportFormat
 from missiondesk.services.incidents import IncidentDetail, IncidentPage, IncidentService
+from missiondesk.services.reports import area_text
 from missiondesk.services.session import Session
 from missiondesk.ui.changes import ChangeRelay, RefreshScheduler
 from missiondesk.ui.choosers import FilesChooser, PathChooser, ask_text
@@ -46,6 +47,7 @@ from missiondesk.ui.incidents.filter_bar import FilterBar
 from missiondesk.ui.incidents.list_model import IncidentRowsModel
 from missiondesk.ui.incidents.medevac import MedevacDialog
 from missiondesk.ui.incidents.report_view import ReportView
+from missiondesk.ui.incidents.sitrep_dialog import SitrepDialog, SitrepRequest
 from missiondesk.ui.tasks import Failure, TaskRunner
 from missiondesk.ui.theme import ERROR, MUTED_STYLE, muted_label, page_title
 
@@ -57,6 +59,7 @@ class IncidentsPage(QWidget):
 
     incident_opened = Signal(object)  # the IncidentDialog shown
     medevac_opened = Signal(object)  # the MedevacDialog shown
+    sitrep_opened = Signal(object)  # the SitrepDialog shown
 
     def __init__(
         self,
@@ -83,7 +86,7 @@ class IncidentsPage(QWidget):
         self.spec = IncidentFilter()
         self.page: IncidentPage | None = None
         self.dialogs: list[IncidentDialog] = []
-        self.report_views: list[QDialog] = []  # reports shown and MEDEVAC forms
+        self.report_views: list[QDialog] = []  # reports shown, MEDEVAC and SITREP forms
 
         self.title = page_title("Incidents", self)
         self.summary = muted_label("", self)
@@ -119,7 +122,9 @@ class IncidentsPage(QWidget):
         self.export_menu = self._build_export_menu()
         self.export_button.setMenu(self.export_menu)
         self.sitrep_button = QPushButton("SI&TREP…", self)
-        self.sitrep_button.setToolTip("A situation report for the filter's period and area")
+        self.sitrep_button.setToolTip(
+            "A situation report for the filter's period and area, with your paragraphs"
+        )
         self.sitrep_button.clicked.connect(self.sitrep)
         self.medevac_button = QPushButton("9-&line MEDEVAC…", self)
         self.medevac_button.setToolTip("A 9-line MEDEVAC request and its readout for the radio")
@@ -472,17 +477,48 @@ class IncidentsPage(QWidget):
 
     @Slot()
     def sitrep(self) -> None:
-        """The SITREP of the filter's period (the last 24 hours when it has none) and square."""
-        reports = self._session.reports
+        """The SITREP's form: the filter's period (the last 24 hours up to now when it has
+        none) and area, and the officer's paragraphs; Prepare shows the report."""
+        for view in self.report_views:
+            if isinstance(view, SitrepDialog):  # one form: the one open comes to the front
+                view.raise_()
+                view.activateWindow()
+                return
         spec = self.spec
-        end = datetime.now(UTC)
+        now = datetime.now(UTC)
+        # DTGs are whole minutes: the end is the next one, so what happened this minute counts
+        end = spec.occurred_to or (now + timedelta(minutes=1)).replace(second=0, microsecond=0)
         start = spec.occurred_from or end - timedelta(hours=24)
-        self._tasks.run(
-            "prepare SITREP",
-            lambda: reports.sitrep(start, end, area=spec.area, grid=spec.grid)[0],
-            self._show_report,
-            self._on_action_failed,
+        reports = self._session.reports
+
+        def prepare(request: SitrepRequest) -> None:
+            def work() -> Any:
+                return reports.sitrep(
+                    request.start, request.end, area=spec.area, grid=spec.grid,
+                    floor=request.floor, assessment=request.assessment,
+                    logistics=request.logistics, communications=request.communications,
+                    next_steps=request.next_steps,
+                )[0]  # fmt: skip
+
+            self._tasks.run("prepare SITREP", work, prepared, refused)
+
+        def prepared(document: Any) -> None:
+            if form in self.report_views:  # not closed (or locked) meanwhile
+                form.prepared()
+            self._show_report(document)
+
+        def refused(failure: Failure) -> None:
+            if form in self.report_views:
+                form.refused(failure.message)
+
+        form = SitrepDialog(
+            prepare, start=start, end=end, area=area_text(spec.area, spec.grid), parent=self
         )
+        form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        form.destroyed.connect(lambda: self._forget_report(form))
+        self.report_views.append(form)
+        form.show()
+        self.sitrep_opened.emit(form)
 
     @Slot()
     def new_medevac(self) -> None:
