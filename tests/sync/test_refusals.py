@@ -203,8 +203,94 @@ def test_expired_certificate_is_refused(tmp_path):
     with Server(a) as server:
         report = sync(b, server)
     assert report["returncode"] == 4
-    assert "its certificate has expired" in report["stderr"], report["stderr"]
+    assert "this laptop's certificate expired at" in report["stderr"], report["stderr"]
+    assert "ask the mission authority to enroll it again" in report["stderr"]
     assert fingerprint_of(a) == before
+
+
+def expiring_mission(tmp_path, expired: str) -> tuple:
+    """An authority and a member, one of whom (`expired`) was enrolled 400 days ago for 365
+    (the mission's CA stays valid)."""
+    from missiondesk.domain.records.people import Role
+    from missiondesk.services.vault_access import create_vault
+    from tests.conftest import FAST_KDF, PASSPHRASE
+
+    now = time.time_ns() // 1_000_000
+    clock = [now - 400 * 24 * 3600 * 1000]  # a hybrid clock only moves on: start long ago
+    a = create_vault(tmp_path / "a", PASSPHRASE, name="Anna Berg", callsign="ALPHA-1",
+                     kdf=FAST_KDF, wall=lambda: clock[0])  # fmt: skip
+    b = create_vault(tmp_path / "b", PASSPHRASE, name="Ben Okafor", callsign="BRAVO-2",
+                     kdf=FAST_KDF)  # fmt: skip
+    try:
+        a.mission.create("Sector North", valid_days=365 if expired == "authority" else 3650)
+        if expired == "authority":
+            clock[0] = now
+        request, _ = b.mission.request_enrollment()
+        approval, _ = a.mission.approve(request, role=Role.OFFICER)
+        b.mission.accept(approval)
+    finally:
+        a.close()
+        b.close()
+    return tmp_path / "a", tmp_path / "b"
+
+
+def test_a_peer_whose_certificate_expired_is_refused_in_the_handshake(tmp_path):
+    a, b = expiring_mission(tmp_path, expired="authority")
+    with Server(a) as server:
+        report = sync(b, server)
+    assert report["returncode"] == 4
+    assert (
+        "was refused: its certificate has expired; it must be enrolled again" in (report["stderr"])
+    ), report["stderr"]
+
+
+def test_the_serving_laptop_says_which_laptop_it_refused_for_an_expired_certificate(tmp_path):
+    """`sync serve` prints the refusal of a handshake (a laptop whose clock let it try), and
+    the laptop itself is told before it connects."""
+    a, b = expiring_mission(tmp_path, expired="member")
+    with Server(a) as server:
+        report = sync(b, server)
+        assert report["returncode"] == 4
+        assert "this laptop's certificate expired at" in report["stderr"], report["stderr"]
+        assert talk(b, server.port, [hello(*material_of(b)[1:])]) == []  # tries all the same
+        out = server.stop()
+    refusals = [line for line in out.splitlines() if "refused" in line]
+    assert len(refusals) == 1, out
+    assert "refused the laptop at 127.0.0.1:" in refusals[0]
+    assert "its certificate has expired; it must be enrolled again" in refusals[0]
+
+
+def test_a_peer_that_cuts_the_link_right_after_the_handshake_is_explained(mission):
+    """In TLS 1.3 a laptop that refuses this one's certificate does so after this side's
+    handshake is done, and its reset loses the alert: the officer is told what it may mean."""
+    import ssl
+    import threading
+
+    from missiondesk.sync.tls import server_context
+
+    a, b, _ = mission
+    material, _, _ = material_of(a)
+    context = server_context(material)
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+
+        def serve_and_reset() -> None:
+            conn, _ = listener.accept()
+            try:
+                secured = context.wrap_socket(conn, server_side=True)
+                secured.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                time.sleep(0.3)  # the client's first frame arrives unread: a reset
+                secured.close()
+            except (OSError, ssl.SSLError):
+                conn.close()
+
+        threading.Thread(target=serve_and_reset, daemon=True).start()
+        done = cli(b, "sync", "now", "--peer", f"127.0.0.1:{port}", "--timeout", "5")
+    assert done.returncode == 4, done.stderr
+    assert "closed the link right after the secure handshake" in done.stderr, done.stderr
+    assert "may have refused this laptop's certificate" in done.stderr
 
 
 def test_sync_status_reports_peers_and_pending(mission):

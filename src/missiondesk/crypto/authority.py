@@ -199,6 +199,13 @@ def certificate_facts(der: bytes) -> CertificateFacts:
     return CertificateFacts(str(device), str(mission), cert.serial_number)
 
 
+def certificate_valid_until(pem: bytes) -> dt.datetime:
+    """When a certificate (PEM) stops being valid, in UTC."""
+    from cryptography import x509
+
+    return x509.load_pem_x509_certificate(pem).not_valid_after_utc
+
+
 def ca_public_key(ca_pem: bytes) -> bytes:
     """The raw Ed25519 key of a CA certificate (to check it is the mission authority's)."""
     from cryptography import x509

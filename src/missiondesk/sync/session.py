@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 from missiondesk.domain.operation import OpRecord, SignedOperation
 from missiondesk.sync.intake import take_all
 from missiondesk.sync.replica import Replica, Segment, Summary
+from missiondesk.sync.tls import refused_by_peer
 from missiondesk.sync.wire import (
     MAX_FRAME,
     Frame,
@@ -159,7 +160,12 @@ class Session:
             heads_seen = await self._exchange()
         except (ConnectionError, OSError) as exc:
             # The peer may have said why before it closed: prefer its reason to ours.
-            self.report.error = await self._peer_reason() or str(exc) or type(exc).__name__
+            self.report.error = (
+                await self._peer_reason()
+                or self._cut_at_once(exc)
+                or str(exc)
+                or type(exc).__name__
+            )
         except (ProtocolError, TimeoutError) as exc:
             self.report.error = str(exc) or type(exc).__name__
             await self._send_error(self.report.error)
@@ -368,6 +374,18 @@ class Session:
         for reason in intake.reasons:
             log.warning("refused operations: %s", reason)
 
+    def _cut_at_once(self, exc: BaseException) -> str:
+        """A peer that cut the link right after the handshake, before a single frame: what
+        a laptop does that refused this one's certificate in TLS 1.3 (its alert is lost when
+        it resets the connection)."""
+        if self.report.frames_received or not isinstance(exc, ConnectionError):
+            return ""
+        return (
+            "the peer closed the link right after the secure handshake, before a word of sync: "
+            "it may have refused this laptop's certificate (expired, revoked, or of another "
+            "mission); its officer's log says why"
+        )
+
     async def _peer_reason(self) -> str:
         """An ERROR frame the peer sent before closing, if one is waiting to be read."""
         try:
@@ -375,7 +393,9 @@ class Session:
                 frame = await read_frame(self._reader, 2.0)
                 if frame.type is FrameType.ERROR:
                     return f"the peer ended the session: {frame.json().get('reason', '')}"
-        except (ProtocolError, ConnectionError, OSError, ssl.SSLError):
+        except ssl.SSLError as exc:  # its TLS alert may say why (TLS 1.3: after the handshake)
+            return refused_by_peer(exc)
+        except (ProtocolError, ConnectionError, OSError):
             return ""
 
     async def _send_error(self, reason: str) -> None:

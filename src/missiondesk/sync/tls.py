@@ -29,6 +29,29 @@ class TlsMaterial:
     ca_certificate: bytes  # PEM, the mission authority
 
 
+# What a peer's TLS alert says of this laptop's certificate (OpenSSL's reasons). In TLS 1.3 a
+# client's certificate is checked after the client's side of the handshake is done, so the
+# client learns of a refusal from the alert, at its first read.
+PEER_ALERTS = {
+    "SSLV3_ALERT_CERTIFICATE_EXPIRED": "it says this laptop's certificate has expired; this "
+    "laptop must be enrolled again (or is this laptop's clock wrong?)",
+    "TLSV1_ALERT_UNKNOWN_CA": "it says this laptop is not of its mission",
+    "SSLV3_ALERT_BAD_CERTIFICATE": "it says this laptop's certificate is not valid for it",
+    "SSLV3_ALERT_CERTIFICATE_UNKNOWN": "it says this laptop's certificate is not valid for it",
+    "SSLV3_ALERT_CERTIFICATE_REVOKED": "it says this laptop's certificate is revoked",
+}
+
+
+def refused_by_peer(exc: BaseException) -> str:
+    """The officer's words for a peer's TLS alert about this laptop's certificate, or ""."""
+    if not isinstance(exc, ssl.SSLError):
+        return ""
+    reason = str(exc.reason or "")
+    if reason not in PEER_ALERTS:
+        return ""
+    return f"the peer refused this laptop: {PEER_ALERTS[reason]} ({reason})"
+
+
 def _load_identity(context: ssl.SSLContext, material: TlsMaterial) -> None:
     folder = Path(tempfile.mkdtemp(prefix="md-tls-"))
     try:

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 import ssl
 from collections.abc import Callable
 from concurrent.futures import Executor
+from datetime import UTC, datetime
 
 from cryptography import x509
 
-from missiondesk.crypto.authority import certificate_facts
+from missiondesk.crypto.authority import certificate_facts, certificate_valid_until
+from missiondesk.domain.dtg import format_dtg
 from missiondesk.domain.errors import InvalidInput
 from missiondesk.sync.replica import Replica
 from missiondesk.sync.session import Session, SessionReport
-from missiondesk.sync.tls import TlsMaterial, client_context, server_context
+from missiondesk.sync.tls import TlsMaterial, client_context, refused_by_peer, server_context
 from missiondesk.sync.wire import FrameType, json_frame
 
 log = logging.getLogger(__name__)
@@ -102,10 +105,14 @@ async def serve(
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         address = "{}:{}".format(*writer.get_extra_info("peername")[:2])
         device = ""
+        secured = False
         me = asyncio.current_task()
         if me is not None:
             sessions.add(me)
         try:
+            if not await _secure(writer, context, address, on_report):
+                return
+            secured = True
             device, problem = await asyncio.get_running_loop().run_in_executor(
                 db, _peer_identity, _peer_certificate(writer), replica
             )
@@ -122,6 +129,9 @@ async def serve(
             session = Session(replica, db, reader, writer, device, address="", timeout=timeout)
             on_report(await session.run())
         except asyncio.CancelledError:  # the node is stopping: what was committed stays
+            if not secured:
+                writer.close()  # still in its handshake: nothing to say
+                return
             on_report(
                 SessionReport(
                     peer=device, error=f"cut by the stop at {address}; what arrived before is kept"
@@ -134,9 +144,9 @@ async def serve(
             if me is not None:
                 sessions.discard(me)
 
-    server = await asyncio.start_server(
-        handle, host, port, ssl=context, ssl_handshake_timeout=HANDSHAKE_TIMEOUT
-    )
+    # TLS starts in `handle` (StreamWriter.start_tls), not in the server: a handshake that
+    # fails there can be told to the officer (asyncio's own logs it only in debug mode).
+    server = await asyncio.start_server(handle, host, port)
     try:
         bound = server.sockets[0].getsockname()[:2]
         if started is not None:  # off the event loop: it may block (mDNS registration does)
@@ -153,6 +163,69 @@ async def serve(
             await asyncio.wait(running, timeout=STOP_GRACE)
 
 
+async def _secure(
+    writer: asyncio.StreamWriter, context: ssl.SSLContext, address: str, on_report: Reporter
+) -> bool:
+    """The server's side of the TLS handshake; False when it failed. A laptop refused for its
+    certificate, or refusing this one's, is reported (the officer can act on it); anything
+    else (a port scan, a web browser, a peer that vanished) is only logged."""
+    try:
+        await writer.start_tls(context, ssl_handshake_timeout=HANDSHAKE_TIMEOUT)
+    except ssl.SSLError as exc:
+        refusal = _refused_handshake(address, exc)
+        if refusal:
+            log.info("handshake refused from %s: %s", address, exc.reason)
+            on_report(SessionReport(error=refusal))
+        else:
+            log.info("a connection from %s was not MissionDesk sync (%s)", address, exc.reason)
+    except (ConnectionError, OSError, TimeoutError) as exc:
+        log.info("a connection from %s ended in its handshake (%s)", address, type(exc).__name__)
+    else:
+        return True
+    with contextlib.suppress(ConnectionError, OSError, RuntimeError):
+        writer.close()
+    return False
+
+
+def _verify_failure(exc: ssl.SSLError) -> str:
+    """Why a certificate was not accepted (CERTIFICATE_VERIFY_FAILED), in the officer's words."""
+    why = str(getattr(exc, "verify_message", "") or exc.reason)
+    if "expired" in why:
+        return f"its certificate has expired; it must be enrolled again ({why})"
+    if "not yet valid" in why:
+        return f"its certificate is not valid yet (is one of the two clocks wrong?) ({why})"
+    return (
+        "it is not of this mission, or not enrolled in it; its certificate is not this "
+        f"mission's ({why})"
+    )
+
+
+def _refused_handshake(address: str, exc: ssl.SSLError) -> str:
+    """On the serving side: why a laptop's handshake failed, when it is about certificates;
+    "" for a connection that did not speak TLS with a MissionDesk certificate at all."""
+    reason = str(exc.reason or "")
+    if reason == "CERTIFICATE_VERIFY_FAILED":
+        return f"refused the laptop at {address}: {_verify_failure(exc)}"
+    if reason in ("PEER_DID_NOT_RETURN_A_CERTIFICATE", "TLSV1_ALERT_CERTIFICATE_REQUIRED"):
+        return f"refused a connection from {address}: it has no mission certificate"
+    refused = refused_by_peer(exc)
+    return refused.replace("the peer", f"the laptop at {address}", 1) if refused else ""
+
+
+def _own_certificate_expired(material: TlsMaterial) -> str:
+    """Why no peer will take this laptop's certificate, when it has expired ("" otherwise)."""
+    try:
+        until = certificate_valid_until(material.certificate)
+    except ValueError:
+        return ""  # the handshake will say what is wrong with it
+    if until >= datetime.now(UTC):
+        return ""
+    return (
+        f"this laptop's certificate expired at {format_dtg(until)}, so every peer refuses it; "
+        "ask the mission authority to enroll it again (or is this laptop's clock wrong?)"
+    )
+
+
 def _handshake_failure(host: str, port: int, exc: ssl.SSLError) -> str:
     """What a failed TLS handshake means to the officer, by OpenSSL's reason."""
     reason = str(exc.reason or exc)
@@ -162,21 +235,7 @@ def _handshake_failure(host: str, port: int, exc: ssl.SSLError) -> str:
             f"there?) ({reason})"
         )
     if reason == "CERTIFICATE_VERIFY_FAILED":
-        why = str(getattr(exc, "verify_message", "") or reason)
-        if "expired" in why:
-            return (
-                f"the laptop at {host}:{port} was refused: its certificate has expired; it must "
-                f"be enrolled again ({why})"
-            )
-        if "not yet valid" in why:
-            return (
-                f"the laptop at {host}:{port} was refused: its certificate is not valid yet "
-                f"(is one of the two clocks wrong?) ({why})"
-            )
-        return (
-            f"the laptop at {host}:{port} was refused: it is not of this mission, or not "
-            f"enrolled in it; its certificate is not this mission's ({why})"
-        )
+        return f"the laptop at {host}:{port} was refused: {_verify_failure(exc)}"
     return f"the secure handshake with {host}:{port} failed ({reason})"
 
 
@@ -190,6 +249,9 @@ async def sync_with(
     timeout: float = 30.0,
 ) -> SessionReport:
     """One session with the peer at host:port."""
+    expired = _own_certificate_expired(material)
+    if expired:
+        return SessionReport(error=expired)
     context = client_context(material)
     handshake = min(HANDSHAKE_TIMEOUT, timeout)  # a silent peer gets `timeout`, here too
     try:
