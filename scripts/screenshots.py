@@ -981,6 +981,11 @@ def shoot_personnel(window: object, out: Path) -> list[Path]:
     page.alerts.table.selectRow(0)
     settle()
     shots.append(save(window, out, "27-alerts"))
+    page.tabs.setCurrentWidget(page.roster)
+    wait_until(lambda: page.roster.model.rowCount() > 0)
+    page.roster.table.selectRow(0)
+    settle()
+    shots.append(save(window, out, "36-roster"))
     return shots
 
 
@@ -1065,13 +1070,7 @@ def shoot_incident_windows(page: object, out: Path) -> list[Path]:
     assert shown.incident_id is not None
     page.increp(shown.incident_id)
     wait_until(lambda: bool(page.report_views))
-    view = page.report_views[-1]
-    view.resize(720, 700)
-    shots.append(save(view, out, "20-increp"))
-    pdf_page = render_pdf_page(view.document, out / "21-increp-pdf.png")
-    if pdf_page is not None:
-        shots.append(pdf_page)
-    view.close()
+    shots += shoot_report(page.report_views[-1], out, "20-increp", "21-increp-pdf", 700)
     # 22. The 9-line MEDEVAC form, opened from the incident (line 1 is its site).
     shown.medevac_requested.emit()
     wait_until(lambda: any(isinstance(v, MedevacDialog) for v in page.report_views))
@@ -1088,6 +1087,49 @@ def shoot_incident_windows(page: object, out: Path) -> list[Path]:
     form9.close()
     shown.close()
     wait_until(lambda: not page.dialogs)
+    shots += shoot_sitrep(page, out)
+    return shots
+
+
+def shoot_sitrep(page: object, out: Path) -> list[Path]:
+    """33-35: the SITREP's form with the officer's paragraphs, the report, its PDF's page."""
+    from missiondesk.ui.incidents.page import IncidentsPage
+    from missiondesk.ui.incidents.sitrep_dialog import SitrepDialog
+
+    assert isinstance(page, IncidentsPage)
+    before = len(page.report_views)
+    page.sitrep()
+    wait_until(lambda: any(isinstance(v, SitrepDialog) for v in page.report_views))
+    form = next(v for v in page.report_views if isinstance(v, SitrepDialog))
+    paragraphs = {
+        "logistics": "Fuel at OP North for 4 days; water resupply due 031200Z.",
+        "communications": "HF net down 0400-0530Z; VHF relay at Checkpoint 4 restored.",
+        "assessment": "Tension along MSR Amber after the checkpoint closure; no threat to "
+        "UN personnel assessed at present.",
+        "next_steps": "Joint patrol to Km 12 at first light; liaison meeting with the local "
+        "commander requested.",
+    }
+    for field, text in paragraphs.items():
+        form.paragraphs[field].setPlainText(text)
+    shots = [save(form, out, "33-sitrep-form")]
+    form.prepare()
+    wait_until(lambda: len(page.report_views) > before + 1)
+    shots += shoot_report(page.report_views[-1], out, "34-sitrep", "35-sitrep-pdf", 760)
+    form.close()
+    return shots
+
+
+def shoot_report(view: object, out: Path, name: str, pdf_name: str, height: int) -> list[Path]:
+    """A report's window (as wide as it opened: its widest line) and its PDF's first page."""
+    from missiondesk.ui.incidents.report_view import ReportView
+
+    assert isinstance(view, ReportView)
+    view.resize(view.width(), height)
+    shots = [save(view, out, name)]
+    pdf_page = render_pdf_page(view.document, out / f"{pdf_name}.png")
+    if pdf_page is not None:
+        shots.append(pdf_page)
+    view.close()
     return shots
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
 from missiondesk.domain.dtg import format_dtg
 from missiondesk.domain.records.incidents import IncidentStatus
@@ -494,6 +494,11 @@ def test_the_sitrep_form_is_filled_from_the_keyboard_and_its_text_is_in_the_repo
     assert "12. ASSESSMENT:" in lines
     assert "    Calm expected" in lines and "    Rains close the Leer road" in lines
     assert "13. NEXT STEPS: Resupply Leer at first light" in lines
+    # fixed columns, shown unwrapped: one table row is one line on screen, the window as wide
+    # as the widest line (within the screen)
+    assert view.text.lineWrapMode() is QPlainTextEdit.LineWrapMode.NoWrap
+    widest = max(view.text.fontMetrics().horizontalAdvance(line) for line in lines)
+    assert view.width() >= min(widest, view.screen().availableGeometry().width() * 0.9 - 80)
     qtbot.waitUntil(form.prepare_button.isEnabled, timeout=5000)
     assert "Prepared" in form.state_line.text()
     view.close()

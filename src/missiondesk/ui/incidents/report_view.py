@@ -58,6 +58,10 @@ class ReportView(QDialog):
         self.text.setReadOnly(True)
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.text.setPlainText(render_text(document))
+        # A report is laid out in fixed columns (tables, numbered lines): shown unwrapped, as
+        # it is read out or pasted, and the window as wide as its widest line if it fits.
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self._fit_width()
         self.text.setAccessibleName(f"{document.kind} text")
         self.note = QLabel(
             "Saving writes a copy outside the vault, marked with its sensitivity; the export is "
@@ -95,6 +99,13 @@ class ReportView(QDialog):
         layout.addWidget(self.result_line)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
+
+    def _fit_width(self) -> None:
+        lines = self.text.toPlainText().splitlines() or [""]
+        widest = max(self.text.fontMetrics().horizontalAdvance(line) for line in lines)
+        wanted = widest + 80  # the dialog's and the text box's margins, a scroll bar
+        screen = self.screen().availableGeometry().width() if self.screen() else 1280
+        self.resize(max(720, min(wanted, int(screen * 0.9))), 640)
 
     def save(self, fmt: ReportFormat) -> None:
         if self._choose is None:
