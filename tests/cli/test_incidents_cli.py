@@ -395,3 +395,45 @@ def test_sitrep_with_movements_personnel_and_the_officers_paragraphs(tmp_path):
     assert "No headcount was started before the end of the period." in " ".join(earlier.split())
     assert "10. LOGISTICS: NIL" in earlier.splitlines()
     assert earlier.splitlines()[0] == "UNCLASSIFIED"
+
+
+MEDEVAC = ("report", "medevac", "--location", "38S MB 44845 36965", "--frequency", "45.500",
+           "--callsign", "MEDIC-4", "--litter", "1", "--security", "N",
+           "--marking", "C")  # fmt: skip
+
+
+def test_a_report_is_sent_to_a_channel_as_a_message(tmp_path):
+    vault = tmp_path / "vault"
+    ok(run(vault, "init", "--name", "Anna Berg", "--callsign", "ALPHA-1"))
+    ok(run(vault, "channel", "create", "medics", "--sensitivity", "confidential"))
+
+    said = ok(run(vault, *MEDEVAC, "--patients", "A=1", "--nationality", "A=1", "--send", "medics"))
+    assert re.fullmatch(
+        r"Sent the MEDEVAC to #medics as FLASH, marked CONFIDENTIAL \(message \S+\)\. "
+        r"Acknowledgements are asked for\.\n", said
+    ), said  # fmt: skip
+    both = run(vault, *MEDEVAC, "--patients", "C=1", "--nationality", "D=1", "--send", "medics",
+               "--format", "text", "--out", "-")  # fmt: skip
+    assert both.returncode == 0, both.stderr
+    assert both.stdout.startswith("UNCLASSIFIED\n9-LINE MEDEVAC REQUEST")  # the report itself
+    assert "as IMMEDIATE" in both.stderr  # priority patients only
+    ok(run(vault, "report", "sitrep", "--from", "010000Z NOV 26", "--to", "020000Z NOV 26",
+           "--send", "medics", "--precedence", "priority"))  # fmt: skip
+
+    listed = json.loads(ok(run(vault, "message", "list", "--channel", "medics", "--json")))
+    assert [(m["precedence"].lower(), m["text"].splitlines()[1]) for m in listed] == [
+        ("flash", "9-LINE MEDEVAC REQUEST"),
+        ("immediate", "9-LINE MEDEVAC REQUEST"),
+        ("priority", "SITREP - SITUATION REPORT"),
+    ]
+    assert "1. LOCATION OF PICKUP SITE: 38S MB 44845 36965" in listed[0]["text"]
+    assert {m["sensitivity"].lower() for m in listed} == {"confidential"}  # the channel's level...
+    assert {m["text"].splitlines()[0] for m in listed} == {"CONFIDENTIAL"}  # ...in the text too
+
+    nowhere = run(vault, *MEDEVAC, "--patients", "A=1", "--nationality", "A=1")
+    assert nowhere.returncode == 4 and "Say where the report goes" in nowhere.stderr
+    unformatted = run(vault, *MEDEVAC, "--patients", "A=1", "--nationality", "A=1", "--out", "-")
+    assert unformatted.returncode == 4 and "--format pdf or --format text" in unformatted.stderr
+    unknown = run(vault, *MEDEVAC, "--patients", "A=1", "--nationality", "A=1", "--send", "zz")
+    assert unknown.returncode == 4 and "Traceback" not in unknown.stderr
+    assert len(json.loads(ok(run(vault, "message", "list", "--channel", "medics", "--json")))) == 3

@@ -419,3 +419,18 @@ def test_a_medevac_naming_an_incident_is_never_marked_below_it(session, fixture_
     assert session.reports.medevac(request.model_copy(update={"incident": ""})).marking == (
         "UNCLASSIFIED"
     )
+
+
+def test_a_report_too_long_for_a_message_is_refused_and_nothing_is_sent(session):
+    session.channels.create("ops")
+    start, end = datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 11, 2, tzinfo=UTC)
+    document, _ = session.reports.sitrep(start, end, assessment="calm. " * 4_000)
+    with pytest.raises(InvalidInput, match="more than a message holds"):
+        session.reports.send(document, "ops")
+    assert session.messaging.list("ops") == []
+    short, _ = session.reports.sitrep(start, end, assessment="calm")
+    sent = session.reports.send(short, "ops")
+    assert (sent.channel, sent.precedence.value) == ("ops", "routine")
+    assert [m.text.splitlines()[1] for m in session.messaging.list("ops")] == [
+        "SITREP - SITUATION REPORT"
+    ]

@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
 from missiondesk.domain.dtg import format_dtg
+from missiondesk.domain.markings import Precedence
 from missiondesk.domain.records.incidents import IncidentStatus
 from missiondesk.domain.records.people import Role
 from missiondesk.services.session import Session
@@ -390,6 +391,26 @@ def test_a_medevac_request_from_an_incident_is_checked_and_read_out(
     assert "1. LOCATION OF PICKUP SITE: 36N UL 44753 36243" in text
     assert "2. RADIO FREQUENCY, CALLSIGN: 45.500, BRAVO-2" in text
     assert "1 LIMA (litter), 1 ALPHA (ambulatory)" in text
+
+    # sent as a message: FLASH for urgent patients, the report's text, to a chosen channel
+    show_and_activate(qtbot, view)
+    qtbot.keyClick(view, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)  # Send as message…
+    qtbot.waitUntil(lambda: view.send_dialog is not None, timeout=5000)
+    send = view.send_dialog
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is send, timeout=5000)
+    assert send.precedence is Precedence.FLASH
+    assert "marked CONFIDENTIAL" in send.note.text()
+    choices = [send.channel_box.itemText(i) for i in range(send.channel_box.count())]
+    send.channel_box.setCurrentIndex(next(i for i, c in enumerate(choices) if "#general" in c))
+    qtbot.keyClick(send.channel_box, Qt.Key.Key_Return)  # Send is the default button
+    qtbot.waitUntil(lambda: view.result_line.text().startswith("Sent to #general"), timeout=5000)
+    assert view.result_line.text() == (
+        "Sent to #general as FLASH, marked CONFIDENTIAL. Acknowledgements are asked for."
+    )
+    assert view.send_dialog is None
+    (message,) = on_vault(laptop.tasks, lambda: bravo.messaging.list("general"))
+    assert message.precedence is Precedence.FLASH
+    assert message.text == text.strip()  # the report, as shown
     view.close()
     form.close()
     incident.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from missiondesk.commands import arguments
@@ -14,9 +15,25 @@ from missiondesk.domain.markings import Sensitivity
 
 
 def _output(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", required=True, choices=("text", "pdf"), type=str.lower)
-    p.add_argument("--out", required=True, metavar="FILE", type=arguments.out_file_or_dash,
+    p.add_argument("--format", choices=("text", "pdf"), type=str.lower,
+                   help="of the file (--out)")  # fmt: skip
+    p.add_argument("--out", metavar="FILE", type=arguments.out_file_or_dash,
                    help="where to write it; '-' prints a text report")  # fmt: skip
+    p.add_argument("--send", metavar="CHANNEL",
+                   help="also post its text to this channel, as a message that syncs")  # fmt: skip
+    p.add_argument("--precedence", type=arguments.precedence, default=None,
+                   help="of the message (default: MEDEVAC flash with urgent patients, else "
+                   "immediate; INCREP priority; SITREP routine)")  # fmt: skip
+
+
+def _check_output(args: argparse.Namespace) -> None:
+    """Before any work: somewhere for the report to go, and a format for a file."""
+    if args.out is None and args.send is None:
+        raise InvalidInput("Say where the report goes: --out FILE (or -), --send CHANNEL, or both.")
+    if args.out is not None and args.format is None:
+        raise InvalidInput("Give the file's format: --format pdf or --format text.")
+    if args.precedence is not None and args.send is None:
+        raise InvalidInput("--precedence is the message's: give --send CHANNEL with it.")
 
 
 def _codes(text: str) -> dict[str, int]:
@@ -100,6 +117,19 @@ def _emit(ctx: CommandContext, session: object, document: object) -> int:
     from missiondesk.services.session import Session
 
     assert isinstance(session, Session) and isinstance(document, ReportDocument)
+    if ctx.args.send is not None:
+        sent = session.reports.send(document, ctx.args.send, ctx.args.precedence)
+        asked = " Acknowledgements are asked for." if sent.precedence.needs_acknowledgement else ""
+        line = (
+            f"Sent the {document.kind} to #{sent.channel} as {sent.precedence.value.upper()}, "
+            f"marked {sent.sensitivity.label} (message {sent.message_id}).{asked}"
+        )
+        if ctx.args.out == "-":
+            print(line, file=sys.stderr)  # standard output is the report's
+        else:
+            ctx.out(line)
+    if ctx.args.out is None:
+        return 0
     fmt = ReportFormat(ctx.args.format)
     if ctx.args.out == "-":
         if fmt is not ReportFormat.TEXT:
@@ -123,12 +153,14 @@ def _emit(ctx: CommandContext, session: object, document: object) -> int:
 
 
 def cmd_report_increp(ctx: CommandContext) -> int:
+    _check_output(ctx.args)
     with ctx.session() as session:
         incident_id = session.incidents.resolve_id(ctx.args.incident)
         return _emit(ctx, session, session.reports.increp(incident_id))
 
 
 def cmd_report_sitrep(ctx: CommandContext) -> int:
+    _check_output(ctx.args)
     from missiondesk.services.reports import REPORTED_STATUSES
 
     a = ctx.args
@@ -149,6 +181,7 @@ def cmd_report_sitrep(ctx: CommandContext) -> int:
 
 
 def cmd_report_medevac(ctx: CommandContext) -> int:
+    _check_output(ctx.args)
     from missiondesk.domain.coordinates import parse_location
     from missiondesk.domain.medevac import MedevacRequest
     from missiondesk.services.records import validate_model

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from missiondesk.domain.markings import Precedence
+
 
 @dataclass(frozen=True)
 class Line:
@@ -46,3 +48,6 @@ class ReportDocument:
     marking: str  # e.g. "CONFIDENTIAL": at the top and bottom (of every page of a PDF)
     heading: tuple[Line, ...] = ()  # FROM, DTG ... (unnumbered)
     blocks: tuple[Block, ...] = field(default_factory=tuple)
+    # sent as a message (ReportService.send): MEDEVAC with urgent patients FLASH, else
+    # IMMEDIATE; INCREP PRIORITY; SITREP ROUTINE (the officer may choose another)
+    precedence: Precedence = Precedence.ROUTINE

@@ -12,7 +12,7 @@ period and area; its lines from personnel protection and sync are `services/sitr
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from missiondesk.domain.dtg import format_dtg
 from missiondesk.domain.errors import InvalidInput
 from missiondesk.domain.incident_filter import BoundingBox, IncidentFilter, SortKey
+from missiondesk.domain.markings import Precedence
 from missiondesk.domain.medevac import (
     CBRN,
     EQUIPMENT,
@@ -31,6 +32,7 @@ from missiondesk.domain.medevac import (
     SECURITY,
     MedevacRequest,
 )
+from missiondesk.domain.record_enums import MAX_MESSAGE_TEXT
 from missiondesk.domain.records.base import Sensitivity
 from missiondesk.domain.records.incidents import (
     CASUALTY_GROUPS,
@@ -45,6 +47,7 @@ from missiondesk.services.attachments import AttachmentService
 from missiondesk.services.audit import AuditEvent, AuditService
 from missiondesk.services.headcount import HeadcountService, HeadcountView
 from missiondesk.services.incidents import IncidentService
+from missiondesk.services.messaging import MessagingService
 from missiondesk.services.movements import MovementService, PeriodMovement
 from missiondesk.services.people import PeopleService
 from missiondesk.services.roster import RosterService
@@ -126,6 +129,14 @@ def _coded(code: str, words: dict[str, str]) -> str:
     return f"{PHONETIC.get(code, code)} ({words[code]})"
 
 
+@dataclass(frozen=True)
+class SentReport:
+    message_id: str
+    channel: str  # its name
+    precedence: Precedence
+    sensitivity: Sensitivity  # the message's: the report's, or the channel's if higher
+
+
 class ReportService:
     def __init__(
         self,
@@ -138,6 +149,7 @@ class ReportService:
         headcount: HeadcountService,
         roster: RosterService,
         sync: Callable[[], SyncSummary | None],
+        messaging: MessagingService,
     ) -> None:
         """`sync` says when this laptop last met each peer (None: not known)."""
         self._incidents = incidents
@@ -148,6 +160,7 @@ class ReportService:
         self._headcount = headcount
         self._roster = roster
         self._sync = sync
+        self._messaging = messaging
 
     def _from(self) -> str:
         return self._people.my_label()
@@ -215,6 +228,7 @@ class ReportService:
         return ReportDocument(
             kind="INCREP",
             title="INCREP - INCIDENT REPORT",
+            precedence=Precedence.PRIORITY,
             marking=incident.sensitivity.label,
             heading=(
                 Line(0, "FROM", self._from()),
@@ -405,10 +419,39 @@ class ReportService:
         return ReportDocument(
             kind="MEDEVAC",
             title="9-LINE MEDEVAC REQUEST",
+            precedence=(
+                Precedence.FLASH
+                if request.patients.get("A") or request.patients.get("B")  # urgent (surgical)
+                else Precedence.IMMEDIATE
+            ),
             marking=level.label,
             heading=tuple(heading),
             blocks=blocks,
         )
+
+    # -- sent as a message ---------------------------------------------------------------------
+
+    def send(
+        self, document: ReportDocument, channel: str, precedence: Precedence | None = None
+    ) -> SentReport:
+        """Post the report's text to a channel (its own precedence unless another is given,
+        marked as the report is, or as the channel is if higher: the text's marking lines
+        too): it syncs and is acknowledged like any message; nothing is written outside the
+        vault."""
+        chosen = precedence or document.precedence
+        _channel_id, card = self._messaging.require_channel(channel)
+        level = Sensitivity.parse(document.marking)
+        if card.sensitivity.rank > level.rank:  # the message is marked as its channel is
+            level = card.sensitivity
+            document = replace(document, marking=level.label)
+        text = render_text(document)
+        if len(text) > MAX_MESSAGE_TEXT:
+            raise InvalidInput(
+                f"This {document.kind} is {len(text):,} characters, more than a message holds "
+                f"({MAX_MESSAGE_TEXT:,}): narrow its period or area, or save it as a file."
+            )
+        message_id = self._messaging.send(channel, text, chosen, level)
+        return SentReport(message_id, card.name, chosen, level)
 
     # -- output -------------------------------------------------------------------------------
 

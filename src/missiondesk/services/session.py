@@ -178,7 +178,7 @@ class Session:
         return ReportService(
             self.incidents, self.people, self.attachments, self.audit,
             movements=self.movements, headcount=self.headcount, roster=self.roster,
-            sync=lambda: self.sync.summary(self.peer_label),
+            sync=lambda: self.sync.summary(self.peer_label), messaging=self.messaging,
         )  # fmt: skip
 
     @cached_property

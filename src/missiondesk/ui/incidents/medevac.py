@@ -40,6 +40,7 @@ from missiondesk.domain.medevac import (
     MedevacRequest,
 )
 from missiondesk.services.records import validate_model
+from missiondesk.ui.dialog_buttons import action_buttons
 from missiondesk.ui.feedback import InlineError
 from missiondesk.ui.theme import MUTED_STYLE, scaled_font
 
@@ -188,14 +189,9 @@ class MedevacDialog(QDialog):
         scroll.setWidget(body)
 
         self.error = InlineError(self)
-        buttons = QDialogButtonBox(self)
-        self.prepare_button = buttons.addButton(
-            "&Prepare request", QDialogButtonBox.ButtonRole.AcceptRole
+        buttons, self.prepare_button, _close = action_buttons(
+            self, "&Prepare request", self.prepare, QDialogButtonBox.StandardButton.Close
         )
-        self.prepare_button.setDefault(True)
-        buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        buttons.accepted.connect(self.prepare)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(intro)

@@ -559,8 +559,9 @@ class IncidentsPage(QWidget):
         if self._closed:
             return
         view = ReportView(
-            document, self._session.reports, self._tasks, self._choose_save_path, parent=self
-        )
+            document, self._session.reports, self._tasks, self._choose_save_path, parent=self,
+            channels=self._session.channels.overview,
+        )  # fmt: skip
         view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         view.destroyed.connect(lambda: self._forget_report(view))
         self.report_views.append(view)

@@ -1,8 +1,9 @@
-"""A report as it will leave the laptop: its plain text laid out for the radio, and Save as.
+"""A report as it will leave the laptop: its plain text laid out for the radio, Save as, and
+Send as message.
 
-The text shown is exactly what "Save as text" writes; "Save as PDF" writes Qt's PDF of the same
-report, marked on every page. Saving is an explicit export, recorded in the audit log by the
-service; nothing is written anywhere else.
+The text shown is exactly what "Save as text" writes and what "Send as message…" posts to a
+channel; "Save as PDF" writes Qt's PDF of the same report, marked on every page. Saving is an
+explicit export, recorded in the audit log by the service; nothing is written anywhere else.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from PySide6.QtWidgets import (
 
 from missiondesk.reports.document import ReportDocument
 from missiondesk.reports.text import render_text
-from missiondesk.services.reports import ReportFormat, ReportService
+from missiondesk.services.reports import ReportFormat, ReportService, SentReport
 from missiondesk.ui.choosers import PathChooser
 from missiondesk.ui.feedback import InlineError
+from missiondesk.ui.incidents.send_report import ChannelLister, SendReportDialog
 from missiondesk.ui.tasks import Failure, TaskRunner
 from missiondesk.ui.theme import MUTED_STYLE, scaled_font
 
@@ -41,9 +43,13 @@ class ReportView(QDialog):
         tasks: TaskRunner,
         choose_save_path: PathChooser | None,
         parent: QWidget | None = None,
+        *,
+        channels: ChannelLister | None = None,
     ) -> None:
         super().__init__(parent)
         self.document = document
+        self._channels = channels
+        self.send_dialog: SendReportDialog | None = None
         self._reports = reports
         self._tasks = tasks
         self._choose = choose_save_path
@@ -77,6 +83,12 @@ class ReportView(QDialog):
         self.text_button = QPushButton("Save as &text…", self)
         self.pdf_button = QPushButton("Save as &PDF…", self)
         self.copy_button = QPushButton("&Copy text", self)
+        self.send_button = QPushButton("Se&nd as message…", self)
+        self.send_button.setToolTip(
+            "Post the report's text to a channel; it syncs like any message"
+        )
+        self.send_button.setEnabled(channels is not None)
+        self.send_button.clicked.connect(self.open_send)
         close = QPushButton("Close", self)
         self.text_button.clicked.connect(lambda: self.save(ReportFormat.TEXT))
         self.pdf_button.clicked.connect(lambda: self.save(ReportFormat.PDF))
@@ -85,7 +97,7 @@ class ReportView(QDialog):
         for button in (self.text_button, self.pdf_button):
             button.setEnabled(choose_save_path is not None)
         buttons = QHBoxLayout()
-        for button in (self.text_button, self.pdf_button, self.copy_button):
+        for button in (self.text_button, self.pdf_button, self.copy_button, self.send_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(close)
@@ -131,6 +143,59 @@ class ReportView(QDialog):
 
     def _on_failed(self, failure: Failure) -> None:
         self.error.show_message(f"Not saved: {failure.message}")
+
+    def open_send(self) -> None:
+        """Read the channels (vault thread), then ask where and how urgently to send."""
+        if self._channels is None:
+            return
+        if self.send_dialog is not None:
+            self.send_dialog.raise_()
+            self.send_dialog.activateWindow()
+            return
+        self.send_button.setEnabled(False)
+        self._tasks.run("read channels", self._channels, self._ask_where, self._on_unread)
+
+    def _ask_where(self, channels: list[Any]) -> None:
+        self.send_button.setEnabled(True)
+        dialog = SendReportDialog(self.document, channels, self)
+        dialog.send_requested.connect(self._send)
+        dialog.finished.connect(self._forget_send_dialog)
+        self.send_dialog = dialog
+        dialog.open()
+
+    def _forget_send_dialog(self) -> None:
+        if self.send_dialog is not None:
+            self.send_dialog.deleteLater()
+        self.send_dialog = None
+
+    def _on_unread(self, failure: Failure) -> None:
+        self.send_button.setEnabled(True)
+        self.error.show_message(f"Not sent: {failure.message}")
+
+    def _send(self, channel: str, precedence: Any) -> None:
+        reports, document = self._reports, self.document
+        self._tasks.run(
+            "send report",
+            lambda: reports.send(document, channel, precedence),
+            self._on_sent,
+            self._on_send_refused,
+        )
+
+    def _on_sent(self, sent: SentReport) -> None:
+        self.error.clear_message()
+        asked = " Acknowledgements are asked for." if sent.precedence.needs_acknowledgement else ""
+        self.result_line.setText(
+            f"Sent to #{sent.channel} as {sent.precedence.value.upper()}, marked "
+            f"{sent.sensitivity.label}.{asked}"
+        )
+        if self.send_dialog is not None:
+            self.send_dialog.sent()
+
+    def _on_send_refused(self, failure: Failure) -> None:
+        if self.send_dialog is not None:
+            self.send_dialog.refused(failure.message)
+        else:
+            self.error.show_message(f"Not sent: {failure.message}")
 
     def _copy(self) -> None:
         clipboard = QGuiApplication.clipboard()

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from missiondesk.domain.dtg import format_dtg, parse_dtg
 from missiondesk.domain.errors import InvalidInput, MissionDeskError
 from missiondesk.domain.markings import Sensitivity
+from missiondesk.ui.dialog_buttons import action_buttons
 from missiondesk.ui.feedback import InlineError
 from missiondesk.ui.incidents.form import NOT_A_DTG_YET, dtg_explained, paragraph_edit
 from missiondesk.ui.theme import MUTED_STYLE, muted_label, scaled_font
@@ -131,15 +132,10 @@ class SitrepDialog(QDialog):
         self.state_line = QLabel(self)
         self.state_line.setStyleSheet(MUTED_STYLE)
         self.state_line.setTextFormat(Qt.TextFormat.PlainText)
-        buttons = QDialogButtonBox(self)
-        self.prepare_button = buttons.addButton(
-            "&Prepare SITREP", QDialogButtonBox.ButtonRole.AcceptRole
+        buttons, self.prepare_button, self.close_button = action_buttons(
+            self, "&Prepare SITREP", self.prepare, QDialogButtonBox.StandardButton.Close
         )
-        self.prepare_button.setDefault(True)
         self.prepare_button.setToolTip("Prepare the report (Enter, Ctrl+Enter)")
-        self.close_button = buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        buttons.accepted.connect(self.prepare)
-        buttons.rejected.connect(self.reject)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.activated.connect(self.prepare)
