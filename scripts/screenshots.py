@@ -1114,7 +1114,13 @@ def shoot_sitrep(page: object, out: Path) -> list[Path]:
     shots = [save(form, out, "33-sitrep-form")]
     form.prepare()
     wait_until(lambda: len(page.report_views) > before + 1)
-    shots += shoot_report(page.report_views[-1], out, "34-sitrep", "35-sitrep-pdf", 760)
+    view = page.report_views[-1]
+    view.open_send()  # 37: Send as message…, the report's own precedence chosen
+    wait_until(lambda: view.send_dialog is not None)
+    send = view.send_dialog
+    shots.append(save(send, out, "37-send-report"))
+    send.reject()
+    shots += shoot_report(view, out, "34-sitrep", "35-sitrep-pdf", 760)
     form.close()
     return shots
 

@@ -20,7 +20,7 @@ from missiondesk.reports.document import ReportDocument
 from missiondesk.services.channels import ChannelView
 from missiondesk.ui.dialog_buttons import action_buttons
 from missiondesk.ui.feedback import InlineError
-from missiondesk.ui.theme import MUTED_STYLE
+from missiondesk.ui.theme import MUTED_STYLE, scaled_font
 
 
 class SendReportDialog(QDialog):
@@ -62,7 +62,10 @@ class SendReportDialog(QDialog):
         self.note.setStyleSheet(MUTED_STYLE)
         self.error = InlineError(self)
         buttons, self.send_button, _cancel = action_buttons(self, "&Send", self._send)
+        heading = QLabel(f"Send the {document.kind} as a message", self)
+        heading.setFont(scaled_font(heading, 1.1, bold=True))
         layout = QVBoxLayout(self)
+        layout.addWidget(heading)
         layout.addLayout(form)
         layout.addWidget(self.note)
         layout.addWidget(self.error)
