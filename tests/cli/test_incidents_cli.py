@@ -437,3 +437,20 @@ def test_a_report_is_sent_to_a_channel_as_a_message(tmp_path):
     unknown = run(vault, *MEDEVAC, "--patients", "A=1", "--nationality", "A=1", "--send", "zz")
     assert unknown.returncode == 4 and "Traceback" not in unknown.stderr
     assert len(json.loads(ok(run(vault, "message", "list", "--channel", "medics", "--json")))) == 3
+
+
+def test_every_wrong_field_of_an_incident_is_named_at_once(vault):
+    done = run(vault, "incident", "add", "--title", "", "--category", "nonsense",
+               "--severity", "9", "--location", "in the river", "--occurred", "991199Z XYZ 26",
+               "--sensitivity", "secret")  # fmt: skip
+    assert done.returncode == 4 and len(done.stderr.splitlines()) == 1, done.stderr
+    for field in ("title:", "category:", "severity: must be at most 5", "location:",
+                  "occurred: '991199Z XYZ 26' has an unknown month", "sensitivity:"):  # fmt: skip
+        assert field in done.stderr, (field, done.stderr)
+    incident = add(vault, "--title", "Shots near the gate", "--category", "small arms fire",
+                   "--severity", "2", "--occurred", "031100Z DEC 26",
+                   "--sensitivity", "c")  # fmt: skip
+    shown = json.loads(ok(run(vault, "incident", "show", incident, "--json")))
+    fields = shown.get("fields", shown)
+    assert (fields["severity"], fields["sensitivity"]) == (2, "confidential")
+    assert fields["occurred"].startswith("2026-12-03T11:00")

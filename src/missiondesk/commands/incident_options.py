@@ -93,12 +93,14 @@ def add_field_options(p: argparse.ArgumentParser, *, required: bool) -> None:
     p.add_argument(
         "--category", required=required, help="a category of the mission by name or label"
     )
-    p.add_argument("--severity", required=required, type=arguments.severity, help="1 (low) to 5")
+    # Severity, times and sensitivity are checked by the service with the other fields, so a
+    # command with several wrong values is told of them all at once.
+    p.add_argument("--severity", required=required, help="1 (low) to 5")
     p.add_argument("--location", help="MGRS (36S XA 12345 67890), lat,lon or DMS")
     p.add_argument("--place", help="place name")
     p.add_argument("--description", "--narrative", dest="description", help="what happened")
-    p.add_argument("--occurred", type=arguments.dtg, help="when, as a DTG (221530Z NOV 26)")
-    p.add_argument("--reported", type=arguments.dtg, help="when it was reported (default now)")
+    p.add_argument("--occurred", help="when, as a DTG (221530Z NOV 26)")
+    p.add_argument("--reported", help="when it was reported (default now)")
     p.add_argument("--perpetrators")
     p.add_argument("--action-taken", dest="action_taken")
     p.add_argument("--assessment")
@@ -115,7 +117,7 @@ def add_field_options(p: argparse.ArgumentParser, *, required: bool) -> None:
                    help="a related incident (repeat)")  # fmt: skip
     p.add_argument("--attach", action="append", default=[], type=Path, metavar="FILE",
                    help="attach a file (repeat); kept encrypted in the vault")  # fmt: skip
-    p.add_argument("--sensitivity", type=arguments.sensitivity)
+    p.add_argument("--sensitivity", help="unclassified, confidential or strictly_confidential")
 
 
 def field_values(
