@@ -74,6 +74,17 @@ def test_the_window_with_every_section_fits_a_small_high_dpi_screen(
     assert compose.send_button.isVisible()
     send = compose.send_button.mapTo(window, compose.send_button.rect().bottomRight())
     assert send.x() <= window.width()  # nothing past the window's edge
+    # the unlock's message is read whole beside a status panel as a laptop back from a sync
+    # has it (not serving)
+    panel, bar = window.status_panel, window.statusBar()
+    panel.peers.setText("Last peer: BRAVO-2, just now")
+    panel.waiting.setText("321 changes waiting to go out")
+    panel.waiting.setVisible(True)
+    qtbot.waitUntil(lambda: panel.width() >= panel.sizeHint().width(), timeout=5000)
+    message = bar.currentMessage()
+    assert message.startswith("Unlocked")
+    room = bar.width() - panel.width() - 40  # the grip and the margins
+    assert bar.fontMetrics().horizontalAdvance(message) <= room, (message, room)
 
 
 def test_a_long_file_name_keeps_its_start_and_extension():

@@ -167,7 +167,7 @@ class MainWindow(QMainWindow):
         )
         self.sync_controller.state_changed.connect(self.status_panel.set_sync_state)
         self.statusBar().addPermanentWidget(self.status_panel)
-        self.statusBar().showMessage("Unlocked. Ctrl+L locks when you leave the computer.", 15000)
+        self.statusBar().showMessage("Unlocked. Lock with Ctrl+L.", 15000)
         self.search_dialog: SearchDialog | None = None
         self.nav.setCurrentRow(0)
         self.nav.setFocus()
