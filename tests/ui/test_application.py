@@ -78,6 +78,7 @@ def test_unlock_lock_and_unlock_again(
     assert isinstance(flow.dialog, UnlockDialog)
     assert flow.dialog.isVisible()
     assert flow.dialog.intro.text() == LOCKED_REASON
+    assert flow.dialog.error.text() == ""  # its own vault, closing: not "open elsewhere"
     assert tasks.wait_for_done(5000)
     assert vault_is_free(closed_vault)
 
@@ -95,6 +96,38 @@ def test_quit_from_unlock_ends_the_flow(qtbot, flow: AppFlow, closed_vault: Path
     with qtbot.waitSignal(flow.ended, timeout=2000):
         qtbot.mouseClick(dialog.quit_button, Qt.MouseButton.LeftButton)
     assert flow.dialog is None and flow.window is None
+
+
+def test_a_vault_open_elsewhere_is_said_before_the_passphrase_is_typed(
+    qtbot, flow: AppFlow, open_session
+):
+    flow.start()  # another MissionDesk (here: a session of this process) holds the vault
+    dialog = flow.dialog
+    assert isinstance(dialog, UnlockDialog)
+    assert dialog.error.text() == (
+        "This vault is open in another MissionDesk window or process. Close it there, then "
+        "unlock here."
+    )
+    open_session.close()  # closed there: Unlock opens it
+    window = unlock_with(qtbot, flow, PASSPHRASE)
+    assert window.isVisible()
+
+
+def test_the_command_line_says_a_vault_is_open_elsewhere_before_asking_for_the_passphrase(
+    open_session, vault_path: Path
+):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "MISSIONDESK_PASSPHRASE"}
+    done = subprocess.run(
+        [sys.executable, "-m", "missiondesk", "--vault", str(vault_path), "status"],
+        capture_output=True, text=True, timeout=60, env=env, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert done.returncode != 0
+    assert "This vault is open in another MissionDesk window or process" in done.stderr
+    assert "Passphrase for" not in done.stdout + done.stderr  # never asked
 
 
 def test_closing_the_window_ends_the_flow_and_frees_the_vault(

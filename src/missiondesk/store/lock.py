@@ -41,6 +41,20 @@ class VaultLock:
         return self._fd is not None
 
 
+def held_elsewhere(path: Path) -> bool:
+    """True when another process holds the lock now: taken and given back at once (a probe,
+    so an officer is told before typing a passphrase, not after)."""
+    if not path.exists():
+        return False
+    probe = VaultLock(path)
+    try:
+        probe.acquire()
+    except VaultInUse:
+        return True
+    probe.release()
+    return False
+
+
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows builds
     import msvcrt
 

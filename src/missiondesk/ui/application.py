@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication
 
 from missiondesk import __version__
 from missiondesk.services.settings_file import SettingsStore
-from missiondesk.services.vault_paths import vault_exists
+from missiondesk.services.vault_paths import IN_USE, vault_exists, vault_in_use
 from missiondesk.ui import collector
 from missiondesk.ui.first_paint import AfterFirstPaint
 from missiondesk.ui.icons import icon
@@ -172,6 +172,10 @@ class AppFlow(QObject):
     def start(self) -> None:
         if vault_exists(self._vault_dir):
             self._show_unlock()
+            # Told before typing; Unlock tries again. At the start only: after a lock this
+            # session's own vault may still be closing on the vault thread.
+            if vault_in_use(self._vault_dir) and isinstance(self.dialog, UnlockDialog):
+                self.dialog.error.show_message(f"{IN_USE} Close it there, then unlock here.")
         else:
             self._show_first_run()
 
