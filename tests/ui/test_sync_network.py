@@ -264,3 +264,30 @@ def test_syncing_with_its_own_address_is_refused_and_adds_no_peer(qtbot, mission
     assert peers.result.failed and "is this laptop itself" in peers.result.text()
     assert peers.model.rowCount() == 0  # not listed as a peer of itself
     assert peers.peer_edit.currentText() == address  # what was typed stays
+
+
+def test_a_laptop_refused_in_the_handshake_is_said_on_the_serving_window(
+    qtbot, tmp_path: Path, tasks: TaskRunner, options: WindowOptions
+):
+    """Served by the window, a laptop whose certificate expired (its clock let it try) is
+    named with the reason, not as a sync to sync again."""
+    from tests.sync.rawpeer import hello, material_of, talk
+    from tests.sync.test_refusals import expiring_mission
+
+    authority, expired = expiring_mission(tmp_path, expired="member")
+    window = open_window(qtbot, authority, tasks, options)
+    try:
+        address = serve_on_loopback(qtbot, window)
+        reports: list[object] = []
+        window.sync_controller.report_received.connect(reports.append)
+        assert (
+            talk(expired, int(address.rsplit(":", 1)[1]), [hello(*material_of(expired)[1:])]) == []
+        )
+        qtbot.waitUntil(lambda: bool(reports), timeout=10_000)
+        result = window.sync_page.peers.result
+        qtbot.waitUntil(lambda: "Refused the laptop at 127.0.0.1:" in result.text(), timeout=5000)
+        assert "its certificate has expired; it must be enrolled again" in result.text()
+        assert "sync again" not in result.text()
+    finally:
+        window.close()
+        assert tasks.wait_for_done(10_000)
