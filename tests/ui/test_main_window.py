@@ -221,6 +221,18 @@ def test_status_bar_shows_what_waits_to_go_out(qtbot, window: MainWindow, open_s
     assert panel.peers.text() == "Not in a mission"
     assert panel.sync_state.text() == "Sync: off"
     assert panel.lock_button.defaultAction() is window.lock_action
+    # a long phrase (a refusal's reason) is cut, whole in the tooltip, and widens nothing
+    reason = ("failed: refused the laptop at 192.168.100.200:51234: its certificate has "
+              "expired; it must be enrolled again (certificate has expired)")  # fmt: skip
+    panel.set_sync_state(reason)
+    assert panel.sync_state.text() == f"Sync: {reason}"  # whole, as the Sync section has it
+    assert window.minimumSizeHint().width() <= 853
+    window.resize(853, 700)
+    qtbot.waitUntil(lambda: window.width() == 853, timeout=5000)
+    qtbot.waitUntil(lambda: panel.sync_state.toolTip() == f"Sync: {reason}", timeout=5000)
+    assert panel.mapTo(window, panel.rect().topRight()).x() <= window.width()  # all on screen
+    panel.set_sync_state("off")
+    assert (panel.sync_state.text(), panel.sync_state.toolTip()) == ("Sync: off", "")
 
 
 def test_banner_shows_flash_waiting_for_my_acknowledgement(

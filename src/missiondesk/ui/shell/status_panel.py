@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
 from missiondesk.domain.dtg import format_dtg
 from missiondesk.ui.changes import ChangeRelay, RefreshScheduler
+from missiondesk.ui.elided_label import ElidedLabel
 from missiondesk.ui.icons import icon
 from missiondesk.ui.tasks import TaskRunner
 from missiondesk.ui.theme import MUTED_STYLE
@@ -65,6 +66,9 @@ def format_dtg_ms(ms: int) -> str:
     return format_dtg(datetime.fromtimestamp(ms / 1000, tz=UTC))
 
 
+STATE_MIN_PX = 160
+
+
 class StatusPanel(QWidget):
     lock_clicked = Signal()
 
@@ -85,7 +89,10 @@ class StatusPanel(QWidget):
         self._tasks = tasks
         self._closed = False
         self.summary: SyncSummary | None = None
-        self.sync_state = QLabel("Sync: off", self)
+        # a long phrase (a refusal's reason) gives way rather than widen the window; whole in
+        # its tooltip and in the Sync section
+        self.sync_state = ElidedLabel(self, shrinks_to=STATE_MIN_PX)
+        self.sync_state.setText("Sync: off")
         self.sync_state.setAccessibleName("Sync state")
         self.peers = QLabel(self)
         self.peers.setAccessibleName("Peers last seen")
