@@ -644,6 +644,7 @@ def test_a_person_who_left_is_taken_off_the_roster_and_past_records_still_name_t
         with pytest.raises(InvalidInput, match="officer of this laptop"):
             desk.roster.remove(desk.roster.resolve("ALPHA-1"))
         desk.movements.arrive(movement)
+        direct = desk.channels.direct(rostered)
 
         assert desk.roster.remove(rostered).label == "BRAVO-2"
 
@@ -656,6 +657,8 @@ def test_a_person_who_left_is_taken_off_the_roster_and_past_records_still_name_t
 
         assert desk.vault.reads.get(emergency_id(rostered)).deleted
         assert desk.movements.get(movement).people == ("BRAVO-2", "CHARLIE-3")  # still named
+        titles = {v.id: v.title for v in desk.channels.overview()}
+        assert titles[direct] == "BRAVO-2"  # the direct channel with him too, not "?"
         headcount = desk.headcount.start("Shelling", outposts=["OP North"])
         assert [p.label for p in desk.headcount.status(headcount).people] == ["CHARLIE-3"]
         with pytest.raises(InvalidInput, match="There is no person"):

@@ -119,6 +119,16 @@ class PeopleService:
         mine = self.my_ids()
         return [e for e in self.directory() if e.id not in mine]
 
+    def all_labels(self) -> dict[str, str]:
+        """Person id -> callsign (else name) of everyone this vault has known: people taken off
+        the roster too, whose channels, messages and movements still name them."""
+        labels: dict[str, str] = {}
+        for stored in self._vault.reads.of_type("person", limit=100_000, include_deleted=True):
+            label = stored.doc.get("callsign") or stored.doc.get("name")
+            if isinstance(label, str) and label:
+                labels[stored.id] = label
+        return labels
+
     def display_name(self, device_id: str) -> str:
         """Callsign (or name) of the person using a device; its fingerprint if unknown."""
         if device_id in self._names:

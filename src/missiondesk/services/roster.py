@@ -144,12 +144,7 @@ class RosterService:
         people; `labels` per row would read them all for every row). People taken off the
         roster keep their label: the movements, alerts and headcounts they were in still
         name them."""
-        labels: dict[str, str] = {}
-        for stored in self._vault.reads.of_type("person", limit=100_000, include_deleted=True):
-            label = stored.doc.get("callsign") or stored.doc.get("name")
-            if isinstance(label, str) and label:
-                labels[stored.id] = label
-        return labels
+        return self._people.all_labels()
 
     def labels(
         self, person_ids: Sequence[str], known: Mapping[str, str] | None = None
