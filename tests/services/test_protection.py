@@ -644,6 +644,10 @@ def test_a_person_who_left_is_taken_off_the_roster_and_past_records_still_name_t
         with pytest.raises(InvalidInput, match="officer of this laptop"):
             desk.roster.remove(desk.roster.resolve("ALPHA-1"))
         desk.movements.arrive(movement)
+        shelling = desk.headcount.start("Shelling", outposts=["OP North"])
+        with pytest.raises(InvalidInput, match="unaccounted for in the open headcount 'Shelling'"):
+            desk.roster.remove(rostered)
+        desk.headcount.mark(shelling, "BRAVO-2", "safe")  # accounted for: he may leave
         direct = desk.channels.direct(rostered)
 
         assert desk.roster.remove(rostered).label == "BRAVO-2"
@@ -659,7 +663,8 @@ def test_a_person_who_left_is_taken_off_the_roster_and_past_records_still_name_t
         assert desk.movements.get(movement).people == ("BRAVO-2", "CHARLIE-3")  # still named
         titles = {v.id: v.title for v in desk.channels.overview()}
         assert titles[direct] == "BRAVO-2"  # the direct channel with him too, not "?"
-        headcount = desk.headcount.start("Shelling", outposts=["OP North"])
+        desk.headcount.close(shelling)
+        headcount = desk.headcount.start("Fire", outposts=["OP North"])
         assert [p.label for p in desk.headcount.status(headcount).people] == ["CHARLIE-3"]
         with pytest.raises(InvalidInput, match="There is no person"):
             desk.roster.remove(rostered)

@@ -17,7 +17,6 @@ from pydantic import ValidationError
 
 from missiondesk.domain.coordinates import Location, parse_location
 from missiondesk.domain.errors import FieldProblem, InvalidFields, InvalidInput, MissionDeskError
-from missiondesk.domain.ids import derived_id
 from missiondesk.domain.markings import Sensitivity
 from missiondesk.domain.protection_rules import HEADCOUNT_LEADERS
 from missiondesk.domain.records.headcount import (
@@ -25,17 +24,13 @@ from missiondesk.domain.records.headcount import (
     HeadcountMark,
     HeadcountStatus,
     PersonStatus,
+    mark_id,
 )
 from missiondesk.services.people import PeopleService
 from missiondesk.services.protection_access import ProtectionAccess
 from missiondesk.services.records import RecordService, validate
 from missiondesk.services.roster import NO_OUTPOST, RosterEntry, RosterService
 from missiondesk.store.vault import Vault
-
-
-def mark_id(headcount_id: str, person_id: str) -> str:
-    """The one id every laptop gives a person's mark in a headcount."""
-    return derived_id("headcount-mark", headcount_id, person_id)
 
 
 @dataclass(frozen=True)

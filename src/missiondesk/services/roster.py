@@ -16,6 +16,12 @@ from missiondesk.domain.errors import FieldProblem, InvalidFields, InvalidInput
 from missiondesk.domain.ids import derived_id, is_device_id
 from missiondesk.domain.markings import Sensitivity
 from missiondesk.domain.protection_rules import ROSTER_KEEPERS
+from missiondesk.domain.records.headcount import (
+    Headcount,
+    HeadcountStatus,
+    PersonStatus,
+    mark_id,
+)
 from missiondesk.domain.records.movements import Movement, MovementStatus
 from missiondesk.domain.records.people import Person, Role
 from missiondesk.domain.records.roster import EmergencyDetails
@@ -260,6 +266,17 @@ class RosterService:
                     f"{entry.label} is on the movement '{movement.title}', which is under way; "
                     "record its arrival or cancel it first."
                 )
+        for counted, headcount in self._records.list(Headcount, limit=100_000):
+            if headcount.status is not HeadcountStatus.OPEN:
+                continue
+            for record in records & set(headcount.people):
+                found = self._vault.reads.get(mark_id(counted.id, record))
+                status = found.doc.get("status") if found and not found.deleted else None
+                if status in (None, PersonStatus.UNACCOUNTED.value):
+                    raise InvalidInput(
+                        f"{entry.label} is unaccounted for in the open headcount "
+                        f"'{headcount.title}'; mark them there, or close it, first."
+                    )
         changes = [self._records.delete_change(Person, record) for record in sorted(records)]
         for record in sorted(records):
             stored = self._vault.reads.get(emergency_id(record))

@@ -14,6 +14,7 @@ from enum import StrEnum
 from pydantic import Field
 
 from missiondesk.domain.coordinates import Location
+from missiondesk.domain.ids import derived_id
 from missiondesk.domain.records.base import Record, Sensitivity
 
 
@@ -57,3 +58,8 @@ class HeadcountMark(Record):
     marked: datetime
     marked_by: str = Field(default="", max_length=120)
     sensitivity: Sensitivity = Sensitivity.CONFIDENTIAL
+
+
+def mark_id(headcount_id: str, person_id: str) -> str:
+    """The one id every laptop gives a person's mark in a headcount."""
+    return derived_id("headcount-mark", headcount_id, person_id)
