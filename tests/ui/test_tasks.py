@@ -138,3 +138,36 @@ def test_refresh_scheduler_coalesces_relevant_changes(
     assert len(count) == refreshes
     assert not scheduler._timer.isActive()
     relay.stop()
+
+
+class Held:
+    """Something a task's closure holds; records the thread that lets it go."""
+
+    def __init__(self, freed_on: list[str]) -> None:
+        self.freed_on = freed_on
+
+    def __del__(self) -> None:
+        self.freed_on.append(threading.current_thread().name)
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_what_a_task_holds_is_let_go_on_the_gui_thread(qtbot, tasks: TaskRunner, fails: bool):
+    """A closure can hold widgets: the worker must never drop the last reference to them (a
+    Qt wrapper freed off the GUI thread crashes the process)."""
+    freed_on: list[str] = []
+    held = Held(freed_on)
+
+    def work(kept: Held = held) -> int:
+        assert kept is not None
+        if fails:
+            raise InvalidInput("refused")
+        return 7
+
+    del held
+    delivered: list[object] = []
+    tasks.run("hold something", work, delivered.append, delivered.append)
+    del work
+    qtbot.waitUntil(lambda: bool(delivered), timeout=5000)
+    assert isinstance(delivered[0], Failure) if fails else delivered == [7]
+    qtbot.waitUntil(lambda: bool(freed_on), timeout=5000)  # the Task deleted, its work with it
+    assert freed_on == [threading.main_thread().name]

@@ -10,6 +10,7 @@ input) is not logged.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import traceback
 from collections.abc import Callable
@@ -56,20 +57,31 @@ def describe_failure(name: str, error: BaseException) -> Failure:
     return Failure(UNEXPECTED.format(kind=type(error).__name__), error)
 
 
-class _WorkerSignals(QObject):
-    """Lives on the GUI thread; emitted from the worker, so delivery is queued to the GUI."""
+class _Deliveries(QObject):
+    """One per runner, living as long as it: the worker emits every result through it, so the
+    worker never holds a Qt object that could die while it runs. (A per-task sender, deleted
+    with its Task on the GUI thread, could have its last Python reference dropped by the
+    worker: a wrapper freed off the GUI thread, a crash in CI.)"""
 
-    returned = Signal(object)
-    raised = Signal(object)
+    returned = Signal(int, object)  # task number, result
+    raised = Signal(int, object)  # task number, Failure
 
 
-def _call(fn: Callable[[], Any], signals: _WorkerSignals) -> None:
+def _call(box: list[Callable[[], Any]], name: str, deliveries: _Deliveries, number: int) -> None:
+    """On the worker. `box` holds the work until it has run, then is emptied here, while the
+    Task still holds it on the GUI thread: the last reference to what the work's closure
+    holds (widgets among them, sometimes) is always dropped on the GUI thread."""
+    fn = box.pop()
     try:
         result = fn()
     except BaseException as exc:  # noqa: BLE001 - delivered to the GUI thread, not swallowed
-        signals.raised.emit(exc)
+        del fn
+        failure = describe_failure(name, exc)  # logged here, with the frames
+        exc.__traceback__ = None  # frames can hold a passphrase; let them go now
+        deliveries.raised.emit(number, failure)
     else:
-        signals.returned.emit(result)
+        del fn
+        deliveries.returned.emit(number, result)
 
 
 class Task(QObject):
@@ -79,27 +91,24 @@ class Task(QObject):
     failed = Signal(object)  # a Failure
     finished = Signal()
 
-    def __init__(self, name: str, parent: QObject | None = None) -> None:
+    def __init__(self, name: str, work: Callable[[], Any], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.name = name
         self.done = False
         self.failure: Failure | None = None
-        self._signals = _WorkerSignals(self)
-        self._signals.returned.connect(self._on_returned)
-        self._signals.raised.connect(self._on_raised)
+        self._work: Callable[[], Any] | None = work  # released on the GUI thread (`_call`)
 
-    @Slot(object)
-    def _on_returned(self, result: object) -> None:
+    def _deliver(self, result: object) -> None:
         self.done = True
+        self._work = None
         self.succeeded.emit(result)
         self.finished.emit()
 
-    @Slot(object)
-    def _on_raised(self, error: BaseException) -> None:
+    def _fail(self, failure: Failure) -> None:
         self.done = True
-        self.failure = describe_failure(self.name, error)
-        error.__traceback__ = None  # frames can hold a passphrase; let them go now
-        self.failed.emit(self.failure)
+        self._work = None
+        self.failure = failure
+        self.failed.emit(failure)
         self.finished.emit()
 
 
@@ -117,8 +126,12 @@ class TaskRunner(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="vault")
-        self._running: set[Task] = set()
+        self._running: dict[int, Task] = {}
         self._futures: set[Future[None]] = set()
+        self._numbers = itertools.count(1)
+        self._deliveries = _Deliveries(self)
+        self._deliveries.returned.connect(self._on_returned)
+        self._deliveries.raised.connect(self._on_raised)
 
     @property
     def executor(self) -> Executor:
@@ -133,14 +146,14 @@ class TaskRunner(QObject):
         on_failure: Callable[[Failure], None] | None = None,
     ) -> Task:
         """Run `fn()` off the GUI thread. `name` goes to the log: never put user data in it."""
-        task = Task(name, self)
+        task = Task(name, fn, self)
         if on_success is not None:
             task.succeeded.connect(on_success)
         if on_failure is not None:
             task.failed.connect(on_failure)
-        task.finished.connect(lambda: self._on_task_finished(task))
-        self._running.add(task)
-        future = self._executor.submit(_call, fn, task._signals)
+        number = next(self._numbers)
+        self._running[number] = task
+        future = self._executor.submit(_call, [fn], name, self._deliveries, number)
         self._futures.add(future)
         future.add_done_callback(self._futures.discard)
         return task
@@ -160,6 +173,16 @@ class TaskRunner(QObject):
         """Finish what was started, then stop the thread."""
         self._executor.shutdown(wait=True)
 
-    def _on_task_finished(self, task: Task) -> None:
-        self._running.discard(task)
-        task.deleteLater()
+    @Slot(int, object)
+    def _on_returned(self, number: int, result: object) -> None:
+        task = self._running.pop(number, None)
+        if task is not None:
+            task._deliver(result)
+            task.deleteLater()
+
+    @Slot(int, object)
+    def _on_raised(self, number: int, failure: Failure) -> None:
+        task = self._running.pop(number, None)
+        if task is not None:
+            task._fail(failure)
+            task.deleteLater()
