@@ -43,9 +43,10 @@ class CommandContext:
     @contextlib.contextmanager
     def session(self, passphrase: str | None = None) -> Iterator[Session]:
         if passphrase is None:
-            from missiondesk.services.vault_paths import require_vault_free
+            if os.environ.get(PASSPHRASE_ENV) is None:  # it will be asked for: say it first
+                from missiondesk.services.vault_paths import require_vault_free
 
-            require_vault_free(self.vault_dir)  # said before the passphrase is asked for
+                require_vault_free(self.vault_dir)
             passphrase = read_passphrase(PASSPHRASE_ENV, f"Passphrase for {self.vault_dir}: ")
         from missiondesk.services.vault_access import unlock_vault
 

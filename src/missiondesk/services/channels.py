@@ -195,7 +195,7 @@ class ChannelService:
     def overview(self) -> list[ChannelView]:
         """Channels addressed to this officer, mission-wide first, with unread counts."""
         marks = self._vault.messages.read_marks()
-        labels = {**self._people.all_labels(), **{e.id: e.label for e in self._people.directory()}}
+        labels = self._people.all_labels()  # people taken off the roster too
         me = self._people.person_id
         mine = self._people.my_ids()  # read once for the list
         views = []

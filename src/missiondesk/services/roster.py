@@ -209,12 +209,7 @@ class RosterService:
                 "outpost": outpost, "devices": devices, "sensitivity": sensitivity,
             },
         )  # fmt: skip
-        if person.callsign:
-            wanted = person.callsign.casefold()
-            if any(e.person.callsign.casefold() == wanted for e in self.entries()):
-                raise InvalidFields(
-                    "person", (FieldProblem("callsign", "is already on the roster"),)
-                )
+        self._require_free_callsign(person.callsign)
         person_id, change = self._records.create_change(Person, person.model_dump(mode="json"))
         changes = [change]
         if emergency:
@@ -232,11 +227,7 @@ class RosterService:
         sensitivity)."""
         self._access.require(ROSTER_KEEPERS, "change the roster")
         changes = dict(changes)
-        callsign = str(changes.get("callsign") or "").strip().casefold()
-        if callsign and any(
-            e.id != person_id and e.person.callsign.casefold() == callsign for e in self.entries()
-        ):
-            raise InvalidFields("person", (FieldProblem("callsign", "is already on the roster"),))
+        self._require_free_callsign(str(changes.get("callsign") or ""), person_id)
         if "devices" in changes:
             changes["devices"] = self._check_devices(tuple(changes["devices"]))
         self._records.update(Person, person_id, changes)
@@ -278,12 +269,21 @@ class RosterService:
                         f"'{headcount.title}'; mark them there, or close it, first."
                     )
         changes = [self._records.delete_change(Person, record) for record in sorted(records)]
-        for record in sorted(records):
-            stored = self._vault.reads.get(emergency_id(record))
-            if stored is not None and stored.type == "emergency_details" and not stored.deleted:
-                changes.append(self._records.delete_change(EmergencyDetails, emergency_id(record)))
+        changes += [
+            self._records.delete_change(EmergencyDetails, emergency_id(record))
+            for record in sorted(records)
+            if self._records.card("emergency_details", emergency_id(record), dict) is not None
+        ]
         self._records.submit(changes)
         return entry
+
+    def _require_free_callsign(self, callsign: str, person_id: str = "") -> None:
+        """A callsign (any case) is one person's: refused when another on the roster has it."""
+        wanted = callsign.strip().casefold()
+        if wanted and any(
+            e.id != person_id and e.person.callsign.casefold() == wanted for e in self.entries()
+        ):
+            raise InvalidFields("person", (FieldProblem("callsign", "is already on the roster"),))
 
     def link_device(self, person_id: str, device_id: str) -> RosterEntry:
         device_id = device_id.strip().lower()

@@ -6,11 +6,8 @@ import os
 from pathlib import Path
 
 from missiondesk.domain.errors import UsageError
-from missiondesk.store.errors import VaultInUse
 from missiondesk.store.layout import VaultLayout
-from missiondesk.store.lock import held_elsewhere
-
-IN_USE = "This vault is open in another MissionDesk window or process."
+from missiondesk.store.lock import check_free
 
 
 def vault_exists(root: Path) -> bool:
@@ -20,15 +17,10 @@ def vault_exists(root: Path) -> bool:
     return layout.exists() or layout.key_lost()
 
 
-def vault_in_use(root: Path) -> bool:
-    """Another MissionDesk window or process has this vault open now."""
-    return held_elsewhere(VaultLayout(root).lock_file)
-
-
 def require_vault_free(root: Path) -> None:
-    """Refuse at once (VaultInUse) when another window or process has the vault open."""
-    if vault_in_use(root):
-        raise VaultInUse(IN_USE, hint="close it there first")
+    """Refuse at once (VaultInUse, an AccessDenied) when another window or process has the
+    vault open, as unlocking it would."""
+    check_free(VaultLayout(root).lock_file)
 
 
 def default_vault_dir(data_dir: Path) -> Path:

@@ -41,18 +41,13 @@ class VaultLock:
         return self._fd is not None
 
 
-def held_elsewhere(path: Path) -> bool:
-    """True when another process holds the lock now: taken and given back at once (a probe,
-    so an officer is told before typing a passphrase, not after)."""
-    if not path.exists():
-        return False
-    probe = VaultLock(path)
-    try:
+def check_free(path: Path) -> None:
+    """Raise VaultInUse now if another process holds the lock: taken and given back at once
+    (a probe, so an officer is told before typing a passphrase, not after)."""
+    if path.exists():
+        probe = VaultLock(path)
         probe.acquire()
-    except VaultInUse:
-        return True
-    probe.release()
-    return False
+        probe.release()
 
 
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows builds

@@ -58,9 +58,12 @@ class SessionReport:
     frames_sent: int = 0
     frames_received: int = 0
     error: str = ""
+    # a laptop refused for its certificate or its membership, or refusing this one: nothing
+    # was exchanged, and syncing again changes nothing until a certificate does (not in JSON)
+    refusal: bool = False
 
     def as_json(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return {k: v for k, v in self.__dict__.items() if k != "refusal"}
 
     def summary(self) -> str:
         if self.error:

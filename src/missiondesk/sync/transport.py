@@ -121,7 +121,7 @@ async def serve(
                 return
             if problem:
                 log.warning("refused %s from %s", problem, address)
-                on_report(SessionReport(peer=device, error=f"refused {problem}"))
+                on_report(SessionReport(peer=device, error=f"refused {problem}", refusal=True))
                 await _refuse(writer, problem)
                 return
             # No address recorded: the caller's is a passing port nobody can dial back (the
@@ -175,7 +175,7 @@ async def _secure(
         refusal = _refused_handshake(address, exc)
         if refusal:
             log.info("handshake refused from %s: %s", address, exc.reason)
-            on_report(SessionReport(error=refusal))
+            on_report(SessionReport(error=refusal, refusal=True))
         else:
             log.info("a connection from %s was not MissionDesk sync (%s)", address, exc.reason)
     except (ConnectionError, OSError, TimeoutError) as exc:
@@ -260,7 +260,10 @@ async def sync_with(
             handshake + 5,
         )
     except ssl.SSLError as exc:
-        return SessionReport(error=_handshake_failure(host, port, exc))
+        return SessionReport(
+            error=_handshake_failure(host, port, exc),
+            refusal=exc.reason == "CERTIFICATE_VERIFY_FAILED",
+        )
     except ConnectionAbortedError:  # the TCP connection was made; TLS never finished
         return SessionReport(
             error=f"{host}:{port} answered but did not finish the secure handshake within"

@@ -19,8 +19,9 @@ from PySide6.QtGui import QClipboard, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from missiondesk import __version__
+from missiondesk.domain.errors import AccessDenied
 from missiondesk.services.settings_file import SettingsStore
-from missiondesk.services.vault_paths import IN_USE, vault_exists, vault_in_use
+from missiondesk.services.vault_paths import require_vault_free, vault_exists
 from missiondesk.ui import collector
 from missiondesk.ui.first_paint import AfterFirstPaint
 from missiondesk.ui.icons import icon
@@ -174,8 +175,13 @@ class AppFlow(QObject):
             self._show_unlock()
             # Told before typing; Unlock tries again. At the start only: after a lock this
             # session's own vault may still be closing on the vault thread.
-            if vault_in_use(self._vault_dir) and isinstance(self.dialog, UnlockDialog):
-                self.dialog.error.show_message(f"{IN_USE} Close it there, then unlock here.")
+            try:
+                require_vault_free(self._vault_dir)
+            except AccessDenied as in_use:
+                if isinstance(self.dialog, UnlockDialog):
+                    self.dialog.error.show_message(
+                        f"{in_use.message} Close it there, then unlock here."
+                    )
         else:
             self._show_first_run()
 

@@ -58,13 +58,12 @@ def describe_failure(name: str, error: BaseException) -> Failure:
 
 
 class _Deliveries(QObject):
-    """One per runner, living as long as it: the worker emits every result through it, so the
+    """One per runner, living as long as it: the worker emits every outcome through it, so the
     worker never holds a Qt object that could die while it runs. (A per-task sender, deleted
     with its Task on the GUI thread, could have its last Python reference dropped by the
     worker: a wrapper freed off the GUI thread, a crash in CI.)"""
 
-    returned = Signal(int, object)  # task number, result
-    raised = Signal(int, object)  # task number, Failure
+    settled = Signal(int, bool, object)  # task number, succeeded, its result or its Failure
 
 
 def _call(box: list[Callable[[], Any]], name: str, deliveries: _Deliveries, number: int) -> None:
@@ -73,15 +72,13 @@ def _call(box: list[Callable[[], Any]], name: str, deliveries: _Deliveries, numb
     holds (widgets among them, sometimes) is always dropped on the GUI thread."""
     fn = box.pop()
     try:
-        result = fn()
+        outcome: tuple[bool, object] = (True, fn())
     except BaseException as exc:  # noqa: BLE001 - delivered to the GUI thread, not swallowed
-        del fn
         failure = describe_failure(name, exc)  # logged here, with the frames
         exc.__traceback__ = None  # frames can hold a passphrase; let them go now
-        deliveries.raised.emit(number, failure)
-    else:
-        del fn
-        deliveries.returned.emit(number, result)
+        outcome = (False, failure)
+    del fn
+    deliveries.settled.emit(number, *outcome)
 
 
 class Task(QObject):
@@ -98,17 +95,14 @@ class Task(QObject):
         self.failure: Failure | None = None
         self._work: Callable[[], Any] | None = work  # released on the GUI thread (`_call`)
 
-    def _deliver(self, result: object) -> None:
+    def _settle(self, succeeded: bool, value: Any) -> None:
         self.done = True
         self._work = None
-        self.succeeded.emit(result)
-        self.finished.emit()
-
-    def _fail(self, failure: Failure) -> None:
-        self.done = True
-        self._work = None
-        self.failure = failure
-        self.failed.emit(failure)
+        if succeeded:
+            self.succeeded.emit(value)
+        else:
+            self.failure = value
+            self.failed.emit(value)
         self.finished.emit()
 
 
@@ -130,8 +124,7 @@ class TaskRunner(QObject):
         self._futures: set[Future[None]] = set()
         self._numbers = itertools.count(1)
         self._deliveries = _Deliveries(self)
-        self._deliveries.returned.connect(self._on_returned)
-        self._deliveries.raised.connect(self._on_raised)
+        self._deliveries.settled.connect(self._on_settled)
 
     @property
     def executor(self) -> Executor:
@@ -173,16 +166,9 @@ class TaskRunner(QObject):
         """Finish what was started, then stop the thread."""
         self._executor.shutdown(wait=True)
 
-    @Slot(int, object)
-    def _on_returned(self, number: int, result: object) -> None:
+    @Slot(int, bool, object)
+    def _on_settled(self, number: int, succeeded: bool, value: object) -> None:
         task = self._running.pop(number, None)
         if task is not None:
-            task._deliver(result)
-            task.deleteLater()
-
-    @Slot(int, object)
-    def _on_raised(self, number: int, failure: Failure) -> None:
-        task = self._running.pop(number, None)
-        if task is not None:
-            task._fail(failure)
+            task._settle(succeeded, value)
             task.deleteLater()

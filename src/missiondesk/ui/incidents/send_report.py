@@ -20,6 +20,7 @@ from missiondesk.reports.document import ReportDocument
 from missiondesk.services.channels import ChannelView
 from missiondesk.ui.dialog_buttons import action_buttons
 from missiondesk.ui.feedback import InlineError
+from missiondesk.ui.precedence_box import PrecedenceBox
 from missiondesk.ui.theme import MUTED_STYLE, scaled_font
 
 
@@ -41,10 +42,7 @@ class SendReportDialog(QDialog):
         for view in channels:
             level = view.channel.sensitivity.label.title()
             self.channel_box.addItem(f"#{view.title}  ({level})", view.id)
-        self.precedence_box = QComboBox(self)
-        for precedence in Precedence:
-            self.precedence_box.addItem(precedence.value.upper(), precedence.value)
-        self.precedence_box.setCurrentIndex(self.precedence_box.findData(document.precedence.value))
+        self.precedence_box = PrecedenceBox(self, document.precedence)
         form = QFormLayout()
         channel_caption = QLabel("&Channel:", self)
         channel_caption.setBuddy(self.channel_box)
@@ -77,8 +75,7 @@ class SendReportDialog(QDialog):
 
     @property
     def precedence(self) -> Precedence:
-        """The one chosen (Qt gives item data back as plain strings)."""
-        return Precedence(str(self.precedence_box.currentData()))
+        return self.precedence_box.precedence
 
     @Slot()
     def _send(self) -> None:

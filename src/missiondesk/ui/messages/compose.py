@@ -21,6 +21,7 @@ from missiondesk.domain.record_enums import MAX_MESSAGE_TEXT
 from missiondesk.services.attachments import NewAttachment, short_name
 from missiondesk.ui.flow_layout import FlowLayout
 from missiondesk.ui.icons import icon
+from missiondesk.ui.precedence_box import PrecedenceBox
 from missiondesk.ui.reflow import Reflowing
 from missiondesk.ui.theme import ERROR, MUTED_STYLE, PRECEDENCE_COLOURS, precedence_colour
 
@@ -76,16 +77,8 @@ class ComposeBox(QWidget):
         self.text_edit.setFixedHeight(line * 3 + 14)
         self.text_edit.textChanged.connect(self._on_text_changed)
 
-        self.precedence_box = QComboBox(self)
-        self.precedence_box.setAccessibleName("Precedence")
+        self.precedence_box = PrecedenceBox(self)
         self.precedence_box.setToolTip(PRECEDENCE_HINT)
-        for precedence in Precedence:
-            self.precedence_box.addItem(precedence.value.upper(), precedence)
-            colour = PRECEDENCE_COLOURS.get(precedence)
-            if colour is not None:
-                row = self.precedence_box.count() - 1
-                self.precedence_box.setItemData(row, colour, Qt.ItemDataRole.ForegroundRole)
-        self.precedence_box.setCurrentIndex(list(Precedence).index(Precedence.ROUTINE))
         self.precedence_box.currentIndexChanged.connect(self._on_precedence_changed)
 
         self.sensitivity_box = QComboBox(self)
@@ -192,7 +185,7 @@ class ComposeBox(QWidget):
         self.text_edit.clear()
         for chip in list(self._chips):
             self._drop_chip(chip)
-        self.precedence_box.setCurrentIndex(list(Precedence).index(Precedence.ROUTINE))
+        self.precedence_box.select(Precedence.ROUTINE)
         self.show_error("")
         self.text_edit.setFocus()
 
@@ -200,8 +193,7 @@ class ComposeBox(QWidget):
 
     @property
     def precedence(self) -> Precedence:
-        # Qt hands item data back as a plain str: the enum is rebuilt from it
-        return Precedence(self.precedence_box.currentData() or Precedence.ROUTINE)
+        return self.precedence_box.precedence
 
     @property
     def sensitivity(self) -> Sensitivity:
@@ -212,7 +204,7 @@ class ComposeBox(QWidget):
         return tuple(chip.attachment for chip in self._chips)
 
     def set_precedence(self, precedence: Precedence) -> None:
-        self.precedence_box.setCurrentIndex(list(Precedence).index(precedence))
+        self.precedence_box.select(precedence)
 
     def set_sensitivity(self, sensitivity: Sensitivity) -> None:
         self.sensitivity_box.setCurrentIndex(list(Sensitivity).index(sensitivity))

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 from PySide6.QtCore import QModelIndex, Qt, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from missiondesk.domain.ids import fingerprint
 from missiondesk.services.roster import RosterEntry
@@ -21,9 +21,9 @@ from missiondesk.ui.choosers import Confirmer, ask_yes_no
 from missiondesk.ui.pages import TablePage
 from missiondesk.ui.protection.fields import OpenDialogs
 from missiondesk.ui.protection.person_dialog import PersonDialog, role_label
+from missiondesk.ui.result_line import ResultLine
 from missiondesk.ui.rows_model import Index, RowsModel
 from missiondesk.ui.tasks import Failure, TaskRunner
-from missiondesk.ui.theme import ERROR
 
 WATCHED = frozenset({"person", "device"})
 
@@ -81,17 +81,17 @@ class RosterTab(TablePage):
         remove_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
         remove_key.setContext(Qt.ShortcutContext.WidgetShortcut)
         remove_key.activated.connect(self.remove_person)
-        self.note = QLabel(self)
-        self.note.setWordWrap(True)
+        self.note = ResultLine(self)  # what Remove… did, or why it was refused
         self.table.activated.connect(self._on_activated)
         row = QHBoxLayout()
         row.addWidget(self.add_button)
         row.addWidget(self.edit_button)
         row.addWidget(self.remove_button)
-        row.addWidget(self.note, 1)
+        row.addStretch(1)
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
         layout.addLayout(row)
+        layout.addWidget(self.note)
         self._scheduler = RefreshScheduler(changes, WATCHED, self)
         self._scheduler.refresh_requested.connect(self.refresh)
         self.refresh()
@@ -153,16 +153,12 @@ class RosterTab(TablePage):
         text = f"{entry.label} is off the roster."
         if entry.devices:
             text += " Their laptop stays a member of the mission until revoked (Sync section)."
-        self._say(text)
+        self.note.success(text)
         self.refresh()
 
     def _on_refused(self, failure: Failure) -> None:
         if not self._closed:
-            self._say(failure.message, error=True)
-
-    def _say(self, text: str, *, error: bool = False) -> None:
-        self.note.setStyleSheet(f"color: {ERROR.name()}; font-weight: bold;" if error else "")
-        self.note.setText(text)
+            self.note.failure(failure.message)
 
     def _open(self, entry: RosterEntry | None) -> None:
         if self._closed:
@@ -180,4 +176,4 @@ class RosterTab(TablePage):
         self.dialogs.close_for_lock()
         self.model.set_rows([])
         self.summary.setText("")
-        self.note.setText("")
+        self.note.clear_line()

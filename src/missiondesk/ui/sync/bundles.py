@@ -28,9 +28,9 @@ from missiondesk.services.bundles import BundleReport
 from missiondesk.services.mission import MemberView
 from missiondesk.services.session import Session
 from missiondesk.ui.feedback import BusyIndicator, InlineError, fit_height_to_width
+from missiondesk.ui.result_line import ResultLine
 from missiondesk.ui.sync.choosers import BUNDLE_FILES, OpenChooser, SaveChooser, safe_file_part
 from missiondesk.ui.sync.overview import SyncOverview
-from missiondesk.ui.sync.result_line import ResultLine
 from missiondesk.ui.tasks import Failure, TaskRunner
 from missiondesk.ui.theme import muted_label
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from missiondesk.domain.dtg import format_dtg
 from missiondesk.services.conflicts import ConflictService, ConflictView
-from missiondesk.ui.sync.result_line import ResultLine
+from missiondesk.ui.result_line import ResultLine
 from missiondesk.ui.tasks import Failure, TaskRunner
 from missiondesk.ui.theme import muted_label, scaled_font
 

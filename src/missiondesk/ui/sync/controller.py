@@ -78,17 +78,11 @@ class PeerReport(NamedTuple):
                 what += f", {r.refused:,} refused"
         return f"last sync {_hhmmz(self.at_ms)} with {self.who}: {what}"
 
-    @property
-    def refusal(self) -> bool:
-        """A laptop refused in the handshake, or refusing this one: nothing was exchanged,
-        and syncing again changes nothing until a certificate does."""
-        return self.report.error.startswith(("refused ", "the laptop at "))
-
     def sentence(self) -> str:
         """For the page: what happened, and what the officer can do about a failure."""
         r = self.report
         when = _hhmmz(self.at_ms)
-        if r.error and self.refusal and not self.label:
+        if r.error and r.refusal and not self.label:
             return f"{when}: {r.error[0].upper()}{r.error[1:]}."
         if r.error:
             return (

@@ -34,6 +34,7 @@ from missiondesk.services.enrollment_files import (
 from missiondesk.services.mission import MemberView, MissionInfo, MissionService
 from missiondesk.services.session import Session
 from missiondesk.ui.feedback import BusyIndicator, InlineError, fit_height_to_width
+from missiondesk.ui.result_line import ResultLine
 from missiondesk.ui.sync.choosers import (
     APPROVAL_FILES,
     JOIN_FILES,
@@ -43,7 +44,6 @@ from missiondesk.ui.sync.choosers import (
     safe_file_part,
 )
 from missiondesk.ui.sync.overview import ROLE_LABELS, STATUS_LABELS
-from missiondesk.ui.sync.result_line import ResultLine
 from missiondesk.ui.tasks import Failure, TaskRunner
 from missiondesk.ui.theme import muted_label, scaled_font
 

@@ -31,11 +31,11 @@ from missiondesk.domain.trust import JoinRequest, Membership, MemberStatus
 from missiondesk.services.enrollment_files import read_join_request
 from missiondesk.services.mission import MemberView
 from missiondesk.services.session import Session
+from missiondesk.ui.result_line import ResultLine
 from missiondesk.ui.rows_model import RowsModel
 from missiondesk.ui.sync.choosers import JOIN_FILES, Confirmer, OpenChooser, SaveChooser
 from missiondesk.ui.sync.enrollment import ApproveDialog
 from missiondesk.ui.sync.overview import ROLE_LABELS, STATUS_LABELS, SyncOverview
-from missiondesk.ui.sync.result_line import ResultLine
 from missiondesk.ui.tasks import Failure, TaskRunner
 from missiondesk.ui.theme import ERROR, scaled_font
 

@@ -23,6 +23,7 @@ from missiondesk.domain.kinds import RECORD_TYPES
 from missiondesk.services.session import Session
 from missiondesk.ui.changes import ChangeRelay, RefreshScheduler
 from missiondesk.ui.reflow import Reflowing
+from missiondesk.ui.result_line import ResultLine
 from missiondesk.ui.sync.bundles import BundlesPanel
 from missiondesk.ui.sync.choosers import (
     Confirmer,
@@ -38,7 +39,6 @@ from missiondesk.ui.sync.enrollment import OutsidePanel
 from missiondesk.ui.sync.members import MembersPanel
 from missiondesk.ui.sync.overview import SyncOverview, load_overview
 from missiondesk.ui.sync.peers import PeersPanel
-from missiondesk.ui.sync.result_line import ResultLine
 from missiondesk.ui.tasks import Failure, TaskRunner
 from missiondesk.ui.theme import muted_label, page_title
 

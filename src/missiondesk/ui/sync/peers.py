@@ -32,11 +32,11 @@ from PySide6.QtWidgets import (
 from missiondesk.domain.ids import fingerprint
 from missiondesk.services.sync_service import PeerSeen
 from missiondesk.ui.feedback import BusyIndicator
+from missiondesk.ui.result_line import ResultLine
 from missiondesk.ui.rows_model import RowsModel
 from missiondesk.ui.shell.status_panel import ago, format_dtg_ms
 from missiondesk.ui.sync.controller import PeerFound, PeerReport, SyncController
 from missiondesk.ui.sync.overview import SyncOverview
-from missiondesk.ui.sync.result_line import ResultLine
 from missiondesk.ui.theme import ERROR, muted, muted_label, scaled_font
 
 Index = QModelIndex | QPersistentModelIndex
