@@ -533,3 +533,58 @@ def test_a_lock_before_the_first_paint_still_keeps_the_message_being_written(
         assert "Patrol 3 back at 1840" in (again.vault.get_meta("draft.message") or "")
     finally:
         again.close()
+
+
+def test_the_compose_box_and_reading_pane_come_after_the_first_paint_in_kept_room(
+    qtbot, open_session: Session, tasks: TaskRunner, monkeypatch
+):
+    """The first paint shows the channels and the messages; the compose box and the reading
+    pane are built right after it (docs/architecture.md), in room kept for them: the message
+    table does not move or change size when they come, and the first message is read."""
+    from missiondesk.ui import main_window
+    from missiondesk.ui.first_paint import AfterFirstPaint
+
+    monkeypatch.setattr(main_window, "FIRST_SCREEN_LATEST_MS", 60_000)  # only the paint
+    on_vault(tasks, lambda: open_session.messaging.send(
+        open_session.channels.require("general")[0], "Convoy at checkpoint 4"
+    ))  # fmt: skip
+    window = MainWindow(open_session, tasks)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    page = window.messages_page
+    at_paint: list[tuple[object, ...]] = []
+
+    def painted() -> None:
+        table = page.table.geometry()
+        at_paint.append((page._compose, page._reading, page.table.mapTo(window, table.topLeft())))
+        at_paint.append((table.size(),))
+
+    AfterFirstPaint(window, painted, latest_ms=60_000)  # runs before the window's own
+    with qtbot.waitSignal(window.first_screen_shown, timeout=10_000):
+        show_and_activate(qtbot, window)
+    (compose, reading, place), (size,) = at_paint
+    assert compose is None and reading is None  # not built before the first paint
+    assert page._compose is not None and page._reading is not None  # built after it
+    qtbot.waitUntil(lambda: page.compose.isVisible() and page.reading.isVisible(), timeout=5000)
+    QCoreApplication.processEvents()
+    assert page.table.mapTo(window, page.table.geometry().topLeft()) == place
+    assert page.table.geometry().size() == size
+    assert page.compose.text_edit.placeholderText().startswith("Message to #general")
+    qtbot.waitUntil(lambda: page.reading.text.toPlainText() == "Convoy at checkpoint 4")
+    window.close()
+
+
+def test_asking_for_the_compose_box_before_the_first_paint_builds_it(
+    qtbot, open_session: Session, tasks: TaskRunner
+):
+    window = MainWindow(open_session, tasks)
+    qtbot.addWidget(window)
+    page = window.messages_page
+    qtbot.waitUntil(lambda: page.current_channel is not None, timeout=5000)
+    assert page._compose is None
+    window.new_message_action.trigger()  # Ctrl+N, before the window was ever shown
+    assert page._compose is not None
+    assert page.compose.text_edit.placeholderText().startswith("Message to #")
+    show_and_activate(qtbot, window)
+    qtbot.waitUntil(page.compose.text_edit.hasFocus, timeout=5000)
+    window.close()

@@ -51,9 +51,6 @@ SESSION_CODE = (
     "missiondesk.services.vault_access",
     "missiondesk.services.session",
     "missiondesk.ui.main_window",
-    "missiondesk.ui.shell.alerts",
-    "missiondesk.ui.shell.idle_lock",
-    "missiondesk.ui.shell.watch_ticker",
 )
 # What the screens need after the first one, loaded behind the dialog once SESSION_CODE is, if
 # the officer has not asked to unlock by then: pydantic, the models and their validators.
@@ -225,9 +222,6 @@ class AppFlow(QObject):
     @Slot(object)
     def _on_session_opened(self, session: Session) -> None:
         from missiondesk.ui.main_window import MainWindow  # loaded while the officer typed
-        from missiondesk.ui.shell.alerts import MessageAlerts
-        from missiondesk.ui.shell.idle_lock import IdleWatcher
-        from missiondesk.ui.shell.watch_ticker import WatchTicker
 
         first = self.dialog.prefetched if isinstance(self.dialog, UnlockDialog) else None
         window = MainWindow(session, self._tasks, self._options, first_screen=first)
@@ -240,24 +234,38 @@ class AppFlow(QObject):
         self.window = window
         self.tray.start()  # already, unless the dialog went before it painted
         self.tray.set_locked(False)
-        app = QApplication.instance()
-        if app is not None:
-            self.idle = IdleWatcher(app, self._early_auto_lock_ms(), self, watching=False)
-            self.idle.idle.connect(self._on_idle)
-            window.first_screen_shown.connect(self.idle.watch)
-        self.alerts = MessageAlerts(
-            window.relay, session.messaging, self._tasks, self.tray, self._settings, window, self
-        )
+        window.first_screen_shown.connect(self._start_session_helpers)
         window.first_screen_shown.connect(self._read_settings)
-        self.watch = WatchTicker(
-            session, window.relay, self._tasks, self.tray, window, tick_ms=self._watch_ms,
-            parent=self, start=False,
-        )  # fmt: skip
-        window.first_screen_shown.connect(self.watch.tick)  # what fell due while shut
         window.show()  # before the dialog goes, so there is never a moment with no window
         window.raise_()
         window.activateWindow()
         self._drop_dialog()
+
+    @Slot()
+    def _start_session_helpers(self) -> None:
+        """Once the first screen is up (nothing they do is on it): the idle watcher (auto-lock),
+        the FLASH/IMMEDIATE alerts and the watch's ticker, which first looks at what fell due
+        while the app was shut."""
+        window = self.window
+        session = window.session if window is not None else None
+        if window is None or session is None or self.idle is not None:
+            return
+        from missiondesk.ui.shell.alerts import MessageAlerts
+        from missiondesk.ui.shell.idle_lock import IdleWatcher
+        from missiondesk.ui.shell.watch_ticker import WatchTicker
+
+        app = QApplication.instance()
+        if app is not None:
+            self.idle = IdleWatcher(app, self._early_auto_lock_ms(), self)
+            self.idle.idle.connect(self._on_idle)
+        self.alerts = MessageAlerts(
+            window.relay, session.messaging, self._tasks, self.tray, self._settings, window, self
+        )
+        self.watch = WatchTicker(
+            session, window.relay, self._tasks, self.tray, window, tick_ms=self._watch_ms,
+            parent=self, start=False,
+        )  # fmt: skip
+        self.watch.tick()  # what fell due while shut
 
     @Slot()
     def _read_settings(self) -> None:

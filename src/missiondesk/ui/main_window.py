@@ -310,6 +310,11 @@ class MainWindow(QMainWindow):
         return self._session is None
 
     @property
+    def session(self) -> Session | None:
+        """The session shown; None once locked."""
+        return self._session
+
+    @property
     def sections(self) -> tuple[str, ...]:
         return SECTIONS
 
@@ -466,6 +471,7 @@ class MainWindow(QMainWindow):
         if self._session is not None:
             self.banner.refresh()
             self.status_panel.refresh()
+            self.messages_page.build_rest()  # the compose box and the reading pane
             self.messages_page.restore_draft(self._session.drafts)  # written when it locked
             self.first_screen_shown.emit()  # the app reads the settings now (pydantic)
             self._options.when_settings(self._on_settings_in_force)

@@ -6,7 +6,6 @@ Its own module so the start-up path can make one before the main window's code i
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from missiondesk.services.settings_file import SettingsStore, Theme
@@ -22,17 +21,26 @@ def default_settings() -> Settings:
     return Settings()
 
 
-@dataclass
 class WindowOptions:
-    """What the window needs besides the session; tests replace the file choosers."""
+    """What the window needs besides the session; tests replace the file choosers. (A plain
+    class: made before the first dialog, where a dataclass would cost ~1 ms to create.)"""
 
-    settings_store: SettingsStore | None = None
-    choose_files: FilesChooser = ask_for_files
-    choose_save_path: PathChooser = ask_for_path
-    apply_theme: Callable[[Theme], None] | None = None
-    early_theme: Theme | None = None  # the theme settings.json names, read before pydantic
-    _settings: Settings | None = field(default=None, repr=False)
-    _waiting: list[Callable[[], None]] = field(default_factory=list, repr=False)
+    def __init__(
+        self,
+        settings_store: SettingsStore | None = None,
+        choose_files: FilesChooser = ask_for_files,
+        choose_save_path: PathChooser = ask_for_path,
+        apply_theme: Callable[[Theme], None] | None = None,
+        early_theme: Theme | None = None,
+    ) -> None:
+        """`early_theme`: the theme settings.json names, read before pydantic."""
+        self.settings_store = settings_store
+        self.choose_files = choose_files
+        self.choose_save_path = choose_save_path
+        self.apply_theme = apply_theme
+        self.early_theme = early_theme
+        self._settings: Settings | None = None
+        self._waiting: list[Callable[[], None]] = []
 
     @property
     def settings(self) -> Settings:

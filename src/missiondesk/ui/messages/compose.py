@@ -21,6 +21,7 @@ from missiondesk.domain.record_enums import MAX_MESSAGE_TEXT
 from missiondesk.services.attachments import NewAttachment, short_name
 from missiondesk.ui.flow_layout import FlowLayout
 from missiondesk.ui.icons import icon
+from missiondesk.ui.messages.kept_room import MARKINGS_SPACING, SPACING, text_height
 from missiondesk.ui.precedence_box import PrecedenceBox
 from missiondesk.ui.reflow import Reflowing
 from missiondesk.ui.theme import ERROR, MUTED_STYLE, PRECEDENCE_COLOURS, precedence_colour
@@ -73,8 +74,7 @@ class ComposeBox(QWidget):
         self.text_edit = QPlainTextEdit(self)
         self.text_edit.setAccessibleName("Message text")
         self.text_edit.setTabChangesFocus(True)
-        line = self.text_edit.fontMetrics().lineSpacing()
-        self.text_edit.setFixedHeight(line * 3 + 14)
+        self.text_edit.setFixedHeight(text_height(self.text_edit))
         self.text_edit.textChanged.connect(self._on_text_changed)
 
         self.precedence_box = PrecedenceBox(self)
@@ -108,7 +108,7 @@ class ComposeBox(QWidget):
         # The markings on one row and Attach / Send on the same row when there is room; on a
         # narrow window (a small or high-DPI screen) Attach / Send drop to a row of their own.
         markings = QHBoxLayout()
-        markings.setSpacing(8)
+        markings.setSpacing(MARKINGS_SPACING)
         precedence_label = QLabel("&Precedence:", self)
         precedence_label.setBuddy(self.precedence_box)
         sensitivity_label = QLabel("Sens&itivity:", self)
@@ -129,7 +129,7 @@ class ComposeBox(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(4)
+        layout.setSpacing(SPACING)
         layout.addWidget(self.text_edit)
         layout.addLayout(self.chips)
         layout.addWidget(self.controls)

@@ -103,12 +103,15 @@ class MessageListModel(QAbstractTableModel):
             lambda views: self._on_first_page(generation, views),
         )
 
-    def show_page(self, channel_id: str, views: list[MessageView]) -> None:
+    def show_page(
+        self, channel_id: str, views: list[MessageView], asked: int | None = None
+    ) -> None:
         """Show `channel_id` from its newest page, read already (`MessagingService.older(
-        channel_id, None, page_size)` on the vault's thread): as open_channel, without a read."""
+        channel_id, None, asked)` on the vault's thread, `asked` by default `page_size`): as
+        open_channel, without a read. Fewer than `asked` means the channel has no more."""
         self._reset(channel_id)
         self._busy_older = True
-        self._on_first_page(self._generation, views)
+        self._on_first_page(self._generation, views, asked)
 
     def jump_to(self, message_id: str, channel_id: str) -> None:
         """Show `channel_id` around one message (a search result opened in context)."""
@@ -195,11 +198,13 @@ class MessageListModel(QAbstractTableModel):
         generation = self._generation
         self._tasks.run(name, fn, done, lambda failure: self._on_failed(generation, failure))
 
-    def _on_first_page(self, generation: int, views: list[MessageView]) -> None:
+    def _on_first_page(
+        self, generation: int, views: list[MessageView], asked: int | None = None
+    ) -> None:
         if generation != self._generation:
             return
         self._busy_older = False
-        self._older_exhausted = len(views) < self._page
+        self._older_exhausted = len(views) < (asked or self._page)
         if views:
             self.beginInsertRows(QModelIndex(), 0, len(views) - 1)
             self._rows = list(views)

@@ -1,5 +1,9 @@
 """The Messages section: channels on the left; the open channel's compose box, its messages
-(newest first, loaded as the officer scrolls) and the selected message in full on the right."""
+(newest first, loaded as the officer scrolls) and the selected message in full on the right.
+
+Built in two steps (docs/architecture.md, "The first window in two steps"): the channels and
+the messages first, then, once the window has painted, the compose box and the reading pane
+(`build_rest`), in room kept for them; either is built at once if asked for before that."""
 
 from __future__ import annotations
 
@@ -30,25 +34,34 @@ from missiondesk.ui.changes import ChangeRelay, RefreshScheduler
 from missiondesk.ui.choosers import FilesChooser, PathChooser, ask_for_files, ask_for_path
 from missiondesk.ui.elided_label import ElidedLabel
 from missiondesk.ui.messages.channel_list import ChannelDelegate, ChannelListModel
-from missiondesk.ui.messages.compose import ComposeBox
+from missiondesk.ui.messages.kept_room import (
+    compose_height,
+    compose_min_width,
+    reading_min_height,
+)
 from missiondesk.ui.messages.message_model import MessageListModel
-from missiondesk.ui.messages.reading_pane import ReadingPane
 from missiondesk.ui.tasks import Failure, TaskRunner
 from missiondesk.ui.theme import ERROR, MUTED_STYLE, scaled_font
 
 if TYPE_CHECKING:  # the viewer and the channel dialogs are loaded when first opened
     from missiondesk.services.drafts import Draft, DraftService
     from missiondesk.ui.messages.attachment_viewer import AttachmentViewer
+    from missiondesk.ui.messages.compose import ComposeBox  # built after the first paint
+    from missiondesk.ui.messages.reading_pane import ReadingPane
 
 CHANNEL_TYPES = frozenset({"message", "channel", "person", "device"})
 FirstScreen = tuple[list[ChannelView], list[MessageView]]  # the channels, the first's newest page
+# The first screen's messages: more rows than a tall screen shows (~40 at 1440 pixels); the
+# rest come a PAGE at a time as the officer scrolls. Half a PAGE is half the unlock's read.
+FIRST_PAGE = PAGE // 2
 
 
 def read_first_screen(
-    channels: ChannelService, messaging: MessagingService, page: int = PAGE
+    channels: ChannelService, messaging: MessagingService, page: int = FIRST_PAGE
 ) -> FirstScreen:
-    """On the vault's thread: the channel list and the newest page of the first channel, which
-    the page opens. The unlock reads it before the window is built (see `MessagesPage`)."""
+    """On the vault's thread: the channel list and the newest `page` messages of the first
+    channel, which the page opens. The unlock reads it before the window is built (see
+    `MessagesPage`)."""
     views = channels.overview()
     return views, messaging.older(views[0].id, None, page) if views else []
 
@@ -125,9 +138,12 @@ class MessagesPage(QWidget):
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         self.status.hide()
-        self.compose = ComposeBox(self)
-        self.compose.send_requested.connect(self._on_send_requested)
-        self.compose.attach_requested.connect(self._on_attach_requested)
+        # The compose box's room until it is built (build_rest): the same height, so nothing
+        # below it moves when it comes.
+        self._compose: ComposeBox | None = None
+        self._compose_room: QWidget | None = QWidget(self)
+        self._compose_room.setFixedHeight(compose_height(self))
+        self._compose_room.setMinimumWidth(compose_min_width(self))
 
         self.model = MessageListModel(messaging, tasks, parent=self)
         self.model.loaded.connect(self._on_page_loaded)
@@ -169,9 +185,7 @@ class MessagesPage(QWidget):
         self.table.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self.table.activated.connect(self._on_message_activated)
 
-        self.reading = ReadingPane(self)
-        self.reading.acknowledge_requested.connect(self._on_acknowledge_requested)
-        self.reading.attachment_opened.connect(self._on_attachment_opened)
+        self._reading: ReadingPane | None = None
         self.empty_note = QLabel(
             "No messages in this channel yet. Write the first one above.", self
         )
@@ -186,7 +200,10 @@ class MessagesPage(QWidget):
         holder_layout.addWidget(self.table, 1)
         holder_layout.addWidget(self.empty_note, 1)
         split.addWidget(holder)
-        split.addWidget(self.reading)
+        reading_room = QWidget(split)  # the reading pane's room until it is built
+        reading_room.setMinimumHeight(reading_min_height(self))
+        split.addWidget(reading_room)
+        self._split = split
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         split.setChildrenCollapsible(False)
@@ -197,8 +214,9 @@ class MessagesPage(QWidget):
         right_layout.addWidget(self.channel_title)
         right_layout.addWidget(self.channel_about)
         right_layout.addWidget(self.status)
-        right_layout.addWidget(self.compose)
+        right_layout.addWidget(self._compose_room)  # the compose box's place
         right_layout.addWidget(split, 1)
+        self._right_layout = right_layout
 
         outer = QSplitter(Qt.Orientation.Horizontal, self)
         outer.addWidget(left)
@@ -218,6 +236,56 @@ class MessagesPage(QWidget):
         else:
             self.refresh_channels()
 
+    # -- the second step -------------------------------------------------------------------------
+
+    def build_rest(self) -> None:
+        """The compose box and the reading pane, in the room kept for them (the window calls
+        this once it has painted)."""
+        _ = self.compose, self.reading
+
+    @property
+    def compose(self) -> ComposeBox:
+        """The compose box, built now if it was not yet (see `build_rest`)."""
+        if self._compose is None:
+            from missiondesk.ui.messages.compose import ComposeBox
+
+            compose = ComposeBox(self)
+            compose.send_requested.connect(self._on_send_requested)
+            compose.attach_requested.connect(self._on_attach_requested)
+            room, self._compose_room = self._compose_room, None
+            if room is not None:
+                self._right_layout.replaceWidget(room, compose)
+                room.deleteLater()
+            self._compose = compose
+            if self._current is not None:
+                self._address(compose, self._current)
+            compose.show()
+        return self._compose
+
+    @property
+    def reading(self) -> ReadingPane:
+        """The reading pane, built now if it was not yet (see `build_rest`)."""
+        if self._reading is None:
+            from missiondesk.ui.messages.reading_pane import ReadingPane
+
+            reading = ReadingPane()  # the splitter takes it (a child made there would be added)
+            reading.acknowledge_requested.connect(self._on_acknowledge_requested)
+            reading.attachment_opened.connect(self._on_attachment_opened)
+            sizes = self._split.sizes()  # as laid out for the room: the table stays put
+            room = self._split.replaceWidget(1, reading)
+            if room is not None:
+                room.deleteLater()
+            if any(sizes):
+                self._split.setSizes(sizes)
+            self._reading = reading
+            reading.show_message(None if self._closed else self.selected_message())
+            reading.show()
+        return self._reading
+
+    @staticmethod
+    def _address(compose: ComposeBox, view: ChannelView) -> None:
+        compose.set_channel(("@" if view.is_direct else "#") + view.title, view.channel.sensitivity)
+
     # -- channels ------------------------------------------------------------------------------
 
     @Slot()
@@ -227,10 +295,10 @@ class MessagesPage(QWidget):
         if self._current is None and self._pending_jump is None:
             # The first listing also reads the newest page of the channel it will open (the
             # first one): one trip to the vault's thread instead of two before the first screen.
-            channels, messaging, page = self._channels, self._messaging, self.model.page_size
+            channels, messaging = self._channels, self._messaging
             self._tasks.run(
                 "list channels and open the first",
-                lambda: read_first_screen(channels, messaging, page),
+                lambda: read_first_screen(channels, messaging),
                 self._on_first_channels,
                 self._on_failed,
             )
@@ -251,7 +319,7 @@ class MessagesPage(QWidget):
         self._preloaded = None
         current = self._current
         if current is not None and current.id == channel_id and self.model.channel != channel_id:
-            self.model.show_page(channel_id, first)
+            self.model.show_page(channel_id, first, FIRST_PAGE)
 
     @Slot(object)
     def _on_channels(self, views: list[ChannelView]) -> None:
@@ -299,10 +367,10 @@ class MessagesPage(QWidget):
             return
         self._current = view
         self._show_channel_header(view)
-        self.compose.set_channel(
-            ("@" if view.is_direct else "#") + view.title, view.channel.sensitivity
-        )
-        self.reading.show_message(None)
+        if self._compose is not None:  # else addressed when built
+            self._address(self._compose, view)
+        if self._reading is not None:
+            self._reading.show_message(None)
         if self._drafts is not None:
             self.restore_draft(self._drafts)
         if self._preloaded == view.id:
@@ -383,10 +451,12 @@ class MessagesPage(QWidget):
 
     @Slot(QModelIndex, QModelIndex)
     def _on_message_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._reading is None:  # it shows the current message when built
+            return
         if current.isValid():
-            self.reading.show_message(self.model.message_at(current.row()))
+            self._reading.show_message(self.model.message_at(current.row()))
         else:
-            self.reading.show_message(None)
+            self._reading.show_message(None)
 
     @Slot(QModelIndex)
     def _on_message_activated(self, index: QModelIndex) -> None:
@@ -422,8 +492,9 @@ class MessagesPage(QWidget):
     def _on_rows_changed(self, top: QModelIndex, bottom: QModelIndex) -> None:
         """A message re-read in place (an acknowledgement): the reading pane follows."""
         current = self.table.currentIndex()
-        if current.isValid() and top.row() <= current.row() <= bottom.row():
-            self.reading.show_message(self.model.message_at(current.row()))
+        reading = self._reading
+        if reading is not None and current.isValid() and top.row() <= current.row() <= bottom.row():
+            reading.show_message(self.model.message_at(current.row()))
 
     def selected_message(self) -> MessageView | None:
         index = self.table.currentIndex()
@@ -604,13 +675,15 @@ class MessagesPage(QWidget):
         self.status.show()
 
     def _keep_draft(self, drafts: DraftService | None) -> None:
-        current = self._current
-        text = self.compose.text_edit.toPlainText()
-        if drafts is None or current is None or self._closed or not text.strip():
+        current, compose = self._current, self._compose  # not built yet: nothing was typed
+        if drafts is None or current is None or compose is None or self._closed:
+            return
+        text = compose.text_edit.toPlainText()
+        if not text.strip():
             return
         from missiondesk.services.drafts import Draft  # at a lock only
 
-        draft = Draft(current.id, text, self.compose.precedence, self.compose.sensitivity)
+        draft = Draft(current.id, text, compose.precedence, compose.sensitivity)
         self._tasks.run("keep the unsent message", lambda: drafts.keep(draft))
 
     def clear(self, drafts: DraftService | None = None) -> None:
@@ -623,7 +696,9 @@ class MessagesPage(QWidget):
             viewer.close()
         self.model.clear()
         self.channel_model.set_channels([])
-        self.reading.show_message(None)
-        self.compose.text_edit.clear()
+        if self._reading is not None:
+            self._reading.show_message(None)
+        if self._compose is not None:
+            self._compose.text_edit.clear()
         self.channel_title.clear()
         self.channel_about.clear()

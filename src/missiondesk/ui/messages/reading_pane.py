@@ -21,6 +21,11 @@ from missiondesk.services.delivery import MessageState
 from missiondesk.services.messaging import MessageView
 from missiondesk.ui.flow_layout import FlowLayout
 from missiondesk.ui.icons import icon
+from missiondesk.ui.messages.kept_room import (
+    READING_MARGIN,
+    READING_SPACING,
+    text_height,
+)
 from missiondesk.ui.theme import (
     ERROR,
     MUTED_STYLE,
@@ -59,6 +64,7 @@ class ReadingPane(QWidget):
         self.text.setReadOnly(True)
         self.text.setAccessibleName("Message")
         self.text.setFrameShape(QPlainTextEdit.Shape.NoFrame)
+        self.text.setMinimumHeight(text_height(self.text))
         self.attachments_row = FlowLayout(spacing=6)  # many files wrap onto more lines
         self._attachment_buttons: list[QPushButton] = []
         self.acks = QLabel(self)
@@ -85,13 +91,13 @@ class ReadingPane(QWidget):
         self.body = QWidget(self)
         inner = QVBoxLayout(self.body)
         inner.setContentsMargins(0, 0, 0, 0)
-        inner.setSpacing(6)
+        inner.setSpacing(READING_SPACING)
         inner.addLayout(head)
         inner.addWidget(self.text, 1)
         inner.addLayout(self.attachments_row)
         inner.addLayout(foot)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 6, 0, 0)
+        layout.setContentsMargins(0, READING_MARGIN, 0, 0)
         layout.addWidget(self.body, 1)
         layout.addWidget(self.empty, 1)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
