@@ -17,8 +17,10 @@ window (a section list, a channel list and the 100-row table of `bare`) until it
 `run_app`, `ui.application.run`: QApplication, settings, theme, tray, AppFlow), with the
 officer replaced by two hooks on AppFlow: once the unlock dialog has painted, the passphrase
 is put in its field and Unlock is clicked; once the main window has painted with rows in its
-message model (the newest page of the channel), the start is over and the window is closed,
-which ends the app as the officer closing it would.
+message model (the newest page of the channel), the start is over ("painted"); the window's
+second step (the compose box and the reading pane) is then waited for until painted
+("complete", for information), and the window is closed, which ends the app as the officer
+closing it would.
 
 Every kind watches the paint of its top-level window: Qt paints a window and all its children
 in one pass, so the first paint of the window is the first paint of its table. (Watching the
@@ -48,6 +50,11 @@ def mark(name: str) -> None:
 
 def finish() -> None:
     mark("painted")
+    print("MARKS " + json.dumps(MARKS), flush=True)
+
+
+def report() -> None:
+    """The marks so far, the first paint's among them (the app's: and the whole window's)."""
     print("MARKS " + json.dumps(MARKS), flush=True)
 
 
@@ -237,25 +244,42 @@ def app(vault_dir: str, passphrase: str, type_after_ms: int = 0) -> int:
             self.dialog.unlock_button.click()
 
     class TableWatch(QObject):
+        """The first paint with messages ("painted", the judged mark); then the paint of the
+        window's second step (the compose box and the reading pane, built right after the
+        first paint; `first_screen_shown` follows its paint): "complete", for information."""
+
         def __init__(self, flow: application.AppFlow) -> None:
             super().__init__(flow)
             self.flow = flow
 
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
             window = self.flow.window
-            if (
-                event.type() == QEvent.Type.Paint
-                and window is not None
-                and window.messages_page.model.rowCount() > 0
-            ):
-                QTimer.singleShot(0, self.done)
+            if event.type() != QEvent.Type.Paint or window is None:
+                return False
+            if "painted" not in MARKS and window.messages_page.model.rowCount() > 0:
+                QTimer.singleShot(0, self.painted)
             return False
 
-        def done(self) -> None:
-            if "painted" in MARKS or self.flow.window is None:
+        def painted(self) -> None:
+            window = self.flow.window
+            if "painted" in MARKS or window is None:
                 return
-            finish()
-            self.flow.window.close()  # the app ends as when the officer closes it
+            mark("painted")
+            if window.messages_page.compose_built:  # built with the first paint
+                self.done()
+            else:
+                window.first_screen_shown.connect(self.built)
+
+        def built(self) -> None:  # first_screen_shown: the second step has painted
+            self.done()
+
+        def done(self) -> None:
+            window = self.flow.window
+            if "complete" in MARKS or window is None:
+                return
+            mark("complete")
+            report()
+            window.close()  # the app ends as when the officer closes it
 
     def hooked_show_dialog(self: application.AppFlow, dialog: object) -> None:
         show_dialog(self, dialog)  # type: ignore[arg-type]

@@ -198,7 +198,8 @@ def test_idle_app_locks_itself_hides_the_data_and_needs_the_passphrase(
     try:
         flow.start()
         window = unlock_with(qtbot, flow, PASSPHRASE)
-        assert flow.idle is not None and flow.idle.timeout_ms == 400
+        qtbot.waitUntil(lambda: flow.idle is not None, timeout=5000)  # once the window painted
+        assert flow.idle.timeout_ms == 400
         on_vault(tasks, lambda: window._session.messaging.send("general", "Grid 38S MB 4484"))
         qtbot.waitUntil(lambda: window.messages_page.model.rowCount() == 1, timeout=5000)
         with qtbot.waitSignal(window.locked, timeout=5000):
@@ -224,6 +225,7 @@ def test_activity_restarts_the_idle_timer(qtbot, tasks: TaskRunner, closed_vault
     try:
         flow.start()
         window = unlock_with(qtbot, flow, PASSPHRASE)
+        qtbot.waitUntil(lambda: flow.idle is not None, timeout=5000)
         idle = flow.idle
         assert idle is not None
         qtbot.waitUntil(lambda: idle.idle_ms() >= 200, timeout=5000)  # time goes by

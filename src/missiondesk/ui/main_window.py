@@ -67,7 +67,8 @@ PAGE_SHORTCUTS = (  # the sections' own keys, listed with the window's in Help >
 class MainWindow(QMainWindow):
     """Shows one unlocked session. Emits `locked` after Lock (`panic` first for a panic lock),
     `closed` after the window closed, `settings_changed` when the officer saved settings,
-    `first_screen_shown` once the first screen has painted (or after FIRST_SCREEN_LATEST_MS)."""
+    `first_screen_shown` once the whole window has painted, its second step too (each step
+    waits FIRST_SCREEN_LATEST_MS at most for its paint)."""
 
     locked = Signal()
     panic = Signal()
@@ -468,10 +469,21 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_first_screen(self) -> None:
+        """The first paint is done: the banner's first read, and the window's second step (the
+        compose box and the reading pane), painted before anything heavier starts."""
         if self._session is not None:
             self.banner.refresh()
+            self.messages_page.build_rest()
+            self.update()
+            AfterFirstPaint(self, self._on_whole_window, latest_ms=FIRST_SCREEN_LATEST_MS)
+
+    @Slot()
+    def _on_whole_window(self) -> None:
+        """The second step has painted: the status bar's first read (it makes the sync service:
+        ~0.1 s on the vault thread, which held the second step's paint back when it ran
+        before), the draft kept at the last lock, then the app's settings read."""
+        if self._session is not None:
             self.status_panel.refresh()
-            self.messages_page.build_rest()  # the compose box and the reading pane
             self.messages_page.restore_draft(self._session.drafts)  # written when it locked
             self.first_screen_shown.emit()  # the app reads the settings now (pydantic)
             self._options.when_settings(self._on_settings_in_force)

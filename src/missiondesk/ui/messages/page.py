@@ -244,6 +244,10 @@ class MessagesPage(QWidget):
         _ = self.compose, self.reading
 
     @property
+    def compose_built(self) -> bool:
+        return self._compose is not None
+
+    @property
     def compose(self) -> ComposeBox:
         """The compose box, built now if it was not yet (see `build_rest`)."""
         if self._compose is None:
