@@ -197,9 +197,8 @@ def main(argv: list[str] | None = None) -> int:
             f"  {name:18s} {total[name] * 1000:7.0f} ms  "
             f"(min {min(values):.0f}, max {max(values):.0f})"
         )
-    paired = median(
-        [a["painted"] / b["painted"] for a, b in zip(marks["app, no KDF"], marks["bare window"])]
-    )
+    pairs = zip(marks["app, no KDF"], marks["bare window"], strict=True)
+    paired = median([a["painted"] / b["painted"] for a, b in pairs])
     print(
         f"\n  app, no KDF / bare window       {app / bare:6.2f}x   <- judged"
         f" (the median of each run's own ratio: {paired:.2f}x)"
