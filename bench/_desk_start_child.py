@@ -211,14 +211,16 @@ def floor(vault_dir: str, passphrase: str) -> int:
 
 
 def app(vault_dir: str, passphrase: str, type_after_ms: int = 0) -> int:
-    from PySide6.QtCore import QEvent, QObject, QTimer
-
+    # The CLI first, then PySide6 (with the collector), as the entry point loads them: code
+    # loaded after PySide6 would go through its import redirection until spare_feature_support.
     from missiondesk.cli import main
     from missiondesk.ui.collector import pause
     from missiondesk.ui.pyside_scan import spare_feature_support
 
     pause()  # as run_app does before it loads ui.application (imported here)
     spare_feature_support()
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
     from missiondesk.ui import application
     from missiondesk.ui.unlock import UnlockDialog
 

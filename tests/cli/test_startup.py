@@ -125,6 +125,27 @@ def test_the_first_screen_after_unlock_loads_only_what_it_shows(tmp_path):
     assert probe(code, str(tmp_path / "v")).strip() == ""
 
 
+def test_the_window_code_loads_beside_the_unlock():
+    """Behind the dialog the vault thread loads the unlock's code and goes on to the unlock;
+    the main window's code loads on a thread of its own meanwhile."""
+    code = (
+        "import sys, threading\n"
+        "from missiondesk.ui import application\n"
+        "where, original = [], application.load_window_code\n"
+        "def recording():\n"
+        "    where.append(threading.current_thread().name)\n"
+        "    original()\n"
+        "application.load_window_code = recording\n"
+        "application.load_session_code(window_beside=True)\n"
+        "unlock = all(name in sys.modules for name in application.UNLOCK_CODE)\n"
+        "for thread in threading.enumerate():\n"
+        "    if thread.name == 'window code':\n"
+        "        thread.join(30)\n"
+        "print(unlock, *where, 'missiondesk.ui.main_window' in sys.modules)\n"
+    )
+    assert probe(code).split() == ["True", "window", "code", "True"]
+
+
 def test_the_first_screen_is_read_built_and_painted_without_pydantic(tmp_path):
     """The unlock, the first screen's read (cards, domain/cards.py) and the main window with
     its newest page, up to its first paint, run no validation: pydantic and the record models
@@ -172,8 +193,8 @@ def test_the_real_start_to_the_first_paint_in_fusion_without_what_can_wait(tmp_p
     passphrase typed by a hook. Fusion comes from QApplication's arguments and no QStyle is
     handed to Python before the first paint: the first makes PySide6 build QStyle's class and
     its enums (~13 ms of the start). hashlib and hmac (a second OpenSSL, ~7 ms) and mimetypes
-    load when first used; the compose box, the reading pane, the idle watcher, the alerts and
-    the watch's ticker after the first paint."""
+    load when first used; orjson (with uuid and dataclasses, ~10 ms), the compose box, the
+    reading pane, the idle watcher, the alerts and the watch's ticker after the first paint."""
     make_vault(tmp_path / "v", "A")
     code = (
         "import sys\n"
@@ -192,7 +213,8 @@ def test_the_real_start_to_the_first_paint_in_fusion_without_what_can_wait(tmp_p
         "    window = self.window\n"
         "    def painted():\n"
         "        made = 'QStyle' in widgets.__dict__\n"
-        "        later = ('hashlib', 'hmac', 'mimetypes', 'missiondesk.ui.messages.compose',"
+        "        later = ('hashlib', 'hmac', 'mimetypes', 'orjson', 'uuid', 'dataclasses',"
+        " 'missiondesk.ui.messages.compose',"
         " 'missiondesk.ui.messages.reading_pane', 'missiondesk.ui.shell.alerts',"
         " 'missiondesk.ui.shell.watch_ticker', 'missiondesk.ui.shell.idle_lock')\n"
         "        later = [m for m in later if m in sys.modules]\n"

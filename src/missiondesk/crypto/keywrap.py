@@ -8,13 +8,14 @@ from __future__ import annotations
 import base64
 import os
 import unicodedata
-from typing import Any, NamedTuple
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
 from missiondesk.domain.errors import AccessDenied, Unavailable
+from missiondesk.domain.named_tuple import NamedTuple
 from missiondesk.domain.operation import canonical_json
 
 DATA_KEY_BYTES = 32

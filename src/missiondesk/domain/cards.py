@@ -17,9 +17,10 @@ attachment's sha256) are not checked again.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 from missiondesk.domain.markings import Sensitivity
+from missiondesk.domain.named_tuple import NamedTuple
 from missiondesk.domain.record_enums import MAX_ATTACHMENT_BYTES, ChannelKind, Role
 
 E = TypeVar("E", bound=StrEnum)

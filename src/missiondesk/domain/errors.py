@@ -7,7 +7,8 @@ app; the message itself is one plain sentence meant for an officer, never a trac
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import NamedTuple
+
+from missiondesk.domain.named_tuple import NamedTuple
 
 
 class ErrorKind(IntEnum):

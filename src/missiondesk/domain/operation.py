@@ -14,13 +14,14 @@ very bytes that were signed.
 from __future__ import annotations
 
 import re
-from typing import Any, NamedTuple
-
-import orjson
+from typing import Any
 
 from missiondesk.domain.digest import sha256
 from missiondesk.domain.errors import InvalidInput
 from missiondesk.domain.ids import is_device_id, is_entity_id
+from missiondesk.domain.json_codec import canonical_json as canonical_json  # noqa: PLC0414 - re-exported
+from missiondesk.domain.json_codec import orjson
+from missiondesk.domain.named_tuple import NamedTuple
 
 FORMAT_VERSION = 1
 SIGNING_CONTEXT = b"missiondesk/op/v1\x00"
@@ -29,14 +30,6 @@ _FIELDS = frozenset({"v", "mission", "author", "seq", "prev", "hlc", "kind", "en
 _KIND_RE = re.compile(r"^[a-z][a-z_]{0,31}\.[a-z][a-z_]{0,31}$")
 _OP_ID_HEX_RE = re.compile(r"^[0-9a-f]{64}$")
 _MAX_INT = (1 << 63) - 1
-_SORTED = orjson.OPT_SORT_KEYS
-_Fragment = orjson.Fragment
-
-
-def canonical_json(value: Any) -> bytes:
-    """The canonical encoding shared by operations, bundles and the audit log: compact JSON,
-    keys sorted, UTF-8, no NaN or infinity (orjson; its output is the definition)."""
-    return orjson.dumps(value, option=_SORTED)
 
 
 def assemble(
@@ -55,10 +48,11 @@ def assemble(
     exactly where the encoder would have written it), so a payload can be kept or sent as its
     fields plus its body and rebuilt byte for byte.
     """
-    return orjson.dumps(
+    codec = orjson()
+    payload: bytes = codec.dumps(
         {
             "author": author,
-            "body": _Fragment(body),
+            "body": codec.Fragment(body),
             "entity": entity,
             "hlc": hlc,
             "kind": kind,
@@ -67,8 +61,9 @@ def assemble(
             "seq": seq,
             "v": FORMAT_VERSION,
         },
-        option=_SORTED,
+        option=codec.OPT_SORT_KEYS,
     )
+    return payload
 
 
 class Operation(NamedTuple):
@@ -176,7 +171,7 @@ def parse_payload(payload: bytes) -> Operation:
     """Parse payload bytes strictly: exact fields, bounded values, canonical encoding."""
     _require(len(payload) <= MAX_PAYLOAD_BYTES, "too large")
     try:
-        data = orjson.loads(payload)
+        data = orjson().loads(payload)
     except (ValueError, RecursionError):
         raise InvalidInput("malformed operation: not canonical JSON") from None
     _require(type(data) is dict and data.keys() == _FIELDS, "unexpected fields")
@@ -215,7 +210,7 @@ def from_fields(
     the operation and its payload."""
     _require(len(body) <= MAX_PAYLOAD_BYTES, "too large")
     try:
-        value = orjson.loads(body)
+        value = orjson().loads(body)
     except (ValueError, RecursionError):
         raise InvalidInput("malformed operation: not canonical JSON") from None
     if len(known) == len(_STRINGS):  # only the numbers and the body are left to check
@@ -265,7 +260,7 @@ def split_payload(
         mission: object = quoted[1:-1].decode("utf-8", "replace")
     else:
         try:
-            mission = orjson.loads(quoted)
+            mission = orjson().loads(quoted)
         except ValueError:
             return None
     if type(mission) is not str:

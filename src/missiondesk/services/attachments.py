@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import base64
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from missiondesk.domain.cards import AttachmentCard
 from missiondesk.domain.digest import sha256
 from missiondesk.domain.errors import InvalidInput
 from missiondesk.domain.ids import uuid7
 from missiondesk.domain.markings import Sensitivity
+from missiondesk.domain.named_tuple import NamedTuple
 from missiondesk.domain.record_enums import MAX_ATTACHMENT_BYTES
 from missiondesk.services.audit import AuditEvent, AuditService
 from missiondesk.services.records import RecordService, type_name, validate

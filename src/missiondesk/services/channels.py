@@ -8,12 +8,11 @@ laptop of the mission holds every channel in its own encrypted vault (see docs/m
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from missiondesk.domain.cards import ChannelCard
 from missiondesk.domain.digest import sha256
 from missiondesk.domain.errors import InvalidInput
 from missiondesk.domain.markings import Sensitivity
+from missiondesk.domain.named_tuple import NamedTuple
 from missiondesk.domain.record_enums import ChannelKind
 from missiondesk.services.people import PeopleService, PersonEntry
 from missiondesk.services.records import RecordService, validate

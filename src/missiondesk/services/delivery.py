@@ -10,8 +10,8 @@ our own peers is only known when those devices acknowledge or meet us.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import NamedTuple
 
+from missiondesk.domain.named_tuple import NamedTuple
 from missiondesk.store.vault import Vault
 
 

@@ -9,9 +9,9 @@ Attachments chosen for it are not kept (they are files the officer can choose ag
 from __future__ import annotations
 
 import json
-from typing import NamedTuple
 
 from missiondesk.domain.markings import Precedence, Sensitivity
+from missiondesk.domain.named_tuple import NamedTuple
 from missiondesk.domain.record_enums import MAX_MESSAGE_TEXT
 from missiondesk.store.vault import Vault
 

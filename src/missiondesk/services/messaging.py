@@ -4,7 +4,7 @@ acknowledge; see who has acknowledged and where one's own messages are."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 from missiondesk.domain.cards import ChannelCard
 from missiondesk.domain.dtg import format_dtg
@@ -12,6 +12,7 @@ from missiondesk.domain.errors import InvalidInput
 from missiondesk.domain.hlc import to_datetime
 from missiondesk.domain.ids import uuid7
 from missiondesk.domain.markings import Precedence, Sensitivity
+from missiondesk.domain.named_tuple import NamedTuple
 from missiondesk.domain.record_enums import MAX_MESSAGE_TEXT, ChannelKind
 from missiondesk.services.attachments import AttachmentInfo, AttachmentService, NewAttachment
 from missiondesk.services.channels import ChannelService

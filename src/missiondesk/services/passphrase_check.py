@@ -10,10 +10,10 @@ from __future__ import annotations
 import contextlib
 import json
 from pathlib import Path
-from typing import NamedTuple
 
 from missiondesk.crypto.keywrap import WrappedKey, WrongPassphrase, unwrap_data_key
 from missiondesk.domain.errors import MissionDeskError
+from missiondesk.domain.named_tuple import NamedTuple
 from missiondesk.services import unlock_throttle
 from missiondesk.store.connection import CipherSettings
 from missiondesk.store.errors import VaultCorrupt, VaultNotFound

@@ -5,9 +5,9 @@ from __future__ import annotations
 import itertools
 import math
 import string
-from typing import NamedTuple
 
 from missiondesk.domain.errors import InvalidInput
+from missiondesk.domain.named_tuple import NamedTuple
 
 MIN_LENGTH = 8
 MIN_DISTINCT = 4  # "aaaaaaaa", "abababab" and eight spaces are guessed first

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import NamedTuple
 
 from missiondesk.domain.cards import DeviceCard, PersonCard
 from missiondesk.domain.ids import fingerprint
+from missiondesk.domain.named_tuple import NamedTuple
 from missiondesk.services.records import RecordService
 from missiondesk.store.reads import StoredRecord
 from missiondesk.store.vault import Vault

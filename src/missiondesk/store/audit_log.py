@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import NamedTuple
 
+from missiondesk.domain.named_tuple import NamedTuple
 from missiondesk.store.connection import Connection
 
 

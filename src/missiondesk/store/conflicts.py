@@ -13,8 +13,9 @@ it holds the same operations.
 from __future__ import annotations
 
 import json
-from typing import Any, NamedTuple
+from typing import Any
 
+from missiondesk.domain.named_tuple import NamedTuple
 from missiondesk.store.connection import Connection
 
 Clock = tuple[int, str]

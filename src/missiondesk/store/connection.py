@@ -6,11 +6,12 @@ import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 import sqlcipher3
 from sqlcipher3 import dbapi2
 
+from missiondesk.domain.named_tuple import NamedTuple
 from missiondesk.store.errors import DriveError, StorageFull, VaultCorrupt
 
 # sqlcipher3 ships no type information; its connections have the stdlib sqlite3 API exactly.

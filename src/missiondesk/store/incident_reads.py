@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 from missiondesk.domain.incident_filter import CountsBy, IncidentFilter, SortKey
+from missiondesk.domain.named_tuple import NamedTuple
 from missiondesk.domain.records.base import Sensitivity
 from missiondesk.domain.records.incidents import IncidentStatus
 from missiondesk.store.connection import Connection

@@ -8,8 +8,7 @@ entries end in the row id, then a walk along it.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
+from missiondesk.domain.named_tuple import NamedTuple
 from missiondesk.store.connection import Connection
 from missiondesk.store.reads import RECORD_COLUMNS, StoredRecord, fts_query, record_of
 

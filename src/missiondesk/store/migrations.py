@@ -11,9 +11,9 @@ import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple
 
 from missiondesk.domain.kinds import search_text
+from missiondesk.domain.named_tuple import NamedTuple
 from missiondesk.store.atomic import fsync_directory
 from missiondesk.store.connection import Connection, transaction
 from missiondesk.store.errors import DriveError, MigrationFailed, StorageFull, VaultCorrupt

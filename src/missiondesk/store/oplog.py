@@ -5,11 +5,12 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Iterator
 from functools import cached_property
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from missiondesk.domain.changeset import ChangeSet, Origin
 from missiondesk.domain.errors import InvalidInput
 from missiondesk.domain.kinds import TRUST, urgency
+from missiondesk.domain.named_tuple import NamedTuple
 from missiondesk.domain.operation import (
     Operation,
     OpRecord,

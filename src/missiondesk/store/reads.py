@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
-import orjson
-
+from missiondesk.domain.json_codec import load_stored
+from missiondesk.domain.named_tuple import NamedTuple
 from missiondesk.store.connection import Connection
 from missiondesk.store.field_clocks import expand_clocks
 
@@ -31,8 +31,8 @@ class SearchHit(NamedTuple):
 
 
 def record_of(row: Any) -> StoredRecord:
-    doc = orjson.loads(row["doc"])
-    clocks = expand_clocks(orjson.loads(row["clocks"]), doc)
+    doc = load_stored(row["doc"])
+    clocks = expand_clocks(load_stored(row["clocks"]), doc)
     first = min(clocks.values(), key=lambda c: (c[0], c[1])) if clocks else [0, ""]
     return StoredRecord(
         row["id"],
@@ -144,7 +144,7 @@ class Reads:
         ).fetchall()
         return [
             SearchHit(
-                r["id"], r["type"], r["title"], r["snip"], r["created_hlc"], orjson.loads(r["doc"])
+                r["id"], r["type"], r["title"], r["snip"], r["created_hlc"], load_stored(r["doc"])
             )
             for r in rows
         ]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import time
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
+from missiondesk.domain.named_tuple import NamedTuple
 from missiondesk.store.connection import Connection
 
 if TYPE_CHECKING:  # the models load at the first membership read: the first screen reads only

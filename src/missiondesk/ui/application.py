@@ -10,6 +10,7 @@ import importlib
 import logging
 import os
 import sys
+import threading
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -19,6 +20,7 @@ from PySide6.QtGui import QClipboard, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from missiondesk import __version__
+from missiondesk.domain import json_codec
 from missiondesk.domain.errors import AccessDenied
 from missiondesk.services.settings_file import SettingsStore
 from missiondesk.services.vault_paths import require_vault_free, vault_exists
@@ -47,11 +49,16 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 # The code of an open session, loaded on the vault thread while the unlock dialog waits for the
 # passphrase, so the window follows the passphrase without a pause (docs/architecture.md).
-SESSION_CODE = (
+# The unlock's part first (the unlock waits for it on the same thread), then the window's,
+# loaded on a thread of its own beside the unlock, which spends ~10 ms in SQLite and the key
+# check without Python's lock.
+UNLOCK_CODE = (
     "missiondesk.services.vault_access",
     "missiondesk.services.session",
-    "missiondesk.ui.main_window",
+    "missiondesk.ui.messages.page",  # the first screen's read
 )
+WINDOW_CODE = ("missiondesk.ui.main_window",)
+SESSION_CODE = UNLOCK_CODE + WINDOW_CODE
 # What the screens need after the first one, loaded behind the dialog once SESSION_CODE is, if
 # the officer has not asked to unlock by then: pydantic, the models and their validators.
 VALIDATION_CODE = (
@@ -196,7 +203,9 @@ class AppFlow(QObject):
         self._show_dialog(dialog)
         if not all(name in sys.modules for name in SESSION_CODE):
             self._tasks.run(  # then collects again
-                "load the session's code", load_session_code, self._load_validation_code
+                "load the session's code",
+                load_session_code,
+                self._load_validation_code,
             )
         else:
             collector.resume()
@@ -254,6 +263,7 @@ class AppFlow(QObject):
         from missiondesk.ui.shell.idle_lock import IdleWatcher
         from missiondesk.ui.shell.watch_ticker import WatchTicker
 
+        self._tasks.run("load the JSON codec", json_codec.load_orjson)  # see run()
         app = QApplication.instance()
         if app is not None:
             self.idle = IdleWatcher(app, self._early_auto_lock_ms(), self)
@@ -414,15 +424,31 @@ def read_settings(store: SettingsStore | None) -> Settings:
     return store.load()
 
 
-def load_session_code() -> None:
+def load_session_code(*, window_beside: bool = False) -> None:
     """On the vault thread, ahead of the unlock it runs next: what the unlock and the first
-    screen run (no pydantic: the first screen reads cards, domain/cards.py). Modules define
-    classes and do no work at import, so loading Qt widget classes off the GUI thread is safe."""
+    screen run (no pydantic: the first screen reads cards, domain/cards.py), then the main
+    window's code, on a thread of its own with `window_beside` (the GUI thread, importing it
+    after the unlock, waits for it if need be). Modules define classes and do no work at
+    import, so loading Qt widget classes off the GUI thread is safe."""
     try:
-        for name in SESSION_CODE:
+        for name in UNLOCK_CODE:
             importlib.import_module(name)
     finally:
         collector.resume()  # what is loaded now lives as long as the app
+    if window_beside:
+        threading.Thread(target=load_window_code, name="window code", daemon=True).start()
+    else:
+        load_window_code()
+
+
+def load_window_code() -> None:
+    """The main window's code. Beside the unlock, a failure is left for the GUI thread, whose
+    import of the window meets it again and reports it as any failed unlock is reported."""
+    try:
+        for name in WINDOW_CODE:
+            importlib.import_module(name)
+    except Exception as failed:  # noqa: BLE001 - met again, and told, on the GUI thread
+        log.warning("the main window's code did not load (%s)", type(failed).__name__)
 
 
 def load_validation_code() -> None:
@@ -481,6 +507,10 @@ def run(vault_dir: Path, settings_dir: Path, *, native_dialogs: bool = True) -> 
     """Create the QApplication, show first run or unlock, then the main window. Returns the
     exit code of the event loop. `native_dialogs` False: Qt's own file dialogs (portable mode)."""
     QApplication.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs, not native_dialogs)
+    # orjson (~10 ms with what it loads) once the first window has painted: until then the
+    # few values the unlock encodes and the first page's documents need only the standard
+    # library's json, byte for byte the same (domain/json_codec.py)
+    json_codec.defer_orjson()
     forget_file_dialog_folders()
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough

@@ -15,11 +15,12 @@ import logging
 import traceback
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
-from typing import Any, NamedTuple
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from missiondesk.domain.errors import MissionDeskError
+from missiondesk.domain.named_tuple import NamedTuple
 
 log = logging.getLogger(__name__)
 

@@ -15,12 +15,13 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from missiondesk.domain.errors import MissionDeskError
 from missiondesk.domain.ids import fingerprint
+from missiondesk.domain.named_tuple import NamedTuple
 from missiondesk.services.session import Session
 from missiondesk.services.settings_file import SettingsStore
 from missiondesk.ui.tasks import Failure, TaskRunner, describe_failure
