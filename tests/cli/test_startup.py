@@ -125,27 +125,6 @@ def test_the_first_screen_after_unlock_loads_only_what_it_shows(tmp_path):
     assert probe(code, str(tmp_path / "v")).strip() == ""
 
 
-def test_the_window_code_loads_beside_the_unlock():
-    """Behind the dialog the vault thread loads the unlock's code and goes on to the unlock;
-    the main window's code loads on a thread of its own meanwhile."""
-    code = (
-        "import sys, threading\n"
-        "from missiondesk.ui import application\n"
-        "where, original = [], application.load_window_code\n"
-        "def recording():\n"
-        "    where.append(threading.current_thread().name)\n"
-        "    original()\n"
-        "application.load_window_code = recording\n"
-        "application.load_session_code(window_beside=True)\n"
-        "unlock = all(name in sys.modules for name in application.UNLOCK_CODE)\n"
-        "for thread in threading.enumerate():\n"
-        "    if thread.name == 'window code':\n"
-        "        thread.join(30)\n"
-        "print(unlock, *where, 'missiondesk.ui.main_window' in sys.modules)\n"
-    )
-    assert probe(code).split() == ["True", "window", "code", "True"]
-
-
 def test_the_first_screen_is_read_built_and_painted_without_pydantic(tmp_path):
     """The unlock, the first screen's read (cards, domain/cards.py) and the main window with
     its newest page, up to its first paint, run no validation: pydantic and the record models

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import orjson
 import pytest
@@ -17,8 +18,8 @@ from missiondesk.domain.json_codec import canonical_json, load_stored
 from tests.fresh_python import run_fresh
 
 
-@pytest.fixture
-def deferred() -> Iterator[None]:
+@contextmanager
+def deferral() -> Iterator[None]:
     """The codec as the desktop start has it: orjson not loaded by the codec, deferred."""
     saved = json_codec._Codec.module, json_codec._Codec.deferred
     json_codec._Codec.module, json_codec._Codec.deferred = None, True
@@ -26,6 +27,12 @@ def deferred() -> Iterator[None]:
         yield
     finally:
         json_codec._Codec.module, json_codec._Codec.deferred = saved
+
+
+@pytest.fixture
+def deferred() -> Iterator[None]:
+    with deferral():
+        yield
 
 
 def by_orjson(value: object) -> bytes:
@@ -62,14 +69,10 @@ plain = st.recursive(
 @settings(max_examples=400, deadline=None)
 @given(plain)
 def test_plain_values_are_written_as_orjson_writes_them(value: object) -> None:
-    saved = json_codec._Codec.module, json_codec._Codec.deferred
-    json_codec._Codec.module, json_codec._Codec.deferred = None, True
-    try:
+    with deferral():  # not the fixture: hypothesis runs many examples in one test
         assert canonical_json(value) == by_orjson(value)
         assert load_stored(by_orjson(value)) == orjson.loads(by_orjson(value))
         assert still_deferred()
-    finally:
-        json_codec._Codec.module, json_codec._Codec.deferred = saved
 
 
 class Colour(enum.StrEnum):

@@ -10,7 +10,6 @@ import importlib
 import logging
 import os
 import sys
-import threading
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -49,16 +48,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 # The code of an open session, loaded on the vault thread while the unlock dialog waits for the
 # passphrase, so the window follows the passphrase without a pause (docs/architecture.md).
-# The unlock's part first (the unlock waits for it on the same thread), then the window's,
-# loaded on a thread of its own beside the unlock, which spends ~10 ms in SQLite and the key
-# check without Python's lock.
-UNLOCK_CODE = (
+SESSION_CODE = (
     "missiondesk.services.vault_access",
     "missiondesk.services.session",
-    "missiondesk.ui.messages.page",  # the first screen's read
+    "missiondesk.ui.main_window",
 )
-WINDOW_CODE = ("missiondesk.ui.main_window",)
-SESSION_CODE = UNLOCK_CODE + WINDOW_CODE
 # What the screens need after the first one, loaded behind the dialog once SESSION_CODE is, if
 # the officer has not asked to unlock by then: pydantic, the models and their validators.
 VALIDATION_CODE = (
@@ -203,9 +197,7 @@ class AppFlow(QObject):
         self._show_dialog(dialog)
         if not all(name in sys.modules for name in SESSION_CODE):
             self._tasks.run(  # then collects again
-                "load the session's code",
-                load_session_code,
-                self._load_validation_code,
+                "load the session's code", load_session_code, self._load_validation_code
             )
         else:
             collector.resume()
@@ -424,31 +416,15 @@ def read_settings(store: SettingsStore | None) -> Settings:
     return store.load()
 
 
-def load_session_code(*, window_beside: bool = False) -> None:
+def load_session_code() -> None:
     """On the vault thread, ahead of the unlock it runs next: what the unlock and the first
-    screen run (no pydantic: the first screen reads cards, domain/cards.py), then the main
-    window's code, on a thread of its own with `window_beside` (the GUI thread, importing it
-    after the unlock, waits for it if need be). Modules define classes and do no work at
-    import, so loading Qt widget classes off the GUI thread is safe."""
+    screen run (no pydantic: the first screen reads cards, domain/cards.py). Modules define
+    classes and do no work at import, so loading Qt widget classes off the GUI thread is safe."""
     try:
-        for name in UNLOCK_CODE:
+        for name in SESSION_CODE:
             importlib.import_module(name)
     finally:
         collector.resume()  # what is loaded now lives as long as the app
-    if window_beside:
-        threading.Thread(target=load_window_code, name="window code", daemon=True).start()
-    else:
-        load_window_code()
-
-
-def load_window_code() -> None:
-    """The main window's code. Beside the unlock, a failure is left for the GUI thread, whose
-    import of the window meets it again and reports it as any failed unlock is reported."""
-    try:
-        for name in WINDOW_CODE:
-            importlib.import_module(name)
-    except Exception as failed:  # noqa: BLE001 - met again, and told, on the GUI thread
-        log.warning("the main window's code did not load (%s)", type(failed).__name__)
 
 
 def load_validation_code() -> None:
